@@ -1,0 +1,54 @@
+import { resolve } from 'node:path';
+
+export interface Config {
+  host: string;
+  port: number;
+  databaseUrl: string;
+  dataDir: string;
+  publicUrl: string;
+  logLevel: string;
+  allowPrivateWebhooks: boolean;
+  rateLimitPerMinute: number;
+  maxUploadMb: number;
+  /** The outbox dispatcher and schedulers; tests switch them off and drive them by hand. */
+  runWorkers: boolean;
+}
+
+export class ConfigError extends Error {}
+
+export function isOn(value: string | undefined): boolean {
+  return value !== undefined && ['1', 'true', 'yes'].includes(value.trim().toLowerCase());
+}
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) throw new ConfigError(`${name} must be an integer ≥ ${min}, got "${raw}"`);
+  return value;
+}
+
+/** Reads and validates the environment once (spec README §5). */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
+  const host = env.HOST || '127.0.0.1';
+  const port = integer(env, 'PORT', 3001, 0);
+  const dataDir = resolve(env.CONVERSAS_DATA_DIR || './data');
+  const databaseUrl = env.DATABASE_URL || `sqlite:${resolve(dataDir, 'conversas.db')}`;
+  if (!/^(sqlite:|postgres(ql)?:\/\/)/.test(databaseUrl)) {
+    throw new ConfigError(`DATABASE_URL must start with sqlite: or postgres://, got "${databaseUrl}"`);
+  }
+  const config: Config = {
+    host,
+    port,
+    databaseUrl,
+    dataDir,
+    publicUrl: (env.PUBLIC_URL || `http://${host.includes(':') ? `[${host}]` : host}:${port}`).replace(/\/+$/, ''),
+    logLevel: env.LOG_LEVEL || 'info',
+    allowPrivateWebhooks: isOn(env.CONVERSAS_ALLOW_PRIVATE_WEBHOOKS),
+    rateLimitPerMinute: integer(env, 'CONVERSAS_RATE_LIMIT_PER_MINUTE', 600, 0),
+    maxUploadMb: integer(env, 'CONVERSAS_MAX_UPLOAD_MB', 16, 1),
+    runWorkers: true,
+    ...overrides,
+  };
+  return config;
+}

@@ -1,0 +1,50 @@
+import { sql, type SelectQueryBuilder } from 'kysely';
+import type { Database } from '../schema.ts';
+import type { ConversationStatus, Priority } from '../../domain/model.ts';
+import { searchKey } from '../../domain/text.ts';
+
+/** The conversation list filters of JuriChat's `GET /conversation`, shared by every dialect. */
+export interface ConversationFilters {
+  inboxId?: string;
+  status?: ConversationStatus;
+  priority?: Priority;
+  userId?: string;
+  roleId?: string;
+  tagIds?: string[];
+  search?: string;
+  channelId?: string;
+  showGroups?: boolean;
+  onlyGroups?: boolean;
+  showOnlyUnread?: boolean;
+  onlyArchived?: boolean;
+}
+
+export function applyConversationFilters<O>(
+  query: SelectQueryBuilder<Database & { c: Database['conversations'] }, 'c', O>,
+  workspaceId: string,
+  f: ConversationFilters,
+): SelectQueryBuilder<Database & { c: Database['conversations'] }, 'c', O> {
+  let q = query.where('c.workspace_id', '=', workspaceId);
+  if (f.inboxId) q = q.where('c.inbox_id', '=', f.inboxId);
+  q = q.where('c.is_archived', '=', f.onlyArchived ? 1 : 0);
+  if (f.status) q = q.where('c.status', '=', f.status);
+  if (f.priority) q = q.where('c.priority', '=', f.priority);
+  if (f.userId) q = q.where('c.assignee_user_id', '=', f.userId);
+  if (f.roleId) q = q.where('c.role_id', '=', f.roleId);
+  if (f.channelId) q = q.where('c.channel_id', '=', f.channelId);
+  if (f.onlyGroups) q = q.where('c.is_group', '=', 1);
+  else if (f.showGroups === false) q = q.where('c.is_group', '=', 0);
+  if (f.showOnlyUnread) q = q.where('c.unread_count', '>', 0);
+  if (f.tagIds && f.tagIds.length > 0) {
+    const tagIds = f.tagIds;
+    q = q.where(({ exists, selectFrom }) => exists(
+      selectFrom('conversation_tags as ct').select('ct.tag_id')
+        .whereRef('ct.workspace_id', '=', 'c.workspace_id').whereRef('ct.conversation_id', '=', 'c.id').where('ct.tag_id', 'in', tagIds),
+    ));
+  }
+  if (f.search && f.search.trim()) {
+    const needle = searchKey(f.search.trim()).replace(/[\\%_]/g, (ch) => '\\' + ch);
+    q = q.where(sql<boolean>`c.search_text like ${`%${needle}%`} escape '\\'`);
+  }
+  return q;
+}

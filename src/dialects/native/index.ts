@@ -1,0 +1,24 @@
+import type { FastifyInstance } from 'fastify';
+import { requireApiKey, bearerToken } from '../../http/auth.ts';
+import { registerIdempotency } from '../../http/idempotency.ts';
+import { conversationRoutes } from './routes/conversations.ts';
+import { messageRoutes } from './routes/messages.ts';
+import { sandboxRoutes } from './routes/sandbox.ts';
+import { eventRoutes } from './routes/events.ts';
+import { workspaceRoutes } from './routes/workspace.ts';
+
+/** The native API under /api/v1: `Authorization: Bearer <api key>` on every route. */
+export async function nativeApi(app: FastifyInstance): Promise<void> {
+  app.addHook('onRoute', (route) => {
+    route.schema = { ...route.schema, tags: route.schema?.tags ?? ['native'], security: [{ bearer: [] }] };
+  });
+  app.addHook('preValidation', async (request) => {
+    await requireApiKey(app.ctx.db, request, bearerToken(request), 'Missing Authorization: Bearer <api key>');
+  });
+  registerIdempotency(app, app.ctx.db);
+  await app.register(conversationRoutes);
+  await app.register(messageRoutes);
+  await app.register(sandboxRoutes);
+  await app.register(eventRoutes);
+  await app.register(workspaceRoutes);
+}

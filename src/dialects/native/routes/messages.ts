@@ -1,0 +1,107 @@
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type, type Static } from 'typebox';
+import { MESSAGE_TYPES, MEDIA_TYPES, type MessageType, type Media } from '../../../domain/model.ts';
+import { invalid, notFound } from '../../../domain/errors.ts';
+import { findConversation } from '../../../db/repos/conversations.ts';
+import { findMessage } from '../../../db/repos/messages.ts';
+import { messageFromRow } from '../../../db/rows.ts';
+import { sendMessage } from '../../../domain/send-message.ts';
+import { decodeCursor, encodeCursor } from '../../../http/cursor.ts';
+import { isMultipart, readMultipart, validateFields } from '../../../http/multipart.ts';
+import { Id, IdParams, Page, PageQuery, errors } from '../schemas.ts';
+import { MessageShape } from '../shapes.ts';
+import { presentMessage } from '../presenters.ts';
+
+const ListQuery = Type.Object({ ...PageQuery, after: Type.Optional(Id) }, { additionalProperties: false });
+
+const SendFields = Type.Object({
+  type: Type.Optional(Type.Enum([...MESSAGE_TYPES])),
+  message: Type.Optional(Type.String({ maxLength: 65536 })),
+  mediaUrl: Type.Optional(Type.String({ format: 'uri', maxLength: 2048 })),
+  mimeType: Type.Optional(Type.String({ maxLength: 255 })),
+  caption: Type.Optional(Type.String({ maxLength: 4096 })),
+  fileName: Type.Optional(Type.String({ maxLength: 255 })),
+  contactName: Type.Optional(Type.String({ maxLength: 255 })),
+  contactPhoneNumber: Type.Optional(Type.String({ maxLength: 32 })),
+  quotedMessageId: Type.Optional(Id),
+  senderUserId: Type.Optional(Id),
+  botId: Type.Optional(Id),
+  clientMessageId: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
+  internal: Type.Optional(Type.Boolean()),
+}, { additionalProperties: false });
+type SendFields = Static<typeof SendFields>;
+
+export async function messageRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  const ctx = app.ctx;
+  const maxUpload = app.config.maxUploadMb * 1024 * 1024;
+
+  app.get('/conversations/:id/messages', {
+    schema: {
+      summary: 'Messages of a conversation: newest first with `cursor`, or oldest first after a message with `after`',
+      params: IdParams, querystring: ListQuery, response: { 200: Page(MessageShape), ...errors(400, 401, 404) },
+    },
+  }, async (request) => {
+    const { workspaceId } = request.principal!;
+    const { id } = request.params;
+    const { limit = 50, cursor, after } = request.query;
+    if (cursor && after) throw invalid('use either cursor or after, not both', 'validation_failed', 'after');
+    if (!(await findConversation(ctx.db, workspaceId, id))) throw notFound('conversation', id);
+    let q = ctx.db.selectFrom('messages').selectAll().where('workspace_id', '=', workspaceId).where('conversation_id', '=', id);
+    if (after) {
+      const anchor = await findMessage(ctx.db, workspaceId, after);
+      if (!anchor || anchor.conversationId !== id) throw notFound('message', after);
+      q = q.where((eb) => eb.or([eb('message_at', '>', anchor.messageAt), eb.and([eb('message_at', '=', anchor.messageAt), eb('id', '>', anchor.id)])]))
+        .orderBy('message_at', 'asc').orderBy('id', 'asc');
+    } else {
+      if (cursor) {
+        const [at, mid] = decodeCursor(cursor, ['number', 'string']);
+        q = q.where((eb) => eb.or([eb('message_at', '<', at), eb.and([eb('message_at', '=', at), eb('id', '<', mid)])]));
+      }
+      q = q.orderBy('message_at', 'desc').orderBy('id', 'desc');
+    }
+    const rows = await q.limit(limit + 1).execute();
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    const more = rows.length > limit && last;
+    return {
+      data: page.map((r) => presentMessage(messageFromRow(r))),
+      nextCursor: more ? (after ? null : encodeCursor([last.message_at, last.id])) : null,
+    };
+  });
+
+  app.post('/conversations/:id/messages', {
+    config: { idempotent: true },
+    schema: {
+      summary: 'Send a message as an agent (`senderUserId`) or the bot (`botId`); JSON, or multipart/form-data with a `file`',
+      params: IdParams,
+      body: { content: { 'application/json': { schema: SendFields }, 'multipart/form-data': { schema: Type.Object({}, { description: 'The fields of the JSON body as form fields, plus `file`' }) } } } as never,
+      response: { 201: MessageShape, 200: MessageShape, ...errors(400, 401, 404, 409, 413) },
+    },
+  }, async (request, reply) => {
+    const { workspaceId, apiKeyId } = request.principal!;
+    let fields: SendFields;
+    let media: Media | null = null;
+    if (isMultipart(request)) {
+      const form = await readMultipart(request, maxUpload);
+      fields = validateFields<SendFields>(SendFields, form.fields);
+      if (form.file) {
+        const saved = await app.media.save(form.file.content, form.file.mimeType, fields.fileName ?? form.file.fileName);
+        media = { url: saved.url, mimeType: saved.mimeType, fileName: saved.fileName, caption: fields.caption ?? null, size: saved.size };
+      }
+    } else {
+      fields = (request.body ?? {}) as SendFields;
+    }
+    const type: MessageType = fields.type ?? 'text';
+    if (!media && fields.mediaUrl) media = { url: fields.mediaUrl, mimeType: fields.mimeType ?? null, fileName: fields.fileName ?? null, caption: fields.caption ?? null, size: null };
+    if (media && !MEDIA_TYPES.includes(type)) throw invalid(`type ${type} does not carry a file`, 'validation_failed', 'type');
+    const { message, duplicate } = await sendMessage(ctx, {
+      workspaceId, conversationId: request.params.id, type, text: fields.message ?? null, media,
+      contact: type === 'contact' ? { name: fields.contactName ?? null, phoneNumber: fields.contactPhoneNumber ?? null } : null,
+      senderUserId: fields.senderUserId ?? null, senderBotId: fields.botId ?? null, quotedMessageId: fields.quotedMessageId ?? null,
+      clientMessageId: fields.clientMessageId ?? null, internal: fields.internal ?? false,
+    }, { type: 'api_key', id: apiKeyId });
+    return reply.code(duplicate ? 200 : 201).send(presentMessage(message));
+  });
+}

@@ -1,0 +1,32 @@
+import { Type } from 'typebox';
+import { CONVERSATION_STATUSES, EXTERNAL_STATUSES, MESSAGE_TYPES, PRIORITIES } from '../../domain/model.ts';
+import { Id, Nullable, Timestamp } from './schemas.ts';
+
+const Json = Nullable(Type.Record(Type.String(), Type.Unknown()));
+
+export const ConversationShape = Type.Object({
+  id: Id, inboxId: Id, channelId: Id, botId: Nullable(Id), personId: Nullable(Id), groupId: Nullable(Id), isGroup: Type.Boolean(),
+  status: Type.Enum([...CONVERSATION_STATUSES]), priority: Type.Enum([...PRIORITIES]), assigneeUserId: Nullable(Id), roleId: Nullable(Id),
+  agentId: Nullable(Id), isFixed: Type.Boolean(), isArchived: Type.Boolean(), isPrivate: Type.Boolean(), tagIds: Type.Array(Id),
+  unreadCount: Type.Integer(), lastMessageId: Nullable(Id), lastMessageAt: Nullable(Timestamp), lastActivityAt: Timestamp,
+  metadata: Json, createdAt: Timestamp, updatedAt: Timestamp,
+});
+
+export const MessageShape = Type.Object({
+  id: Id, conversationId: Id, type: Type.Enum([...MESSAGE_TYPES]), direction: Type.Enum(['INBOUND', 'OUTBOUND', 'INTERNAL']),
+  content: Nullable(Type.String()),
+  media: Nullable(Type.Object({ url: Type.String(), mimeType: Nullable(Type.String()), fileName: Nullable(Type.String()), caption: Nullable(Type.String()), size: Nullable(Type.Integer()) })),
+  messageAt: Timestamp, externalId: Nullable(Type.String()), externalStatus: Nullable(Type.Enum([...EXTERNAL_STATUSES])),
+  errorMessage: Nullable(Type.String()), senderPersonId: Nullable(Id), senderUserId: Nullable(Id), senderBotId: Nullable(Id),
+  contact: Nullable(Type.Object({ name: Nullable(Type.String()), phoneNumber: Nullable(Type.String()) })),
+  quotedMessageId: Nullable(Id), transcription: Nullable(Type.String()), summary: Nullable(Type.String()), metadata: Json,
+  clientMessageId: Nullable(Type.String()), createdAt: Timestamp, updatedAt: Timestamp,
+});
+
+export const SessionShape = Type.Object({
+  id: Id, conversationId: Id, botId: Nullable(Id), personId: Nullable(Id), state: Type.Enum(['active', 'closed']),
+  startAt: Timestamp, endAt: Nullable(Timestamp), endedReason: Nullable(Type.String()), initialMessage: Nullable(Type.String()),
+  metadata: Json, assignment: Nullable(Type.Object({ type: Type.String(), target: Type.String() })),
+});
+
+export const TransitionShape = Type.Object({ conversation: ConversationShape, previousStatus: Type.Enum([...CONVERSATION_STATUSES]) });

@@ -1,0 +1,22 @@
+import type { Db } from '../db/connect.ts';
+import type { Engine } from '../db/engine.ts';
+import type { Channel, Message } from './model.ts';
+
+/** What a channel answers when an outbound message is handed to it inside the sending transaction. */
+export interface ChannelSendResult { externalId: string | null; externalStatus: 'pending' | 'sent' }
+
+export interface ChannelDriver {
+  kind: string;
+  send(channel: Channel, message: Message): ChannelSendResult;
+}
+
+/** Who or what caused a change; recorded on every event. */
+export interface Actor { type: 'api_key' | 'user' | 'bot' | 'channel' | 'system' | 'scheduler' | 'integration'; id: string | null }
+
+export interface Ctx {
+  db: Db;
+  engine: Engine;
+  channelDrivers: Map<string, ChannelDriver>;
+}
+
+export const SYSTEM: Actor = { type: 'system', id: null };

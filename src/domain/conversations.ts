@@ -1,0 +1,63 @@
+import type { Ctx, Actor } from './context.ts';
+import type { Conversation, ConversationStatus, Priority } from './model.ts';
+import { newId } from './ids.ts';
+import { searchKey } from './text.ts';
+import { emitEvent } from '../events/outbox.ts';
+import { conversationSnapshot } from './snapshots.ts';
+import { findConversation } from '../db/repos/conversations.ts';
+import { forUpdate, type Tx } from '../db/repos/tx.ts';
+import { conversationFromRow } from '../db/rows.ts';
+
+export interface ConversationTarget {
+  workspaceId: string;
+  inboxId: string;
+  channelId: string;
+  personId?: string | null;
+  groupId?: string | null;
+  priority?: Priority;
+  status: ConversationStatus;
+}
+
+/**
+ * The one conversation per (inbox, person) or (inbox, group): returned locked when it exists,
+ * created (emitting `conversation.created`) when it does not. Safe under concurrent callers.
+ */
+export async function findOrCreateConversation(ctx: Ctx, trx: Tx, target: ConversationTarget, actor: Actor): Promise<{ conversation: Conversation; created: boolean }> {
+  const existing = await lockByParticipant(ctx, trx, target);
+  if (existing) return { conversation: existing, created: false };
+
+  const now = Date.now();
+  const bot = await trx.selectFrom('bots').select('id').where('workspace_id', '=', target.workspaceId)
+    .where('channel_id', '=', target.channelId).where('deleted_at', 'is', null).orderBy('id').limit(1).executeTakeFirst();
+  const [person, group] = await Promise.all([
+    target.personId ? trx.selectFrom('people').select(['name', 'phone_number']).where('workspace_id', '=', target.workspaceId).where('id', '=', target.personId).executeTakeFirst() : undefined,
+    target.groupId ? trx.selectFrom('groups').select(['name']).where('workspace_id', '=', target.workspaceId).where('id', '=', target.groupId).executeTakeFirst() : undefined,
+  ]);
+  const row = {
+    workspace_id: target.workspaceId, id: newId(), inbox_id: target.inboxId, channel_id: target.channelId, bot_id: bot?.id ?? null,
+    person_id: target.personId ?? null, group_id: target.groupId ?? null, is_group: target.groupId ? 1 : 0, status: target.status,
+    priority: target.priority ?? 'LOW', assignee_user_id: null, role_id: null, agent_id: null, is_fixed: 0, is_archived: 0,
+    is_private: 0, unread_count: 0, last_message_id: null, last_message_at: null, last_activity_at: now, last_inbound_at: null,
+    metadata: null, search_text: searchKey(person?.name, person?.phone_number, group?.name), created_at: now, updated_at: now,
+  };
+  const result = await trx.insertInto('conversations').values(row).onConflict((oc) => oc.doNothing()).executeTakeFirst();
+  if (Number(result.numInsertedOrUpdatedRows ?? 0n) === 0) {
+    const raced = await lockByParticipant(ctx, trx, target);
+    if (raced) return { conversation: raced, created: false };
+  }
+  const conversation = conversationFromRow(row, []);
+  await emitEvent(trx, target.workspaceId, 'conversation.created', conversation.id, { conversation: await conversationSnapshot(trx, conversation), actor });
+  return { conversation, created: true };
+}
+
+async function lockByParticipant(ctx: Ctx, trx: Tx, target: ConversationTarget): Promise<Conversation | null> {
+  let q = trx.selectFrom('conversations').select('id').where('workspace_id', '=', target.workspaceId).where('inbox_id', '=', target.inboxId);
+  q = target.groupId ? q.where('group_id', '=', target.groupId) : q.where('person_id', '=', target.personId ?? '');
+  const row = await forUpdate(q, ctx.engine).executeTakeFirst();
+  return row ? findConversation(trx, target.workspaceId, row.id) : null;
+}
+
+/** Reads a conversation of this workspace with a row lock, for a change in this transaction. */
+export async function lockConversation(ctx: Ctx, trx: Tx, workspaceId: string, id: string): Promise<Conversation | null> {
+  return findConversation(trx, workspaceId, id, ctx.engine);
+}

@@ -1,0 +1,78 @@
+import type { Ctx, Actor } from './context.ts';
+import type { Conversation, SupportSession } from './model.ts';
+import { notFound } from './errors.ts';
+import { lockConversation } from './conversations.ts';
+import { applyTrigger, type TransitionResult } from './conversation-transitions.ts';
+import { requireExisting } from './lookups.ts';
+import type { Trigger } from './state-machine.ts';
+import type { Tx } from '../db/repos/tx.ts';
+
+async function onLockedConversation<T>(ctx: Ctx, workspaceId: string, conversationId: string, work: (trx: Tx, c: Conversation) => Promise<T>): Promise<T> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const conversation = await lockConversation(ctx, trx, workspaceId, conversationId);
+    if (!conversation) throw notFound('conversation', conversationId);
+    return work(trx, conversation);
+  });
+}
+
+/** An agent takes the conversation (→ ACTIVE), or `userId: null` removes the agent (ACTIVE → WAITING). */
+export async function assignConversation(ctx: Ctx, workspaceId: string, conversationId: string, input: { userId: string | null; roleId?: string | null }, actor: Actor): Promise<TransitionResult> {
+  return onLockedConversation(ctx, workspaceId, conversationId, async (trx, c) => {
+    if (input.userId) await requireExisting(trx, 'users', workspaceId, input.userId);
+    if (input.roleId) await requireExisting(trx, 'roles', workspaceId, input.roleId);
+    const trigger: Trigger = input.userId ? 'agent_assigned' : 'agent_unassigned';
+    return applyTrigger(ctx, trx, c, trigger, { actor, assigneeUserId: input.userId, roleId: input.roleId });
+  });
+}
+
+/** Hand over to humans without an agent (→ WAITING), optionally to a role (queue). */
+export async function handOff(ctx: Ctx, workspaceId: string, conversationId: string, input: { roleId?: string | null }, actor: Actor): Promise<TransitionResult> {
+  return onLockedConversation(ctx, workspaceId, conversationId, async (trx, c) => {
+    if (input.roleId) await requireExisting(trx, 'roles', workspaceId, input.roleId);
+    return applyTrigger(ctx, trx, c, 'handoff', { actor, roleId: input.roleId });
+  });
+}
+
+/** Human support ends: back to the bot (→ ROBOT_INTERACTIVE), the session closes. Idempotent. */
+export async function endHumanSupport(ctx: Ctx, workspaceId: string, conversationId: string, input: { reason?: string; redirectPayload?: Record<string, unknown> | null }, actor: Actor): Promise<TransitionResult> {
+  return onLockedConversation(ctx, workspaceId, conversationId, (trx, c) =>
+    applyTrigger(ctx, trx, c, 'support_ended', { actor, endedReason: input.reason, redirectPayload: input.redirectPayload ?? null }));
+}
+
+/** Native resolve (→ INACTIVE); closes an active session with `resolved`. */
+export async function resolveConversation(ctx: Ctx, workspaceId: string, conversationId: string, actor: Actor): Promise<TransitionResult> {
+  return onLockedConversation(ctx, workspaceId, conversationId, (trx, c) => applyTrigger(ctx, trx, c, 'resolved', { actor }));
+}
+
+/** Clears the unread counter. */
+export async function markRead(ctx: Ctx, workspaceId: string, conversationId: string): Promise<Conversation> {
+  return onLockedConversation(ctx, workspaceId, conversationId, async (trx, c) => {
+    if (c.unreadCount !== 0) {
+      await trx.updateTable('conversations').set({ unread_count: 0 }).where('workspace_id', '=', workspaceId).where('id', '=', conversationId).execute();
+    }
+    return { ...c, unreadCount: 0 };
+  });
+}
+
+/** Conversations idle past their inbox's timeout go INACTIVE; returns how many moved. */
+export async function sweepInactive(ctx: Ctx, now = Date.now(), batch = 100): Promise<number> {
+  const candidates = await ctx.db.selectFrom('conversations as c')
+    .innerJoin('inboxes as i', (j) => j.onRef('i.workspace_id', '=', 'c.workspace_id').onRef('i.id', '=', 'c.inbox_id'))
+    .select(['c.workspace_id', 'c.id', 'c.last_activity_at', 'c.updated_at', 'i.inactivity_timeout_minutes'])
+    .where('c.status', '!=', 'INACTIVE')
+    .where((eb) => eb('c.last_activity_at', '<', eb(eb.val(now), '-', eb('i.inactivity_timeout_minutes', '*', 60000))))
+    .where((eb) => eb('c.updated_at', '<', eb(eb.val(now), '-', eb('i.inactivity_timeout_minutes', '*', 60000))))
+    .limit(batch).execute();
+  let moved = 0;
+  for (const c of candidates) {
+    const cutoff = now - c.inactivity_timeout_minutes * 60000;
+    await onLockedConversation(ctx, c.workspace_id, c.id, async (trx, conv) => {
+      if (conv.status === 'INACTIVE' || conv.lastActivityAt >= cutoff || conv.updatedAt >= cutoff) return;
+      await applyTrigger(ctx, trx, conv, 'inactivity', { actor: { type: 'system', id: null } });
+      moved++;
+    });
+  }
+  return moved;
+}
+
+export type { SupportSession };

@@ -1,0 +1,114 @@
+import type { Ctx, Actor } from './context.ts';
+import type { MessageType } from './model.ts';
+import { MEDIA_TYPES } from './model.ts';
+import { DomainError, invalid, notFound } from './errors.ts';
+import { newId } from './ids.ts';
+import { normalisePhone, searchKey } from './text.ts';
+import { emitEvent } from '../events/outbox.ts';
+import { findOrCreateConversation } from './conversations.ts';
+import { applyTrigger } from './conversation-transitions.ts';
+import { appendMessage } from './messages.ts';
+import { findMessageByKey } from '../db/repos/messages.ts';
+import { personFromRow } from '../db/rows.ts';
+import type { Tx } from '../db/repos/tx.ts';
+
+export interface InboundMessage {
+  workspaceId: string;
+  channelId: string;
+  from: { phone: string; name?: string | null };
+  group?: { externalId: string; name?: string | null } | null;
+  message: {
+    externalId?: string | null; type: MessageType; text?: string | null; mediaUrl?: string | null; mimeType?: string | null;
+    fileName?: string | null; caption?: string | null; quotedExternalId?: string | null; timestamp?: number | null;
+    contactName?: string | null; contactPhone?: string | null;
+  };
+}
+
+export interface InboundResult { personId: string; conversationId: string; messageId: string; duplicate: boolean }
+
+/** A message from an end user arrives from a channel (spec §2, native-api "The sandbox channel"). */
+export async function receiveInbound(ctx: Ctx, input: InboundMessage): Promise<InboundResult> {
+  const phone = normalisePhone(input.from.phone);
+  if (!phone) throw invalid('from.phone must have 8 to 15 digits', 'invalid_phone', 'from.phone');
+  const m = input.message;
+  if (m.type === 'text' && !m.text) throw invalid('message.text is required for text messages', 'validation_failed', 'message.text');
+  if (MEDIA_TYPES.includes(m.type) && !m.mediaUrl) throw invalid(`message.mediaUrl is required for ${m.type} messages`, 'validation_failed', 'message.mediaUrl');
+
+  return ctx.db.transaction().execute(async (trx) => {
+    const ws = input.workspaceId;
+    const channel = await trx.selectFrom('channels').select(['id', 'inbox_id']).where('workspace_id', '=', ws)
+      .where('id', '=', input.channelId).where('deleted_at', 'is', null).executeTakeFirst();
+    if (!channel) throw notFound('channel', input.channelId);
+    const actor: Actor = { type: 'channel', id: channel.id };
+
+    const personId = await findOrCreatePersonByPhone(trx, ws, channel.inbox_id, phone, input.from.name ?? null, actor);
+    let groupId: string | null = null;
+    if (input.group) groupId = await findOrCreateGroup(trx, ws, channel.inbox_id, channel.id, input.group.externalId, input.group.name ?? null, personId);
+
+    const { conversation } = await findOrCreateConversation(ctx, trx, {
+      workspaceId: ws, inboxId: channel.inbox_id, channelId: channel.id, personId: groupId ? null : personId, groupId, status: 'ROBOT_INTERACTIVE',
+    }, actor);
+
+    if (m.externalId) {
+      const existing = await findMessageByKey(trx, ws, conversation.id, 'external_id', m.externalId);
+      if (existing) return { personId, conversationId: conversation.id, messageId: existing.id, duplicate: true };
+    }
+    const { conversation: current } = await applyTrigger(ctx, trx, conversation, 'inbound', { actor });
+
+    const quoted = m.quotedExternalId ? await findMessageByKey(trx, ws, conversation.id, 'external_id', m.quotedExternalId) : null;
+    const isMedia = MEDIA_TYPES.includes(m.type);
+    const { message, duplicate } = await appendMessage(ctx, trx, current, {
+      type: m.type, direction: 'INBOUND',
+      content: isMedia ? m.mediaUrl! : m.text ?? m.caption ?? null,
+      media: isMedia ? { url: m.mediaUrl!, mimeType: m.mimeType ?? null, fileName: m.fileName ?? null, caption: m.caption ?? null, size: null } : null,
+      messageAt: m.timestamp ?? undefined, externalId: m.externalId ?? null, senderPersonId: personId,
+      contact: m.type === 'contact' ? { name: m.contactName ?? null, phoneNumber: m.contactPhone ?? null } : null,
+      quotedMessageId: quoted?.id ?? null,
+    }, actor);
+    return { personId, conversationId: conversation.id, messageId: message.id, duplicate };
+  });
+}
+
+async function findOrCreatePersonByPhone(trx: Tx, ws: string, inboxId: string, phone: string, name: string | null, actor: Actor): Promise<string> {
+  const find = () => trx.selectFrom('people').select(['id', 'name']).where('workspace_id', '=', ws).where('inbox_id', '=', inboxId)
+    .where('phone_number', '=', phone).where('deleted_at', 'is', null).executeTakeFirst();
+  const existing = await find();
+  if (existing) {
+    if (!existing.name && name) {
+      await trx.updateTable('people').set({ name, search_text: searchKey(name, phone), updated_at: Date.now() })
+        .where('workspace_id', '=', ws).where('id', '=', existing.id).execute();
+    }
+    return existing.id;
+  }
+  const now = Date.now();
+  const row = {
+    workspace_id: ws, id: newId(), inbox_id: inboxId, name, phone_number: phone, email: null, image_url: null, document: null,
+    description: null, country: null, city: null, is_blocked: 0, reference_id: null, search_text: searchKey(name, phone),
+    created_at: now, updated_at: now, deleted_at: null,
+  };
+  const result = await trx.insertInto('people').values(row).onConflict((oc) => oc.doNothing()).executeTakeFirst();
+  if (Number(result.numInsertedOrUpdatedRows ?? 0n) === 0) {
+    const raced = await find();
+    if (raced) return raced.id;
+    throw new DomainError('conflict', 'Could not create the person', 'conflict');
+  }
+  await emitEvent(trx, ws, 'contact.created', null, { person: personFromRow(row, []), actor });
+  return row.id;
+}
+
+async function findOrCreateGroup(trx: Tx, ws: string, inboxId: string, channelId: string, externalId: string, name: string | null, memberId: string): Promise<string> {
+  const find = () => trx.selectFrom('groups').select('id').where('workspace_id', '=', ws).where('inbox_id', '=', inboxId)
+    .where('external_id', '=', externalId).executeTakeFirst();
+  let group = await find();
+  const now = Date.now();
+  if (!group) {
+    const id = newId();
+    await trx.insertInto('groups').values({ workspace_id: ws, id, inbox_id: inboxId, channel_id: channelId, name: name ?? externalId, external_id: externalId, image_url: null, created_at: now, updated_at: now })
+      .onConflict((oc) => oc.doNothing()).execute();
+    group = await find();
+  }
+  const groupId = group!.id;
+  await trx.insertInto('group_members').values({ workspace_id: ws, group_id: groupId, person_id: memberId, is_member: 1, updated_at: now })
+    .onConflict((oc) => oc.columns(['workspace_id', 'group_id', 'person_id']).doUpdateSet({ is_member: 1, updated_at: now })).execute();
+  return groupId;
+}

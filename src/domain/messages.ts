@@ -1,0 +1,98 @@
+import type { Ctx, Actor } from './context.ts';
+import type { Conversation, Direction, ExternalStatus, Media, Message, MessageType } from './model.ts';
+import { newId } from './ids.ts';
+import { emitEvent } from '../events/outbox.ts';
+import { conversationSnapshot } from './snapshots.ts';
+import { findMessageByKey } from '../db/repos/messages.ts';
+import { toJson } from '../db/rows.ts';
+import type { Tx } from '../db/repos/tx.ts';
+
+export interface NewMessage {
+  type: MessageType;
+  direction: Direction;
+  content: string | null;
+  media?: Media | null;
+  messageAt?: number;
+  externalId?: string | null;
+  externalStatus?: ExternalStatus | null;
+  senderPersonId?: string | null;
+  senderUserId?: string | null;
+  senderBotId?: string | null;
+  contact?: { name: string | null; phoneNumber: string | null } | null;
+  quotedMessageId?: string | null;
+  metadata?: Record<string, unknown> | null;
+  clientMessageId?: string | null;
+}
+
+export interface AppendResult { message: Message; duplicate: boolean }
+
+/**
+ * Stores a message once per externalId and per clientMessageId, advances the conversation's
+ * activity and emits `message.created`, all in the caller's transaction.
+ */
+export async function appendMessage(ctx: Ctx, trx: Tx, conversation: Conversation, input: NewMessage, actor: Actor): Promise<AppendResult> {
+  const ws = conversation.workspaceId;
+  for (const key of ['client_message_id', 'external_id'] as const) {
+    const value = key === 'external_id' ? input.externalId : input.clientMessageId;
+    if (value) {
+      const existing = await findMessageByKey(trx, ws, conversation.id, key, value);
+      if (existing) return { message: existing, duplicate: true };
+    }
+  }
+  const now = Date.now();
+  const message: Message = {
+    id: newId(), workspaceId: ws, conversationId: conversation.id, type: input.type, direction: input.direction,
+    content: input.content, media: input.media ?? null, messageAt: input.messageAt ?? now,
+    externalId: input.externalId ?? null, externalStatus: input.externalStatus ?? null, errorMessage: null,
+    senderPersonId: input.senderPersonId ?? null, senderUserId: input.senderUserId ?? null, senderBotId: input.senderBotId ?? null,
+    contact: input.contact ?? null, quotedMessageId: input.quotedMessageId ?? null, transcription: null, summary: null,
+    metadata: input.metadata ?? null, clientMessageId: input.clientMessageId ?? null, createdAt: now, updatedAt: now,
+  };
+  if (message.direction === 'OUTBOUND') {
+    const channel = await trx.selectFrom('channels').selectAll().where('workspace_id', '=', ws).where('id', '=', conversation.channelId).executeTakeFirst();
+    const driver = channel ? ctx.channelDrivers.get(channel.kind) : undefined;
+    if (channel && driver) {
+      const sent = driver.send({ id: channel.id, workspaceId: ws, inboxId: channel.inbox_id, kind: channel.kind as 'sandbox', name: channel.name, config: {}, createdAt: channel.created_at, updatedAt: channel.updated_at }, message);
+      message.externalId = sent.externalId;
+      message.externalStatus = sent.externalStatus;
+    } else {
+      message.externalStatus = 'pending';
+    }
+  }
+  const inserted = await trx.insertInto('messages').values({
+    workspace_id: ws, id: message.id, conversation_id: message.conversationId, type: message.type, direction: message.direction,
+    content: message.content, media_url: message.media?.url ?? null, media_mime_type: message.media?.mimeType ?? null,
+    media_file_name: message.media?.fileName ?? null, media_caption: message.media?.caption ?? null, media_size: message.media?.size ?? null,
+    message_at: message.messageAt, external_id: message.externalId, external_status: message.externalStatus, error_message: null,
+    sender_person_id: message.senderPersonId, sender_user_id: message.senderUserId, sender_bot_id: message.senderBotId,
+    contact_name: message.contact?.name ?? null, contact_phone: message.contact?.phoneNumber ?? null,
+    quoted_message_id: message.quotedMessageId, transcription: null, summary: null, metadata: toJson(message.metadata),
+    client_message_id: message.clientMessageId, created_at: now, updated_at: now,
+  }).onConflict((oc) => oc.doNothing()).executeTakeFirst();
+  if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 0) {
+    // A concurrent request with the same key committed first: answer with its message.
+    const key = message.clientMessageId ? 'client_message_id' : 'external_id';
+    const existing = await findMessageByKey(trx, ws, conversation.id, key, (message.clientMessageId ?? message.externalId)!);
+    if (existing) return { message: existing, duplicate: true };
+  }
+
+  const updated: Conversation = { ...conversation };
+  if (message.direction !== 'INTERNAL' && (conversation.lastMessageAt === null || message.messageAt >= conversation.lastMessageAt)) {
+    updated.lastMessageId = message.id;
+    updated.lastMessageAt = message.messageAt;
+    updated.lastActivityAt = Math.max(message.messageAt, conversation.createdAt);
+  }
+  if (message.direction === 'INBOUND') updated.unreadCount += 1;
+  if (message.senderUserId) {
+    await trx.insertInto('conversation_agents').values({ workspace_id: ws, conversation_id: conversation.id, user_id: message.senderUserId, first_at: now })
+      .onConflict((oc) => oc.doNothing()).execute();
+  }
+  await trx.updateTable('conversations').set({
+    last_message_id: updated.lastMessageId, last_message_at: updated.lastMessageAt, last_activity_at: updated.lastActivityAt,
+    unread_count: updated.unreadCount, last_inbound_at: message.direction === 'INBOUND' ? now : undefined,
+  }).where('workspace_id', '=', ws).where('id', '=', conversation.id).execute();
+  Object.assign(conversation, updated);
+
+  await emitEvent(trx, ws, 'message.created', conversation.id, { conversation: await conversationSnapshot(trx, updated), message, actor });
+  return { message, duplicate: false };
+}

@@ -1,0 +1,62 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Db } from '../db/connect.ts';
+import { sha256 } from '../domain/api-keys.ts';
+import { HttpError } from './problem.ts';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Creates honour `Idempotency-Key` (native-api.md). */
+    idempotent?: boolean;
+  }
+  interface FastifyRequest {
+    idempotency?: { workspaceId: string; apiKeyId: string; route: string; key: string; replayed: boolean };
+  }
+}
+
+const WINDOW_MS = 24 * 3600 * 1000;
+// A claim whose request never finished (the process died mid-request) may be taken over after this.
+const ABANDONED_MS = 60 * 1000;
+
+/**
+ * `Idempotency-Key` on creates, scoped to the API key and the route: the first request claims the
+ * key, its answer is stored, and a replay with the same body gets that answer; a different body → 409.
+ */
+export function registerIdempotency(app: FastifyInstance, db: Db): void {
+  app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
+    const key = request.headers['idempotency-key'];
+    if (!request.routeOptions.config.idempotent || typeof key !== 'string' || !request.principal) return;
+    if (key.length === 0 || key.length > 255) throw new HttpError(400, 'Idempotency-Key must be 1 to 255 characters', 'invalid_idempotency_key');
+    const { workspaceId, apiKeyId } = request.principal;
+    const route = `${request.method} ${request.url.split('?')[0]}`;
+    const requestHash = sha256(request.rawBody ?? JSON.stringify(request.body ?? null));
+    const now = Date.now();
+    const where = (q: any) => q.where('workspace_id', '=', workspaceId).where('api_key_id', '=', apiKeyId).where('route', '=', route).where('key', '=', key);
+
+    const claim = await db.insertInto('idempotency_keys').values({
+      workspace_id: workspaceId, api_key_id: apiKeyId, route, key, request_hash: requestHash, status_code: null, response_body: null, created_at: now,
+    }).onConflict((oc) => oc.doNothing()).executeTakeFirst();
+    if (Number(claim.numInsertedOrUpdatedRows ?? 0n) === 0) {
+      const existing = await where(db.selectFrom('idempotency_keys').selectAll()).executeTakeFirst();
+      const expired = existing && now - existing.created_at > WINDOW_MS;
+      const abandoned = existing && existing.status_code === null && now - existing.created_at > ABANDONED_MS;
+      if (existing && !expired && !abandoned) {
+        if (existing.request_hash !== requestHash) throw new HttpError(409, 'Idempotency-Key was already used with a different request body', 'idempotency_key_reused');
+        if (existing.status_code === null) throw new HttpError(409, 'A request with this Idempotency-Key is still in progress', 'idempotency_in_progress');
+        request.idempotency = { workspaceId, apiKeyId, route, key, replayed: true };
+        reply.code(existing.status_code).header('content-type', 'application/json; charset=utf-8').header('idempotent-replayed', 'true');
+        return reply.send(existing.response_body);
+      }
+      await where(db.updateTable('idempotency_keys').set({ request_hash: requestHash, status_code: null, response_body: null, created_at: now })).execute();
+    }
+    request.idempotency = { workspaceId, apiKeyId, route, key, replayed: false };
+  });
+
+  app.addHook('onSend', async (request, reply, payload) => {
+    const claim = request.idempotency;
+    if (!claim || claim.replayed) return payload;
+    const where = (q: any) => q.where('workspace_id', '=', claim.workspaceId).where('api_key_id', '=', claim.apiKeyId).where('route', '=', claim.route).where('key', '=', claim.key);
+    if (reply.statusCode >= 500) await where(db.deleteFrom('idempotency_keys')).execute();
+    else await where(db.updateTable('idempotency_keys').set({ status_code: reply.statusCode, response_body: typeof payload === 'string' ? payload : String(payload ?? '') })).execute();
+    return payload;
+  });
+}

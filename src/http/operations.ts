@@ -1,0 +1,23 @@
+import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
+import { Type } from 'typebox';
+import type { Store } from '../db/connect.ts';
+import { pendingMigrations } from '../db/migrate.ts';
+
+/** Liveness and readiness, without auth. */
+export function registerOperationsRoutes(app: FastifyInstance, store: Store): void {
+  const Health = Type.Object({ status: Type.String() });
+  app.get('/healthz', { schema: { tags: ['operations'], summary: 'The process is alive', response: { 200: Health } } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', {
+    schema: { tags: ['operations'], summary: 'The database is reachable and migrated', response: { 200: Health, 503: Type.Object({ status: Type.String(), reason: Type.String() }) } },
+  }, async (_request, reply) => {
+    try {
+      await sql`select 1`.execute(store.db);
+      const pending = await pendingMigrations(store);
+      if (pending.length > 0) return reply.code(503).send({ status: 'unavailable', reason: `pending migrations: ${pending.join(', ')}` });
+      return { status: 'ready' };
+    } catch (error) {
+      return reply.code(503).send({ status: 'unavailable', reason: `database unreachable: ${(error as Error).message}` });
+    }
+  });
+}
