@@ -77,6 +77,11 @@ export async function buildApp(config: Config, store: Store, options: { logger?:
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  // A POST without a JSON body is an empty object, so the schema names the missing fields instead of "must be object";
+  // multipart bodies are streamed by the route itself.
+  app.addHook('preValidation', async (request) => {
+    if (request.body === undefined && request.method !== 'GET' && request.method !== 'HEAD') request.body = {};
+  });
 
   app.setErrorHandler((error, request, reply) => {
     const problem = toProblem(error);

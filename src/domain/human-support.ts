@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Ctx, Actor } from './context.ts';
 import type { Conversation, SupportSession } from './model.ts';
 import { notFound } from './errors.ts';
@@ -54,14 +55,17 @@ export async function markRead(ctx: Ctx, workspaceId: string, conversationId: st
   });
 }
 
+// bigint arithmetic on both engines: minutes × 60000 overflows a 32-bit integer.
+const cutoffOf = (now: number) => sql<number>`cast(${now} as bigint) - cast(i.inactivity_timeout_minutes as bigint) * 60000`;
+
 /** Conversations idle past their inbox's timeout go INACTIVE; returns how many moved. */
 export async function sweepInactive(ctx: Ctx, now = Date.now(), batch = 100): Promise<number> {
   const candidates = await ctx.db.selectFrom('conversations as c')
     .innerJoin('inboxes as i', (j) => j.onRef('i.workspace_id', '=', 'c.workspace_id').onRef('i.id', '=', 'c.inbox_id'))
     .select(['c.workspace_id', 'c.id', 'c.last_activity_at', 'c.updated_at', 'i.inactivity_timeout_minutes'])
     .where('c.status', '!=', 'INACTIVE')
-    .where((eb) => eb('c.last_activity_at', '<', eb(eb.val(now), '-', eb('i.inactivity_timeout_minutes', '*', 60000))))
-    .where((eb) => eb('c.updated_at', '<', eb(eb.val(now), '-', eb('i.inactivity_timeout_minutes', '*', 60000))))
+    .where('c.last_activity_at', '<', cutoffOf(now))
+    .where('c.updated_at', '<', cutoffOf(now))
     .limit(batch).execute();
   let moved = 0;
   for (const c of candidates) {

@@ -80,11 +80,11 @@ export async function conversationRoutes(fastify: FastifyInstance): Promise<void
   app.post('/conversations/:id/handoff', {
     schema: {
       summary: 'Hand over to humans without an agent (→ WAITING)', params: IdParams,
-      body: Type.Optional(Type.Object({ roleId: Type.Optional(Nullable(Id)) }, { additionalProperties: false })),
+      body: Type.Object({ roleId: Type.Optional(Nullable(Id)) }, { additionalProperties: false }),
       response: { 200: TransitionShape, ...errors(400, 401, 404, 409) },
     },
   }, async (request) => transitionAnswer(await handOff(ctx, request.principal!.workspaceId, request.params.id,
-    { roleId: request.body?.roleId }, { type: 'api_key', id: request.principal!.apiKeyId })));
+    { roleId: request.body.roleId }, { type: 'api_key', id: request.principal!.apiKeyId })));
 
   app.post('/conversations/:id/resolve', {
     schema: { summary: 'Resolve (→ INACTIVE); an active support session closes as `resolved`', params: IdParams, response: { 200: TransitionShape, ...errors(400, 401, 404) } },

@@ -1,0 +1,121 @@
+import { test, before, after, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { startHarness, call, inbound, type Harness } from '../helpers/harness.ts';
+
+let h: Harness;
+before(async () => { h = await startHarness(); });
+after(async () => { await h.close(); });
+
+describe('operations', () => {
+  test('/healthz and /readyz need no auth', async () => {
+    assert.deepEqual((await h.app.inject({ url: '/healthz' })).json(), { status: 'ok' });
+    assert.deepEqual((await h.app.inject({ url: '/readyz' })).json(), { status: 'ready' });
+  });
+
+  test('/openapi.json is OpenAPI 3.1 and describes every route; /docs serves a page', async () => {
+    const doc = (await h.app.inject({ url: '/openapi.json' })).json();
+    assert.equal(doc.openapi, '3.1.0');
+    const described = new Set<string>();
+    for (const [path, ops] of Object.entries(doc.paths as Record<string, Record<string, unknown>>)) {
+      for (const method of Object.keys(ops)) described.add(`${method.toUpperCase()} ${path}`);
+    }
+    const routes = h.app.printRoutes({ commonPrefix: false });
+    const expected = [
+      'GET /api/v1/conversations', 'GET /api/v1/conversations/{id}', 'GET /api/v1/conversations/{id}/messages',
+      'POST /api/v1/conversations/{id}/messages', 'POST /api/v1/conversations/{id}/assign', 'POST /api/v1/conversations/{id}/handoff',
+      'POST /api/v1/conversations/{id}/resolve', 'POST /api/v1/conversations/{id}/read', 'POST /api/v1/channels/{id}/inbound',
+      'POST /api/v1/channels/{id}/receipts', 'GET /api/v1/events', 'GET /healthz', 'GET /readyz',
+    ];
+    for (const route of expected) assert.ok(described.has(route), `${route} missing from the OpenAPI document`);
+    assert.ok(routes.length > 0);
+    const docs = await h.app.inject({ url: '/docs/' });
+    assert.equal(docs.statusCode, 200);
+    assert.match(docs.headers['content-type'] as string, /html/);
+  });
+});
+
+describe('Idempotency-Key', () => {
+  test('a replay answers the original status and body and creates nothing', async () => {
+    const { conversationId } = await inbound(h);
+    const url = `/api/v1/conversations/${conversationId}/messages`;
+    const headers = { 'idempotency-key': 'send-1' };
+    const first = await call(h, 'POST', url, { body: { message: 'uma vez' }, headers });
+    const replay = await call(h, 'POST', url, { body: { message: 'uma vez' }, headers });
+    assert.equal(first.status, 201);
+    assert.equal(replay.status, 201);
+    assert.equal(replay.body, first.body);
+    assert.equal(replay.headers['idempotent-replayed'], 'true');
+    const list = await call(h, 'GET', url);
+    assert.equal(list.json.data.filter((m: { content: string }) => m.content === 'uma vez').length, 1);
+  });
+
+  test('the same key with a different body is a 409; the same key on another route is independent', async () => {
+    const { conversationId } = await inbound(h);
+    const other = await inbound(h);
+    const headers = { 'idempotency-key': 'send-2' };
+    await call(h, 'POST', `/api/v1/conversations/${conversationId}/messages`, { body: { message: 'a' }, headers });
+    const conflict = await call(h, 'POST', `/api/v1/conversations/${conversationId}/messages`, { body: { message: 'b' }, headers });
+    assert.equal(conflict.status, 409);
+    assert.equal(conflict.json.error.details.reason, 'idempotency_key_reused');
+    const elsewhere = await call(h, 'POST', `/api/v1/conversations/${other.conversationId}/messages`, { body: { message: 'b' }, headers });
+    assert.equal(elsewhere.status, 201);
+  });
+
+  test('keys are scoped to the API key: another workspace using the same key value is independent', async () => {
+    const mine = await inbound(h);
+    const theirs = await inbound(h, { ws: h.other });
+    const headers = { 'idempotency-key': 'shared-value' };
+    assert.equal((await call(h, 'POST', `/api/v1/conversations/${mine.conversationId}/messages`, { body: { message: 'x' }, headers })).status, 201);
+    assert.equal((await call(h, 'POST', `/api/v1/conversations/${theirs.conversationId}/messages`, { key: h.other.apiKey, body: { message: 'x' }, headers })).status, 201);
+  });
+
+  test('a refused request is replayed as refused, not retried into a different answer', async () => {
+    const { conversationId } = await inbound(h);
+    const headers = { 'idempotency-key': 'bad-1' };
+    const first = await call(h, 'POST', `/api/v1/conversations/${conversationId}/messages`, { body: { type: 'image' }, headers });
+    assert.equal(first.status, 400);
+    const again = await call(h, 'POST', `/api/v1/conversations/${conversationId}/messages`, { body: { type: 'image' }, headers });
+    assert.equal(again.status, 400);
+  });
+});
+
+describe('event feed', () => {
+  test('events in commit order with a resumable cursor and a type filter', async () => {
+    const start = await call(h, 'GET', '/api/v1/events', { query: { limit: '200' } });
+    let cursor: string | null = start.json.nextCursor;
+    while (cursor) {
+      const page = await call(h, 'GET', '/api/v1/events', { query: { after: cursor, limit: '200' } });
+      if (page.json.data.length === 0) break;
+      cursor = page.json.nextCursor;
+    }
+    const { conversationId, messageId } = await inbound(h, { phone: '5511944443333' });
+    const fresh = await call(h, 'GET', '/api/v1/events', { query: cursor ? { after: cursor } : {} });
+    const types = fresh.json.data.map((e: { type: string }) => e.type);
+    assert.deepEqual(types.slice(-3), ['contact.created', 'conversation.created', 'message.created']);
+    const created = fresh.json.data.at(-1);
+    assert.equal(created.conversationId, conversationId);
+    assert.equal(created.payload.message.id, messageId);
+    const onlyMessages = await call(h, 'GET', '/api/v1/events', { query: { types: 'message.created', ...(cursor ? { after: cursor } : {}) } });
+    assert.deepEqual(onlyMessages.json.data.map((e: { type: string }) => e.type), ['message.created']);
+    const caughtUp = await call(h, 'GET', '/api/v1/events', { query: { after: fresh.json.nextCursor } });
+    assert.deepEqual(caughtUp.json.data, []);
+    assert.equal(caughtUp.json.nextCursor, fresh.json.nextCursor);
+  });
+});
+
+describe('rate limiting', () => {
+  test('per API key: the 4th request in a minute of a 3/min limit is a 429 with Retry-After; another key is unaffected', async () => {
+    const limited = await startHarness({ rateLimitPerMinute: 3 });
+    try {
+      for (let i = 0; i < 3; i++) assert.equal((await call(limited, 'GET', '/api/v1/conversations')).status, 200);
+      const refused = await call(limited, 'GET', '/api/v1/conversations');
+      assert.equal(refused.status, 429);
+      assert.equal(refused.json.error.code, 'too_many_requests');
+      assert.ok(Number(refused.headers['retry-after']) > 0);
+      assert.equal((await call(limited, 'GET', '/api/v1/conversations', { key: limited.other.apiKey })).status, 200);
+      assert.equal((await limited.app.inject({ url: '/healthz' })).statusCode, 200, 'health checks are not limited');
+    } finally {
+      await limited.close();
+    }
+  });
+});
