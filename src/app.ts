@@ -20,6 +20,7 @@ import { registerOperationsRoutes } from './http/operations.ts';
 import { nativeErrorSurface } from './dialects/native/errors.ts';
 import { jurichatErrorSurface } from './dialects/jurichat/errors.ts';
 import { nativeApi } from './dialects/native/index.ts';
+import { jurichatApi } from './dialects/jurichat/index.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -135,5 +136,6 @@ export async function buildApp(config: Config, store: Store, options: { logger?:
   registerOperationsRoutes(app, store);
   registerMediaRoutes(app);
   await app.register(nativeApi, { prefix: '/api/v1' });
+  await app.register(jurichatApi);
   return app;
 }

@@ -1,6 +1,7 @@
 import type { Ctx, Actor } from './context.ts';
 import type { Conversation, ConversationStatus, Priority } from './model.ts';
 import { newId } from './ids.ts';
+import { notFound } from './errors.ts';
 import { searchKey } from './text.ts';
 import { emitEvent } from '../events/outbox.ts';
 import { conversationSnapshot } from './snapshots.ts';
@@ -60,4 +61,26 @@ async function lockByParticipant(ctx: Ctx, trx: Tx, target: ConversationTarget):
 /** Reads a conversation of this workspace with a row lock, for a change in this transaction. */
 export async function lockConversation(ctx: Ctx, trx: Tx, workspaceId: string, id: string): Promise<Conversation | null> {
   return findConversation(trx, workspaceId, id, ctx.engine);
+}
+
+/**
+ * JuriChat's create-or-reuse: the person's conversation in the inbox, created on the given channel
+ * when there is none. A conversation opened by the business with no message yet is INACTIVE.
+ */
+export async function openConversationWithPerson(ctx: Ctx, input: { workspaceId: string; personId: string; inboxId: string; channelId: string; priority?: Priority }, actor: Actor): Promise<{ conversation: Conversation; created: boolean; person: { id: string; name: string | null } }> {
+  const ws = input.workspaceId;
+  return ctx.db.transaction().execute(async (trx) => {
+    const person = await trx.selectFrom('people').select(['id', 'name', 'inbox_id']).where('workspace_id', '=', ws).where('id', '=', input.personId).where('deleted_at', 'is', null).executeTakeFirst();
+    if (!person) throw notFound('person', input.personId);
+    const inbox = await trx.selectFrom('inboxes').select('id').where('workspace_id', '=', ws).where('id', '=', input.inboxId).where('deleted_at', 'is', null).executeTakeFirst();
+    if (!inbox) throw notFound('inbox', input.inboxId);
+    const channel = await trx.selectFrom('channels').select(['id', 'inbox_id']).where('workspace_id', '=', ws).where('id', '=', input.channelId).where('deleted_at', 'is', null).executeTakeFirst();
+    if (!channel) throw notFound('integration', input.channelId);
+    if (person.inbox_id !== input.inboxId) throw notFound('person', input.personId);
+    if (channel.inbox_id !== input.inboxId) throw notFound('integration', input.channelId);
+    const { conversation, created } = await findOrCreateConversation(ctx, trx, {
+      workspaceId: ws, inboxId: input.inboxId, channelId: input.channelId, personId: input.personId, priority: input.priority, status: 'INACTIVE',
+    }, actor);
+    return { conversation, created, person: { id: person.id, name: person.name } };
+  });
 }

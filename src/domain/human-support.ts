@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Ctx, Actor } from './context.ts';
 import type { Conversation, SupportSession } from './model.ts';
-import { notFound } from './errors.ts';
+import { DomainError, notFound } from './errors.ts';
 import { lockConversation } from './conversations.ts';
 import { applyTrigger, type TransitionResult } from './conversation-transitions.ts';
 import { requireExisting } from './lookups.ts';
@@ -80,3 +80,38 @@ export async function sweepInactive(ctx: Ctx, now = Date.now(), batch = 100): Pr
 }
 
 export type { SupportSession };
+
+/**
+ * JuriChat's start-human-support: an agent takes the conversation. `userId: 'random'` picks the
+ * least-loaded user who can see the inbox (fewest ACTIVE conversations, then oldest id); none → 400.
+ * Repeating it is harmless: the same agent on an ACTIVE conversation changes nothing.
+ */
+export async function startHumanSupport(ctx: Ctx, workspaceId: string, conversationId: string, pick: { userId: string } | { random: true }, actor: Actor): Promise<TransitionResult> {
+  return onLockedConversation(ctx, workspaceId, conversationId, async (trx, c) => {
+    let userId: string;
+    if ('userId' in pick) {
+      await requireExisting(trx, 'users', workspaceId, pick.userId);
+      userId = pick.userId;
+    } else if (c.status === 'ACTIVE' && c.assigneeUserId) {
+      userId = c.assigneeUserId;
+    } else {
+      const candidate = await leastLoadedUser(trx, workspaceId, c.inboxId);
+      if (!candidate) throw new DomainError('invalid', 'No user available in this inbox to take the conversation', 'no_available_user');
+      userId = candidate;
+    }
+    return applyTrigger(ctx, trx, c, 'agent_assigned', { actor, assigneeUserId: userId });
+  });
+}
+
+async function leastLoadedUser(trx: Tx, workspaceId: string, inboxId: string): Promise<string | null> {
+  const row = await trx.selectFrom('users as u')
+    .select(['u.id', (eb) => eb.selectFrom('conversations as c').select((e) => e.fn.countAll().as('n'))
+      .whereRef('c.workspace_id', '=', 'u.workspace_id').whereRef('c.assignee_user_id', '=', 'u.id').where('c.status', '=', 'ACTIVE').as('load')])
+    .where('u.workspace_id', '=', workspaceId).where('u.deleted_at', 'is', null)
+    .where((eb) => eb.or([
+      eb('u.all_inboxes', '=', 1),
+      eb.exists(eb.selectFrom('user_inboxes as ui').select('ui.user_id').whereRef('ui.workspace_id', '=', 'u.workspace_id').whereRef('ui.user_id', '=', 'u.id').where('ui.inbox_id', '=', inboxId)),
+    ]))
+    .orderBy('load').orderBy('u.id').limit(1).executeTakeFirst();
+  return row?.id ?? null;
+}

@@ -76,7 +76,7 @@ export async function messageRoutes(fastify: FastifyInstance): Promise<void> {
     schema: {
       summary: 'Send a message as an agent (`senderUserId`) or the bot (`botId`); JSON, or multipart/form-data with a `file`',
       params: IdParams,
-      body: { content: { 'application/json': { schema: SendFields }, 'multipart/form-data': { schema: Type.Object({}, { description: 'The fields of the JSON body as form fields, plus `file`' }) } } } as never,
+      body: { content: { 'application/json': { schema: SendFields }, 'multipart/form-data': { schema: Type.Object({ ...SendFields.properties, file: Type.Optional(Type.String({ format: 'binary', description: 'The file (media types)' })) }, { additionalProperties: false }) } } } as never,
       response: { 201: MessageShape, 200: MessageShape, ...errors(400, 401, 404, 409, 413) },
     },
   }, async (request, reply) => {

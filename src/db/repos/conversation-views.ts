@@ -1,0 +1,101 @@
+import type { Db } from '../connect.ts';
+import type { Message } from '../../domain/model.ts';
+import { messageFromRow } from '../rows.ts';
+
+/** Batched look-ups that conversation views (lists, detail pages) join in memory: one query per kind, never one per row. */
+
+export interface PersonSummary { id: string; name: string | null; imageUrl: string | null; phoneNumber: string | null }
+export interface GroupSummary { id: string; name: string; externalId: string | null; imageUrl: string | null }
+export interface UserSummary { id: string; name: string; imageUrl: string | null; contact: string | null }
+export interface Named { id: string; name: string }
+export interface TagSummary { id: string; name: string; color: string }
+
+const unique = (ids: (string | null | undefined)[]) => [...new Set(ids.filter((id): id is string => !!id))];
+
+export async function peopleByIds(db: Db, ws: string, ids: (string | null)[]): Promise<Map<string, PersonSummary>> {
+  const list = unique(ids);
+  if (list.length === 0) return new Map();
+  const rows = await db.selectFrom('people').select(['id', 'name', 'image_url', 'phone_number']).where('workspace_id', '=', ws).where('id', 'in', list).execute();
+  return new Map(rows.map((r) => [r.id, { id: r.id, name: r.name, imageUrl: r.image_url, phoneNumber: r.phone_number }]));
+}
+
+export async function groupsByIds(db: Db, ws: string, ids: (string | null)[]): Promise<Map<string, GroupSummary>> {
+  const list = unique(ids);
+  if (list.length === 0) return new Map();
+  const rows = await db.selectFrom('groups').select(['id', 'name', 'external_id', 'image_url']).where('workspace_id', '=', ws).where('id', 'in', list).execute();
+  return new Map(rows.map((r) => [r.id, { id: r.id, name: r.name, externalId: r.external_id, imageUrl: r.image_url }]));
+}
+
+export async function usersByIds(db: Db, ws: string, ids: (string | null)[]): Promise<Map<string, UserSummary>> {
+  const list = unique(ids);
+  if (list.length === 0) return new Map();
+  const rows = await db.selectFrom('users').select(['id', 'name', 'image_url', 'contact']).where('workspace_id', '=', ws).where('id', 'in', list).execute();
+  return new Map(rows.map((r) => [r.id, { id: r.id, name: r.name, imageUrl: r.image_url, contact: r.contact }]));
+}
+
+export async function namesByIds(db: Db, table: 'roles' | 'inboxes' | 'channels', ws: string, ids: (string | null)[]): Promise<Map<string, Named>> {
+  const list = unique(ids);
+  if (list.length === 0) return new Map();
+  const rows = await db.selectFrom(table).select(['id', 'name']).where('workspace_id', '=', ws).where('id', 'in', list).execute();
+  return new Map(rows.map((r) => [r.id, { id: r.id, name: r.name }]));
+}
+
+export async function tagsByConversation(db: Db, ws: string, conversationIds: string[]): Promise<Map<string, TagSummary[]>> {
+  const map = new Map<string, TagSummary[]>();
+  if (conversationIds.length === 0) return map;
+  const rows = await db.selectFrom('conversation_tags as ct')
+    .innerJoin('tags as t', (j) => j.onRef('t.workspace_id', '=', 'ct.workspace_id').onRef('t.id', '=', 'ct.tag_id'))
+    .select(['ct.conversation_id', 't.id', 't.name', 't.color'])
+    .where('ct.workspace_id', '=', ws).where('ct.conversation_id', 'in', conversationIds).orderBy('t.name').execute();
+  for (const r of rows) {
+    let list = map.get(r.conversation_id);
+    if (!list) map.set(r.conversation_id, (list = []));
+    list.push({ id: r.id, name: r.name, color: r.color });
+  }
+  return map;
+}
+
+export async function messagesByIds(db: Db, ws: string, ids: (string | null)[]): Promise<Map<string, Message>> {
+  const list = unique(ids);
+  if (list.length === 0) return new Map();
+  const rows = await db.selectFrom('messages').selectAll().where('workspace_id', '=', ws).where('id', 'in', list).execute();
+  return new Map(rows.map((r) => [r.id, messageFromRow(r)]));
+}
+
+/**
+ * One page of a conversation's messages walking back in time from `before` (exclusive), newest first,
+ * served by the (conversation, message_at, id) index so any depth costs what the first page costs.
+ */
+export async function messagesBefore(db: Db, ws: string, conversationId: string, before: readonly [number, string] | null, limit: number, options: { excludeInternal?: boolean } = {}): Promise<Message[]> {
+  let q = db.selectFrom('messages').selectAll().where('workspace_id', '=', ws).where('conversation_id', '=', conversationId);
+  if (options.excludeInternal) q = q.where('direction', '!=', 'INTERNAL');
+  if (before) {
+    const [at, id] = before;
+    q = q.where((eb) => eb.or([eb('message_at', '<', at), eb.and([eb('message_at', '=', at), eb('id', '<', id)])]));
+  }
+  const rows = await q.orderBy('message_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+  return rows.map(messageFromRow);
+}
+
+export interface Participant { id: string; name: string | null; isAgent: boolean; isMember: boolean; imageUrl: string | null; phoneNumber: string | null }
+
+/** The person (or each group member) and every agent who sent a message in the conversation or is assigned to it. */
+export async function participantsOf(db: Db, ws: string, c: { id: string; personId: string | null; groupId: string | null; assigneeUserId: string | null }): Promise<Participant[]> {
+  const people: Participant[] = [];
+  if (c.groupId) {
+    const rows = await db.selectFrom('group_members as gm')
+      .innerJoin('people as p', (j) => j.onRef('p.workspace_id', '=', 'gm.workspace_id').onRef('p.id', '=', 'gm.person_id'))
+      .select(['p.id', 'p.name', 'p.image_url', 'p.phone_number', 'gm.is_member'])
+      .where('gm.workspace_id', '=', ws).where('gm.group_id', '=', c.groupId).orderBy('p.id').execute();
+    for (const r of rows) people.push({ id: r.id, name: r.name, isAgent: false, isMember: r.is_member === 1, imageUrl: r.image_url, phoneNumber: r.phone_number });
+  } else if (c.personId) {
+    const p = (await peopleByIds(db, ws, [c.personId])).get(c.personId);
+    if (p) people.push({ id: p.id, name: p.name, isAgent: false, isMember: true, imageUrl: p.imageUrl, phoneNumber: p.phoneNumber });
+  }
+  const agents = await db.selectFrom('conversation_agents as ca')
+    .innerJoin('users as u', (j) => j.onRef('u.workspace_id', '=', 'ca.workspace_id').onRef('u.id', '=', 'ca.user_id'))
+    .select(['u.id', 'u.name', 'u.image_url', 'u.contact'])
+    .where('ca.workspace_id', '=', ws).where('ca.conversation_id', '=', c.id).orderBy('ca.first_at').execute();
+  for (const a of agents) people.push({ id: a.id, name: a.name, isAgent: true, isMember: a.id === c.assigneeUserId, imageUrl: a.image_url, phoneNumber: a.contact });
+  return people;
+}

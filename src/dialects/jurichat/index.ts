@@ -1,0 +1,19 @@
+import type { FastifyInstance } from 'fastify';
+import { requireApiKey } from '../../http/auth.ts';
+import { conversationRoutes } from './routes/conversations.ts';
+import { humanSupportRoutes } from './routes/human-support.ts';
+import { messageRoutes } from './routes/messages.ts';
+
+/** The JuriChat-compatible API at the server root: `X-JuriChat-Api-Key` on every route (jurichat-api.md). */
+export async function jurichatApi(app: FastifyInstance): Promise<void> {
+  app.addHook('onRoute', (route) => {
+    route.schema = { ...route.schema, tags: route.schema?.tags ?? ['jurichat'], security: [{ jurichatKey: [] }] };
+  });
+  app.addHook('preValidation', async (request) => {
+    const key = request.headers['x-jurichat-api-key'];
+    await requireApiKey(app.ctx.db, request, typeof key === 'string' && key.length > 0 ? key : null, 'Missing X-JuriChat-Api-Key header');
+  });
+  await app.register(conversationRoutes);
+  await app.register(humanSupportRoutes);
+  await app.register(messageRoutes);
+}
