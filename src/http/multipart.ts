@@ -1,7 +1,5 @@
-import type { FastifyRequest } from 'fastify';
-import type { TSchema } from 'typebox';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { HttpError } from './problem.ts';
-import { coercingAjv } from './validation.ts';
 
 export interface UploadedFile { content: Buffer; mimeType: string; fileName: string }
 
@@ -30,13 +28,23 @@ export async function readMultipart(request: FastifyRequest, maxFileBytes: numbe
   return { fields, file };
 }
 
-/** Validates form fields (strings, coerced like a query string) against a route's TypeBox schema. */
-const compiled = new WeakMap<TSchema, ReturnType<typeof coercingAjv.compile>>();
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The file of a multipart/form-data request (field `file`), read before validation. */
+    upload?: UploadedFile | null;
+  }
+}
 
-export function validateFields<T>(schema: TSchema, fields: Record<string, string>): T {
-  let validate = compiled.get(schema);
-  if (!validate) compiled.set(schema, (validate = coercingAjv.compile(schema as object)));
-  const data: Record<string, unknown> = { ...fields };
-  if (!validate(data)) throw Object.assign(new Error('validation'), { validation: validate.errors, validationContext: 'body' });
-  return data as T;
+/**
+ * Reads multipart/form-data bodies before validation: the text fields become `request.body` (so the
+ * route's multipart schema validates them like JSON) and the file `request.upload`. Registered by a
+ * dialect after its auth hook, so nothing is read for an unauthenticated request.
+ */
+export function readMultipartBodies(app: FastifyInstance, maxFileBytes: number): void {
+  app.addHook('preValidation', async (request) => {
+    if (!isMultipart(request)) return;
+    const form = await readMultipart(request, maxFileBytes);
+    request.body = form.fields;
+    request.upload = form.file;
+  });
 }

@@ -14,5 +14,6 @@ function ajv(options: Options): Ajv {
 export const coercingAjv = ajv({ coerceTypes: 'array' });
 const exact = ajv({ coerceTypes: false });
 
-export const validatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, httpPart }) =>
-  (httpPart === "body" ? exact : coercingAjv).compile(schema as object) as never;
+// Form fields are text too, so multipart bodies are coerced like query strings.
+export const validatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, httpPart, contentType }: { schema: unknown; httpPart?: string; contentType?: string }) =>
+  (httpPart === 'body' && !contentType?.startsWith('multipart/') ? exact : coercingAjv).compile(schema as object) as never;

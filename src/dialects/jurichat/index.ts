@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { readMultipartBodies } from '../../http/multipart.ts';
 import { requireApiKey } from '../../http/auth.ts';
 import { conversationRoutes } from './routes/conversations.ts';
 import { humanSupportRoutes } from './routes/human-support.ts';
@@ -13,6 +14,7 @@ export async function jurichatApi(app: FastifyInstance): Promise<void> {
     const key = request.headers['x-jurichat-api-key'];
     await requireApiKey(app.ctx.db, request, typeof key === 'string' && key.length > 0 ? key : null, 'Missing X-JuriChat-Api-Key header');
   });
+  readMultipartBodies(app, app.config.maxUploadMb * 1024 * 1024);
   await app.register(conversationRoutes);
   await app.register(humanSupportRoutes);
   await app.register(messageRoutes);

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { readMultipartBodies } from '../../http/multipart.ts';
 import { requireApiKey, bearerToken } from '../../http/auth.ts';
 import { registerIdempotency } from '../../http/idempotency.ts';
 import { conversationRoutes } from './routes/conversations.ts';
@@ -15,6 +16,7 @@ export async function nativeApi(app: FastifyInstance): Promise<void> {
   app.addHook('preValidation', async (request) => {
     await requireApiKey(app.ctx.db, request, bearerToken(request), 'Missing Authorization: Bearer <api key>');
   });
+  readMultipartBodies(app, app.config.maxUploadMb * 1024 * 1024);
   registerIdempotency(app, app.ctx.db);
   await app.register(conversationRoutes);
   await app.register(messageRoutes);

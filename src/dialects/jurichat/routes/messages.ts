@@ -9,7 +9,7 @@ import { findConversation } from '../../../db/repos/conversations.ts';
 import { findMessage } from '../../../db/repos/messages.ts';
 import { usersByIds } from '../../../db/repos/conversation-views.ts';
 import { messageFromRow } from '../../../db/rows.ts';
-import { isMultipart, readMultipart, validateFields, type UploadedFile } from '../../../http/multipart.ts';
+import type { UploadedFile } from '../../../http/multipart.ts';
 import { presentJuriMessage } from '../presenters.ts';
 import { Cuid, JuriMessage, Nullable, NStr, Str, Success, UserRef, errors, isoOf } from '../schemas.ts';
 
@@ -50,7 +50,6 @@ export function contentOf(fields: { type?: MessageType; message?: string; captio
 export async function messageRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const { db } = app.ctx;
-  const maxUpload = app.config.maxUploadMb * 1024 * 1024;
 
   app.post('/conversation/send-message', {
     schema: {
@@ -58,22 +57,15 @@ export async function messageRoutes(fastify: FastifyInstance): Promise<void> {
       body: {
         content: {
           'application/json': { schema: SendFields },
-          'multipart/form-data': { schema: Type.Object({ ...SendFields.properties, file: Type.Optional(Type.String({ format: 'binary' })) }) },
+          'multipart/form-data': { schema: SendFields },
         },
       } as never,
       response: { 200: JuriMessage, ...errors(400, 401, 404, 413) },
     },
   }, async (request) => {
     const ws = request.principal!.workspaceId;
-    let fields: SendFields;
-    let upload: UploadedFile | null = null;
-    if (isMultipart(request)) {
-      const form = await readMultipart(request, maxUpload);
-      fields = validateFields<SendFields>(SendFields, form.fields);
-      upload = form.file;
-    } else {
-      fields = request.body as SendFields;
-    }
+    const fields = request.body as SendFields;
+    const upload = request.upload ?? null;
     const stored = upload ? { ...upload, ...(await app.media.save(upload.content, upload.mimeType, fields.fileName ?? upload.fileName)) } : null;
     const content = contentOf(fields, stored);
     const { message } = await sendMessage(app.ctx, {

@@ -8,7 +8,6 @@ import { findMessage } from '../../../db/repos/messages.ts';
 import { messageFromRow } from '../../../db/rows.ts';
 import { sendMessage } from '../../../domain/send-message.ts';
 import { decodeCursor, encodeCursor } from '../../../http/cursor.ts';
-import { isMultipart, readMultipart, validateFields } from '../../../http/multipart.ts';
 import { Id, IdParams, Page, PageQuery, errors } from '../schemas.ts';
 import { MessageShape } from '../shapes.ts';
 import { presentMessage } from '../presenters.ts';
@@ -35,7 +34,6 @@ type SendFields = Static<typeof SendFields>;
 export async function messageRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const ctx = app.ctx;
-  const maxUpload = app.config.maxUploadMb * 1024 * 1024;
 
   app.get('/conversations/:id/messages', {
     schema: {
@@ -76,22 +74,16 @@ export async function messageRoutes(fastify: FastifyInstance): Promise<void> {
     schema: {
       summary: 'Send a message as an agent (`senderUserId`) or the bot (`botId`); JSON, or multipart/form-data with a `file`',
       params: IdParams,
-      body: { content: { 'application/json': { schema: SendFields }, 'multipart/form-data': { schema: Type.Object({ ...SendFields.properties, file: Type.Optional(Type.String({ format: 'binary', description: 'The file (media types)' })) }, { additionalProperties: false }) } } } as never,
+      body: { content: { 'application/json': { schema: SendFields }, 'multipart/form-data': { schema: SendFields } } } as never,
       response: { 201: MessageShape, 200: MessageShape, ...errors(400, 401, 404, 409, 413) },
     },
   }, async (request, reply) => {
     const { workspaceId, apiKeyId } = request.principal!;
-    let fields: SendFields;
+    const fields = request.body as SendFields;
     let media: Media | null = null;
-    if (isMultipart(request)) {
-      const form = await readMultipart(request, maxUpload);
-      fields = validateFields<SendFields>(SendFields, form.fields);
-      if (form.file) {
-        const saved = await app.media.save(form.file.content, form.file.mimeType, fields.fileName ?? form.file.fileName);
-        media = { url: saved.url, mimeType: saved.mimeType, fileName: saved.fileName, caption: fields.caption ?? null, size: saved.size };
-      }
-    } else {
-      fields = (request.body ?? {}) as SendFields;
+    if (request.upload) {
+      const saved = await app.media.save(request.upload.content, request.upload.mimeType, fields.fileName ?? request.upload.fileName);
+      media = { url: saved.url, mimeType: saved.mimeType, fileName: saved.fileName, caption: fields.caption ?? null, size: saved.size };
     }
     const type: MessageType = fields.type ?? 'text';
     if (!media && fields.mediaUrl) media = { url: fields.mediaUrl, mimeType: fields.mimeType ?? null, fileName: fields.fileName ?? null, caption: fields.caption ?? null, size: null };
