@@ -1,10 +1,70 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from './config.ts';
 import type { Ctx } from './domain/context.ts';
+import { sweepInactive } from './domain/human-support.ts';
+import { Dispatcher, purgeExpiredDeliveries } from './events/dispatcher.ts';
 
 export interface Workers { stop(): Promise<void> }
 
-/** Background loops of one server process: the outbox dispatcher, the inactivity sweep. (Being built.) */
-export function startWorkers(_ctx: Ctx, _config: Config, _log: FastifyBaseLogger): Workers {
-  return { stop: async () => {} };
+export const SWEEP_INTERVAL_MS = 30_000;
+export const PURGE_INTERVAL_MS = 3_600_000;
+const SWEEP_BATCH = 100;
+
+/** Something that runs in the background until stopped; stop() waits for the work in progress. */
+interface BackgroundTask { stop(): Promise<void> }
+
+/**
+ * Runs `task` at start and then every `intervalMs`; when it reports more work waiting (returns
+ * true), at once again. Errors are logged and the loop carries on.
+ */
+export function repeat(name: string, intervalMs: number, task: () => Promise<boolean | void>, log: FastifyBaseLogger): BackgroundTask {
+  let stopping = false;
+  let wake: (() => void) | null = null;
+  const pause = (ms: number) => new Promise<void>((resolve) => {
+    const done = () => { clearTimeout(timer); wake = null; resolve(); };
+    const timer = setTimeout(done, ms);
+    timer.unref();
+    wake = done;
+  });
+  const loop = (async () => {
+    while (!stopping) {
+      let again = false;
+      try {
+        again = (await task()) === true;
+      } catch (error) {
+        log.error({ err: error, worker: name }, 'background task failed');
+      }
+      if (!again && !stopping) await pause(intervalMs);
+    }
+  })();
+  return {
+    stop: async () => {
+      stopping = true;
+      wake?.();
+      await loop;
+    },
+  };
+}
+
+/**
+ * Background loops of one server process: the outbox dispatcher, the inactivity sweep and the
+ * delivery purge. Off when `config.runWorkers` is false (tests drive them by hand). To add a
+ * loop, push another task onto `tasks`.
+ */
+export function startWorkers(ctx: Ctx, config: Config, log: FastifyBaseLogger): Workers {
+  if (!config.runWorkers) return { stop: async () => {} };
+
+  const dispatcher = new Dispatcher({ db: ctx.db, engine: ctx.engine, config, logger: log.child({ worker: 'webhook-dispatcher' }) });
+  dispatcher.start();
+
+  const tasks: BackgroundTask[] = [
+    dispatcher,
+    repeat('inactivity-sweep', SWEEP_INTERVAL_MS, async () => (await sweepInactive(ctx, Date.now(), SWEEP_BATCH)) >= SWEEP_BATCH, log),
+    repeat('delivery-purge', PURGE_INTERVAL_MS, async () => {
+      const purged = await purgeExpiredDeliveries(ctx.db, Date.now());
+      if (purged > 0) log.info({ purged }, 'expired webhook deliveries purged');
+    }, log),
+  ];
+
+  return { stop: async () => { await Promise.all(tasks.map((task) => task.stop())); } };
 }

@@ -3,7 +3,7 @@ import type { Conversation, Direction, ExternalStatus, Media, Message, MessageTy
 import { newId } from './ids.ts';
 import { emitEvent } from '../events/outbox.ts';
 import { conversationSnapshot } from './snapshots.ts';
-import { findMessageByKey } from '../db/repos/messages.ts';
+import { findMessage, findMessageByKey } from '../db/repos/messages.ts';
 import { toJson } from '../db/rows.ts';
 import type { Tx } from '../db/repos/tx.ts';
 
@@ -93,6 +93,10 @@ export async function appendMessage(ctx: Ctx, trx: Tx, conversation: Conversatio
   }).where('workspace_id', '=', ws).where('id', '=', conversation.id).execute();
   Object.assign(conversation, updated);
 
-  await emitEvent(trx, ws, 'message.created', conversation.id, { conversation: await conversationSnapshot(trx, updated), message, actor });
+  // The quoted message travels with the event, so webhook formatters need no database.
+  const quoted = message.quotedMessageId ? await findMessage(trx, ws, message.quotedMessageId) : null;
+  await emitEvent(trx, ws, 'message.created', conversation.id, {
+    conversation: await conversationSnapshot(trx, updated), message, quoted: quoted && { id: quoted.id, content: quoted.content, messageAt: quoted.messageAt }, actor,
+  });
   return { message, duplicate: false };
 }

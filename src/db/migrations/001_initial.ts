@@ -200,6 +200,7 @@ export function initialMigration(engine: Engine) {
       });
       await db.schema.createIndex('deliveries_due_idx').on('deliveries').columns(['status', 'next_attempt_at']).execute();
       await db.schema.createIndex('deliveries_order_idx').on('deliveries').columns(['workspace_id', 'subscription_id', 'conversation_id', 'id']).execute();
+      await db.schema.createIndex('deliveries_expiry_idx').on('deliveries').column('expires_at').execute();
       await db.schema.createIndex('deliveries_subscription_idx').on('deliveries').columns(['workspace_id', 'subscription_id', 'created_at']).execute();
 
       await table(db, 'delivery_attempts', (t) => strNull(ms(id(t, 'workspace_id', 'id', 'delivery_id'), 'attempted_at').addColumn('status_code', 'integer').addColumn('duration_ms', 'integer', (c) => c.notNull()), 'response_body', 'error_message'));

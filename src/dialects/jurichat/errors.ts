@@ -11,7 +11,7 @@ export const jurichatErrorSurface: ErrorSurface = {
   render: (p) => {
     const fields = Object.entries(p.fields);
     const message = p.reason === 'validation_failed' && fields.length > 0
-      ? fields.map(([field, messages]) => messages.map((m) => (m.startsWith(`${field}:`) ? m : `${field}: ${ZOD_WORDS[m] ?? m}`)).join('; ')).join('; ')
+      ? fields.map(([field, messages]) => messages.map((m) => (m.startsWith(`${field}:`) || m.startsWith(`${field} `) ? m : `${field}: ${ZOD_WORDS[m] ?? m}`)).join('; ')).join('; ')
       : p.message;
     return { statusCode: p.status, error: HTTP_REASON_PHRASE[p.status] ?? 'Error', message };
   },

@@ -1,12 +1,16 @@
 import type { FastifyInstance } from 'fastify';
 import { readMultipartBodies } from '../../http/multipart.ts';
+import { registerWebhookFormat } from '../../events/webhook-formats.ts';
+import { jurichatWebhookFormat } from './webhook-format.ts';
 import { requireApiKey } from '../../http/auth.ts';
 import { conversationRoutes } from './routes/conversations.ts';
 import { humanSupportRoutes } from './routes/human-support.ts';
 import { messageRoutes } from './routes/messages.ts';
+import { webhookRoutes } from './routes/webhooks.ts';
 
 /** The JuriChat-compatible API at the server root: `X-JuriChat-Api-Key` on every route (jurichat-api.md). */
 export async function jurichatApi(app: FastifyInstance): Promise<void> {
+  registerWebhookFormat(jurichatWebhookFormat);
   app.addHook('onRoute', (route) => {
     route.schema = { ...route.schema, tags: route.schema?.tags ?? ['jurichat'], security: [{ jurichatKey: [] }] };
   });
@@ -18,4 +22,5 @@ export async function jurichatApi(app: FastifyInstance): Promise<void> {
   await app.register(conversationRoutes);
   await app.register(humanSupportRoutes);
   await app.register(messageRoutes);
+  await app.register(webhookRoutes);
 }

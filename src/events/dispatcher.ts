@@ -1,0 +1,414 @@
+import { performance } from 'node:perf_hooks';
+import type { Kysely, Selectable } from 'kysely';
+import type { Database, DeliveryTable, WebhookSubscriptionTable } from '../db/schema.ts';
+import type { Engine } from '../db/engine.ts';
+import type { Config } from '../config.ts';
+import { bool, parseJson } from '../db/rows.ts';
+import { newId } from '../domain/ids.ts';
+import { conflict, notFound } from '../domain/errors.ts';
+import { webhookFormat, type Subscription } from './webhook-formats.ts';
+import { afterFailedAttempt } from './retry-policy.ts';
+import { resolveAll, webhookTargetProblem, type LookupAll } from './webhook-url.ts';
+
+/** How long a receiver has to answer (spec README §4). */
+export const SEND_TIMEOUT_MS = 10_000;
+/** A claimed delivery is invisible to other dispatchers this long; far above the send timeout. */
+export const CLAIM_LEASE_MS = 60_000;
+/** Response bodies (and error messages) are kept up to 4 KiB. */
+export const RESPONSE_BODY_LIMIT = 4096;
+export const DEFAULT_BATCH_SIZE = 50;
+export const IDLE_POLL_MS = 250;
+const ERROR_PAUSE_MS = 2_000;
+
+export type DeliveryStatus = 'PENDING' | 'RETRYING' | 'SUCCESS' | 'FAILED' | 'CANCELLED';
+/** Deliveries still to be sent; they hold back later ones of the same (subscription, conversation). */
+const OPEN: DeliveryStatus[] = ['PENDING', 'RETRYING'];
+
+// Headers that describe the transport; a subscription's extra headers must not override them.
+const TRANSPORT_HEADERS = new Set(['host', 'content-length', 'transfer-encoding', 'connection', 'content-type', 'expect', 'upgrade']);
+
+/** The part of a pino (or Fastify) logger the dispatcher uses. */
+export interface DispatcherLogger {
+  debug(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export interface DispatcherOptions {
+  db: Kysely<Database>;
+  engine: Engine;
+  config: Pick<Config, 'allowPrivateWebhooks'>;
+  logger: DispatcherLogger;
+  /** The clock for claims, leases and retry times (epoch ms); tests drive it by hand. */
+  now?: () => number;
+  fetch?: typeof globalThis.fetch;
+  /** Host name resolution for the private-address check before each send. */
+  lookup?: LookupAll;
+  /** Jitter source, like Math.random. */
+  random?: () => number;
+  batchSize?: number;
+  pollIntervalMs?: number;
+}
+
+type DeliveryRow = Selectable<DeliveryTable>;
+
+interface AttemptOutcome {
+  statusCode: number | null;
+  responseBody: string | null;
+  errorMessage: string | null;
+  retryAfter: string | null;
+}
+
+type SubscriptionState =
+  | { state: 'active'; subscription: Subscription }
+  | { state: 'paused' }
+  | { state: 'gone' };
+
+/**
+ * Sends due webhook deliveries from the outbox (spec README §4): claims a batch, POSTs each
+ * stored body byte for byte with the dialect's signature headers, records every attempt and
+ * schedules retries. Several dispatchers may share a PostgreSQL database; each delivery is
+ * claimed by one of them at a time.
+ */
+export class Dispatcher {
+  private readonly db: Kysely<Database>;
+  private readonly engine: Engine;
+  private readonly allowPrivate: boolean;
+  private readonly logger: DispatcherLogger;
+  private readonly now: () => number;
+  private readonly fetch: typeof globalThis.fetch;
+  private readonly lookup: LookupAll;
+  private readonly random: () => number;
+  readonly batchSize: number;
+  private readonly pollIntervalMs: number;
+
+  private loop: Promise<void> | null = null;
+  private stopping = false;
+  private wake: (() => void) | null = null;
+
+  constructor(options: DispatcherOptions) {
+    this.db = options.db;
+    this.engine = options.engine;
+    this.allowPrivate = options.config.allowPrivateWebhooks;
+    this.logger = options.logger;
+    this.now = options.now ?? Date.now;
+    this.fetch = options.fetch ?? globalThis.fetch;
+    this.lookup = options.lookup ?? resolveAll;
+    this.random = options.random ?? Math.random;
+    this.batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+    this.pollIntervalMs = options.pollIntervalMs ?? IDLE_POLL_MS;
+  }
+
+  /** Claims one batch of due deliveries and sends them; returns how many were attempted. */
+  async runOnce(): Promise<number> {
+    return (await this.runBatch()).attempted;
+  }
+
+  /** Runs batches until stop(): at once again after a full batch, every poll interval when idle. */
+  start(): void {
+    if (this.loop) return;
+    this.stopping = false;
+    this.loop = this.runLoop();
+  }
+
+  /** Ends the loop; resolves once the sends in flight are finished and recorded. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.wake?.();
+    await this.loop;
+    this.loop = null;
+  }
+
+  private async runLoop(): Promise<void> {
+    while (!this.stopping) {
+      let pause = this.pollIntervalMs;
+      try {
+        const { claimed } = await this.runBatch();
+        if (claimed >= this.batchSize) pause = 0;
+      } catch (error) {
+        this.logger.error({ err: error }, 'webhook dispatch batch failed');
+        pause = ERROR_PAUSE_MS;
+      }
+      if (pause > 0 && !this.stopping) await this.sleep(pause);
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.wake = null;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      timer.unref();
+      this.wake = done;
+    });
+  }
+
+  private async runBatch(): Promise<{ claimed: number; attempted: number }> {
+    const rows = await this.claim();
+    if (rows.length === 0) return { claimed: 0, attempted: 0 };
+    const subscriptions = new Map<string, Promise<SubscriptionState>>();
+    const lookupSubscription = (row: DeliveryRow) => {
+      const key = `${row.workspace_id}\u0000${row.subscription_id}`;
+      let found = subscriptions.get(key);
+      if (!found) {
+        found = this.loadSubscription(row.workspace_id, row.subscription_id);
+        subscriptions.set(key, found);
+      }
+      return found;
+    };
+    // One batch holds at most one delivery per (subscription, conversation), so sending them
+    // side by side cannot reorder a conversation.
+    const results = await Promise.all(rows.map(async (row) => {
+      try {
+        return await this.deliver(row, await lookupSubscription(row));
+      } catch (error) {
+        // The lease runs out and the delivery is claimed again; nothing is lost.
+        this.logger.error({ err: error, deliveryId: row.id }, 'webhook delivery could not be recorded');
+        return false;
+      }
+    }));
+    return { claimed: rows.length, attempted: results.filter(Boolean).length };
+  }
+
+  /** Due, unleased, open deliveries with no earlier open one for the same (subscription, conversation). */
+  private dueDeliveries(db: Kysely<Database>, now: number) {
+    return db.selectFrom('deliveries as d')
+      .where('d.status', 'in', OPEN)
+      .where('d.next_attempt_at', '<=', now)
+      .where((eb) => eb.or([eb('d.locked_until', 'is', null), eb('d.locked_until', '<', now)]))
+      .where((eb) => eb.or([
+        eb('d.conversation_id', 'is', null),
+        eb.not(eb.exists(eb.selectFrom('deliveries as e').select('e.id')
+          .whereRef('e.workspace_id', '=', 'd.workspace_id')
+          .whereRef('e.subscription_id', '=', 'd.subscription_id')
+          .whereRef('e.conversation_id', '=', 'd.conversation_id')
+          .whereRef('e.id', '<', 'd.id')
+          .where('e.status', 'in', OPEN))),
+      ]))
+      // A paused subscription's deliveries wait where they are, without being claimed over and over.
+      .where((eb) => eb.not(eb.exists(eb.selectFrom('webhook_subscriptions as s').select('s.id')
+        .whereRef('s.workspace_id', '=', 'd.workspace_id')
+        .whereRef('s.id', '=', 'd.subscription_id')
+        .where('s.is_active', '=', 0)
+        .where('s.deleted_at', 'is', null))))
+      .orderBy('d.next_attempt_at')
+      .orderBy('d.id')
+      .limit(this.batchSize);
+  }
+
+  private async claim(): Promise<DeliveryRow[]> {
+    const now = this.now();
+    const lease = now + CLAIM_LEASE_MS;
+    let rows: DeliveryRow[];
+    if (this.engine === 'postgres') {
+      // Rows another dispatcher is claiming are skipped, not waited for; once its claim commits,
+      // their lease excludes them here too.
+      rows = await this.db.transaction().execute(async (trx) => {
+        const due = await this.dueDeliveries(trx, now).selectAll('d').forUpdate().skipLocked().execute();
+        if (due.length === 0) return due;
+        await trx.updateTable('deliveries').set({ locked_until: lease })
+          .where((eb) => eb(eb.refTuple('workspace_id', 'id'), 'in', due.map((r) => eb.tuple(r.workspace_id, r.id))))
+          .execute();
+        return due.map((r) => ({ ...r, locked_until: lease }));
+      });
+    } else {
+      // One statement, so it is atomic even if a second process shares the SQLite file.
+      rows = await this.db.updateTable('deliveries').set({ locked_until: lease })
+        .where((eb) => eb(
+          eb.refTuple('workspace_id', 'id'),
+          'in',
+          this.dueDeliveries(this.db, now).select(['d.workspace_id', 'd.id']).$asTuple('workspace_id', 'id'),
+        ))
+        .returningAll()
+        .execute();
+    }
+    return rows.sort((a, b) => a.next_attempt_at - b.next_attempt_at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
+
+  private async loadSubscription(workspaceId: string, subscriptionId: string): Promise<SubscriptionState> {
+    const row = await this.db.selectFrom('webhook_subscriptions').selectAll()
+      .where('workspace_id', '=', workspaceId).where('id', '=', subscriptionId).executeTakeFirst();
+    if (!row || row.deleted_at !== null) return { state: 'gone' };
+    if (!bool(row.is_active)) return { state: 'paused' };
+    return { state: 'active', subscription: subscriptionFromRow(row) };
+  }
+
+  /** Sends one claimed delivery and records the attempt; false when nothing was attempted. */
+  private async deliver(row: DeliveryRow, found: SubscriptionState): Promise<boolean> {
+    if (found.state === 'gone') {
+      await this.db.updateTable('deliveries').set({ status: 'CANCELLED', locked_until: null, updated_at: this.now() })
+        .where('workspace_id', '=', row.workspace_id).where('id', '=', row.id).where('status', 'in', OPEN).execute();
+      return false;
+    }
+    if (found.state === 'paused') {
+      await this.release(row);
+      return false;
+    }
+    const subscription = found.subscription;
+    const started = performance.now();
+    const attemptedAt = this.now();
+    const outcome = await this.attempt(row, subscription, attemptedAt);
+    const durationMs = Math.round(performance.now() - started);
+    await this.record(row, outcome, attemptedAt, durationMs);
+    return true;
+  }
+
+  private async release(row: DeliveryRow): Promise<void> {
+    await this.db.updateTable('deliveries').set({ locked_until: null })
+      .where('workspace_id', '=', row.workspace_id).where('id', '=', row.id).where('locked_until', '=', row.locked_until ?? -1).execute();
+  }
+
+  private async attempt(row: DeliveryRow, subscription: Subscription, attemptedAt: number): Promise<AttemptOutcome> {
+    const refused = (errorMessage: string): AttemptOutcome => ({ statusCode: null, responseBody: null, errorMessage, retryAfter: null });
+    const format = webhookFormat(subscription.dialect);
+    if (!format) return refused(`no webhook format is registered for dialect "${subscription.dialect}"`);
+    const problem = await webhookTargetProblem(subscription.url, this.allowPrivate, this.lookup);
+    if (problem) return refused(`refused: url ${problem}`);
+    try {
+      const headers = new Headers();
+      for (const [name, value] of Object.entries(subscription.headers ?? {})) {
+        if (!TRANSPORT_HEADERS.has(name.toLowerCase())) headers.set(name, value);
+      }
+      const signed = format.headers({ id: row.id, body: row.body, timestampSeconds: Math.floor(attemptedAt / 1000) }, subscription);
+      for (const [name, value] of Object.entries(signed)) headers.set(name, value);
+      headers.set('content-type', 'application/json');
+      const response = await this.fetch(subscription.url, {
+        method: 'POST', headers, body: row.body, redirect: 'manual', signal: AbortSignal.timeout(SEND_TIMEOUT_MS),
+      });
+      const responseBody = await readLimited(response);
+      const status = response.status;
+      const ok = status >= 200 && status < 300;
+      return {
+        statusCode: status,
+        responseBody,
+        errorMessage: ok ? null : status >= 300 && status < 400 ? `HTTP ${status}: redirects are not followed` : `HTTP ${status}`,
+        retryAfter: response.headers.get('retry-after'),
+      };
+    } catch (error) {
+      return refused(describeSendError(error));
+    }
+  }
+
+  private async record(row: DeliveryRow, outcome: AttemptOutcome, attemptedAt: number, durationMs: number): Promise<void> {
+    const finishedAt = this.now();
+    const attemptNumber = row.attempt_count + 1;
+    const success = outcome.statusCode !== null && outcome.statusCode >= 200 && outcome.statusCode < 300;
+    const decision = success ? null : afterFailedAttempt(attemptNumber, finishedAt, outcome.retryAfter, this.random);
+    const status: DeliveryStatus = decision ? decision.status : 'SUCCESS';
+    const nextAttemptAt = decision?.status === 'RETRYING' ? decision.nextAttemptAt : row.next_attempt_at;
+    const errorMessage = outcome.errorMessage === null ? null : cut(outcome.errorMessage);
+
+    await this.db.transaction().execute(async (trx) => {
+      await trx.insertInto('delivery_attempts').values({
+        workspace_id: row.workspace_id, id: newId(), delivery_id: row.id, attempted_at: attemptedAt,
+        status_code: outcome.statusCode, response_body: outcome.responseBody, error_message: errorMessage, duration_ms: durationMs,
+      }).execute();
+      let update = trx.updateTable('deliveries').set({
+        status, next_attempt_at: nextAttemptAt, attempt_count: attemptNumber, locked_until: null,
+        status_code: outcome.statusCode, response_body: outcome.responseBody, error_message: errorMessage,
+        duration_ms: durationMs, updated_at: finishedAt,
+      }).where('workspace_id', '=', row.workspace_id).where('id', '=', row.id);
+      // A delivery cancelled while in flight stays cancelled unless this attempt reached the receiver.
+      if (!success) update = update.where('status', '!=', 'CANCELLED');
+      await update.execute();
+    });
+
+    const log = { deliveryId: row.id, subscriptionId: row.subscription_id, attempt: attemptNumber, statusCode: outcome.statusCode, error: errorMessage };
+    if (status === 'FAILED') this.logger.warn(log, 'webhook delivery failed for good');
+    else this.logger.debug({ ...log, status }, 'webhook delivery attempted');
+  }
+}
+
+function subscriptionFromRow(r: Selectable<WebhookSubscriptionTable>): Subscription {
+  return {
+    id: r.id, workspaceId: r.workspace_id, dialect: r.dialect, url: r.url, secret: r.secret,
+    events: parseJson<string[]>(r.events) ?? [], isActive: bool(r.is_active), headers: parseJson(r.headers),
+    authType: r.auth_type, authorization: r.authorization,
+  };
+}
+
+/** At most 4 KiB of UTF-8 text; NUL is dropped because PostgreSQL text cannot hold it. */
+function cut(text: string): string {
+  const bytes = Buffer.from(text.replace(/\u0000/g, ''), 'utf8');
+  if (bytes.length <= RESPONSE_BODY_LIMIT) return bytes.toString('utf8');
+  return new TextDecoder().decode(bytes.subarray(0, RESPONSE_BODY_LIMIT), { stream: true });
+}
+
+/** Reads at most 4 KiB of the response body and drops the rest; null if it could not be read. */
+async function readLimited(response: Response): Promise<string | null> {
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  try {
+    while (total < RESPONSE_BODY_LIMIT) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      total += value.byteLength;
+    }
+  } catch {
+    if (chunks.length === 0) return null;
+  }
+  reader.cancel().catch(() => {});
+  const bytes = Buffer.concat(chunks).subarray(0, RESPONSE_BODY_LIMIT);
+  // `stream: true` leaves out a character cut in half at the limit.
+  return new TextDecoder().decode(bytes, { stream: true }).replace(/\u0000/g, '');
+}
+
+function describeSendError(error: unknown): string {
+  const e = error as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+  if (e?.name === 'TimeoutError') return `no answer within ${SEND_TIMEOUT_MS / 1000} s`;
+  const cause = e?.cause ? e.cause.code ?? e.cause.message : undefined;
+  const message = e?.message ?? String(error);
+  return cause ? `${message}: ${cause}` : message;
+}
+
+/**
+ * A `FAILED` or `RETRYING` delivery goes back to `PENDING`, due at once (JuriChat's retry). Any
+ * other status is a conflict; an unknown or foreign id is not found.
+ */
+export async function retryDeliveryNow(db: Kysely<Database>, workspaceId: string, deliveryId: string, now: number = Date.now()): Promise<void> {
+  const result = await db.updateTable('deliveries').set({ status: 'PENDING', next_attempt_at: now, updated_at: now })
+    .where('workspace_id', '=', workspaceId).where('id', '=', deliveryId).where('status', 'in', ['FAILED', 'RETRYING'])
+    .executeTakeFirst();
+  if (Number(result.numUpdatedRows) > 0) return;
+  const existing = await db.selectFrom('deliveries').select('status')
+    .where('workspace_id', '=', workspaceId).where('id', '=', deliveryId).executeTakeFirst();
+  if (!existing) throw notFound('delivery', deliveryId);
+  throw conflict(`Delivery ${deliveryId} is ${existing.status}; only FAILED or RETRYING deliveries can be retried`, 'delivery_not_retryable');
+}
+
+/** A subscription's undelivered deliveries are dropped (it was deleted); returns how many. */
+export async function cancelPendingDeliveries(trx: Kysely<Database>, workspaceId: string, subscriptionId: string, now: number = Date.now()): Promise<number> {
+  const result = await trx.updateTable('deliveries').set({ status: 'CANCELLED', locked_until: null, updated_at: now })
+    .where('workspace_id', '=', workspaceId).where('subscription_id', '=', subscriptionId).where('status', 'in', OPEN)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+const PURGE_BATCH = 1000;
+
+/** Deletes deliveries past their 90-day `expires_at`, attempts first; returns how many deliveries went. */
+export async function purgeExpiredDeliveries(db: Kysely<Database>, now: number): Promise<number> {
+  let purged = 0;
+  for (;;) {
+    const expired = await db.selectFrom('deliveries').select(['workspace_id', 'id'])
+      .where('expires_at', '<', now).orderBy('expires_at').limit(PURGE_BATCH).execute();
+    if (expired.length === 0) break;
+    await db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('delivery_attempts')
+        .where((eb) => eb(eb.refTuple('workspace_id', 'delivery_id'), 'in', expired.map((r) => eb.tuple(r.workspace_id, r.id))))
+        .execute();
+      await trx.deleteFrom('deliveries')
+        .where((eb) => eb(eb.refTuple('workspace_id', 'id'), 'in', expired.map((r) => eb.tuple(r.workspace_id, r.id))))
+        .execute();
+    });
+    purged += expired.length;
+    if (expired.length < PURGE_BATCH) break;
+  }
+  return purged;
+}
