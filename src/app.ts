@@ -21,6 +21,7 @@ import { nativeErrorSurface } from './dialects/native/errors.ts';
 import { jurichatErrorSurface } from './dialects/jurichat/errors.ts';
 import { nativeApi } from './dialects/native/index.ts';
 import { jurichatApi } from './dialects/jurichat/index.ts';
+import { jelouApi } from './dialects/jelou/index.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -137,5 +138,6 @@ export async function buildApp(config: Config, store: Store, options: { logger?:
   registerMediaRoutes(app);
   await app.register(nativeApi, { prefix: '/api/v1' });
   await app.register(jurichatApi);
+  await app.register(jelouApi);
   return app;
 }
