@@ -6,6 +6,7 @@ import { lockConversation } from './conversations.ts';
 import { appendMessage } from './messages.ts';
 import { requireExisting } from './lookups.ts';
 import { findMessage } from '../db/repos/messages.ts';
+import type { Tx } from '../db/repos/tx.ts';
 
 export interface OutgoingMessage {
   workspaceId: string;
@@ -32,31 +33,39 @@ export const NOT_IN_HUMAN_SUPPORT = 'Conversa não está em modo de atendimento 
 
 /** An agent, the bot or the business sends a message into a conversation (the one send path of every dialect). */
 export async function sendMessage(ctx: Ctx, input: OutgoingMessage, actor: Actor): Promise<{ message: Message; duplicate: boolean }> {
+  checkContent(input);
+  return ctx.db.transaction().execute((trx) => sendMessageInTransaction(ctx, trx, input, actor));
+}
+
+function checkContent(input: OutgoingMessage): void {
   if (input.type === 'text' && !input.text) throw invalid('text is required for text messages', 'validation_failed', 'text');
   if (MEDIA_TYPES.includes(input.type) && !input.media) throw invalid(`a file or media URL is required for ${input.type} messages`, 'validation_failed', 'media');
   if (input.type === 'contact' && !input.contact?.phoneNumber) throw invalid('contact phone number is required for contact messages', 'validation_failed', 'contact');
+}
+
+/** `sendMessage` inside a transaction the caller already holds (a Jelou start, the scheduler), so the send commits with the rest. */
+export async function sendMessageInTransaction(ctx: Ctx, trx: Tx, input: OutgoingMessage, actor: Actor): Promise<{ message: Message; duplicate: boolean }> {
+  checkContent(input);
   const ws = input.workspaceId;
-  return ctx.db.transaction().execute(async (trx) => {
-    const conversation = await lockConversation(ctx, trx, ws, input.conversationId);
-    if (!conversation) throw notFound('conversation', input.conversationId);
-    if (input.senderUserId) await requireExisting(trx, 'users', ws, input.senderUserId);
-    if (input.senderBotId) await requireExisting(trx, 'bots', ws, input.senderBotId);
-    if (input.quotedMessageId) {
-      const quoted = await findMessage(trx, ws, input.quotedMessageId);
-      if (!quoted || quoted.conversationId !== conversation.id) throw notFound('message', input.quotedMessageId);
-    }
-    if (input.requireActive && conversation.status !== 'ACTIVE') {
-      throw new DomainError('invalid', NOT_IN_HUMAN_SUPPORT, 'not_in_human_support');
-    }
-    const senderUserId = input.senderUserId ?? (input.defaultToAssignee && !input.senderBotId ? conversation.assigneeUserId : null);
-    const isMedia = MEDIA_TYPES.includes(input.type);
-    return appendMessage(ctx, trx, conversation, {
-      type: input.type, direction: input.internal ? 'INTERNAL' : 'OUTBOUND',
-      content: isMedia ? input.media!.url : input.type === 'contact' ? input.contact?.name ?? input.contact?.phoneNumber ?? null : input.text ?? null,
-      media: isMedia ? { ...input.media!, caption: input.media!.caption ?? input.text ?? null } : null,
-      contact: input.type === 'contact' ? input.contact ?? null : null,
-      senderUserId, senderBotId: input.senderBotId ?? null, quotedMessageId: input.quotedMessageId ?? null,
-      clientMessageId: input.clientMessageId ?? null, metadata: input.metadata ?? null,
-    }, actor);
-  });
+  const conversation = await lockConversation(ctx, trx, ws, input.conversationId);
+  if (!conversation) throw notFound('conversation', input.conversationId);
+  if (input.senderUserId) await requireExisting(trx, 'users', ws, input.senderUserId);
+  if (input.senderBotId) await requireExisting(trx, 'bots', ws, input.senderBotId);
+  if (input.quotedMessageId) {
+    const quoted = await findMessage(trx, ws, input.quotedMessageId);
+    if (!quoted || quoted.conversationId !== conversation.id) throw notFound('message', input.quotedMessageId);
+  }
+  if (input.requireActive && conversation.status !== 'ACTIVE') {
+    throw new DomainError('invalid', NOT_IN_HUMAN_SUPPORT, 'not_in_human_support');
+  }
+  const senderUserId = input.senderUserId ?? (input.defaultToAssignee && !input.senderBotId ? conversation.assigneeUserId : null);
+  const isMedia = MEDIA_TYPES.includes(input.type);
+  return appendMessage(ctx, trx, conversation, {
+    type: input.type, direction: input.internal ? 'INTERNAL' : 'OUTBOUND',
+    content: isMedia ? input.media!.url : input.type === 'contact' ? input.contact?.name ?? input.contact?.phoneNumber ?? null : input.text ?? null,
+    media: isMedia ? { ...input.media!, caption: input.media!.caption ?? input.text ?? null } : null,
+    contact: input.type === 'contact' ? input.contact ?? null : null,
+    senderUserId, senderBotId: input.senderBotId ?? null, quotedMessageId: input.quotedMessageId ?? null,
+    clientMessageId: input.clientMessageId ?? null, metadata: input.metadata ?? null,
+  }, actor);
 }
