@@ -3,11 +3,14 @@ import type { Config } from './config.ts';
 import type { Ctx } from './domain/context.ts';
 import { sweepInactive } from './domain/human-support.ts';
 import { Dispatcher, purgeExpiredDeliveries } from './events/dispatcher.ts';
+import { sendDueScheduledMessages } from './domain/scheduled-messages.ts';
 
 export interface Workers { stop(): Promise<void> }
 
 export const SWEEP_INTERVAL_MS = 30_000;
 export const PURGE_INTERVAL_MS = 3_600_000;
+export const SCHEDULER_INTERVAL_MS = 1_000;
+const SCHEDULER_BATCH = 50;
 const SWEEP_BATCH = 100;
 
 /** Something that runs in the background until stopped; stop() waits for the work in progress. */
@@ -47,8 +50,8 @@ export function repeat(name: string, intervalMs: number, task: () => Promise<boo
 }
 
 /**
- * Background loops of one server process: the outbox dispatcher, the inactivity sweep and the
- * delivery purge. Off when `config.runWorkers` is false (tests drive them by hand). To add a
+ * Background loops of one server process: the outbox dispatcher, the scheduled-message sender,
+ * the inactivity sweep and the delivery purge. Off when `config.runWorkers` is false (tests drive them by hand). To add a
  * loop, push another task onto `tasks`.
  */
 export function startWorkers(ctx: Ctx, config: Config, log: FastifyBaseLogger): Workers {
@@ -59,6 +62,7 @@ export function startWorkers(ctx: Ctx, config: Config, log: FastifyBaseLogger): 
 
   const tasks: BackgroundTask[] = [
     dispatcher,
+    repeat('scheduled-messages', SCHEDULER_INTERVAL_MS, async () => (await sendDueScheduledMessages(ctx, Date.now(), SCHEDULER_BATCH)) >= SCHEDULER_BATCH, log),
     repeat('inactivity-sweep', SWEEP_INTERVAL_MS, async () => (await sweepInactive(ctx, Date.now(), SWEEP_BATCH)) >= SWEEP_BATCH, log),
     repeat('delivery-purge', PURGE_INTERVAL_MS, async () => {
       const purged = await purgeExpiredDeliveries(ctx.db, Date.now());

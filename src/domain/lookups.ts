@@ -3,11 +3,11 @@ import type { Tx } from '../db/repos/tx.ts';
 import { notFound } from './errors.ts';
 
 type Live = 'inboxes' | 'channels' | 'bots' | 'roles' | 'users' | 'people';
-type Plain = 'tags' | 'groups' | 'messages' | 'support_sessions' | 'scheduled_messages';
+type Plain = 'tags' | 'groups' | 'messages' | 'support_sessions' | 'scheduled_messages' | 'conversations';
 
 const ENTITY: Record<Live | Plain, string> = {
   inboxes: 'inbox', channels: 'channel', bots: 'bot', roles: 'role', users: 'user', people: 'person',
-  tags: 'tag', groups: 'group', messages: 'message', support_sessions: 'session', scheduled_messages: 'scheduled message',
+  tags: 'tag', groups: 'group', conversations: 'conversation', messages: 'message', support_sessions: 'session', scheduled_messages: 'scheduled message',
 };
 const SOFT_DELETED = new Set<string>(['inboxes', 'channels', 'bots', 'roles', 'users', 'people']);
 

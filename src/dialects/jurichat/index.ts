@@ -7,6 +7,7 @@ import { conversationRoutes } from './routes/conversations.ts';
 import { humanSupportRoutes } from './routes/human-support.ts';
 import { messageRoutes } from './routes/messages.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
+import { scheduledMessageRoutes } from './routes/scheduled-messages.ts';
 
 /** The JuriChat-compatible API at the server root: `X-JuriChat-Api-Key` on every route (jurichat-api.md). */
 export async function jurichatApi(app: FastifyInstance): Promise<void> {
@@ -23,4 +24,5 @@ export async function jurichatApi(app: FastifyInstance): Promise<void> {
   await app.register(humanSupportRoutes);
   await app.register(messageRoutes);
   await app.register(webhookRoutes);
+  await app.register(scheduledMessageRoutes);
 }
