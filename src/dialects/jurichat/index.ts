@@ -8,6 +8,7 @@ import { humanSupportRoutes } from './routes/human-support.ts';
 import { messageRoutes } from './routes/messages.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 import { scheduledMessageRoutes } from './routes/scheduled-messages.ts';
+import { tagRoutes } from './routes/tags.ts';
 
 /** The JuriChat-compatible API at the server root: `X-JuriChat-Api-Key` on every route (jurichat-api.md). */
 export async function jurichatApi(app: FastifyInstance): Promise<void> {
@@ -25,4 +26,5 @@ export async function jurichatApi(app: FastifyInstance): Promise<void> {
   await app.register(messageRoutes);
   await app.register(webhookRoutes);
   await app.register(scheduledMessageRoutes);
+  await app.register(tagRoutes);
 }

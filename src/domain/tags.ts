@@ -1,0 +1,69 @@
+import type { Ctx, Actor } from './context.ts';
+import type { Tag } from './model.ts';
+import { conflict, notFound } from './errors.ts';
+import { newId } from './ids.ts';
+import { requireExisting } from './lookups.ts';
+import { tagFromRow } from '../db/rows.ts';
+import { isUniqueViolation } from '../db/repos/tx.ts';
+import { findConversation } from '../db/repos/conversations.ts';
+import { conversationSnapshot } from './snapshots.ts';
+import { emitEvent } from '../events/outbox.ts';
+
+export const TAG_MODULES = ['crm', 'conversas', 'pessoas', 'fast-messages', 'tickets'] as const;
+
+const duplicate = (name: string) => conflict(`A tag named "${name}" already exists in this inbox`, 'tag_already_exists');
+
+export async function createTag(ctx: Ctx, workspaceId: string, input: { inboxId: string; name: string; color: string; modules: string[] }): Promise<Tag> {
+  await requireExisting(ctx.db, 'inboxes', workspaceId, input.inboxId);
+  const now = Date.now();
+  const row = { workspace_id: workspaceId, id: newId(), inbox_id: input.inboxId, name: input.name, color: input.color, modules: JSON.stringify([...new Set(input.modules)]), created_at: now, updated_at: now };
+  try {
+    await ctx.db.insertInto('tags').values(row).execute();
+  } catch (error) {
+    if (isUniqueViolation(error)) throw duplicate(input.name);
+    throw error;
+  }
+  return tagFromRow(row);
+}
+
+export async function listTags(ctx: Ctx, workspaceId: string, inboxId: string): Promise<Tag[]> {
+  await requireExisting(ctx.db, 'inboxes', workspaceId, inboxId);
+  const rows = await ctx.db.selectFrom('tags').selectAll().where('workspace_id', '=', workspaceId).where('inbox_id', '=', inboxId).orderBy('name').execute();
+  return rows.map(tagFromRow);
+}
+
+export async function updateTag(ctx: Ctx, workspaceId: string, id: string, patch: { name?: string; color?: string; modules?: string[] }): Promise<Tag> {
+  const row = await ctx.db.selectFrom('tags').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
+  if (!row) throw notFound('tag', id);
+  const next = {
+    ...row, name: patch.name ?? row.name, color: patch.color ?? row.color,
+    modules: patch.modules ? JSON.stringify([...new Set(patch.modules)]) : row.modules, updated_at: Date.now(),
+  };
+  try {
+    await ctx.db.updateTable('tags').set({ name: next.name, color: next.color, modules: next.modules, updated_at: next.updated_at })
+      .where('workspace_id', '=', workspaceId).where('id', '=', id).execute();
+  } catch (error) {
+    if (isUniqueViolation(error)) throw duplicate(next.name);
+    throw error;
+  }
+  return tagFromRow(next);
+}
+
+/** Deletes a tag and takes it off every conversation (each emits conversation.updated) and person. */
+export async function deleteTag(ctx: Ctx, workspaceId: string, id: string, actor: Actor): Promise<void> {
+  await ctx.db.transaction().execute(async (trx) => {
+    const row = await trx.selectFrom('tags').select('id').where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
+    if (!row) throw notFound('tag', id);
+    const tagged = await trx.selectFrom('conversation_tags').select('conversation_id').where('workspace_id', '=', workspaceId).where('tag_id', '=', id).execute();
+    await trx.deleteFrom('conversation_tags').where('workspace_id', '=', workspaceId).where('tag_id', '=', id).execute();
+    await trx.deleteFrom('person_tags').where('workspace_id', '=', workspaceId).where('tag_id', '=', id).execute();
+    await trx.deleteFrom('tags').where('workspace_id', '=', workspaceId).where('id', '=', id).execute();
+    for (const { conversation_id } of tagged) {
+      const conversation = await findConversation(trx, workspaceId, conversation_id);
+      if (!conversation) continue;
+      await emitEvent(trx, workspaceId, 'conversation.updated', conversation_id, {
+        conversation: await conversationSnapshot(trx, conversation), previousStatus: conversation.status, changes: ['tags'], actor,
+      });
+    }
+  });
+}
