@@ -9,6 +9,7 @@ import { messageRoutes } from './routes/messages.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 import { scheduledMessageRoutes } from './routes/scheduled-messages.ts';
 import { tagRoutes } from './routes/tags.ts';
+import { userRoutes } from './routes/users.ts';
 
 /** The JuriChat-compatible API at the server root: `X-JuriChat-Api-Key` on every route (jurichat-api.md). */
 export async function jurichatApi(app: FastifyInstance): Promise<void> {
@@ -27,4 +28,5 @@ export async function jurichatApi(app: FastifyInstance): Promise<void> {
   await app.register(webhookRoutes);
   await app.register(scheduledMessageRoutes);
   await app.register(tagRoutes);
+  await app.register(userRoutes);
 }
