@@ -1,0 +1,48 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Actor } from '../../../domain/context.ts';
+import { createPerson, deletePerson, getPerson, listPeople, updatePerson } from '../../../domain/resources/people.ts';
+import { IdParams, Page, errors } from '../schemas.ts';
+import { CreatePersonBody, PersonListQuery, PersonShape, UpdatePersonBody, presentPerson } from '../resources/people.ts';
+import { Deleted, pageRequest, presentPage } from '../resources/paging.ts';
+
+const tags = ['people'];
+const actorOf = (request: FastifyRequest): Actor => ({ type: 'api_key', id: request.principal!.apiKeyId });
+
+export async function peopleRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  const ctx = app.ctx;
+
+  app.get('/people', {
+    schema: { tags, summary: 'List people (contacts)', querystring: PersonListQuery, response: { 200: Page(PersonShape), ...errors(400, 401) } },
+  }, async (request) => {
+    const { inboxId, search, phoneNumber, referenceId, isBlocked, tagId } = request.query;
+    return presentPage(await listPeople(ctx, request.principal!.workspaceId, { inboxId, search, phoneNumber, referenceId, isBlocked, tagId }, pageRequest(request.query)), presentPerson);
+  });
+
+  app.post('/people', {
+    config: { idempotent: true },
+    schema: {
+      tags, summary: 'Create a person in an inbox; the phone number is unique per inbox (409). Emits `contact.created`',
+      body: CreatePersonBody, response: { 201: PersonShape, ...errors(400, 401, 404, 409) },
+    },
+  }, async (request, reply) => reply.code(201).send(presentPerson(await createPerson(ctx, request.principal!.workspaceId, request.body, actorOf(request)))));
+
+  app.get('/people/:id', {
+    schema: { tags, summary: 'One person', params: IdParams, response: { 200: PersonShape, ...errors(400, 401, 404) } },
+  }, async (request) => presentPerson(await getPerson(ctx, request.principal!.workspaceId, request.params.id)));
+
+  app.patch('/people/:id', {
+    schema: {
+      tags, summary: 'Change a person; `tagIds` replaces the set. Emits `contact.updated` when something changed',
+      params: IdParams, body: UpdatePersonBody, response: { 200: PersonShape, ...errors(400, 401, 404, 409) },
+    },
+  }, async (request) => presentPerson(await updatePerson(ctx, request.principal!.workspaceId, request.params.id, request.body, actorOf(request))));
+
+  app.delete('/people/:id', {
+    schema: { tags, summary: 'Delete a person (their conversations stay). Emits `contact.deleted`', params: IdParams, response: { 204: Deleted, ...errors(400, 401, 404) } },
+  }, async (request, reply) => {
+    await deletePerson(ctx, request.principal!.workspaceId, request.params.id, actorOf(request));
+    return reply.code(204).send(null);
+  });
+}

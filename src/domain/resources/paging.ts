@@ -1,0 +1,31 @@
+import { invalid } from '../errors.ts';
+
+/** Keyset page of a workspace resource: ordered by id ascending (ids are time-sortable), after `afterId`. */
+export interface PageRequest { limit: number; afterId: string | null }
+export interface PageResult<T> { items: T[]; nextAfterId: string | null }
+
+/** Rows were fetched with `limit + 1`: keep `limit` of them and say where the next page starts. */
+export function splitPage<R extends { id: string }>(rows: R[], limit: number): { rows: R[]; nextAfterId: string | null } {
+  const page = rows.slice(0, limit);
+  return { rows: page, nextAfterId: rows.length > limit && page.length > 0 ? page[page.length - 1].id : null };
+}
+
+/** A required display name: trimmed, never blank. */
+export function requiredName(value: string, field = 'name'): string {
+  const trimmed = value.trim();
+  if (!trimmed) throw invalid(`${field} must not be blank`, 'validation_failed', field);
+  return trimmed;
+}
+
+/** An optional text: trimmed; blank becomes null. */
+export function optionalText(value: string | null | undefined): string | null {
+  if (value === null || value === undefined) return null;
+  const trimmed = value.trim();
+  return trimmed === '' ? null : trimmed;
+}
+
+/** Distinct values, first occurrence order kept. */
+export const distinct = <T>(values: T[]): T[] => [...new Set(values)];
+
+/** `%needle%` for a LIKE with `escape '\'`. */
+export const likePattern = (needle: string): string => `%${needle.replace(/[\\%_]/g, (ch) => '\\' + ch)}%`;
