@@ -10,7 +10,8 @@ import { applyTrigger } from './conversation-transitions.ts';
 import { appendMessage } from './messages.ts';
 import { findMessageByKey } from '../db/repos/messages.ts';
 import { personFromRow } from '../db/rows.ts';
-import type { Tx } from '../db/repos/tx.ts';
+import { eventPerson } from './resources/people.ts';
+import { forShare, type Tx } from '../db/repos/tx.ts';
 
 export interface InboundMessage {
   workspaceId: string;
@@ -36,8 +37,9 @@ export async function receiveInbound(ctx: Ctx, input: InboundMessage): Promise<I
 
   return ctx.db.transaction().execute(async (trx) => {
     const ws = input.workspaceId;
-    const channel = await trx.selectFrom('channels').select(['id', 'inbox_id']).where('workspace_id', '=', ws)
-      .where('id', '=', input.channelId).where('deleted_at', 'is', null).executeTakeFirst();
+    // Shared lock: a concurrent channel delete waits until this message (and its conversation) commits.
+    const channel = await forShare(trx.selectFrom('channels').select(['id', 'inbox_id']).where('workspace_id', '=', ws)
+      .where('id', '=', input.channelId).where('deleted_at', 'is', null), ctx.engine).executeTakeFirst();
     if (!channel) throw notFound('channel', input.channelId);
     const actor: Actor = { type: 'channel', id: channel.id };
 
@@ -74,10 +76,7 @@ async function findOrCreatePersonByPhone(trx: Tx, ws: string, inboxId: string, p
     .where('phone_number', '=', phone).where('deleted_at', 'is', null).executeTakeFirst();
   const existing = await find();
   if (existing) {
-    if (!existing.name && name) {
-      await trx.updateTable('people').set({ name, search_text: searchKey(name, phone), updated_at: Date.now() })
-        .where('workspace_id', '=', ws).where('id', '=', existing.id).execute();
-    }
+    if (!existing.name && name) await learnName(trx, ws, existing.id, name, phone, actor);
     return existing.id;
   }
   const now = Date.now();
@@ -92,8 +91,19 @@ async function findOrCreatePersonByPhone(trx: Tx, ws: string, inboxId: string, p
     if (raced) return raced.id;
     throw new DomainError('conflict', 'Could not create the person', 'conflict');
   }
-  await emitEvent(trx, ws, 'contact.created', null, { person: personFromRow(row, []), actor });
+  await emitEvent(trx, ws, 'contact.created', null, { person: { ...personFromRow(row, []), tags: [] }, actor });
   return row.id;
+}
+
+/** The channel tells us the name of a person we knew only by phone: person, their conversations' search and a contact.updated. */
+async function learnName(trx: Tx, ws: string, personId: string, name: string, phone: string, actor: Actor): Promise<void> {
+  const now = Date.now();
+  const search = searchKey(name, phone);
+  await trx.updateTable('people').set({ name, search_text: search, updated_at: now }).where('workspace_id', '=', ws).where('id', '=', personId).execute();
+  await trx.updateTable('conversations').set({ search_text: search }).where('workspace_id', '=', ws).where('person_id', '=', personId).execute();
+  const row = await trx.selectFrom('people').selectAll().where('workspace_id', '=', ws).where('id', '=', personId).executeTakeFirstOrThrow();
+  const tags = await trx.selectFrom('person_tags').select('tag_id').where('workspace_id', '=', ws).where('person_id', '=', personId).execute();
+  await emitEvent(trx, ws, 'contact.updated', null, { person: await eventPerson(trx, personFromRow(row, tags.map((t) => t.tag_id))), actor });
 }
 
 async function findOrCreateGroup(trx: Tx, ws: string, inboxId: string, channelId: string, externalId: string, name: string | null, memberId: string): Promise<string> {

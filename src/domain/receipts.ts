@@ -5,7 +5,7 @@ import { emitEvent } from '../events/outbox.ts';
 import { conversationSnapshot } from './snapshots.ts';
 import { findConversation } from '../db/repos/conversations.ts';
 import { messageFromRow } from '../db/rows.ts';
-import { forUpdate } from '../db/repos/tx.ts';
+import { forShare, forUpdate } from '../db/repos/tx.ts';
 
 const RANK: Record<ExternalStatus, number> = { pending: 0, sent: 1, delivered: 2, read: 3, failed: 3 };
 
@@ -21,7 +21,7 @@ export function isForward(from: ExternalStatus | null, to: ExternalStatus): bool
 export async function applyReceipt(ctx: Ctx, input: { workspaceId: string; channelId: string; externalId: string; status: ExternalStatus; error?: string | null }): Promise<{ message: Message; changed: boolean }> {
   const ws = input.workspaceId;
   return ctx.db.transaction().execute(async (trx) => {
-    const channel = await trx.selectFrom('channels').select('id').where('workspace_id', '=', ws).where('id', '=', input.channelId).where('deleted_at', 'is', null).executeTakeFirst();
+    const channel = await forShare(trx.selectFrom('channels').select('id').where('workspace_id', '=', ws).where('id', '=', input.channelId).where('deleted_at', 'is', null), ctx.engine).executeTakeFirst();
     if (!channel) throw notFound('channel', input.channelId);
     const row = await forUpdate(trx.selectFrom('messages as m')
       .innerJoin('conversations as c', (j) => j.onRef('c.workspace_id', '=', 'm.workspace_id').onRef('c.id', '=', 'm.conversation_id'))

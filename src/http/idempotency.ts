@@ -5,8 +5,11 @@ import { HttpError } from './problem.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
-    /** Creates honour `Idempotency-Key` (native-api.md). */
-    idempotent?: boolean;
+    /**
+     * Creates honour `Idempotency-Key` (native-api.md). `'secret'`: the answer carries a secret shown
+     * once (a new API key), so it is never stored; a replay is refused instead of answered again.
+     */
+    idempotent?: boolean | 'secret';
   }
   interface FastifyRequest {
     idempotency?: { workspaceId: string; apiKeyId: string; route: string; key: string; replayed: boolean };
@@ -42,6 +45,9 @@ export function registerIdempotency(app: FastifyInstance, db: Db): void {
       if (existing && !expired && !abandoned) {
         if (existing.request_hash !== requestHash) throw new HttpError(409, 'Idempotency-Key was already used with a different request body', 'idempotency_key_reused');
         if (existing.status_code === null) throw new HttpError(409, 'A request with this Idempotency-Key is still in progress', 'idempotency_in_progress');
+        if (existing.response_body === null) {
+          throw new HttpError(409, 'This Idempotency-Key already completed a request whose answer held a secret shown only once; it is not stored, so it cannot be replayed', 'idempotency_not_replayable');
+        }
         request.idempotency = { workspaceId, apiKeyId, route, key, replayed: true };
         reply.code(existing.status_code).header('content-type', 'application/json; charset=utf-8').header('idempotent-replayed', 'true');
         return reply.send(existing.response_body);
@@ -56,7 +62,11 @@ export function registerIdempotency(app: FastifyInstance, db: Db): void {
     if (!claim || claim.replayed) return payload;
     const where = (q: any) => q.where('workspace_id', '=', claim.workspaceId).where('api_key_id', '=', claim.apiKeyId).where('route', '=', claim.route).where('key', '=', claim.key);
     if (reply.statusCode >= 500) await where(db.deleteFrom('idempotency_keys')).execute();
-    else await where(db.updateTable('idempotency_keys').set({ status_code: reply.statusCode, response_body: typeof payload === 'string' ? payload : String(payload ?? '') })).execute();
+    else {
+      const keepsSecret = request.routeOptions.config.idempotent === 'secret' && reply.statusCode < 300;
+      const body = keepsSecret ? null : typeof payload === 'string' ? payload : String(payload ?? '');
+      await where(db.updateTable('idempotency_keys').set({ status_code: reply.statusCode, response_body: body })).execute();
+    }
     return payload;
   });
 }

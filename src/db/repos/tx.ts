@@ -9,6 +9,11 @@ export function forUpdate<DB, TB extends keyof DB, O>(query: SelectQueryBuilder<
   return engine === 'postgres' ? query.forUpdate() : query;
 }
 
+/** Shared row lock on PostgreSQL: the row cannot be changed or deleted until this transaction ends. */
+export function forShare<DB, TB extends keyof DB, O>(query: SelectQueryBuilder<DB, TB, O>, engine: Engine): SelectQueryBuilder<DB, TB, O> {
+  return engine === 'postgres' ? query.forShare() : query;
+}
+
 /** Unique-violation detection on both engines. */
 export function isUniqueViolation(error: unknown): boolean {
   const e = error as { code?: string; message?: string };

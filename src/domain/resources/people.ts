@@ -81,7 +81,7 @@ async function replaceTags(trx: Tx, workspaceId: string, personId: string, tagId
  * The person as contact.* events carry it: the domain Person plus its tags' names and colours, which
  * webhook formatters (JuriChat's person has `tags: [{id, name, color}]`) cannot look up themselves.
  */
-async function eventPerson(trx: Tx, person: Person): Promise<Person & { tags: { id: string; name: string; color: string }[] }> {
+export async function eventPerson(trx: Tx, person: Person): Promise<Person & { tags: { id: string; name: string; color: string }[] }> {
   const tags = person.tagIds.length === 0 ? [] : await trx.selectFrom('tags').select(['id', 'name', 'color'])
     .where('workspace_id', '=', person.workspaceId).where('id', 'in', person.tagIds).orderBy('id').execute();
   return { ...person, tags };

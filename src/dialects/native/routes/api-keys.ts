@@ -16,7 +16,7 @@ export async function apiKeyRoutes(fastify: FastifyInstance): Promise<void> {
   }, async (request) => presentPage(await listApiKeys(ctx, request.principal!.workspaceId, pageRequest(request.query)), presentApiKey));
 
   app.post('/api-keys', {
-    config: { idempotent: true },
+    config: { idempotent: 'secret' },
     schema: {
       tags, summary: 'Issue a key with its Basic client credentials; the key and the client secret are shown only in this answer',
       body: CreateApiKeyBody, response: { 201: CreatedApiKeyShape, ...errors(400, 401, 409) },
