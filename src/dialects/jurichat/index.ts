@@ -10,6 +10,7 @@ import { webhookRoutes } from './routes/webhooks.ts';
 import { scheduledMessageRoutes } from './routes/scheduled-messages.ts';
 import { tagRoutes } from './routes/tags.ts';
 import { userRoutes } from './routes/users.ts';
+import { peopleRoutes } from './routes/people.ts';
 
 /** The JuriChat-compatible API at the server root: `X-JuriChat-Api-Key` on every route (jurichat-api.md). */
 export async function jurichatApi(app: FastifyInstance): Promise<void> {
@@ -29,4 +30,5 @@ export async function jurichatApi(app: FastifyInstance): Promise<void> {
   await app.register(scheduledMessageRoutes);
   await app.register(tagRoutes);
   await app.register(userRoutes);
+  await app.register(peopleRoutes);
 }
