@@ -17,6 +17,32 @@ export interface Store {
 // bigint (int8) columns hold epoch milliseconds and counters, all well inside 2^53.
 pg.types.setTypeParser(20, (value) => Number(value));
 
+const STATEMENT_CACHE_SIZE = 2000;
+
+/**
+ * Kysely prepares every query anew; compiled statements are reusable, and preparing is a large
+ * part of a small query's cost, so they are kept by SQL text (Kysely's SQL is parameterised).
+ */
+function withStatementCache(sqlite: SQLite.Database): SQLite.Database {
+  const cache = new Map<string, SQLite.Statement>();
+  const prepare = (sql: string) => {
+    let statement = cache.get(sql);
+    if (!statement) {
+      if (cache.size >= STATEMENT_CACHE_SIZE) cache.clear();
+      statement = sqlite.prepare(sql);
+      cache.set(sql, statement);
+    }
+    return statement;
+  };
+  return new Proxy(sqlite, {
+    get: (target, key) => {
+      if (key === 'prepare') return prepare;
+      const value = Reflect.get(target, key, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  }) as SQLite.Database;
+}
+
 export function openStore(databaseUrl: string, options: { poolSize?: number } = {}): Store {
   const engine = engineOf(databaseUrl);
   if (engine === 'sqlite') {
@@ -28,7 +54,7 @@ export function openStore(databaseUrl: string, options: { poolSize?: number } = 
     sqlite.pragma('synchronous = FULL');
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('foreign_keys = OFF');
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
     return { db, engine, close: () => db.destroy() };
   }
   const pool = new pg.Pool({ connectionString: databaseUrl, max: options.poolSize ?? 10 });
