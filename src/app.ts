@@ -55,7 +55,7 @@ export async function buildApp(config: Config, store: Store, options: { logger?:
     routerOptions: { ignoreTrailingSlash: true },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  const ctx: Ctx = { db: store.db, engine: store.engine, channelDrivers: new Map([[sandboxDriver.kind, sandboxDriver]]) };
+  const ctx: Ctx = { db: store.db, engine: store.engine, transact: store.transact, channelDrivers: new Map([[sandboxDriver.kind, sandboxDriver]]) };
   app.decorate('ctx', ctx);
   app.decorate('config', config);
   app.decorate('media', new MediaStore(join(config.dataDir, 'media'), config.publicUrl));

@@ -5,12 +5,15 @@ import pg from 'pg';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import type { Database } from './schema.ts';
 import { engineOf, type Engine } from './engine.ts';
+import { plainTransactions, sqliteCommitGroups, type Transact } from './commit-groups.ts';
 
 export type Db = Kysely<Database>;
 
 export interface Store {
   db: Db;
   engine: Engine;
+  /** Runs a unit of work in a transaction; resolves once it is durably committed (group commit on SQLite). */
+  transact: Transact;
   close(): Promise<void>;
 }
 
@@ -55,9 +58,9 @@ export function openStore(databaseUrl: string, options: { poolSize?: number } = 
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('foreign_keys = OFF');
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
-    return { db, engine, close: () => db.destroy() };
+    return { db, engine, transact: sqliteCommitGroups(db), close: () => db.destroy() };
   }
   const pool = new pg.Pool({ connectionString: databaseUrl, max: options.poolSize ?? 10 });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { db, engine, close: () => db.destroy() };
+  return { db, engine, transact: plainTransactions(db), close: () => db.destroy() };
 }

@@ -1,5 +1,6 @@
 import type { Db } from '../db/connect.ts';
 import type { Engine } from '../db/engine.ts';
+import type { Transact } from '../db/commit-groups.ts';
 import type { Channel, Message } from './model.ts';
 
 /** What a channel answers when an outbound message is handed to it inside the sending transaction. */
@@ -16,6 +17,8 @@ export interface Actor { type: 'api_key' | 'user' | 'bot' | 'channel' | 'system'
 export interface Ctx {
   db: Db;
   engine: Engine;
+  /** Every change goes through here: one transaction, answered when durable (see src/db/commit-groups.ts). */
+  transact: Transact;
   channelDrivers: Map<string, ChannelDriver>;
 }
 

@@ -22,7 +22,7 @@ export interface ConversationChanges {
  * `conversation.updated` (with the unchanged status as `previousStatus`); setting what is already set emits nothing.
  */
 export async function updateConversation(ctx: Ctx, workspaceId: string, conversationId: string, changes: ConversationChanges, actor: Actor): Promise<Conversation> {
-  return ctx.db.transaction().execute(async (trx) => {
+  return ctx.transact(async (trx) => {
     const c = await lockConversation(ctx, trx, workspaceId, conversationId);
     if (!c) throw notFound('conversation', conversationId);
     if (changes.roleId) await requireExisting(trx, 'roles', workspaceId, changes.roleId);

@@ -69,7 +69,7 @@ export async function lockConversation(ctx: Ctx, trx: Tx, workspaceId: string, i
  */
 export async function openConversationWithPerson(ctx: Ctx, input: { workspaceId: string; personId: string; inboxId: string; channelId: string; priority?: Priority }, actor: Actor): Promise<{ conversation: Conversation; created: boolean; person: { id: string; name: string | null } }> {
   const ws = input.workspaceId;
-  return ctx.db.transaction().execute(async (trx) => {
+  return ctx.transact(async (trx) => {
     const person = await trx.selectFrom('people').select(['id', 'name', 'inbox_id']).where('workspace_id', '=', ws).where('id', '=', input.personId).where('deleted_at', 'is', null).executeTakeFirst();
     if (!person) throw notFound('person', input.personId);
     const inbox = await trx.selectFrom('inboxes').select('id').where('workspace_id', '=', ws).where('id', '=', input.inboxId).where('deleted_at', 'is', null).executeTakeFirst();

@@ -10,7 +10,7 @@ import { findMessage } from '../db/repos/messages.ts';
  * (`metadata.forwardedFrom` = the original id). All ids are checked first: one unknown id forwards nothing.
  */
 export async function forwardMessages(ctx: Ctx, workspaceId: string, conversationIds: string[], messageIds: string[], actor: Actor): Promise<Message[]> {
-  return ctx.db.transaction().execute(async (trx) => {
+  return ctx.transact(async (trx) => {
     const originals: Message[] = [];
     for (const id of messageIds) {
       const message = await findMessage(trx, workspaceId, id);

@@ -9,7 +9,7 @@ import type { Trigger } from './state-machine.ts';
 import type { Tx } from '../db/repos/tx.ts';
 
 async function onLockedConversation<T>(ctx: Ctx, workspaceId: string, conversationId: string, work: (trx: Tx, c: Conversation) => Promise<T>): Promise<T> {
-  return ctx.db.transaction().execute(async (trx) => {
+  return ctx.transact(async (trx) => {
     const conversation = await lockConversation(ctx, trx, workspaceId, conversationId);
     if (!conversation) throw notFound('conversation', conversationId);
     return work(trx, conversation);

@@ -35,7 +35,7 @@ export async function receiveInbound(ctx: Ctx, input: InboundMessage): Promise<I
   if (m.type === 'text' && !m.text) throw invalid('message.text is required for text messages', 'validation_failed', 'message.text');
   if (MEDIA_TYPES.includes(m.type) && !m.mediaUrl) throw invalid(`message.mediaUrl is required for ${m.type} messages`, 'validation_failed', 'message.mediaUrl');
 
-  return ctx.db.transaction().execute(async (trx) => {
+  return ctx.transact(async (trx) => {
     const ws = input.workspaceId;
     // Shared lock: a concurrent channel delete waits until this message (and its conversation) commits.
     const channel = await forShare(trx.selectFrom('channels').select(['id', 'inbox_id']).where('workspace_id', '=', ws)

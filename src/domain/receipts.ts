@@ -20,7 +20,7 @@ export function isForward(from: ExternalStatus | null, to: ExternalStatus): bool
 /** A channel reports what happened to an outbound message. Stale or backward receipts change nothing. */
 export async function applyReceipt(ctx: Ctx, input: { workspaceId: string; channelId: string; externalId: string; status: ExternalStatus; error?: string | null }): Promise<{ message: Message; changed: boolean }> {
   const ws = input.workspaceId;
-  return ctx.db.transaction().execute(async (trx) => {
+  return ctx.transact(async (trx) => {
     const channel = await forShare(trx.selectFrom('channels').select('id').where('workspace_id', '=', ws).where('id', '=', input.channelId).where('deleted_at', 'is', null), ctx.engine).executeTakeFirst();
     if (!channel) throw notFound('channel', input.channelId);
     const row = await forUpdate(trx.selectFrom('messages as m')

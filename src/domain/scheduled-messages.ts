@@ -75,7 +75,7 @@ export async function findScheduled(ctx: Ctx, workspaceId: string, id: string): 
 
 /** Changes or cancels a PENDING scheduled message (409 once it was sent or cancelled). */
 export async function updateScheduled(ctx: Ctx, workspaceId: string, id: string, changes: { content?: ScheduledContent; scheduledAt?: number; cancel?: boolean }): Promise<ScheduledMessage> {
-  return ctx.db.transaction().execute(async (trx) => {
+  return ctx.transact(async (trx) => {
     const row = await forUpdate(trx.selectFrom('scheduled_messages').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id), ctx.engine).executeTakeFirst();
     if (!row) throw notFound('scheduled message', id);
     if (row.status !== 'PENDING') throw conflict(`Scheduled message ${id} is ${row.status}; only PENDING ones can change`, 'not_pending');
@@ -102,7 +102,7 @@ const SCHEDULER: Actor = { type: 'scheduler', id: null };
  * Returns how many were handled.
  */
 export async function sendDueScheduledMessages(ctx: Ctx, now = Date.now(), batch = 50): Promise<number> {
-  return ctx.db.transaction().execute(async (trx) => {
+  return ctx.transact(async (trx) => {
     let q = trx.selectFrom('scheduled_messages').selectAll().where('status', '=', 'PENDING').where('scheduled_at', '<=', now).orderBy('scheduled_at').limit(batch);
     if (ctx.engine === 'postgres') q = q.forUpdate().skipLocked();
     const due = await q.execute();

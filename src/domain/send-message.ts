@@ -34,7 +34,7 @@ export const NOT_IN_HUMAN_SUPPORT = 'Conversa não está em modo de atendimento 
 /** An agent, the bot or the business sends a message into a conversation (the one send path of every dialect). */
 export async function sendMessage(ctx: Ctx, input: OutgoingMessage, actor: Actor): Promise<{ message: Message; duplicate: boolean }> {
   checkContent(input);
-  return ctx.db.transaction().execute((trx) => sendMessageInTransaction(ctx, trx, input, actor));
+  return ctx.transact((trx) => sendMessageInTransaction(ctx, trx, input, actor));
 }
 
 function checkContent(input: OutgoingMessage): void {

@@ -8,11 +8,14 @@ export interface ConversationSnapshot extends Conversation {
   group: { id: string; name: string; externalId: string | null } | null;
   assignee: { id: string; name: string } | null;
   bot: { id: string; name: string; type: string } | null;
+  /** The active support session while the conversation is WAITING or ACTIVE (Jelou's conversation id), else null. */
+  supportSessionId: string | null;
 }
 
 export async function conversationSnapshot(trx: Tx, c: Conversation): Promise<ConversationSnapshot> {
   const ws = c.workspaceId;
-  const [inbox, person, group, assignee, bot] = await Promise.all([
+  const inHumanSupport = c.status === 'WAITING' || c.status === 'ACTIVE';
+  const [inbox, person, group, assignee, bot, session] = await Promise.all([
     trx.selectFrom('inboxes').select(['id', 'name']).where('workspace_id', '=', ws).where('id', '=', c.inboxId).executeTakeFirst(),
     c.personId
       ? trx.selectFrom('people').select(['id', 'name', 'phone_number', 'reference_id', 'created_at']).where('workspace_id', '=', ws).where('id', '=', c.personId).executeTakeFirst()
@@ -26,6 +29,9 @@ export async function conversationSnapshot(trx: Tx, c: Conversation): Promise<Co
     c.botId
       ? trx.selectFrom('bots').select(['id', 'name', 'type']).where('workspace_id', '=', ws).where('id', '=', c.botId).executeTakeFirst()
       : undefined,
+    inHumanSupport
+      ? trx.selectFrom('support_sessions').select('id').where('workspace_id', '=', ws).where('conversation_id', '=', c.id).where('state', '=', 'active').executeTakeFirst()
+      : undefined,
   ]);
   return {
     ...c,
@@ -34,5 +40,6 @@ export async function conversationSnapshot(trx: Tx, c: Conversation): Promise<Co
     group: group ? { id: group.id, name: group.name, externalId: group.external_id } : null,
     assignee: assignee ? { id: assignee.id, name: assignee.name } : null,
     bot: bot ? { id: bot.id, name: bot.name, type: bot.type } : null,
+    supportSessionId: session?.id ?? null,
   };
 }

@@ -51,7 +51,7 @@ export async function updateTag(ctx: Ctx, workspaceId: string, id: string, patch
 
 /** Deletes a tag and takes it off every conversation (each emits conversation.updated) and person. */
 export async function deleteTag(ctx: Ctx, workspaceId: string, id: string, actor: Actor): Promise<void> {
-  await ctx.db.transaction().execute(async (trx) => {
+  await ctx.transact(async (trx) => {
     const row = await trx.selectFrom('tags').select('id').where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
     if (!row) throw notFound('tag', id);
     const tagged = await trx.selectFrom('conversation_tags').select('conversation_id').where('workspace_id', '=', workspaceId).where('tag_id', '=', id).execute();

@@ -74,7 +74,7 @@ export async function updateSubscription(ctx: Ctx, workspaceId: string, id: stri
 /** Deletes a subscription and cancels what it still had to send, in one transaction. */
 export async function deleteSubscription(ctx: Ctx, workspaceId: string, id: string, dialect: string): Promise<void> {
   await requireSubscription(ctx, workspaceId, id, dialect);
-  await ctx.db.transaction().execute(async (trx) => {
+  await ctx.transact(async (trx) => {
     const now = Date.now();
     await trx.updateTable('webhook_subscriptions').set({ deleted_at: now, is_active: 0, updated_at: now })
       .where('workspace_id', '=', workspaceId).where('id', '=', id).execute();
@@ -84,7 +84,7 @@ export async function deleteSubscription(ctx: Ctx, workspaceId: string, id: stri
 
 /** A `webhook.test` event for one subscription; returns the id of the delivery it created. */
 export async function sendTestEvent(ctx: Ctx, workspaceId: string, subscription: WebhookSubscription, actor: Actor): Promise<string | null> {
-  return ctx.db.transaction().execute(async (trx) => {
+  return ctx.transact(async (trx) => {
     const event = await emitEvent(trx, workspaceId, 'webhook.test', null, { subscriptionId: subscription.id, actor });
     const delivery = await trx.selectFrom('deliveries').select('id').where('workspace_id', '=', workspaceId)
       .where('event_id', '=', event.id).where('subscription_id', '=', subscription.id).executeTakeFirst();

@@ -90,7 +90,7 @@ describe('scheduled messages', () => {
       ids.push((await juri(h, 'POST', '/scheduled-message', { body: { conversationId, message: `lote ${i}`, scheduledAt: new Date(Date.now() + 500).toISOString() } })).json.data.id);
     }
     const second = openStore(h.url, { poolSize: 3 });
-    const otherCtx = { ...h.ctx, db: second.db };
+    const otherCtx = { ...h.ctx, db: second.db, transact: second.transact };
     try {
       const due = Date.now() + 1000;
       const run = async (ctx: typeof h.ctx) => { let n = 0; for (let i = 0; i < 10; i++) n += await sendDueScheduledMessages(ctx, due, 5); return n; };

@@ -35,7 +35,7 @@ export async function getBot(ctx: Ctx, workspaceId: string, id: string): Promise
 
 /** The bot's inbox is always its channel's inbox. */
 export async function createBot(ctx: Ctx, workspaceId: string, input: BotInput): Promise<Bot> {
-  return ctx.db.transaction().execute(async (trx) => {
+  return ctx.transact(async (trx) => {
     const channel = await lockLiveChannel(ctx, trx, workspaceId, input.channelId);
     const now = Date.now();
     const row = {
@@ -52,7 +52,7 @@ export async function createBot(ctx: Ctx, workspaceId: string, input: BotInput):
  * Conversations keep the bot they were created with.
  */
 export async function updateBot(ctx: Ctx, workspaceId: string, id: string, patch: BotPatch): Promise<Bot> {
-  return ctx.db.transaction().execute(async (trx) => {
+  return ctx.transact(async (trx) => {
     const row = await forUpdate(live(trx, workspaceId, id), ctx.engine).executeTakeFirst();
     if (!row) throw notFound('bot', id);
     const next = { ...row };

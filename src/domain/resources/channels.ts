@@ -42,7 +42,7 @@ function checkKind(kind: string): CreatableChannelKind {
 }
 
 export async function createChannel(ctx: Ctx, workspaceId: string, input: ChannelInput): Promise<Channel> {
-  return ctx.db.transaction().execute(async (trx) => {
+  return ctx.transact(async (trx) => {
     const inbox = await lockLiveInbox(ctx, trx, workspaceId, input.inboxId);
     const now = Date.now();
     const row = {
@@ -56,7 +56,7 @@ export async function createChannel(ctx: Ctx, workspaceId: string, input: Channe
 
 /** Name and config can change; the inbox and kind of a channel are fixed (its conversations live there). */
 export async function updateChannel(ctx: Ctx, workspaceId: string, id: string, patch: ChannelPatch): Promise<Channel> {
-  return ctx.db.transaction().execute(async (trx) => {
+  return ctx.transact(async (trx) => {
     const row = await forUpdate(live(trx, workspaceId, id), ctx.engine).executeTakeFirst();
     if (!row) throw notFound('channel', id);
     const name = patch.name !== undefined ? requiredName(patch.name) : row.name;
@@ -71,7 +71,7 @@ export async function updateChannel(ctx: Ctx, workspaceId: string, id: string, p
 
 /** Soft-deletes a channel with no conversation and no live bot (409 otherwise, naming which). */
 export async function deleteChannel(ctx: Ctx, workspaceId: string, id: string): Promise<void> {
-  await ctx.db.transaction().execute(async (trx) => {
+  await ctx.transact(async (trx) => {
     const row = await forUpdate(live(trx, workspaceId, id), ctx.engine).executeTakeFirst();
     if (!row) throw notFound('channel', id);
     const conversation = await trx.selectFrom('conversations').select('id').where('workspace_id', '=', workspaceId)

@@ -56,7 +56,7 @@ export async function getGroup(ctx: Ctx, workspaceId: string, id: string): Promi
 /** A group lives on a channel; its inbox is the channel's. `externalId` (the network's group id) is unique per inbox. */
 export async function createGroup(ctx: Ctx, workspaceId: string, input: GroupInput): Promise<GroupWithMembers> {
   const externalId = optionalText(input.externalId);
-  return withUniqueExternalId(externalId, () => ctx.db.transaction().execute(async (trx) => {
+  return withUniqueExternalId(externalId, () => ctx.transact(async (trx) => {
     const channel = await trx.selectFrom('channels').select(['id', 'inbox_id']).where('workspace_id', '=', workspaceId)
       .where('id', '=', input.channelId).where('deleted_at', 'is', null).executeTakeFirst();
     if (!channel) throw notFound('channel', input.channelId);
@@ -74,7 +74,7 @@ export async function createGroup(ctx: Ctx, workspaceId: string, input: GroupInp
 /** Name, image and externalId can change; a new name is also what the group's conversation is searched by. */
 export async function updateGroup(ctx: Ctx, workspaceId: string, id: string, patch: GroupPatch): Promise<GroupWithMembers> {
   const externalId = patch.externalId !== undefined ? optionalText(patch.externalId) : undefined;
-  return withUniqueExternalId(externalId, () => ctx.db.transaction().execute(async (trx) => {
+  return withUniqueExternalId(externalId, () => ctx.transact(async (trx) => {
     const row = await forUpdate(find(trx, workspaceId, id), ctx.engine).executeTakeFirst();
     if (!row) throw notFound('group', id);
     if (externalId && externalId !== row.external_id) await requireExternalIdFree(trx, workspaceId, row.inbox_id, externalId, id);
@@ -101,7 +101,7 @@ export async function updateGroup(ctx: Ctx, workspaceId: string, id: string, pat
  * is marked as no longer one (the history row stays). Unknown people are 404; people of another inbox 400.
  */
 export async function setGroupMembers(ctx: Ctx, workspaceId: string, id: string, personIds: string[]): Promise<GroupWithMembers> {
-  return ctx.db.transaction().execute(async (trx) => {
+  return ctx.transact(async (trx) => {
     const row = await forUpdate(find(trx, workspaceId, id), ctx.engine).executeTakeFirst();
     if (!row) throw notFound('group', id);
     const wanted = distinct(personIds).sort();

@@ -48,7 +48,7 @@ export async function createInbox(ctx: Ctx, workspaceId: string, input: InboxInp
 }
 
 export async function updateInbox(ctx: Ctx, workspaceId: string, id: string, patch: InboxPatch): Promise<Inbox> {
-  return ctx.db.transaction().execute(async (trx) => {
+  return ctx.transact(async (trx) => {
     const row = await forUpdate(live(trx, workspaceId, id), ctx.engine).executeTakeFirst();
     if (!row) throw notFound('inbox', id);
     const next = { ...row };
@@ -67,7 +67,7 @@ export async function updateInbox(ctx: Ctx, workspaceId: string, id: string, pat
  * Users lose the explicit attachment to it; its people, tags and groups are kept, readable by id.
  */
 export async function deleteInbox(ctx: Ctx, workspaceId: string, id: string): Promise<void> {
-  await ctx.db.transaction().execute(async (trx) => {
+  await ctx.transact(async (trx) => {
     // The lock makes a concurrent channel create (which locks the inbox too) wait for this answer.
     const row = await forUpdate(live(trx, workspaceId, id), ctx.engine).executeTakeFirst();
     if (!row) throw notFound('inbox', id);

@@ -129,7 +129,7 @@ export async function getPerson(ctx: Ctx, workspaceId: string, id: string): Prom
 export async function createPerson(ctx: Ctx, workspaceId: string, input: PersonInput, actor: Actor): Promise<Person> {
   const phone = checkPhone(input.phoneNumber);
   const email = checkEmail(input.email);
-  return withUniquePhone(phone, () => ctx.db.transaction().execute(async (trx) => {
+  return withUniquePhone(phone, () => ctx.transact(async (trx) => {
     await requireExisting(trx, 'inboxes', workspaceId, input.inboxId);
     const tagIds = await requireTags(trx, workspaceId, input.inboxId, input.tagIds ?? []);
     if (phone) await requirePhoneFree(trx, workspaceId, input.inboxId, phone, null);
@@ -156,7 +156,7 @@ export async function createPerson(ctx: Ctx, workspaceId: string, input: PersonI
 export async function updatePerson(ctx: Ctx, workspaceId: string, id: string, patch: PersonPatch, actor: Actor): Promise<Person> {
   const phone = patch.phoneNumber !== undefined ? checkPhone(patch.phoneNumber) : undefined;
   const email = patch.email !== undefined ? checkEmail(patch.email) : undefined;
-  return withUniquePhone(phone ?? null, () => ctx.db.transaction().execute(async (trx) => {
+  return withUniquePhone(phone ?? null, () => ctx.transact(async (trx) => {
     const row = await forUpdate(live(trx, workspaceId, id), ctx.engine).executeTakeFirst();
     if (!row) throw notFound('person', id);
     const tagIds = patch.tagIds !== undefined ? await requireTags(trx, workspaceId, row.inbox_id, patch.tagIds) : undefined;
@@ -200,7 +200,7 @@ export async function updatePerson(ctx: Ctx, workspaceId: string, id: string, pa
 
 /** Soft-deletes the person (its phone number becomes free in the inbox) and emits `contact.deleted`. */
 export async function deletePerson(ctx: Ctx, workspaceId: string, id: string, actor: Actor): Promise<void> {
-  await ctx.db.transaction().execute(async (trx) => {
+  await ctx.transact(async (trx) => {
     const row = await forUpdate(live(trx, workspaceId, id), ctx.engine).executeTakeFirst();
     if (!row) throw notFound('person', id);
     const now = Date.now();

@@ -34,7 +34,7 @@ export async function createRole(ctx: Ctx, workspaceId: string, input: RoleInput
 }
 
 export async function updateRole(ctx: Ctx, workspaceId: string, id: string, patch: RolePatch): Promise<Role> {
-  return ctx.db.transaction().execute(async (trx) => {
+  return ctx.transact(async (trx) => {
     const row = await forUpdate(live(trx, workspaceId, id), ctx.engine).executeTakeFirst();
     if (!row) throw notFound('role', id);
     const name = patch.name !== undefined ? requiredName(patch.name) : row.name;
@@ -50,7 +50,7 @@ export async function updateRole(ctx: Ctx, workspaceId: string, id: string, patc
  * Conversations keep the role they were routed to, as history.
  */
 export async function deleteRole(ctx: Ctx, workspaceId: string, id: string): Promise<void> {
-  await ctx.db.transaction().execute(async (trx) => {
+  await ctx.transact(async (trx) => {
     const row = await forUpdate(live(trx, workspaceId, id), ctx.engine).executeTakeFirst();
     if (!row) throw notFound('role', id);
     const now = Date.now();

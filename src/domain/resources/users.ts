@@ -106,7 +106,7 @@ export async function getUser(ctx: Ctx, workspaceId: string, id: string): Promis
 export async function createUser(ctx: Ctx, workspaceId: string, input: UserInput): Promise<User> {
   const name = requiredName(input.name);
   const { email, key } = checkEmail(input.email);
-  return withUniqueEmail(email, () => ctx.db.transaction().execute(async (trx) => {
+  return withUniqueEmail(email, () => ctx.transact(async (trx) => {
     if (input.roleId) await requireRole(ctx, trx, workspaceId, input.roleId);
     const inboxIds = await requireInboxes(ctx, trx, workspaceId, input.inboxIds ?? null);
     await requireEmailFree(trx, workspaceId, key, email, null);
@@ -127,7 +127,7 @@ export async function createUser(ctx: Ctx, workspaceId: string, input: UserInput
 /** Changes the given fields; `inboxIds` replaces the attachment (null: every inbox), `roleId: null` clears the role. */
 export async function updateUser(ctx: Ctx, workspaceId: string, id: string, patch: UserPatch): Promise<User> {
   const checked = patch.email !== undefined ? checkEmail(patch.email) : null;
-  return withUniqueEmail(checked?.email ?? '', () => ctx.db.transaction().execute(async (trx) => {
+  return withUniqueEmail(checked?.email ?? '', () => ctx.transact(async (trx) => {
     const row = await forUpdate(live(trx, workspaceId, id), ctx.engine).executeTakeFirst();
     if (!row) throw notFound('user', id);
     if (patch.roleId) await requireRole(ctx, trx, workspaceId, patch.roleId);

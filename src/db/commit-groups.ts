@@ -1,0 +1,75 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Database } from './schema.ts';
+
+export type Transact = <T>(work: (trx: Transaction<Database>) => Promise<T>) => Promise<T>;
+
+interface Pending { work: (trx: Transaction<Database>) => Promise<unknown>; resolve(value: unknown): void; reject(error: unknown): void }
+
+/** Most units of work one commit may carry; bounds how long the first of them waits for its answer. */
+const MAX_GROUP = 64;
+
+/**
+ * Group commit for SQLite. A durable commit costs an fsync, and SQLite has one writer, so units of
+ * work that arrive while a commit is in progress share the next transaction: each runs in its own
+ * savepoint (a failure rolls back only that unit), and all are answered once their common COMMIT is
+ * on disk. A caller still gets its answer only after its own changes are durable.
+ */
+export function sqliteCommitGroups(db: Kysely<Database>): Transact {
+  const queue: Pending[] = [];
+  let running = false;
+
+  async function drain(): Promise<void> {
+    running = true;
+    try {
+      while (queue.length > 0) {
+        const group = queue.splice(0, MAX_GROUP);
+        const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
+        try {
+          await db.transaction().execute(async (trx) => {
+            for (const unit of group) {
+              if (group.length === 1) {
+                outcomes.push({ ok: true, value: await unit.work(trx) });
+                continue;
+              }
+              await sql`savepoint unit`.execute(trx);
+              try {
+                const value = await unit.work(trx);
+                await sql`release unit`.execute(trx);
+                outcomes.push({ ok: true, value });
+              } catch (error) {
+                await sql`rollback to unit`.execute(trx);
+                await sql`release unit`.execute(trx);
+                outcomes.push({ ok: false, error });
+              }
+            }
+          });
+        } catch (error) {
+          // The commit itself failed (or a lone unit threw): nothing of this group is durable.
+          group.forEach((unit, i) => {
+            const outcome = outcomes[i];
+            unit.reject(outcome && !outcome.ok ? outcome.error : error);
+          });
+          continue;
+        }
+        group.forEach((unit, i) => {
+          const outcome = outcomes[i];
+          if (outcome.ok) unit.resolve(outcome.value);
+          else unit.reject(outcome.error);
+        });
+      }
+    } finally {
+      running = false;
+    }
+  }
+
+  return <T>(work: (trx: Transaction<Database>) => Promise<T>) =>
+    new Promise<T>((resolve, reject) => {
+      queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
+      if (!running) void drain();
+    });
+}
+
+/** PostgreSQL runs concurrent transactions itself: one transaction per unit of work. */
+export function plainTransactions(db: Kysely<Database>): Transact {
+  return (work) => db.transaction().execute(work);
+}
