@@ -38,6 +38,13 @@ export async function freshStore(): Promise<{ store: Store; url: string; dataDir
       await store.close();
       const c = new pg.Client({ connectionString: TEST_DATABASE_URL });
       await c.connect();
+      // pg's pool resolves end() as its sockets close; wait for the server to see them gone, so the
+      // forced drop never kills a connection this process still holds.
+      for (let i = 0; i < 100; i++) {
+        const { rows } = await c.query('select count(*)::int as n from pg_stat_activity where datname = $1', [name]);
+        if (rows[0].n === 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
       await c.query(`drop database if exists ${name} with (force)`);
       await c.end();
       rmSync(dataDir, { recursive: true, force: true });

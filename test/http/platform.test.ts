@@ -1,6 +1,8 @@
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHarness, call, inbound, type Harness } from '../helpers/harness.ts';
+import pg from 'pg';
+import { startHarness, call, inbound, ENGINE, type Harness } from '../helpers/harness.ts';
+import { newId } from '../../src/domain/ids.ts';
 
 let h: Harness;
 before(async () => { h = await startHarness(); });
@@ -80,26 +82,63 @@ describe('Idempotency-Key', () => {
 });
 
 describe('event feed', () => {
-  test('events in commit order with a resumable cursor and a type filter', async () => {
-    const start = await call(h, 'GET', '/api/v1/events', { query: { limit: '200' } });
-    let cursor: string | null = start.json.nextCursor;
-    while (cursor) {
-      const page = await call(h, 'GET', '/api/v1/events', { query: { after: cursor, limit: '200' } });
-      if (page.json.data.length === 0) break;
+  type FeedEvent = { id: string; type: string; conversationId: string | null; payload: any };
+  /**
+   * The feed may lag on PostgreSQL while older writing transactions of the cluster (other test files)
+   * are still open: read until `wanted` events show, and keep only those `mine` selects.
+   */
+  async function feedAfter(after: string | null, wanted: number, mine: (e: FeedEvent) => boolean, types?: string) {
+    for (let i = 0; ; i++) {
+      const res = await call(h, 'GET', '/api/v1/events', { query: { ...(after ? { after } : {}), ...(types ? { types } : {}), limit: '200' } });
+      assert.equal(res.status, 200, res.body);
+      const data = (res.json.data as FeedEvent[]).filter(mine);
+      if (data.length >= wanted || i >= 100) return { data, nextCursor: res.json.nextCursor as string };
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  async function endOfFeed(): Promise<string | null> {
+    let cursor: string | null = null;
+    for (;;) {
+      const page = await call(h, 'GET', '/api/v1/events', { query: { ...(cursor ? { after: cursor } : {}), limit: '200' } });
+      if (page.json.data.length === 0) return cursor;
       cursor = page.json.nextCursor;
     }
-    const { conversationId, messageId } = await inbound(h, { phone: '5511944443333' });
-    const fresh = await call(h, 'GET', '/api/v1/events', { query: cursor ? { after: cursor } : {} });
-    const types = fresh.json.data.map((e: { type: string }) => e.type);
-    assert.deepEqual(types.slice(-3), ['contact.created', 'conversation.created', 'message.created']);
-    const created = fresh.json.data.at(-1);
+  }
+
+  test('events in commit order with a resumable cursor and a type filter', async () => {
+    const cursor = await endOfFeed();
+    const { conversationId, messageId, personId } = await inbound(h, { phone: '5511944443333' });
+    const ours = (e: FeedEvent) => e.conversationId === conversationId || e.payload?.person?.id === personId;
+    const fresh = await feedAfter(cursor, 3, ours);
+    assert.deepEqual(fresh.data.map((e: { type: string }) => e.type), ['contact.created', 'conversation.created', 'message.created']);
+    const created = fresh.data.at(-1);
     assert.equal(created.conversationId, conversationId);
     assert.equal(created.payload.message.id, messageId);
-    const onlyMessages = await call(h, 'GET', '/api/v1/events', { query: { types: 'message.created', ...(cursor ? { after: cursor } : {}) } });
-    assert.deepEqual(onlyMessages.json.data.map((e: { type: string }) => e.type), ['message.created']);
-    const caughtUp = await call(h, 'GET', '/api/v1/events', { query: { after: fresh.json.nextCursor } });
-    assert.deepEqual(caughtUp.json.data, []);
-    assert.equal(caughtUp.json.nextCursor, fresh.json.nextCursor);
+    const onlyMessages = await feedAfter(cursor, 1, ours, 'message.created');
+    assert.deepEqual(onlyMessages.data.map((e: { type: string }) => e.type), ['message.created']);
+    const caughtUp = await call(h, 'GET', '/api/v1/events', { query: { after: fresh.nextCursor } });
+    assert.deepEqual(caughtUp.json.data.filter(ours), [], 'nothing of ours is shown twice');
+  });
+
+  test('a transaction still open holds back what committed after it, so a reader never skips it', { skip: ENGINE !== 'postgres' && 'SQLite has one writer: ids are commit order' }, async () => {
+    const cursor = await endOfFeed();
+    let ours: (e: FeedEvent) => boolean = () => false;
+    const slow = new pg.Client({ connectionString: h.url });
+    await slow.connect();
+    try {
+      await slow.query('begin');
+      await slow.query(`insert into events (workspace_id, id, type, conversation_id, payload, created_at) values ($1, $2, 'test.slow', null, '{}', $3)`, [h.ws.workspaceId, newId(), Date.now()]);
+      const { conversationId, personId } = await inbound(h, { phone: '5511944445555' });
+      ours = (e) => e.type === 'test.slow' || e.conversationId === conversationId || e.payload?.person?.id === personId;
+      const during = await call(h, 'GET', '/api/v1/events', { query: cursor ? { after: cursor } : {} });
+      assert.deepEqual((during.json.data as FeedEvent[]).filter(ours), [], 'nothing after the open transaction is shown yet');
+      await slow.query('commit');
+    } finally {
+      await slow.end();
+    }
+    const after = await feedAfter(cursor, 4, ours);
+    assert.deepEqual(after.data.map((e: { type: string }) => e.type), ['test.slow', 'contact.created', 'conversation.created', 'message.created']);
   });
 });
 
