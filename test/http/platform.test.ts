@@ -112,7 +112,7 @@ describe('event feed', () => {
     const ours = (e: FeedEvent) => e.conversationId === conversationId || e.payload?.person?.id === personId;
     const fresh = await feedAfter(cursor, 3, ours);
     assert.deepEqual(fresh.data.map((e: { type: string }) => e.type), ['contact.created', 'conversation.created', 'message.created']);
-    const created = fresh.data.at(-1);
+    const created = fresh.data.at(-1)!;
     assert.equal(created.conversationId, conversationId);
     assert.equal(created.payload.message.id, messageId);
     const onlyMessages = await feedAfter(cursor, 1, ours, 'message.created');
