@@ -156,4 +156,35 @@ describe('deliveries to a real receiver', () => {
       await receiver.close();
     }
   });
+
+  test('contact.* and chat.message.updated events carry the documented data', async () => {
+    const receiver = await startReceiver();
+    const clock = { now: Date.now() };
+    const dispatcher = testDispatcher(h, clock);
+    try {
+      const w = (await juri(h, 'POST', '/webhooks', { body: { name: 'contacts', url: receiver.url, events: ['contact.created', 'contact.updated', 'chat.message.updated'] } })).json;
+      const { conversationId, personId } = await inbound(h, { phone: '5511950000009', name: 'Contato' });
+      await juri(h, 'PATCH', `/people/${personId}`, { body: { inboxId: h.ws.inboxId, city: 'Natal' } });
+      await juri(h, 'POST', '/conversation/start-human-support', { body: { conversationId, selectedUserId: await makeUser(h) } });
+      const sent = (await juri(h, 'POST', '/conversation/send-message', { body: { conversationId, message: 'status' } })).json;
+      await h.app.inject({ method: 'POST', url: `/api/v1/channels/${h.ws.channelId}/receipts`, headers: { authorization: `Bearer ${h.ws.apiKey}` }, payload: { externalId: sent.externalId, status: 'read' } });
+      clock.now = Date.now();
+      await drain(dispatcher);
+      const bodies = receiver.received.map((r) => r.json);
+      assert.deepEqual(bodies.map((b) => b.event).sort(), ['chat.message.updated', 'contact.created', 'contact.updated']);
+      const updated = bodies.find((b) => b.event === 'contact.updated');
+      assert.equal(updated.data.id, personId);
+      assert.equal(updated.data.city, 'Natal');
+      assert.equal(updated.data.inboxId, h.ws.inboxId);
+      assert.deepEqual(Object.keys(updated.data).sort(), ['city', 'country', 'createdAt', 'description', 'document', 'email', 'id', 'imageUrl', 'inboxId', 'isBlocked', 'name', 'phoneNumber', 'tags', 'updatedAt']);
+      const messageUpdated = bodies.find((b) => b.event === 'chat.message.updated');
+      assert.equal(messageUpdated.data.conversationId, conversationId);
+      assert.equal(messageUpdated.data.message.id, sent.id);
+      assert.equal(messageUpdated.data.message.externalStatus, 'read');
+      for (const r of receiver.received) verify(w.secret, r.headers, r.body);
+      await juri(h, 'DELETE', `/webhooks/${w.id}`);
+    } finally {
+      await receiver.close();
+    }
+  });
 });

@@ -12,7 +12,8 @@ import { DOMAIN_TO_JURICHAT as EVENT_TYPES, JURICHAT_DIALECT, JURICHAT_EVENTS } 
 import { Cuid, Nullable, NStr, Str, errors, isoOf, pageQuery, totalPages } from '../schemas.ts';
 
 const EventName = Type.Enum(JURICHAT_EVENTS);
-const Headers = Type.Record(Type.String({ pattern: '^[A-Za-z0-9!#$%&\'*+.^_`|~-]+$' }), Type.String({ maxLength: 4096 }), { maxProperties: 50 });
+// Header names are RFC 9110 tokens.
+const Headers = Type.Record(Type.String(), Type.String({ maxLength: 4096 }), { propertyNames: { pattern: '^[A-Za-z0-9!#$%&\'*+.^_`|~-]+$' }, maxProperties: 50 });
 const DELIVERY_STATUSES = ['PENDING', 'SUCCESS', 'FAILED', 'RETRYING'] as const;
 
 const WebhookCore = {
