@@ -10,16 +10,10 @@ import { notFound } from '../../../domain/errors.ts';
 import { SendFields, contentOf } from './messages.ts';
 import { Cuid, Nullable, NStr, Str, errors, isoOf, pageQuery, totalPages } from '../schemas.ts';
 
-const SEND_TYPES = ['text', 'audio', 'image', 'video', 'document', 'contact'] as const;
-
 const CreateFields = Type.Object({ ...SendFields.properties, scheduledAt: Type.String({ format: 'date-time' }) }, { additionalProperties: false });
+const { type, message, caption, fileName, contactName, contactPhoneNumber } = SendFields.properties;
 const UpdateFields = Type.Object({
-  type: Type.Optional(Type.Enum([...SEND_TYPES])),
-  message: Type.Optional(Type.String({ maxLength: 65536 })),
-  caption: Type.Optional(Type.String({ maxLength: 4096 })),
-  fileName: Type.Optional(Type.String({ maxLength: 255 })),
-  contactName: Type.Optional(Type.String({ maxLength: 255 })),
-  contactPhoneNumber: Type.Optional(Type.String({ maxLength: 32 })),
+  type, message, caption, fileName, contactName, contactPhoneNumber,
   scheduledAt: Type.Optional(Type.String({ format: 'date-time' })),
   status: Type.Optional(Type.Enum(['CANCELLED'])),
 }, { additionalProperties: false });
