@@ -122,7 +122,7 @@ const viewOf = (session: SupportSession, person: PersonRow | null, bot: BotRow |
 export async function startSupportSession(ctx: Ctx, workspaceId: string, input: StartSessionInput, actor: Actor): Promise<SessionView> {
   const ws = workspaceId;
   try {
-    return await ctx.db.transaction().execute(async (trx) => {
+    return await ctx.transact(async (trx) => {
       const bot = await liveBot(trx, ws, input.botId);
       const person = await resolvePerson(trx, ws, bot.inbox_id, input.userId);
       const assignment = input.assignment ?? null;
@@ -168,7 +168,7 @@ export async function startSupportSession(ctx: Ctx, workspaceId: string, input: 
  */
 export async function closeSupportSession(ctx: Ctx, workspaceId: string, input: CloseSessionInput, actor: Actor): Promise<SessionView> {
   const ws = workspaceId;
-  return ctx.db.transaction().execute(async (trx) => {
+  return ctx.transact(async (trx) => {
     const bot = await liveBot(trx, ws, input.botId);
     const person = await resolvePerson(trx, ws, bot.inbox_id, input.userId);
     const noActive = () => notFoundAs('no_active_session', `Bot ${bot.id} and person ${person.id} have no active support session`);
@@ -225,7 +225,7 @@ export interface SessionReply {
  */
 export async function replyInSession(ctx: Ctx, workspaceId: string, conversationId: string, reply: SessionReply, actor: Actor): Promise<{ message: Message; duplicate: boolean }> {
   const ws = workspaceId;
-  return ctx.db.transaction().execute(async (trx) => {
+  return ctx.transact(async (trx) => {
     const conversation = await lockConversation(ctx, trx, ws, conversationId);
     if (!conversation) throw notFoundAs('conversation_not_found', `No conversation ${conversationId} in this workspace`);
     const earlier = await findMessageByKey(trx, ws, conversation.id, 'client_message_id', reply.clientMessageId);

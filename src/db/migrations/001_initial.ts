@@ -176,6 +176,10 @@ export function initialMigration(engine: Engine) {
 
       await table(db, 'webhook_subscriptions', (t) => msNull(ms(bool(strNull(str(id(t, 'workspace_id', 'id'), 'dialect', 'name', 'url', 'secret', 'events'), 'description', 'headers', 'auth_type', 'authorization'), 'is_active'), 'created_at', 'updated_at'), 'deleted_at'));
 
+      // Jelou: one integration per project.
+      await db.schema.createIndex('webhook_subscriptions_jelou_uq').on('webhook_subscriptions').column('workspace_id').unique()
+        .where(sql<boolean>`dialect = 'jelou' and deleted_at is null`).execute();
+
       await db.schema.createTable('events')
         .addColumn('workspace_id', text, (c) => c.notNull())
         .addColumn('id', text, (c) => c.notNull())
