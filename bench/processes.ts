@@ -1,0 +1,176 @@
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { readFileSync, mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { BENCH_DIR, DATA_DIR, ROOT_DIR, TSX_EXEC_ARGV } from './paths.ts';
+
+/** A child process that printed the URL it listens on. */
+export interface Served {
+  origin: string;
+  pid: number;
+  /** Its recent output, for diagnostics. */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+const READY_TIMEOUT_MS = 60_000;
+
+function keepTail(lines: string[], chunk: string, max = 200): void {
+  for (const line of chunk.split('\n')) if (line.trim()) lines.push(line);
+  if (lines.length > max) lines.splice(0, lines.length - max);
+}
+
+/** Spawns `command`, waits for a line matching `listening` (its group 1 is the origin). */
+async function spawnListening(name: string, args: string[], env: NodeJS.ProcessEnv, listening: RegExp): Promise<Served> {
+  const child: ChildProcess = spawn(process.execPath, args, { cwd: ROOT_DIR, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const lines: string[] = [];
+  const origin = await new Promise<string>((resolveOrigin, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${name} did not start within ${READY_TIMEOUT_MS / 1000} s:\n${lines.join('\n')}`)), READY_TIMEOUT_MS);
+    child.stdout!.setEncoding('utf8');
+    child.stderr!.setEncoding('utf8');
+    let early = '';
+    child.stdout!.on('data', (chunk: string) => {
+      keepTail(lines, chunk);
+      // The line may arrive in pieces.
+      if (early.length < 64 * 1024) early += chunk;
+      const match = listening.exec(early);
+      if (match) {
+        clearTimeout(timer);
+        resolveOrigin(match[1]!);
+      }
+    });
+    child.stderr!.on('data', (chunk: string) => keepTail(lines, chunk));
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${name} exited with code ${code} before listening:\n${lines.join('\n')}`));
+    });
+  });
+  let exited = child.exitCode !== null;
+  const exit = new Promise<void>((r) => child.once('exit', () => { exited = true; r(); }));
+  return {
+    origin,
+    pid: child.pid!,
+    output: () => lines.join('\n'),
+    stop: async () => {
+      if (exited) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      await exit;
+      clearTimeout(timer);
+    },
+  };
+}
+
+async function waitReady(origin: string): Promise<void> {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  let last = '';
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(`${origin}/readyz`);
+      if (response.ok) return;
+      last = `${response.status} ${await response.text()}`;
+    } catch (error) {
+      last = (error as Error).message;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${origin}/readyz did not answer 200 within ${READY_TIMEOUT_MS / 1000} s (last: ${last})`);
+}
+
+/** `node bin/conversas.js serve` on a free port, as an operator would run it, without rate limit. */
+export async function startConversas(databaseUrl: string, label: string, cpuProfileDir: string | null = null): Promise<Served> {
+  const dataDir = resolve(DATA_DIR, `${label}-files`);
+  mkdirSync(dataDir, { recursive: true });
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    HOST: '127.0.0.1',
+    PORT: '0',
+    PUBLIC_URL: '',
+    CONVERSAS_DATA_DIR: dataDir,
+    LOG_LEVEL: 'warn',
+    CONVERSAS_RATE_LIMIT_PER_MINUTE: '0',
+    CONVERSAS_ALLOW_PRIVATE_WEBHOOKS: '1',
+  };
+  // --cpu-prof writes the profile when the server exits (it does on SIGTERM, after closing).
+  const profile = cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : [];
+  const served = await spawnListening('conversas serve', [...profile, resolve(ROOT_DIR, 'bin/conversas.js'), 'serve'], env, /listening on (http:\/\/\S+)\s/);
+  try {
+    await waitReady(served.origin);
+  } catch (error) {
+    await served.stop();
+    throw error;
+  }
+  return served;
+}
+
+/** bench/reference-server.ts on a free port. */
+export async function startReferenceServer(databaseUrl: string): Promise<Served> {
+  return spawnListening('reference server', [...TSX_EXEC_ARGV, resolve(BENCH_DIR, 'reference-server.ts')],
+    { ...process.env, REFERENCE_DATABASE_URL: databaseUrl, PORT: '0' }, /reference server listening on (http:\/\/\S+)\s/);
+}
+
+/** Runs a script to completion and returns its last stdout line parsed as JSON. */
+export async function runJsonScript<T>(script: string, env: NodeJS.ProcessEnv): Promise<T> {
+  const child = spawn(process.execPath, [...TSX_EXEC_ARGV, resolve(BENCH_DIR, script)], { cwd: ROOT_DIR, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (c: string) => { stdout += c; });
+  child.stderr.setEncoding('utf8').on('data', (c: string) => { stderr += c; });
+  const code = await new Promise<number | null>((r) => child.once('exit', r));
+  if (code !== 0) throw new Error(`${script} exited with code ${code}:\n${stderr}`);
+  const last = stdout.trim().split('\n').pop() ?? '';
+  return JSON.parse(last) as T;
+}
+
+function rssKb(pid: number, field: 'VmRSS' | 'VmHWM'): number | null {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status);
+    return match ? Number(match[1]) : null;
+  } catch {
+    if (field === 'VmHWM') return null;
+    try {
+      return Number(execFileSync('ps', ['-o', 'rss=', '-p', String(pid)], { encoding: 'utf8' }).trim()) || null;
+    } catch {
+      return null;
+    }
+  }
+}
+
+/** Samples a process's resident set every 100 ms; `window()` is the peak since the last `reset()`. */
+export class RssSampler {
+  private peakKb = 0;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(private readonly pid: number, intervalMs = 100) {
+    this.sample();
+    this.timer = setInterval(() => this.sample(), intervalMs);
+    this.timer.unref();
+  }
+
+  private sample(): void {
+    const kb = rssKb(this.pid, 'VmRSS');
+    if (kb !== null && kb > this.peakKb) this.peakKb = kb;
+  }
+
+  reset(): void {
+    this.peakKb = 0;
+    this.sample();
+  }
+
+  /** Peak RSS in MB since the last reset. */
+  windowMb(): number {
+    this.sample();
+    return this.peakKb / 1024;
+  }
+
+  /** The kernel's high-water mark over the process's life (Linux), in MB. */
+  lifetimePeakMb(): number | null {
+    const kb = rssKb(this.pid, 'VmHWM');
+    return kb === null ? null : kb / 1024;
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+}

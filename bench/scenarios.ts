@@ -1,0 +1,455 @@
+import { isDeepStrictEqual } from 'node:util';
+import type { Manifest, EngineName } from './dataset.ts';
+import { PHONE_PREFIX, resetBenchWrites, withStore } from './dataset.ts';
+import type { LoadResult, LoadSpec, LoadWorker } from './load-client.ts';
+import { RssSampler, runJsonScript, startConversas, startReferenceServer, type Served } from './processes.ts';
+import { WebhookReceiver } from './receiver.ts';
+
+export const SCENARIOS = ['R1', 'R2', 'R3', 'W1', 'D1'] as const;
+export type ScenarioName = (typeof SCENARIOS)[number];
+
+export interface RunSettings {
+  connections: number;
+  durationSeconds: number;
+  warmupSeconds: number;
+  /** Read scenarios alternate their two sides this many times (shared noise on a shared machine). */
+  rounds: number;
+  only: ReadonlySet<ScenarioName>;
+  /** How long D1 waits for the last deliveries after the load stops. */
+  drainTimeoutSeconds: number;
+  /** When set, the server runs with --cpu-prof and writes its profile here. */
+  cpuProfileDir: string | null;
+}
+
+/** One measured side of a scenario: its load, combined over rounds. */
+export interface Measured {
+  rps: number;
+  p50: number;
+  p99: number;
+  ok: number;
+  non2xx: number;
+  errors: number;
+  seconds: number;
+  peakRssMb: number | null;
+}
+
+/** One line of the table. */
+export interface Row {
+  scenario: string;
+  rps: number | null;
+  p50: number | null;
+  p99: number | null;
+  reference: string | null;
+  ratio: number | null;
+  target: string;
+  pass: boolean | null;
+  peakRssMb: number | null;
+}
+
+export interface ScenarioSummary {
+  rps: number | null;
+  p50: number | null;
+  p99: number | null;
+  ratio: number | null;
+  target: string;
+  pass: boolean | null;
+  [extra: string]: unknown;
+}
+
+export interface EngineReport {
+  engine: EngineName;
+  rows: Row[];
+  summary: Partial<Record<ScenarioName, ScenarioSummary>>;
+  notes: string[];
+  serverPeakRssMb: number | null;
+  rssPass: boolean | null;
+  failures: string[];
+}
+
+export const TARGETS = {
+  R1: 0.7,
+  R2: 1.5,
+  R3: 1.2,
+  W1: 3000,
+  D1LagMs: 1000,
+  RssMb: 250,
+  PostgresR1VsSqlite: 0.5,
+} as const;
+
+type Log = (line: string) => void;
+
+function combine(results: LoadResult[], peakRssMb: number | null): Measured {
+  const ok = results.reduce((s, r) => s + r.ok, 0);
+  const seconds = results.reduce((s, r) => s + r.durationSeconds, 0);
+  const mean = (pick: (r: LoadResult) => number) => results.reduce((s, r) => s + pick(r), 0) / results.length;
+  return {
+    rps: ok / seconds, p50: mean((r) => r.p50), p99: mean((r) => r.p99), ok, seconds,
+    non2xx: results.reduce((s, r) => s + r.non2xx, 0), errors: results.reduce((s, r) => s + r.errors, 0), peakRssMb,
+  };
+}
+
+const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const describe = (m: Measured) => `${fmt(m.rps)} req/s, p50 ${fmt(m.p50, 1)} ms, p99 ${fmt(m.p99, 1)} ms${m.non2xx || m.errors ? `, ${m.non2xx} non-2xx, ${m.errors} errors` : ''}`;
+
+interface Side { label: string; spec: LoadSpec; sampler: RssSampler | null }
+
+/**
+ * Measures two sides (server and reference, or shallow and deep) alternately: a warm-up of each,
+ * then `rounds` rounds in A B B A order, so a change in the machine's load hits both sides alike.
+ */
+async function measurePair(worker: LoadWorker, settings: RunSettings, a: Side, b: Side, log: Log): Promise<[Measured, Measured]> {
+  const sides = [a, b];
+  if (settings.warmupSeconds > 0) {
+    for (const side of sides) await worker.run({ ...side.spec, durationSeconds: settings.warmupSeconds });
+  }
+  const results: LoadResult[][] = [[], []];
+  const peaks: (number | null)[] = [null, null];
+  for (let round = 0; round < settings.rounds; round++) {
+    // A B, B A, A B …: a drift in the machine's load weighs on both sides alike.
+    for (const i of round % 2 === 0 ? [0, 1] : [1, 0]) {
+      const side = sides[i]!;
+      side.sampler?.reset();
+      results[i]!.push(await worker.run(side.spec));
+      const peak = side.sampler?.windowMb() ?? null;
+      if (peak !== null) peaks[i] = Math.max(peaks[i] ?? 0, peak);
+    }
+  }
+  const measured: [Measured, Measured] = [combine(results[0]!, peaks[0]!), combine(results[1]!, peaks[1]!)];
+  log(`  ${a.label}: ${describe(measured[0])}`);
+  log(`  ${b.label}: ${describe(measured[1])}`);
+  return measured;
+}
+
+async function getJson(url: string, headers: Record<string, string>): Promise<{ status: number; body: any }> {
+  const response = await fetch(url, { headers });
+  const text = await response.text();
+  let body: unknown = text;
+  try { body = JSON.parse(text); } catch { /* keep the text */ }
+  return { status: response.status, body };
+}
+
+/** The first place two JSON values differ, as a path. */
+function firstDifference(a: unknown, b: unknown, path = '$'): string | null {
+  if (isDeepStrictEqual(a, b)) return null;
+  if (a && b && typeof a === 'object' && typeof b === 'object') {
+    for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
+      const d = firstDifference((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key], `${path}.${key}`);
+      if (d) return d;
+    }
+  }
+  return `${path}: ${JSON.stringify(a)?.slice(0, 120)} ≠ ${JSON.stringify(b)?.slice(0, 120)}`;
+}
+
+function pick<T>(items: T[], count: number): T[] {
+  const out: T[] = [];
+  for (let i = 0; i < count && items.length > 0; i++) out.push(items[Math.floor(Math.random() * items.length)]!);
+  return out;
+}
+
+const round1 = (n: number | null) => (n === null ? null : Math.round(n * 10) / 10);
+const round3 = (n: number | null) => (n === null ? null : Math.round(n * 1000) / 1000);
+
+async function scenarioR1(ctx: EngineContext): Promise<void> {
+  const { manifest, server, worker, settings, log, report } = ctx;
+  log('R1: GET /conversation/{id}?limit=50 over random conversations, against the reference server');
+  const reference = await startReferenceServer(manifest.databaseUrl);
+  const referenceSampler = new RssSampler(reference.pid);
+  try {
+    const headers = { 'x-jurichat-api-key': manifest.apiKey };
+    const paths = manifest.conversationIds.map((id) => `/conversation/${id}?limit=50`);
+    const checked = [...pick(paths, 20), `/conversation/${manifest.deep.conversationId}?limit=50`, `/conversation/${manifest.deep.conversationId}?limit=50&cursor=${manifest.deep.cursor}`];
+    let mismatches = 0;
+    for (const path of checked) {
+      const [ours, theirs] = await Promise.all([getJson(server.origin + path, headers), getJson(reference.origin + path, headers)]);
+      const difference = ours.status !== 200 ? `server answered ${ours.status}` : firstDifference(ours.body, theirs.body);
+      if (difference) {
+        mismatches++;
+        if (mismatches === 1) report.notes.push(`R1: the reference's answer differs from the server's for ${path}: ${difference}`);
+      }
+    }
+    report.notes.push(`R1: the reference server's JSON was compared with the server's on ${checked.length} pages: ${mismatches === 0 ? 'identical' : `${mismatches} differ`}.`);
+    const [ours, theirs] = await measurePair(worker, settings,
+      { label: 'server', spec: { kind: 'get', origin: server.origin, headers, paths, connections: settings.connections, durationSeconds: settings.durationSeconds }, sampler: ctx.sampler },
+      { label: 'reference', spec: { kind: 'get', origin: reference.origin, headers, paths, connections: settings.connections, durationSeconds: settings.durationSeconds }, sampler: referenceSampler },
+      log);
+    const ratio = ours.rps / theirs.rps;
+    const pass = ratio >= TARGETS.R1 && ours.non2xx === 0 && ours.errors === 0 && mismatches === 0;
+    const target = `≥ ${TARGETS.R1 * 100} % of reference req/s`;
+    report.rows.push({ scenario: 'R1 conversation page (server)', rps: ours.rps, p50: ours.p50, p99: ours.p99, reference: `${fmt(theirs.rps)} req/s`, ratio, target, pass, peakRssMb: ours.peakRssMb });
+    report.rows.push({ scenario: 'R1 reference server', rps: theirs.rps, p50: theirs.p50, p99: theirs.p99, reference: null, ratio: null, target: '—', pass: null, peakRssMb: theirs.peakRssMb });
+    report.summary.R1 = {
+      rps: Math.round(ours.rps), p50: round1(ours.p50), p99: round1(ours.p99), ratio: round3(ratio), target, pass,
+      reference: { rps: Math.round(theirs.rps), p50: round1(theirs.p50), p99: round1(theirs.p99) },
+      non2xx: ours.non2xx, errors: ours.errors, jsonMismatches: mismatches, peakRssMb: round1(ours.peakRssMb),
+    };
+    if (ours.non2xx || ours.errors) report.notes.push(`R1: ${ours.non2xx} non-2xx answers and ${ours.errors} errors from the server.`);
+  } finally {
+    referenceSampler.stop();
+    await reference.stop();
+  }
+}
+
+async function scenarioR2(ctx: EngineContext): Promise<void> {
+  const { manifest, server, worker, settings, log, report } = ctx;
+  const headers = { 'x-jurichat-api-key': manifest.apiKey };
+  const listPath = (page: number) => `/conversation?inboxId=${manifest.inboxId}&limit=20&page=${page}`;
+  const first = await getJson(server.origin + listPath(1), headers);
+  if (first.status !== 200) throw new Error(`R2: page 1 answered ${first.status}: ${JSON.stringify(first.body).slice(0, 200)}`);
+  let deepPage = manifest.profile.listDeepPage;
+  const totalPages = Number(first.body.totalPages);
+  if (deepPage > totalPages) {
+    report.notes.push(`R2: the list has ${totalPages} pages; measuring page ${totalPages} instead of ${deepPage}.`);
+    deepPage = totalPages;
+  }
+  const deep = await getJson(server.origin + listPath(deepPage), headers);
+  if (deep.status !== 200 || !Array.isArray(deep.body.data) || deep.body.data.length === 0) throw new Error(`R2: page ${deepPage} is empty or failed (${deep.status})`);
+  log(`R2: GET /conversation?inboxId=…&limit=20, page 1 against page ${deepPage} (of ${totalPages}, ${first.body.totalResults} conversations)`);
+  const spec = (page: number): LoadSpec => ({ kind: 'get', origin: server.origin, headers, paths: [listPath(page)], connections: settings.connections, durationSeconds: settings.durationSeconds });
+  const [shallow, deeper] = await measurePair(worker, settings,
+    { label: 'page 1', spec: spec(1), sampler: ctx.sampler }, { label: `page ${deepPage}`, spec: spec(deepPage), sampler: ctx.sampler }, log);
+  const ratio = deeper.p50 / shallow.p50;
+  const pass = ratio <= TARGETS.R2 && deeper.non2xx === 0 && shallow.non2xx === 0;
+  const target = `p50 ≤ ${TARGETS.R2}× page 1`;
+  report.rows.push({ scenario: 'R2 list page 1', rps: shallow.rps, p50: shallow.p50, p99: shallow.p99, reference: null, ratio: null, target: '—', pass: null, peakRssMb: shallow.peakRssMb });
+  report.rows.push({ scenario: `R2 list page ${deepPage}`, rps: deeper.rps, p50: deeper.p50, p99: deeper.p99, reference: `page 1 p50 ${fmt(shallow.p50, 1)} ms`, ratio, target, pass, peakRssMb: deeper.peakRssMb });
+  report.summary.R2 = {
+    rps: Math.round(deeper.rps), p50: round1(deeper.p50), p99: round1(deeper.p99), ratio: round3(ratio), target, pass, page: deepPage,
+    page1: { rps: Math.round(shallow.rps), p50: round1(shallow.p50), p99: round1(shallow.p99) },
+    peakRssMb: round1(Math.max(shallow.peakRssMb ?? 0, deeper.peakRssMb ?? 0)),
+  };
+}
+
+async function scenarioR3(ctx: EngineContext): Promise<void> {
+  const { manifest, server, worker, settings, log, report } = ctx;
+  const headers = { 'x-jurichat-api-key': manifest.apiKey };
+  const { deep } = manifest;
+  const firstPath = `/conversation/${deep.conversationId}?limit=50`;
+  const deepPath = `${firstPath}&cursor=${deep.cursor}`;
+  const probe = await getJson(server.origin + deepPath, headers);
+  if (probe.status !== 200 || probe.body.data?.messages?.length !== 50) throw new Error(`R3: the page at depth ${deep.depth} did not answer 50 messages (${probe.status})`);
+  log(`R3: the ${fmt(deep.visibleMessages)}-message conversation, first page against the page at depth ${fmt(deep.depth)}`);
+  const spec = (path: string): LoadSpec => ({ kind: 'get', origin: server.origin, headers, paths: [path], connections: settings.connections, durationSeconds: settings.durationSeconds });
+  const [shallow, deeper] = await measurePair(worker, settings,
+    { label: 'first page', spec: spec(firstPath), sampler: ctx.sampler }, { label: `depth ${deep.depth}`, spec: spec(deepPath), sampler: ctx.sampler }, log);
+  const ratio = deeper.p50 / shallow.p50;
+  const pass = ratio <= TARGETS.R3 && deeper.non2xx === 0 && shallow.non2xx === 0;
+  const target = `p50 ≤ ${TARGETS.R3}× first page`;
+  report.rows.push({ scenario: 'R3 messages, first page', rps: shallow.rps, p50: shallow.p50, p99: shallow.p99, reference: null, ratio: null, target: '—', pass: null, peakRssMb: shallow.peakRssMb });
+  report.rows.push({ scenario: `R3 messages, depth ${fmt(deep.depth)}`, rps: deeper.rps, p50: deeper.p50, p99: deeper.p99, reference: `first p50 ${fmt(shallow.p50, 1)} ms`, ratio, target, pass, peakRssMb: deeper.peakRssMb });
+  report.summary.R3 = {
+    rps: Math.round(deeper.rps), p50: round1(deeper.p50), p99: round1(deeper.p99), ratio: round3(ratio), target, pass, depth: deep.depth,
+    firstPage: { rps: Math.round(shallow.rps), p50: round1(shallow.p50), p99: round1(shallow.p99) },
+    peakRssMb: round1(Math.max(shallow.peakRssMb ?? 0, deeper.peakRssMb ?? 0)),
+  };
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+export interface ReferenceIngest { messages: number; people: number; conversations: number; events: number; seconds: number; rate: number }
+
+/** W1's reference, run while no server holds the database. */
+export async function referenceIngest(manifest: Manifest, settings: RunSettings, log: Log): Promise<ReferenceIngest> {
+  const seconds = settings.durationSeconds * settings.rounds;
+  log(`W1 reference: inbound rows written by a plain script, one transaction per message, for ${seconds} s`);
+  const result = await runJsonScript<ReferenceIngest>('reference-ingest.ts', {
+    REFERENCE_DATABASE_URL: manifest.databaseUrl, WORKSPACE_ID: manifest.workspaceId, INBOX_ID: manifest.inboxId, CHANNEL_ID: manifest.channelId,
+    PHONE_PREFIX: PHONE_PREFIX.reference, PHONES: '1000', EXTERNAL_ID_PREFIX: `ref-${Date.now()}-`, DURATION_SECONDS: String(seconds),
+  });
+  log(`  reference ingest: ${fmt(result.rate)} messages/s (${fmt(result.messages)} messages, ${fmt(result.events)} events with a delivery each)`);
+  await withStore(manifest.databaseUrl, (store) => resetBenchWrites(store.db, manifest.workspaceId));
+  return result;
+}
+
+async function scenarioWrites(ctx: EngineContext, reference: ReferenceIngest | null): Promise<void> {
+  const { manifest, server, worker, settings, log, report } = ctx;
+  const apiHeaders = { 'x-jurichat-api-key': manifest.apiKey };
+  const inboundHeaders = { authorization: `Bearer ${manifest.apiKey}` };
+  const inboundPath = `/api/v1/channels/${manifest.channelId}/inbound`;
+  const receiver = new WebhookReceiver();
+  const hookUrl = await receiver.start();
+  try {
+    const inbound = (phonePrefix: string, externalIdPrefix: string, durationSeconds: number): LoadSpec => ({
+      kind: 'inbound', origin: server.origin, headers: inboundHeaders, path: inboundPath, phonePrefix, phones: 1000, externalIdPrefix,
+      connections: settings.connections, durationSeconds,
+    });
+    const tag = Date.now().toString(36);
+    // Warm-up before the subscription exists and on other phones: W1 still starts with 1,000 new people.
+    if (settings.warmupSeconds > 0) await worker.run(inbound(PHONE_PREFIX.warmup, `warm-${tag}-`, settings.warmupSeconds));
+
+    const events = await getJson(`${server.origin}/webhooks/events`, apiHeaders);
+    const created = await fetch(`${server.origin}/webhooks`, {
+      method: 'POST', headers: { ...apiHeaders, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'bench D1', url: hookUrl, events: events.body }),
+    });
+    if (!created.ok) throw new Error(`POST /webhooks answered ${created.status}: ${await created.text()}`);
+    const subscriptionId = ((await created.json()) as { id: string }).id;
+
+    const seconds = settings.durationSeconds * settings.rounds;
+    log(`W1/D1: sandbox inbound from 1,000 phones for ${seconds} s, one webhook subscription (all events) to a local receiver`);
+    ctx.sampler.reset();
+    const loadStart = Date.now();
+    const load = await worker.run(inbound(PHONE_PREFIX.w1, `w1-${tag}-`, seconds));
+    const loadEnd = Date.now();
+    const receivedDuringLoad = [...receiver.deliveries.values()].filter((d) => d.arrivedAt <= loadEnd).length;
+
+    const verify = () => withStore(manifest.databaseUrl, async ({ db }) => {
+      const ws = manifest.workspaceId;
+      const people = db.selectFrom('people').select('id').where('workspace_id', '=', ws).where('phone_number', 'like', `${PHONE_PREFIX.w1}%`);
+      const conversations = db.selectFrom('conversations').select('id').where('workspace_id', '=', ws).where('person_id', 'in', people);
+      const rows = await db.selectFrom('messages').select(['id', 'external_id']).where('workspace_id', '=', ws)
+        .where('conversation_id', 'in', conversations).execute();
+      const deliveries = await db.selectFrom('deliveries').select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+        .where('workspace_id', '=', ws).where('subscription_id', '=', subscriptionId).groupBy('status').execute();
+      return { rows, deliveries: Object.fromEntries(deliveries.map((d) => [d.status, Number(d.n)])) as Record<string, number> };
+    });
+    // Requests in flight when the load stopped still commit (and emit events) after it: the
+    // expected deliveries are known once the stored messages stop changing.
+    const deadline = Date.now() + settings.drainTimeoutSeconds * 1000;
+    let stored: Awaited<ReturnType<typeof verify>>;
+    let expected = 0;
+    let previousRows = -1;
+    let drained = false;
+    for (;;) {
+      stored = await verify();
+      expected = Object.values(stored.deliveries).reduce((a, b) => a + b, 0);
+      const settled = stored.rows.length === previousRows;
+      previousRows = stored.rows.length;
+      if (settled && receiver.deliveries.size >= expected) {
+        drained = true;
+        break;
+      }
+      if (Date.now() >= deadline) break;
+      await receiver.waitFor(expected, Math.max(1, Math.min(1000, deadline - Date.now())));
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    // The dispatcher records an attempt after the receiver answered: give the last ones a moment, then read the final statuses.
+    await new Promise((r) => setTimeout(r, 300));
+    stored.deliveries = (await verify()).deliveries;
+    const arrivals = [...receiver.deliveries.values()];
+    const lastArrival = arrivals.reduce((m, d) => Math.max(m, d.arrivedAt), loadStart);
+
+    // W1: every acknowledged message is stored once; none stored twice.
+    const acked = load.ackedMessageIds ?? [];
+    const storedIds = new Set(stored.rows.map((r) => r.id));
+    const lost = acked.filter((id) => !storedIds.has(id)).length;
+    const externalIds = new Set(stored.rows.map((r) => r.external_id));
+    const duplicated = stored.rows.length - externalIds.size + (load.duplicateAnswers ?? 0) + (acked.length - new Set(acked).size);
+    const unacknowledgedStored = stored.rows.length - acked.length;
+    const ackRate = acked.length / load.durationSeconds;
+    const w1Pass = ackRate >= TARGETS.W1 && lost === 0 && duplicated === 0;
+    const w1Target = `≥ ${fmt(TARGETS.W1)} acked/s, none lost or duplicated`;
+    const ratio = reference ? ackRate / reference.rate : null;
+    const w1Peak = ctx.sampler.windowMb();
+    if (ctx.only.has('W1')) {
+      report.rows.push({
+        scenario: 'W1 sandbox inbound', rps: ackRate, p50: load.p50, p99: load.p99,
+        reference: reference ? `${fmt(reference.rate)} msg/s` : null, ratio, target: w1Target, pass: w1Pass, peakRssMb: w1Peak,
+      });
+      if (reference) report.rows.push({ scenario: 'W1 reference ingest', rps: reference.rate, p50: null, p99: null, reference: null, ratio: null, target: '—', pass: null, peakRssMb: null });
+      report.summary.W1 = {
+        rps: Math.round(ackRate), p50: round1(load.p50), p99: round1(load.p99), ratio: round3(ratio), target: w1Target, pass: w1Pass,
+        acknowledged: acked.length, stored: stored.rows.length, lost, duplicated, storedButUnacknowledged: unacknowledgedStored,
+        non2xx: load.non2xx, errors: load.errors, timeouts: load.timeouts, reference: reference ? { rps: Math.round(reference.rate), messages: reference.messages } : null,
+        peakRssMb: round1(w1Peak),
+      };
+      report.notes.push(
+        `W1: ${fmt(acked.length)} messages acknowledged in ${load.durationSeconds} s, ${fmt(stored.rows.length)} stored, ${lost} lost, ${duplicated} duplicated` +
+        `${unacknowledgedStored > 0 ? `, ${unacknowledgedStored} stored but unanswered when the load stopped (in flight)` : ''}` +
+        `${load.non2xx || load.errors ? `; ${load.non2xx} non-2xx (${JSON.stringify(load.statusCodes)}), ${load.errors} errors, ${load.timeouts} timeouts` : ''}.`,
+      );
+    }
+
+    // D1: commit-to-arrival lag of every delivery, and how many the dispatcher sustained while the load ran.
+    const lags = arrivals.map((d) => d.lagMs).sort((x, y) => x - y);
+    const lagP50 = percentile(lags, 50);
+    const lagP99 = percentile(lags, 99);
+    const sustained = receivedDuringLoad / ((loadEnd - loadStart) / 1000);
+    const overall = arrivals.length / Math.max(0.001, (lastArrival - loadStart) / 1000);
+    const allDelivered = drained && receiver.deliveries.size === expected;
+    const d1Pass = lagP99 < TARGETS.D1LagMs && allDelivered;
+    const d1Target = `lag p99 < ${fmt(TARGETS.D1LagMs)} ms, every event delivered`;
+    if (ctx.only.has('D1')) {
+      report.rows.push({
+        scenario: 'D1 webhook deliveries', rps: sustained, p50: lagP50, p99: lagP99,
+        reference: `W1 ${fmt(ackRate)} msg/s`, ratio: null, target: d1Target, pass: d1Pass, peakRssMb: w1Peak,
+      });
+      report.summary.D1 = {
+        rps: Math.round(sustained), p50: Math.round(lagP50), p99: Math.round(lagP99), ratio: null, target: d1Target, pass: d1Pass,
+        lagMaxMs: lags.length ? lags[lags.length - 1] : null, expected, delivered: receiver.deliveries.size, repeats: receiver.repeats,
+        backlogAtLoadEnd: expected - receivedDuringLoad, drainSeconds: round1((lastArrival - loadEnd) / 1000), overallDeliveriesPerSecond: Math.round(overall),
+        statuses: stored.deliveries,
+      };
+      report.notes.push(
+        `D1: ${fmt(receiver.deliveries.size)} of ${fmt(expected)} deliveries received${drained ? '' : ` (gave up after ${settings.drainTimeoutSeconds} s)`}, ` +
+        `${fmt(receivedDuringLoad)} during the load (${fmt(sustained)}/s) and the last ${fmt((lastArrival - loadEnd) / 1000, 1)} s after it; ` +
+        `lag p50 ${fmt(lagP50)} ms, p99 ${fmt(lagP99)} ms, max ${fmt(lags[lags.length - 1] ?? 0)} ms; ${receiver.repeats} repeated deliveries; ` +
+        `statuses in the database: ${JSON.stringify(stored.deliveries)}.`,
+      );
+    }
+    log(`  W1: ${fmt(ackRate)} acked/s, p50 ${fmt(load.p50, 1)} ms, p99 ${fmt(load.p99, 1)} ms; ${lost} lost, ${duplicated} duplicated`);
+    log(`  D1: ${fmt(receiver.deliveries.size)}/${fmt(expected)} delivered, ${fmt(sustained)}/s during load, lag p50 ${fmt(lagP50)} ms p99 ${fmt(lagP99)} ms`);
+  } finally {
+    await receiver.close();
+  }
+}
+
+interface EngineContext {
+  manifest: Manifest;
+  server: Served;
+  sampler: RssSampler;
+  worker: LoadWorker;
+  settings: RunSettings;
+  only: ReadonlySet<ScenarioName>;
+  log: Log;
+  report: EngineReport;
+}
+
+/** Every selected scenario on one engine's dataset: the reference ingest first, then one server process for all. */
+export async function runEngine(manifest: Manifest, worker: LoadWorker, settings: RunSettings, log: Log): Promise<EngineReport> {
+  const report: EngineReport = { engine: manifest.engine, rows: [], summary: {}, notes: [], serverPeakRssMb: null, rssPass: null, failures: [] };
+  const only = settings.only;
+  const writes = only.has('W1') || only.has('D1');
+  await withStore(manifest.databaseUrl, (store) => resetBenchWrites(store.db, manifest.workspaceId));
+
+  let reference: ReferenceIngest | null = null;
+  if (only.has('W1')) {
+    try {
+      reference = await referenceIngest(manifest, settings, log);
+    } catch (error) {
+      report.failures.push(`W1 reference ingest failed: ${(error as Error).message}`);
+    }
+  }
+
+  log(`starting conversas serve on ${manifest.engine} …`);
+  const server = await startConversas(manifest.databaseUrl, `${manifest.engine}-${manifest.size}`, settings.cpuProfileDir);
+  const sampler = new RssSampler(server.pid);
+  const ctx: EngineContext = { manifest, server, sampler, worker, settings, only, log, report };
+  const steps: [ScenarioName | 'W1/D1', () => Promise<void>][] = [];
+  if (only.has('R1')) steps.push(['R1', () => scenarioR1(ctx)]);
+  if (only.has('R2')) steps.push(['R2', () => scenarioR2(ctx)]);
+  if (only.has('R3')) steps.push(['R3', () => scenarioR3(ctx)]);
+  if (writes) steps.push(['W1/D1', () => scenarioWrites(ctx, reference)]);
+  try {
+    for (const [name, step] of steps) {
+      try {
+        await step();
+      } catch (error) {
+        const message = `${name} failed: ${(error as Error).stack ?? error}`;
+        report.failures.push(message);
+        log(message);
+      }
+    }
+    report.serverPeakRssMb = sampler.lifetimePeakMb() ?? Math.max(0, ...report.rows.map((r) => r.peakRssMb ?? 0));
+    report.rssPass = report.serverPeakRssMb < TARGETS.RssMb;
+  } finally {
+    sampler.stop();
+    await server.stop();
+    if (report.failures.length > 0) log(`server output (last lines):\n${server.output()}`);
+    if (settings.cpuProfileDir) log(`server CPU profile written to ${settings.cpuProfileDir}`);
+    await withStore(manifest.databaseUrl, (store) => resetBenchWrites(store.db, manifest.workspaceId));
+  }
+  return report;
+}
