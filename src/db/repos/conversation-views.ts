@@ -69,11 +69,17 @@ export async function messagesByIds(db: Db, ws: string, ids: (string | null)[]):
 export async function messagesBefore(db: Db, ws: string, conversationId: string, before: readonly [number, string] | null, limit: number, options: { excludeInternal?: boolean } = {}): Promise<Message[]> {
   let q = db.selectFrom('messages').selectAll().where('workspace_id', '=', ws).where('conversation_id', '=', conversationId);
   if (options.excludeInternal) q = q.where('direction', '!=', 'INTERNAL');
-  if (before) {
-    const [at, id] = before;
-    q = q.where((eb) => eb.or([eb('message_at', '<', at), eb.and([eb('message_at', '=', at), eb('id', '<', id)])]));
-  }
+  // A row-value comparison lets both engines seek into the index at the cursor; the equivalent OR does not.
+  if (before) q = q.where((eb) => eb(eb.refTuple('message_at', 'id'), '<', eb.tuple(before[0], before[1])));
   const rows = await q.orderBy('message_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+  return rows.map(messageFromRow);
+}
+
+/** The messages just newer than `after` (exclusive), oldest first: for catching up. */
+export async function messagesAfter(db: Db, ws: string, conversationId: string, after: readonly [number, string], limit: number): Promise<Message[]> {
+  const rows = await db.selectFrom('messages').selectAll().where('workspace_id', '=', ws).where('conversation_id', '=', conversationId)
+    .where((eb) => eb(eb.refTuple('message_at', 'id'), '>', eb.tuple(after[0], after[1])))
+    .orderBy('message_at', 'asc').orderBy('id', 'asc').limit(limit).execute();
   return rows.map(messageFromRow);
 }
 

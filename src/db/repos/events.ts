@@ -14,7 +14,7 @@ export interface FeedPosition { txId: number; id: string }
 export async function readEventFeed(db: Db, engine: Engine, workspaceId: string, after: FeedPosition | null, types: string[] | null, limit: number): Promise<{ events: (DomainEvent & { position: FeedPosition })[] }> {
   let q = db.selectFrom('events').selectAll().where('workspace_id', '=', workspaceId);
   if (engine === 'postgres') q = q.where(sql<boolean>`tx_id < pg_snapshot_xmin(pg_current_snapshot())::text::bigint`);
-  if (after) q = q.where((eb) => eb.or([eb('tx_id', '>', after.txId), eb.and([eb('tx_id', '=', after.txId), eb('id', '>', after.id)])]));
+  if (after) q = q.where((eb) => eb(eb.refTuple('tx_id', 'id'), '>', eb.tuple(after.txId, after.id)));
   if (types && types.length > 0) q = q.where('type', 'in', types);
   const rows = await q.orderBy('tx_id').orderBy('id').limit(limit).execute();
   return { events: rows.map((r) => ({ ...eventFromRow(r), position: { txId: r.tx_id, id: r.id } })) };

@@ -48,7 +48,7 @@ export async function conversationRoutes(fastify: FastifyInstance): Promise<void
     });
     if (q.cursor) {
       const [at, id] = decodeCursor(q.cursor, ['number', 'string']);
-      query = query.where((eb) => eb.or([eb('c.last_activity_at', '<', at), eb.and([eb('c.last_activity_at', '=', at), eb('c.id', '<', id)])]));
+      query = query.where((eb) => eb(eb.refTuple('c.last_activity_at', 'c.id'), '<', eb.tuple(at, id)));
     }
     const rows = await query.orderBy('c.last_activity_at', 'desc').orderBy('c.id', 'desc').limit(limit + 1).execute();
     const page = rows.slice(0, limit);

@@ -5,7 +5,7 @@ import { MESSAGE_TYPES, MEDIA_TYPES, type MessageType, type Media } from '../../
 import { invalid, notFound } from '../../../domain/errors.ts';
 import { findConversation } from '../../../db/repos/conversations.ts';
 import { findMessage } from '../../../db/repos/messages.ts';
-import { messageFromRow } from '../../../db/rows.ts';
+import { messagesAfter, messagesBefore } from '../../../db/repos/conversation-views.ts';
 import { sendMessage } from '../../../domain/send-message.ts';
 import { decodeCursor, encodeCursor } from '../../../http/cursor.ts';
 import { Id, IdParams, Page, PageQuery, errors } from '../schemas.ts';
@@ -46,26 +46,20 @@ export async function messageRoutes(fastify: FastifyInstance): Promise<void> {
     const { limit = 50, cursor, after } = request.query;
     if (cursor && after) throw invalid('use either cursor or after, not both', 'validation_failed', 'after');
     if (!(await findConversation(ctx.db, workspaceId, id))) throw notFound('conversation', id);
-    let q = ctx.db.selectFrom('messages').selectAll().where('workspace_id', '=', workspaceId).where('conversation_id', '=', id);
+    let rows;
     if (after) {
       const anchor = await findMessage(ctx.db, workspaceId, after);
       if (!anchor || anchor.conversationId !== id) throw notFound('message', after);
-      q = q.where((eb) => eb.or([eb('message_at', '>', anchor.messageAt), eb.and([eb('message_at', '=', anchor.messageAt), eb('id', '>', anchor.id)])]))
-        .orderBy('message_at', 'asc').orderBy('id', 'asc');
+      rows = await messagesAfter(ctx.db, workspaceId, id, [anchor.messageAt, anchor.id], limit + 1);
     } else {
-      if (cursor) {
-        const [at, mid] = decodeCursor(cursor, ['number', 'string']);
-        q = q.where((eb) => eb.or([eb('message_at', '<', at), eb.and([eb('message_at', '=', at), eb('id', '<', mid)])]));
-      }
-      q = q.orderBy('message_at', 'desc').orderBy('id', 'desc');
+      rows = await messagesBefore(ctx.db, workspaceId, id, cursor ? decodeCursor(cursor, ['number', 'string']) : null, limit + 1);
     }
-    const rows = await q.limit(limit + 1).execute();
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     const more = rows.length > limit && last;
     return {
-      data: page.map((r) => presentMessage(messageFromRow(r))),
-      nextCursor: more ? (after ? null : encodeCursor([last.message_at, last.id])) : null,
+      data: page.map(presentMessage),
+      nextCursor: more ? (after ? null : encodeCursor([last.messageAt, last.id])) : null,
     };
   });
 

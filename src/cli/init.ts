@@ -1,0 +1,29 @@
+import { loadConfig } from '../config.ts';
+import { initWorkspace } from '../domain/workspaces.ts';
+import { parseFlags, UsageError } from './args.ts';
+import { credentialsBlock } from './credentials.ts';
+import { openMigratedStore } from './store.ts';
+
+export async function initCommand(argv: string[]): Promise<number> {
+  const flags = parseFlags('init', argv, { name: { type: 'string' }, json: { type: 'boolean', default: false } });
+  const name = flags.name?.trim() ?? 'Conversas';
+  if (name === '') throw new UsageError('conversas init: --name must not be empty');
+  const config = loadConfig();
+  const { store, applied } = await openMigratedStore(config);
+  try {
+    // With --json, stdout is reserved for the one JSON object; everything else goes to stderr.
+    if (applied.length > 0) process.stderr.write(`Applied migrations: ${applied.join(', ')}\n`);
+    const result = await initWorkspace(store.db, name);
+    if (flags.json) {
+      process.stdout.write(JSON.stringify({
+        workspaceId: result.workspaceId, inboxId: result.inboxId, channelId: result.channelId, botId: result.botId,
+        apiKey: result.apiKey, clientId: result.clientId, clientSecret: result.clientSecret,
+      }) + '\n');
+    } else {
+      process.stdout.write(credentialsBlock(result, config.publicUrl));
+    }
+    return 0;
+  } finally {
+    await store.close();
+  }
+}

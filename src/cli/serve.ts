@@ -1,0 +1,89 @@
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { loadConfig, type Config } from '../config.ts';
+import { buildApp } from '../app.ts';
+import { hasWorkspace, initWorkspace } from '../domain/workspaces.ts';
+import { startWorkers } from '../workers.ts';
+import { parseFlags } from './args.ts';
+import { credentialsBlock } from './credentials.ts';
+import { describeDatabase, openMigratedStore } from './store.ts';
+
+const SHUTDOWN_GRACE_MS = 10_000;
+
+/** PORT=0: choose a free port before building the app, so PUBLIC_URL and printed URLs are real. */
+async function freePort(host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, host, () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function resolveConfig(): Promise<Config> {
+  const config = loadConfig();
+  if (config.port !== 0) return config;
+  return loadConfig({ ...process.env, PORT: String(await freePort(config.host)) });
+}
+
+export async function serveCommand(argv: string[]): Promise<number> {
+  parseFlags('serve', argv, {});
+  const config = await resolveConfig();
+  const { store, applied } = await openMigratedStore(config);
+  let app: Awaited<ReturnType<typeof buildApp>> | null = null;
+  try {
+    if (applied.length > 0) process.stdout.write(`Applied migrations: ${applied.join(', ')}\n`);
+    if (!(await hasWorkspace(store.db))) {
+      const created = await initWorkspace(store.db);
+      process.stdout.write(credentialsBlock(created, config.publicUrl));
+    }
+    app = await buildApp(config, store);
+    await app.listen({ host: config.host, port: config.port });
+  } catch (error) {
+    await app?.close().catch(() => {});
+    await store.close();
+    throw error;
+  }
+  const listening = app;
+  const workers = startWorkers(listening.ctx, config, listening.log);
+  const address = listening.server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  process.stdout.write(
+    `Conversas is listening on http://${host}:${address.port} (${describeDatabase(config.databaseUrl)})\n` +
+    `API docs: ${config.publicUrl}/docs · OpenAPI: ${config.publicUrl}/openapi.json\n`,
+  );
+
+  return new Promise<number>((resolve) => {
+    let stopping = false;
+    const shutdown = async (signal: NodeJS.Signals) => {
+      if (stopping) {
+        process.stderr.write(`${signal} again: exiting without waiting.\n`);
+        process.exit(1);
+      }
+      stopping = true;
+      listening.log.info({ signal }, 'shutting down');
+      const force = setTimeout(() => {
+        process.stderr.write(`Shutdown took longer than ${SHUTDOWN_GRACE_MS / 1000} s: exiting.\n`);
+        process.exit(1);
+      }, SHUTDOWN_GRACE_MS);
+      force.unref();
+      let code = 0;
+      try {
+        // app.close() stops accepting at once and then waits for in-flight requests.
+        const closing = listening.close();
+        await workers.stop();
+        await closing;
+      } catch (error) {
+        process.stderr.write(`Error while shutting down: ${(error as Error).message}\n`);
+        code = 1;
+      }
+      await store.close().catch(() => {});
+      clearTimeout(force);
+      resolve(code);
+    };
+    process.on('SIGINT', shutdown);
+    process.on('SIGTERM', shutdown);
+  });
+}

@@ -1,0 +1,19 @@
+/** Usage texts, kept apart from the commands so `--help` loads nothing else. */
+
+export const serveUsage = `conversas serve
+  Applies pending migrations and serves HTTP on HOST:PORT. On an empty database (no workspace)
+  it first creates one, as \`conversas init\` does, and prints its credentials once.
+  PORT=0 picks a free port. SIGINT/SIGTERM stop it gracefully.`;
+
+export const migrateUsage = `conversas migrate
+  Applies pending database migrations and exits.`;
+
+export const initUsage = `conversas init [--name N] [--json]
+  Creates a workspace with a default inbox, a sandbox channel, a bot, an API key and Basic client
+  credentials, and prints them once. --json: standard output carries only one JSON object
+  {workspaceId, inboxId, channelId, botId, apiKey, clientId, clientSecret}.`;
+
+export const seedUsage = `conversas seed [--conversations N] [--messages-per-conversation M] [--workspace ID]
+  Fills a workspace (the first one, or a new one when there is none) with realistic demo data:
+  people, conversations in every status and M messages each, spread over the past weeks.
+  Defaults: 1000 conversations, 20 messages per conversation.`;
