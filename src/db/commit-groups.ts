@@ -22,6 +22,9 @@ export function sqliteCommitGroups(db: Kysely<Database>): Transact {
     running = true;
     try {
       while (queue.length > 0) {
+        // better-sqlite3 blocks the event loop while a group runs and commits: let the requests that
+        // arrived meanwhile be read (and join this group) before taking it.
+        await new Promise<void>((resolve) => setImmediate(resolve));
         const group = queue.splice(0, MAX_GROUP);
         const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
         try {

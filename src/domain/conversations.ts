@@ -5,7 +5,7 @@ import { notFound } from './errors.ts';
 import { searchKey } from './text.ts';
 import { emitEvent } from '../events/outbox.ts';
 import { conversationSnapshot } from './snapshots.ts';
-import { findConversation } from '../db/repos/conversations.ts';
+import { conversationTagIds, findConversation } from '../db/repos/conversations.ts';
 import { forUpdate, type Tx } from '../db/repos/tx.ts';
 import { conversationFromRow } from '../db/rows.ts';
 
@@ -52,10 +52,10 @@ export async function findOrCreateConversation(ctx: Ctx, trx: Tx, target: Conver
 }
 
 async function lockByParticipant(ctx: Ctx, trx: Tx, target: ConversationTarget): Promise<Conversation | null> {
-  let q = trx.selectFrom('conversations').select('id').where('workspace_id', '=', target.workspaceId).where('inbox_id', '=', target.inboxId);
+  let q = trx.selectFrom('conversations').selectAll().where('workspace_id', '=', target.workspaceId).where('inbox_id', '=', target.inboxId);
   q = target.groupId ? q.where('group_id', '=', target.groupId) : q.where('person_id', '=', target.personId ?? '');
   const row = await forUpdate(q, ctx.engine).executeTakeFirst();
-  return row ? findConversation(trx, target.workspaceId, row.id) : null;
+  return row ? conversationFromRow(row, await conversationTagIds(trx, target.workspaceId, row.id)) : null;
 }
 
 /** Reads a conversation of this workspace with a row lock, for a change in this transaction. */

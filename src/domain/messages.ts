@@ -32,7 +32,9 @@ export interface AppendResult { message: Message; duplicate: boolean }
  */
 export async function appendMessage(ctx: Ctx, trx: Tx, conversation: Conversation, input: NewMessage, actor: Actor): Promise<AppendResult> {
   const ws = conversation.workspaceId;
-  for (const key of ['client_message_id', 'external_id'] as const) {
+  // An outbound repeat must not reach the channel again, so it is looked for first; an inbound
+  // repeat is caught by the unique index on insert below (receiveInbound already looked).
+  for (const key of input.direction === 'INBOUND' ? [] : (['client_message_id', 'external_id'] as const)) {
     const value = key === 'external_id' ? input.externalId : input.clientMessageId;
     if (value) {
       const existing = await findMessageByKey(trx, ws, conversation.id, key, value);

@@ -12,34 +12,34 @@ export interface ConversationSnapshot extends Conversation {
   supportSessionId: string | null;
 }
 
+/** Everything a snapshot names, in one query: events are on every write path, so this is hot. */
 export async function conversationSnapshot(trx: Tx, c: Conversation): Promise<ConversationSnapshot> {
   const ws = c.workspaceId;
   const inHumanSupport = c.status === 'WAITING' || c.status === 'ACTIVE';
-  const [inbox, person, group, assignee, bot, session] = await Promise.all([
-    trx.selectFrom('inboxes').select(['id', 'name']).where('workspace_id', '=', ws).where('id', '=', c.inboxId).executeTakeFirst(),
-    c.personId
-      ? trx.selectFrom('people').select(['id', 'name', 'phone_number', 'reference_id', 'created_at']).where('workspace_id', '=', ws).where('id', '=', c.personId).executeTakeFirst()
-      : undefined,
-    c.groupId
-      ? trx.selectFrom('groups').select(['id', 'name', 'external_id']).where('workspace_id', '=', ws).where('id', '=', c.groupId).executeTakeFirst()
-      : undefined,
-    c.assigneeUserId
-      ? trx.selectFrom('users').select(['id', 'name']).where('workspace_id', '=', ws).where('id', '=', c.assigneeUserId).executeTakeFirst()
-      : undefined,
-    c.botId
-      ? trx.selectFrom('bots').select(['id', 'name', 'type']).where('workspace_id', '=', ws).where('id', '=', c.botId).executeTakeFirst()
-      : undefined,
-    inHumanSupport
-      ? trx.selectFrom('support_sessions').select('id').where('workspace_id', '=', ws).where('conversation_id', '=', c.id).where('state', '=', 'active').executeTakeFirst()
-      : undefined,
-  ]);
+  const none = '';
+  const row = await trx.selectFrom('inboxes as i')
+    .leftJoin('people as p', (j) => j.onRef('p.workspace_id', '=', 'i.workspace_id').on('p.id', '=', c.personId ?? none))
+    .leftJoin('groups as g', (j) => j.onRef('g.workspace_id', '=', 'i.workspace_id').on('g.id', '=', c.groupId ?? none))
+    .leftJoin('users as u', (j) => j.onRef('u.workspace_id', '=', 'i.workspace_id').on('u.id', '=', c.assigneeUserId ?? none))
+    .leftJoin('bots as b', (j) => j.onRef('b.workspace_id', '=', 'i.workspace_id').on('b.id', '=', c.botId ?? none))
+    .leftJoin('support_sessions as s', (j) => j.onRef('s.workspace_id', '=', 'i.workspace_id')
+      .on('s.conversation_id', '=', inHumanSupport ? c.id : none).on('s.state', '=', 'active'))
+    .select([
+      'i.name as inbox_name',
+      'p.id as person_id', 'p.name as person_name', 'p.phone_number as person_phone', 'p.reference_id as person_reference', 'p.created_at as person_created_at',
+      'g.id as group_id', 'g.name as group_name', 'g.external_id as group_external_id',
+      'u.id as user_id', 'u.name as user_name',
+      'b.id as bot_id', 'b.name as bot_name', 'b.type as bot_type',
+      's.id as session_id',
+    ])
+    .where('i.workspace_id', '=', ws).where('i.id', '=', c.inboxId).executeTakeFirst();
   return {
     ...c,
-    inbox: { id: c.inboxId, name: inbox?.name ?? '' },
-    person: person ? { id: person.id, name: person.name, phoneNumber: person.phone_number, referenceId: person.reference_id, createdAt: person.created_at } : null,
-    group: group ? { id: group.id, name: group.name, externalId: group.external_id } : null,
-    assignee: assignee ? { id: assignee.id, name: assignee.name } : null,
-    bot: bot ? { id: bot.id, name: bot.name, type: bot.type } : null,
-    supportSessionId: session?.id ?? null,
+    inbox: { id: c.inboxId, name: row?.inbox_name ?? '' },
+    person: row?.person_id ? { id: row.person_id, name: row.person_name, phoneNumber: row.person_phone, referenceId: row.person_reference, createdAt: row.person_created_at! } : null,
+    group: row?.group_id ? { id: row.group_id, name: row.group_name!, externalId: row.group_external_id } : null,
+    assignee: row?.user_id ? { id: row.user_id, name: row.user_name! } : null,
+    bot: row?.bot_id ? { id: row.bot_id, name: row.bot_name!, type: row.bot_type! } : null,
+    supportSessionId: row?.session_id ?? null,
   };
 }
