@@ -8,6 +8,7 @@ import { newId } from '../domain/ids.ts';
 import { conflict, notFound } from '../domain/errors.ts';
 import { webhookFormat, type Subscription } from './webhook-formats.ts';
 import { afterFailedAttempt } from './retry-policy.ts';
+import type { Transact } from '../db/commit-groups.ts';
 import { resolveAll, webhookTargetProblem, type LookupAll } from './webhook-url.ts';
 
 /** How long a receiver has to answer (spec README §4). */
@@ -48,6 +49,8 @@ export interface DispatcherOptions {
   random?: () => number;
   batchSize?: number;
   pollIntervalMs?: number;
+  /** Where attempts are recorded; the store's transact groups a batch's records into one commit on SQLite. */
+  transact?: Transact;
 }
 
 type DeliveryRow = Selectable<DeliveryTable>;
@@ -81,6 +84,7 @@ export class Dispatcher {
   private readonly random: () => number;
   readonly batchSize: number;
   private readonly pollIntervalMs: number;
+  private readonly transact: Transact;
 
   private loop: Promise<void> | null = null;
   private stopping = false;
@@ -97,6 +101,7 @@ export class Dispatcher {
     this.random = options.random ?? Math.random;
     this.batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
     this.pollIntervalMs = options.pollIntervalMs ?? IDLE_POLL_MS;
+    this.transact = options.transact ?? ((work) => options.db.transaction().execute(work));
   }
 
   /** Claims one batch of due deliveries and sends them; returns how many were attempted. */
@@ -301,7 +306,7 @@ export class Dispatcher {
     const nextAttemptAt = decision?.status === 'RETRYING' ? decision.nextAttemptAt : row.next_attempt_at;
     const errorMessage = outcome.errorMessage === null ? null : cut(outcome.errorMessage);
 
-    await this.db.transaction().execute(async (trx) => {
+    await this.transact(async (trx) => {
       await trx.insertInto('delivery_attempts').values({
         workspace_id: row.workspace_id, id: newId(), delivery_id: row.id, attempted_at: attemptedAt,
         status_code: outcome.statusCode, response_body: outcome.responseBody, error_message: errorMessage, duration_ms: durationMs,

@@ -85,23 +85,23 @@ export async function messagesAfter(db: Db, ws: string, conversationId: string, 
 
 export interface Participant { id: string; name: string | null; isAgent: boolean; isMember: boolean; imageUrl: string | null; phoneNumber: string | null }
 
-/** The person (or each group member) and every agent who sent a message in the conversation or is assigned to it. */
-export async function participantsOf(db: Db, ws: string, c: { id: string; personId: string | null; groupId: string | null; assigneeUserId: string | null }): Promise<Participant[]> {
-  const people: Participant[] = [];
-  if (c.groupId) {
-    const rows = await db.selectFrom('group_members as gm')
-      .innerJoin('people as p', (j) => j.onRef('p.workspace_id', '=', 'gm.workspace_id').onRef('p.id', '=', 'gm.person_id'))
-      .select(['p.id', 'p.name', 'p.image_url', 'p.phone_number', 'gm.is_member'])
-      .where('gm.workspace_id', '=', ws).where('gm.group_id', '=', c.groupId).orderBy('p.id').execute();
-    for (const r of rows) people.push({ id: r.id, name: r.name, isAgent: false, isMember: r.is_member === 1, imageUrl: r.image_url, phoneNumber: r.phone_number });
-  } else if (c.personId) {
-    const p = (await peopleByIds(db, ws, [c.personId])).get(c.personId);
-    if (p) people.push({ id: p.id, name: p.name, isAgent: false, isMember: true, imageUrl: p.imageUrl, phoneNumber: p.phoneNumber });
-  }
-  const agents = await db.selectFrom('conversation_agents as ca')
+/** A group's members (`isMember` false once they left), as participants. */
+export async function groupParticipants(db: Db, ws: string, groupId: string): Promise<Participant[]> {
+  const rows = await db.selectFrom('group_members as gm')
+    .innerJoin('people as p', (j) => j.onRef('p.workspace_id', '=', 'gm.workspace_id').onRef('p.id', '=', 'gm.person_id'))
+    .select(['p.id', 'p.name', 'p.image_url', 'p.phone_number', 'gm.is_member'])
+    .where('gm.workspace_id', '=', ws).where('gm.group_id', '=', groupId).orderBy('p.id').execute();
+  return rows.map((r) => ({ id: r.id, name: r.name, isAgent: false, isMember: r.is_member === 1, imageUrl: r.image_url, phoneNumber: r.phone_number }));
+}
+
+/** Every agent who was assigned to or sent a message in the conversation, in the order they joined (`isMember`: assigned now). */
+export async function agentParticipants(db: Db, ws: string, conversationId: string, assigneeUserId: string | null): Promise<(Participant & { user: UserSummary })[]> {
+  const rows = await db.selectFrom('conversation_agents as ca')
     .innerJoin('users as u', (j) => j.onRef('u.workspace_id', '=', 'ca.workspace_id').onRef('u.id', '=', 'ca.user_id'))
     .select(['u.id', 'u.name', 'u.image_url', 'u.contact'])
-    .where('ca.workspace_id', '=', ws).where('ca.conversation_id', '=', c.id).orderBy('ca.first_at').execute();
-  for (const a of agents) people.push({ id: a.id, name: a.name, isAgent: true, isMember: a.id === c.assigneeUserId, imageUrl: a.image_url, phoneNumber: a.contact });
-  return people;
+    .where('ca.workspace_id', '=', ws).where('ca.conversation_id', '=', conversationId).orderBy('ca.first_at').execute();
+  return rows.map((a) => ({
+    id: a.id, name: a.name, isAgent: true, isMember: a.id === assigneeUserId, imageUrl: a.image_url, phoneNumber: a.contact,
+    user: { id: a.id, name: a.name, imageUrl: a.image_url, contact: a.contact },
+  }));
 }

@@ -6,10 +6,10 @@ import { notFound } from '../../../domain/errors.ts';
 import { requireExisting } from '../../../domain/lookups.ts';
 import { openConversationWithPerson } from '../../../domain/conversations.ts';
 import { updateConversation } from '../../../domain/conversation-attributes.ts';
-import { findConversation } from '../../../db/repos/conversations.ts';
 import { applyConversationFilters } from '../../../db/repos/conversation-filters.ts';
+import { conversationFromRow } from '../../../db/rows.ts';
 import {
-  groupsByIds, messagesBefore, messagesByIds, namesByIds, participantsOf, peopleByIds, tagsByConversation, usersByIds,
+  agentParticipants, groupParticipants, groupsByIds, messagesBefore, messagesByIds, namesByIds, peopleByIds, tagsByConversation, usersByIds,
 } from '../../../db/repos/conversation-views.ts';
 import { decodeCursor, encodeCursor } from '../../../http/cursor.ts';
 import { formattedDate } from '../formatted-date.ts';
@@ -140,22 +140,28 @@ export async function conversationRoutes(fastify: FastifyInstance): Promise<void
     const { conversationId } = request.params;
     const limit = request.query.limit ?? 50;
     const before = request.query.cursor ? decodeCursor(request.query.cursor, ['number', 'string']) : null;
-    const c = await findConversation(db, ws, conversationId);
-    if (!c) throw notFound('conversation', conversationId);
-    const [newestFirst, participants, people, groups, users, tags] = await Promise.all([
+    const row = await db.selectFrom('conversations').selectAll().where('workspace_id', '=', ws).where('id', '=', conversationId).executeTakeFirst();
+    if (!row) throw notFound('conversation', conversationId);
+    const c = conversationFromRow(row, []);
+    // Every read here is one query (the person, or the group and its members; the agents, who include the assignee).
+    const [newestFirst, tags, people, groups, members, agents] = await Promise.all([
       messagesBefore(db, ws, c.id, before, limit + 1, { excludeInternal: true }),
-      participantsOf(db, ws, c),
+      tagsByConversation(db, ws, [c.id]),
       peopleByIds(db, ws, [c.personId]),
       groupsByIds(db, ws, [c.groupId]),
-      usersByIds(db, ws, [c.assigneeUserId]),
-      tagsByConversation(db, ws, [c.id]),
+      c.groupId ? groupParticipants(db, ws, c.groupId) : Promise.resolve([]),
+      agentParticipants(db, ws, c.id, c.assigneeUserId),
     ]);
     const hasMore = newestFirst.length > limit;
     const page = newestFirst.slice(0, limit).reverse();
-    const quoted = await messagesByIds(db, ws, page.map((m) => m.quotedMessageId));
+    const quoted = page.some((m) => m.quotedMessageId) ? await messagesByIds(db, ws, page.map((m) => m.quotedMessageId)) : new Map();
     const person = c.personId ? people.get(c.personId) ?? null : null;
     const group = c.groupId ? groups.get(c.groupId) ?? null : null;
-    const user = c.assigneeUserId ? users.get(c.assigneeUserId) ?? null : null;
+    const user = c.assigneeUserId ? agents.find((a) => a.id === c.assigneeUserId)?.user ?? (await usersByIds(db, ws, [c.assigneeUserId])).get(c.assigneeUserId) ?? null : null;
+    const participants = [
+      ...(person ? [{ id: person.id, name: person.name, isAgent: false, isMember: true, imageUrl: person.imageUrl, phoneNumber: person.phoneNumber }] : members),
+      ...agents.map(({ user: _user, ...participant }) => participant),
+    ];
     const oldest = page[0];
     return {
       data: {
