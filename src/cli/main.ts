@@ -23,6 +23,15 @@ Configuration comes from the environment: PORT, HOST, DATABASE_URL, CONVERSAS_DA
 LOG_LEVEL, CONVERSAS_ALLOW_PRIVATE_WEBHOOKS, CONVERSAS_RATE_LIMIT_PER_MINUTE, CONVERSAS_MAX_UPLOAD_MB.
 `;
 
+/**
+ * A problem with the surroundings, not a bug: a system call that failed (port in use, database
+ * unreachable, unwritable path) or an error reported by PostgreSQL. Its message says it all.
+ */
+function isEnvironmentError(error: unknown): boolean {
+  const e = error as { syscall?: unknown; severity?: unknown; code?: unknown } | null;
+  return !!e && typeof e === 'object' && (typeof e.syscall === 'string' || (typeof e.severity === 'string' && typeof e.code === 'string'));
+}
+
 /** Runs one command; returns the exit code (0 ok, 1 failure, 2 usage error). */
 export async function run(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
@@ -58,9 +67,8 @@ export async function run(argv: string[]): Promise<number> {
       process.stderr.write(`conversas ${name}: ${error.message}\n`);
       return 1;
     }
-    const e = error as NodeJS.ErrnoException;
-    if (e?.code === 'EADDRINUSE' || e?.code === 'EACCES' || e?.code === 'ECONNREFUSED') {
-      process.stderr.write(`conversas ${name}: ${e.message}\n`);
+    if (isEnvironmentError(error)) {
+      process.stderr.write(`conversas ${name}: ${(error as Error).message}\n`);
       return 1;
     }
     process.stderr.write(`conversas ${name} failed: ${(error as Error)?.stack ?? String(error)}\n`);

@@ -162,8 +162,8 @@ export function buildConversation(r: Random, target: SeedTarget, messageCount: n
   let humanEnd = messageCount;
   let sessionState: 'active' | 'closed' | null = null;
   let endedReason: string | null = null;
-  if (humanStatus && messageCount > 0) {
-    handover = Math.min(messageCount - 1, Math.max(1, Math.floor(messageCount * (0.3 + r.next() * 0.5))));
+  if (humanStatus) {
+    handover = messageCount === 0 ? -1 : Math.min(messageCount - 1, Math.max(1, Math.floor(messageCount * (0.3 + r.next() * 0.5))));
     sessionState = 'active';
   } else if (status === 'INACTIVE' && messageCount > 2 && r.chance(0.4)) {
     handover = Math.max(1, Math.floor(messageCount * (0.2 + r.next() * 0.4)));
@@ -256,8 +256,8 @@ export function buildConversation(r: Random, target: SeedTarget, messageCount: n
     last_inbound_at: lastInboundAt, metadata: null, search_text: person.search_text, created_at: createdAt, updated_at: updatedAt,
   });
 
-  if (sessionState && handover >= 0) {
-    const startAt = times[handover]!;
+  if (sessionState) {
+    const startAt = handover >= 0 ? times[handover]! : createdAt;
     rows.sessions.push({
       workspace_id: ws, id: newId(), conversation_id: conversationId, bot_id: target.botId, person_id: person.id,
       state: sessionState, start_at: startAt, end_at: sessionEnd, ended_reason: endedReason, initial_message: null,

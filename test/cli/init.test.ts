@@ -1,0 +1,80 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { openStore } from '../../src/db/connect.ts';
+import { ID_PATTERN } from '../../src/domain/ids.ts';
+import { ENGINE } from '../helpers/harness.ts';
+import { cliEnv, emptyDatabase, runCli } from './cli-helpers.ts';
+
+let db: Awaited<ReturnType<typeof emptyDatabase>>;
+before(async () => { db = await emptyDatabase(); });
+after(async () => { await db.drop(); });
+
+const KEYS = ['apiKey', 'botId', 'channelId', 'clientId', 'clientSecret', 'inboxId', 'workspaceId'];
+
+test(`init --json prints exactly one JSON object with the documented keys (${ENGINE})`, async () => {
+  const result = await runCli(['init', '--json', '--name', 'Escritório Silva'], cliEnv(db));
+  assert.equal(result.code, 0, result.stderr);
+  const lines = result.stdout.split('\n').filter((l) => l.trim() !== '');
+  assert.equal(lines.length, 1, `stdout must carry only the JSON object, got:\n${result.stdout}`);
+  const parsed = JSON.parse(lines[0]!);
+  assert.deepEqual(Object.keys(parsed).sort(), KEYS);
+  for (const key of ['workspaceId', 'inboxId', 'channelId', 'botId']) assert.match(parsed[key], new RegExp(ID_PATTERN), key);
+  assert.match(parsed.apiKey, /^cvs_live_[0-9A-Za-z]{32}$/);
+  assert.match(parsed.clientId, /^cvs_client_/);
+  assert.equal(typeof parsed.clientSecret, 'string');
+
+  const store = openStore(db.url);
+  try {
+    const ws = await store.db.selectFrom('workspaces').selectAll().where('id', '=', parsed.workspaceId).executeTakeFirst();
+    assert.equal(ws?.name, 'Escritório Silva');
+    const channel = await store.db.selectFrom('channels').selectAll().where('workspace_id', '=', parsed.workspaceId).where('id', '=', parsed.channelId).executeTakeFirst();
+    assert.equal(channel?.kind, 'sandbox');
+  } finally {
+    await store.close();
+  }
+});
+
+test('init without --json prints a human credentials block with a curl example', async () => {
+  const result = await runCli(['init'], cliEnv(db, { PUBLIC_URL: 'https://conversas.example.com' }));
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stdout, /API key:\s+cvs_live_/);
+  assert.match(result.stdout, /Client secret:\s+\S+/);
+  assert.match(result.stdout, /curl -sS -X POST 'https:\/\/conversas\.example\.com\/api\/v1\/channels\/c[0-9a-z]{26}\/inbound'/);
+  assert.match(result.stdout, /Authorization: Bearer cvs_live_/);
+});
+
+test('an unknown command or flag is a usage error: stderr and exit code 2', async () => {
+  const unknown = await runCli(['frobnicate'], cliEnv(db));
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr, /unknown command "frobnicate"/);
+  assert.equal(unknown.stdout, '');
+
+  const badFlag = await runCli(['init', '--jsn'], cliEnv(db));
+  assert.equal(badFlag.code, 2);
+  assert.match(badFlag.stderr, /Unknown option '--jsn'/);
+  assert.equal(badFlag.stdout, '');
+
+  const none = await runCli([], cliEnv(db));
+  assert.equal(none.code, 2);
+});
+
+test('--help prints usage and exits 0', async () => {
+  const help = await runCli(['--help'], cliEnv(db));
+  assert.equal(help.code, 0);
+  for (const command of ['serve', 'migrate', 'init', 'seed']) assert.match(help.stdout, new RegExp(`\\b${command}\\b`));
+  const seedHelp = await runCli(['seed', '--help'], cliEnv(db));
+  assert.equal(seedHelp.code, 0);
+  assert.match(seedHelp.stdout, /--messages-per-conversation/);
+});
+
+test('a configuration error exits 1 with a message and no stack trace', async () => {
+  const result = await runCli(['migrate'], cliEnv(db, { PORT: 'not-a-port' }));
+  assert.equal(result.code, 1);
+  assert.match(result.stderr, /PORT must be an integer/);
+  assert.doesNotMatch(result.stderr, /\n\s+at /);
+
+  const badUrl = await runCli(['init', '--json'], cliEnv(db, { DATABASE_URL: 'mysql://nope' }));
+  assert.equal(badUrl.code, 1);
+  assert.match(badUrl.stderr, /DATABASE_URL must start with/);
+  assert.equal(badUrl.stdout, '');
+});

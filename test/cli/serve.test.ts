@@ -1,0 +1,77 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { ENGINE } from '../helpers/harness.ts';
+import { api, cliEnv, emptyDatabase, startServe, stopServer, type Credentials, type Server } from './cli-helpers.ts';
+
+let db: Awaited<ReturnType<typeof emptyDatabase>>;
+let server: Server | undefined;
+let credentials: Credentials;
+before(async () => { db = await emptyDatabase(); });
+after(async () => {
+  await stopServer(server);
+  await db.drop();
+});
+
+const inboundBody = (phone: string, text: string, externalId?: string) =>
+  ({ from: { phone, name: 'Maria' }, message: { type: 'text', text, ...(externalId ? { externalId } : {}) } });
+
+test(`serve on an empty database prints working credentials (${ENGINE})`, { timeout: 60_000 }, async () => {
+  server = await startServe(cliEnv(db));
+  assert.ok(server.credentials, `no credentials printed:\n${server.output().stdout}`);
+  credentials = server.credentials;
+  assert.match(server.output().stdout, /API docs: http:\/\/127\.0\.0\.1:\d+\/docs/);
+  const port = new URL(server.baseUrl).port;
+  assert.match(server.output().stdout, new RegExp(`curl -sS -X POST 'http://127\\.0\\.0\\.1:${port}/api/v1/channels/${credentials.channelId}/inbound'`));
+
+  const sent = await api(server, credentials.apiKey, 'POST', `/api/v1/channels/${credentials.channelId}/inbound`, inboundBody('5511999990000', 'Olá'));
+  assert.equal(sent.status, 200, sent.text);
+  assert.equal(sent.json.duplicate, false);
+
+  const messages = await api(server, credentials.apiKey, 'GET', `/api/v1/conversations/${sent.json.conversationId}/messages`);
+  assert.equal(messages.status, 200, messages.text);
+  assert.equal(messages.json.data.length, 1);
+  assert.equal(messages.json.data[0].id, sent.json.messageId);
+  assert.equal(messages.json.data[0].content, 'Olá');
+  assert.equal(messages.json.data[0].direction, 'INBOUND');
+
+  const conversations = await api(server, credentials.apiKey, 'GET', '/api/v1/conversations');
+  assert.equal(conversations.status, 200, conversations.text);
+  assert.deepEqual(conversations.json.data.map((c: { id: string }) => c.id), [sent.json.conversationId]);
+
+  const docs = await fetch(`${server.baseUrl}/openapi.json`);
+  assert.equal(docs.status, 200);
+});
+
+test('SIGTERM shuts serve down gracefully with exit code 0', { timeout: 30_000 }, async () => {
+  assert.ok(server);
+  server.child.kill('SIGTERM');
+  const { code } = await server.exited;
+  assert.equal(code, 0, server.output().stderr);
+  server = undefined;
+});
+
+test('a 200 is durable: SIGKILL right after it, restart, the message is there', { timeout: 60_000 }, async () => {
+  server = await startServe(cliEnv(db));
+  assert.equal(server.credentials, null, 'credentials are printed only when the database is empty');
+  const phone = '5521988887777';
+  const externalId = `wamid.durable.${Date.now()}`;
+  const response = await fetch(`${server.baseUrl}/api/v1/channels/${credentials.channelId}/inbound`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${credentials.apiKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify(inboundBody(phone, 'Não me percam', externalId)),
+  });
+  server.child.kill('SIGKILL');
+  assert.equal(response.status, 200);
+  await server.exited;
+  await response.text().catch(() => '');
+
+  server = await startServe(cliEnv(db));
+  const list = await api(server, credentials.apiKey, 'GET', `/api/v1/conversations?search=${phone}`);
+  assert.equal(list.status, 200, list.text);
+  assert.equal(list.json.data.length, 1, list.text);
+  const messages = await api(server, credentials.apiKey, 'GET', `/api/v1/conversations/${list.json.data[0].id}/messages`);
+  assert.equal(messages.status, 200, messages.text);
+  const found = messages.json.data.find((m: { externalId: string }) => m.externalId === externalId);
+  assert.ok(found, `message lost after SIGKILL: ${messages.text}`);
+  assert.equal(found.content, 'Não me percam');
+});
