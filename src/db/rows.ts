@@ -1,6 +1,7 @@
 import type { Selectable } from 'kysely';
 import type * as S from './schema.ts';
 import type * as M from '../domain/model.ts';
+import type { WebhookSubscription } from '../events/webhook-formats.ts';
 
 /** Row → domain object. Fixed-shape literals on purpose: they are on the hot read paths. */
 
@@ -83,6 +84,14 @@ export function sessionFromRow(r: Selectable<S.SupportSessionTable>): M.SupportS
     initialMessage: r.initial_message, metadata: parseJson(r.metadata),
     assignment: r.assignment_type === null ? null : { type: r.assignment_type, target: r.assignment_target ?? '' },
     redirectPayload: parseJson(r.redirect_payload), createdAt: r.created_at, updatedAt: r.updated_at,
+  };
+}
+
+export function subscriptionFromRow(r: Selectable<S.WebhookSubscriptionTable>): WebhookSubscription {
+  return {
+    id: r.id, workspaceId: r.workspace_id, dialect: r.dialect, name: r.name, description: r.description, url: r.url, secret: r.secret,
+    events: parseJson<string[]>(r.events) ?? [], isActive: bool(r.is_active), headers: parseJson(r.headers), authType: r.auth_type,
+    authorization: r.authorization, createdAt: r.created_at, updatedAt: r.updated_at,
   };
 }
 

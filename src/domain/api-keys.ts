@@ -5,6 +5,7 @@ import type { ApiKey } from './model.ts';
 import { newId } from './ids.ts';
 import { notFound } from './errors.ts';
 import { safeEqual } from '../events/signing.ts';
+import { apiKeyFromRow } from '../db/repos/resources.ts';
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 const randomBase62 = (length: number) => Array.from({ length }, () => BASE62[randomInt(62)]).join('');
@@ -26,9 +27,6 @@ export async function issueApiKey(db: Db | Tx, workspaceId: string, name: string
   return { apiKey: apiKeyFromRow(row), key, clientId, clientSecret };
 }
 
-function apiKeyFromRow(r: { workspace_id: string; id: string; name: string; prefix: string; client_id: string; created_at: number; last_used_at: number | null; revoked_at: number | null }): ApiKey {
-  return { id: r.id, workspaceId: r.workspace_id, name: r.name, prefix: r.prefix, clientId: r.client_id, createdAt: r.created_at, lastUsedAt: r.last_used_at, revokedAt: r.revoked_at };
-}
 
 export interface Principal { workspaceId: string; apiKeyId: string }
 
@@ -58,10 +56,6 @@ export async function authenticateClient(db: Db, clientId: string, clientSecret:
   return { workspaceId: row.workspace_id, apiKeyId: row.id };
 }
 
-export async function listApiKeys(db: Db, workspaceId: string): Promise<ApiKey[]> {
-  const rows = await db.selectFrom('api_keys').selectAll().where('workspace_id', '=', workspaceId).orderBy('id').execute();
-  return rows.map(apiKeyFromRow);
-}
 
 export async function revokeApiKey(db: Db, workspaceId: string, id: string): Promise<ApiKey> {
   const row = await db.selectFrom('api_keys').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();

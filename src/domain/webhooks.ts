@@ -1,26 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import type { Selectable } from 'kysely';
 import type { Ctx, Actor } from './context.ts';
-import type { WebhookSubscriptionTable } from '../db/schema.ts';
-import { bool, flag, parseJson, toJson } from '../db/rows.ts';
+import { flag, subscriptionFromRow, toJson } from '../db/rows.ts';
+import type { WebhookSubscription } from '../events/webhook-formats.ts';
 import { newId } from './ids.ts';
 import { notFound } from './errors.ts';
 import { emitEvent } from '../events/outbox.ts';
 import { cancelPendingDeliveries } from '../events/dispatcher.ts';
 
-export interface WebhookSubscription {
-  id: string; workspaceId: string; dialect: string; name: string; description: string | null; url: string; secret: string;
-  events: string[]; isActive: boolean; headers: Record<string, string> | null; authType: string | null; authorization: string | null;
-  createdAt: number; updatedAt: number;
-}
-
-export function subscriptionFromRow(r: Selectable<WebhookSubscriptionTable>): WebhookSubscription {
-  return {
-    id: r.id, workspaceId: r.workspace_id, dialect: r.dialect, name: r.name, description: r.description, url: r.url, secret: r.secret,
-    events: parseJson<string[]>(r.events) ?? [], isActive: bool(r.is_active), headers: parseJson(r.headers), authType: r.auth_type,
-    authorization: r.authorization, createdAt: r.created_at, updatedAt: r.updated_at,
-  };
-}
+export type { WebhookSubscription };
 
 /** `whsec_` + 32 random bytes in base64 (jurichat-api.md). */
 export const newWhsecSecret = () => `whsec_${randomBytes(32).toString('base64')}`;

@@ -1,9 +1,9 @@
 import { performance } from 'node:perf_hooks';
 import type { Kysely, Selectable } from 'kysely';
-import type { Database, DeliveryTable, WebhookSubscriptionTable } from '../db/schema.ts';
+import type { Database, DeliveryTable } from '../db/schema.ts';
 import type { Engine } from '../db/engine.ts';
 import type { Config } from '../config.ts';
-import { bool, parseJson } from '../db/rows.ts';
+import { bool, subscriptionFromRow } from '../db/rows.ts';
 import { newId } from '../domain/ids.ts';
 import { conflict, notFound } from '../domain/errors.ts';
 import { webhookFormat, type Subscription } from './webhook-formats.ts';
@@ -325,14 +325,6 @@ export class Dispatcher {
     if (status === 'FAILED') this.logger.warn(log, 'webhook delivery failed for good');
     else this.logger.debug({ ...log, status }, 'webhook delivery attempted');
   }
-}
-
-function subscriptionFromRow(r: Selectable<WebhookSubscriptionTable>): Subscription {
-  return {
-    id: r.id, workspaceId: r.workspace_id, dialect: r.dialect, url: r.url, secret: r.secret,
-    events: parseJson<string[]>(r.events) ?? [], isActive: bool(r.is_active), headers: parseJson(r.headers),
-    authType: r.auth_type, authorization: r.authorization,
-  };
 }
 
 /** At most 4 KiB of UTF-8 text; NUL is dropped because PostgreSQL text cannot hold it. */

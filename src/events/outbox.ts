@@ -1,6 +1,6 @@
 import type { Transaction } from 'kysely';
 import type { Database } from '../db/schema.ts';
-import { bool, parseJson } from '../db/rows.ts';
+import { subscriptionFromRow } from '../db/rows.ts';
 import { newId } from '../domain/ids.ts';
 import type { DomainEvent } from '../domain/model.ts';
 import { webhookFormat, type Subscription } from './webhook-formats.ts';
@@ -43,9 +43,5 @@ export async function emitEvent(
 export async function activeSubscriptions(trx: Tx, workspaceId: string): Promise<Subscription[]> {
   const rows = await trx.selectFrom('webhook_subscriptions').selectAll()
     .where('workspace_id', '=', workspaceId).where('is_active', '=', 1).where('deleted_at', 'is', null).execute();
-  return rows.map((r) => ({
-    id: r.id, workspaceId: r.workspace_id, dialect: r.dialect, url: r.url, secret: r.secret,
-    events: parseJson<string[]>(r.events) ?? [], isActive: bool(r.is_active), headers: parseJson(r.headers),
-    authType: r.auth_type, authorization: r.authorization,
-  }));
+  return rows.map(subscriptionFromRow);
 }

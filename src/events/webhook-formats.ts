@@ -15,6 +15,14 @@ export interface Subscription {
   authorization: string | null;
 }
 
+/** A subscription as its dialect's management routes show it. */
+export interface WebhookSubscription extends Subscription {
+  name: string;
+  description: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
 /**
  * The seam between the outbox and the dialects: a dialect registers how it selects, formats and
  * signs deliveries; the outbox and dispatcher know nothing of vendor shapes.

@@ -1,6 +1,6 @@
 import type { Ctx } from '../context.ts';
 import type { ApiKey } from '../model.ts';
-import { DomainError, conflict } from '../errors.ts';
+import { conflict } from '../errors.ts';
 import { issueApiKey, revokeApiKey, type IssuedApiKey } from '../api-keys.ts';
 import { apiKeyFromRow } from '../../db/repos/resources.ts';
 import { requiredName, splitPage, type PageRequest, type PageResult } from './paging.ts';
@@ -23,8 +23,7 @@ export async function createApiKey(ctx: Ctx, workspaceId: string, input: { name:
  * Revoking an already revoked key changes nothing and answers it again.
  */
 export async function revokeKey(ctx: Ctx, workspaceId: string, id: string, callerKeyId: string): Promise<ApiKey> {
-  const row = await ctx.db.selectFrom('api_keys').select('id').where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
-  if (!row) throw new DomainError('not_found', `API key ${id} not found`, 'api_key_not_found');
+  // The caller's own key exists, so this refusal never hides a 404.
   if (id === callerKeyId) throw conflict('An API key cannot revoke itself; revoke it with another key of the workspace', 'cannot_revoke_own_key');
   return revokeApiKey(ctx.db, workspaceId, id);
 }
