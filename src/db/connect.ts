@@ -22,17 +22,51 @@ pg.types.setTypeParser(20, (value) => Number(value));
 
 const STATEMENT_CACHE_SIZE = 2000;
 
+/** The part of a better-sqlite3 statement Kysely's SQLite driver uses. */
+interface DriverStatement {
+  readonly reader: boolean;
+  all(parameters: readonly unknown[]): unknown[];
+  run(parameters: readonly unknown[]): SQLite.RunResult;
+  iterate(parameters: readonly unknown[]): IterableIterator<unknown>;
+}
+
+/**
+ * A reading statement that fetches rows as arrays and builds each object from a literal with a
+ * fixed shape. better-sqlite3 builds row objects one property at a time, which costs more than
+ * the query itself on wide rows (a 50-message page: about half the time).
+ */
+function fixedShapeRows(statement: SQLite.Statement): DriverStatement {
+  if (!statement.reader) return statement as unknown as DriverStatement;
+  const names = statement.columns().map((c) => c.name);
+  if (names.includes('__proto__')) return statement as unknown as DriverStatement;
+  // The keys are the statement's own column names, quoted as JSON strings.
+  const build = new Function('r', `return {${names.map((n, i) => `${JSON.stringify(n)}: r[${i}]`).join(', ')}};`) as (row: unknown[]) => unknown;
+  statement.raw(true);
+  return {
+    reader: true,
+    all(parameters) {
+      const rows = statement.all(parameters) as unknown[][] as unknown[];
+      for (let i = 0; i < rows.length; i++) rows[i] = build(rows[i] as unknown[]);
+      return rows;
+    },
+    run: (parameters) => statement.run(parameters),
+    *iterate(parameters) {
+      for (const row of statement.iterate(parameters)) yield build(row as unknown[]);
+    },
+  };
+}
+
 /**
  * Kysely prepares every query anew; compiled statements are reusable, and preparing is a large
  * part of a small query's cost, so they are kept by SQL text (Kysely's SQL is parameterised).
  */
 function withStatementCache(sqlite: SQLite.Database): SQLite.Database {
-  const cache = new Map<string, SQLite.Statement>();
+  const cache = new Map<string, DriverStatement>();
   const prepare = (sql: string) => {
     let statement = cache.get(sql);
     if (!statement) {
       if (cache.size >= STATEMENT_CACHE_SIZE) cache.clear();
-      statement = sqlite.prepare(sql);
+      statement = fixedShapeRows(sqlite.prepare(sql));
       cache.set(sql, statement);
     }
     return statement;

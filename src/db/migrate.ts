@@ -2,14 +2,16 @@ import { Migrator, type Migration, type MigrationProvider } from 'kysely';
 import type { Store } from './connect.ts';
 import type { Engine } from './engine.ts';
 import { initialMigration } from './migrations/001_initial.ts';
+import { deliveryQueueMigration } from './migrations/002_delivery_queue.ts';
 
 function migrationsFor(engine: Engine): Record<string, Migration> {
   return {
     '001_initial': initialMigration(engine),
+    '002_delivery_queue': deliveryQueueMigration,
   };
 }
 
-export const LATEST_MIGRATION = '001_initial';
+export const LATEST_MIGRATION = '002_delivery_queue';
 
 function migratorFor(store: Store): Migrator {
   const provider: MigrationProvider = { getMigrations: async () => migrationsFor(store.engine) };

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database, DeliveryTable } from '../db/schema.ts';
 import type { Engine } from '../db/engine.ts';
 import type { Config } from '../config.ts';
@@ -10,6 +10,7 @@ import { webhookFormat, type Subscription } from './webhook-formats.ts';
 import { afterFailedAttempt } from './retry-policy.ts';
 import type { Transact } from '../db/commit-groups.ts';
 import { resolveAll, webhookTargetProblem, type LookupAll } from './webhook-url.ts';
+import { decodeCut, httpSend, type SendWebhook } from './http-send.ts';
 
 /** How long a receiver has to answer (spec README §4). */
 export const SEND_TIMEOUT_MS = 10_000;
@@ -42,7 +43,8 @@ export interface DispatcherOptions {
   logger: DispatcherLogger;
   /** The clock for claims, leases and retry times (epoch ms); tests drive it by hand. */
   now?: () => number;
-  fetch?: typeof globalThis.fetch;
+  /** How a delivery is POSTed; tests replace it. */
+  send?: SendWebhook;
   /** Host name resolution for the private-address check before each send. */
   lookup?: LookupAll;
   /** Jitter source, like Math.random. */
@@ -79,7 +81,7 @@ export class Dispatcher {
   private readonly allowPrivate: boolean;
   private readonly logger: DispatcherLogger;
   private readonly now: () => number;
-  private readonly fetch: typeof globalThis.fetch;
+  private readonly send: SendWebhook;
   private readonly lookup: LookupAll;
   private readonly random: () => number;
   readonly batchSize: number;
@@ -96,7 +98,7 @@ export class Dispatcher {
     this.allowPrivate = options.config.allowPrivateWebhooks;
     this.logger = options.logger;
     this.now = options.now ?? Date.now;
-    this.fetch = options.fetch ?? globalThis.fetch;
+    this.send = options.send ?? httpSend;
     this.lookup = options.lookup ?? resolveAll;
     this.random = options.random ?? Math.random;
     this.batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
@@ -178,58 +180,32 @@ export class Dispatcher {
     return { claimed: rows.length, attempted: results.filter(Boolean).length };
   }
 
-  /** Due, unleased, open deliveries with no earlier open one for the same (subscription, conversation). */
-  private dueDeliveries(db: Kysely<Database>, now: number) {
-    return db.selectFrom('deliveries as d')
-      .where('d.status', 'in', OPEN)
-      .where('d.next_attempt_at', '<=', now)
-      .where((eb) => eb.or([eb('d.locked_until', 'is', null), eb('d.locked_until', '<', now)]))
-      .where((eb) => eb.or([
-        eb('d.conversation_id', 'is', null),
-        eb.not(eb.exists(eb.selectFrom('deliveries as e').select('e.id')
-          .whereRef('e.workspace_id', '=', 'd.workspace_id')
-          .whereRef('e.subscription_id', '=', 'd.subscription_id')
-          .whereRef('e.conversation_id', '=', 'd.conversation_id')
-          .whereRef('e.id', '<', 'd.id')
-          .where('e.status', 'in', OPEN))),
-      ]))
-      // A paused subscription's deliveries wait where they are, without being claimed over and over.
-      .where((eb) => eb.not(eb.exists(eb.selectFrom('webhook_subscriptions as s').select('s.id')
-        .whereRef('s.workspace_id', '=', 'd.workspace_id')
-        .whereRef('s.id', '=', 'd.subscription_id')
-        .where('s.is_active', '=', 0)
-        .where('s.deleted_at', 'is', null))))
-      .orderBy('d.next_attempt_at')
-      .orderBy('d.id')
-      .limit(this.batchSize);
-  }
-
+  /**
+   * Claims due, unleased, open deliveries with no earlier open one for the same (subscription,
+   * conversation), skipping paused subscriptions. Plain SQL: the statuses are literals so both
+   * planners walk the partial queue indexes of migration 002 in due order, without a sort.
+   */
   private async claim(): Promise<DeliveryRow[]> {
     const now = this.now();
     const lease = now + CLAIM_LEASE_MS;
-    let rows: DeliveryRow[];
-    if (this.engine === 'postgres') {
-      // Rows another dispatcher is claiming are skipped, not waited for; once its claim commits,
-      // their lease excludes them here too.
-      rows = await this.db.transaction().execute(async (trx) => {
-        const due = await this.dueDeliveries(trx, now).selectAll('d').forUpdate().skipLocked().execute();
-        if (due.length === 0) return due;
-        await trx.updateTable('deliveries').set({ locked_until: lease })
-          .where((eb) => eb(eb.refTuple('workspace_id', 'id'), 'in', due.map((r) => eb.tuple(r.workspace_id, r.id))))
-          .execute();
-        return due.map((r) => ({ ...r, locked_until: lease }));
-      });
-    } else {
-      // One statement, so it is atomic even if a second process shares the SQLite file.
-      rows = await this.db.updateTable('deliveries').set({ locked_until: lease })
-        .where((eb) => eb(
-          eb.refTuple('workspace_id', 'id'),
-          'in',
-          this.dueDeliveries(this.db, now).select(['d.workspace_id', 'd.id']).$asTuple('workspace_id', 'id'),
-        ))
-        .returningAll()
-        .execute();
-    }
+    const due = sql`select d.workspace_id, d.id from deliveries d
+      where d.status in ('PENDING', 'RETRYING') and d.next_attempt_at <= ${now}
+        and (d.locked_until is null or d.locked_until < ${now})
+        and (d.conversation_id is null or not exists (
+          select 1 from deliveries e
+          where e.workspace_id = d.workspace_id and e.subscription_id = d.subscription_id
+            and e.conversation_id = d.conversation_id and e.id < d.id and e.status in ('PENDING', 'RETRYING')))
+        and not exists (
+          select 1 from webhook_subscriptions s
+          where s.workspace_id = d.workspace_id and s.id = d.subscription_id and s.is_active = 0 and s.deleted_at is null)
+      order by d.next_attempt_at, d.id
+      limit ${this.batchSize}`;
+    // PostgreSQL: rows another dispatcher is claiming are skipped, not waited for; once its claim
+    // commits, their lease excludes them here too. SQLite: one statement, atomic across processes.
+    const lock = this.engine === 'postgres' ? sql`for update skip locked` : sql``;
+    const { rows } = await sql<DeliveryRow>`update deliveries set locked_until = ${lease}
+      where (workspace_id, id) in (${due} ${lock})
+      returning *`.execute(this.db);
     return rows.sort((a, b) => a.next_attempt_at - b.next_attempt_at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 
@@ -273,24 +249,22 @@ export class Dispatcher {
     const problem = await webhookTargetProblem(subscription.url, this.allowPrivate, this.lookup);
     if (problem) return refused(`refused: url ${problem}`);
     try {
-      const headers = new Headers();
+      // Header names are case-insensitive: later settings replace earlier ones whatever their case.
+      const headers: Record<string, string> = {};
       for (const [name, value] of Object.entries(subscription.headers ?? {})) {
-        if (!TRANSPORT_HEADERS.has(name.toLowerCase())) headers.set(name, value);
+        if (!TRANSPORT_HEADERS.has(name.toLowerCase())) headers[name.toLowerCase()] = value;
       }
       const signed = format.headers({ id: row.id, body: row.body, timestampSeconds: Math.floor(attemptedAt / 1000) }, subscription);
-      for (const [name, value] of Object.entries(signed)) headers.set(name, value);
-      headers.set('content-type', 'application/json');
-      const response = await this.fetch(subscription.url, {
-        method: 'POST', headers, body: row.body, redirect: 'manual', signal: AbortSignal.timeout(SEND_TIMEOUT_MS),
-      });
-      const responseBody = await readLimited(response);
+      for (const [name, value] of Object.entries(signed)) headers[name.toLowerCase()] = value;
+      headers['content-type'] = 'application/json';
+      const response = await this.send({ url: subscription.url, headers, body: row.body, timeoutMs: SEND_TIMEOUT_MS, bodyLimit: RESPONSE_BODY_LIMIT });
       const status = response.status;
       const ok = status >= 200 && status < 300;
       return {
         statusCode: status,
-        responseBody,
+        responseBody: response.body,
         errorMessage: ok ? null : status >= 300 && status < 400 ? `HTTP ${status}: redirects are not followed` : `HTTP ${status}`,
-        retryAfter: response.headers.get('retry-after'),
+        retryAfter: response.retryAfter,
       };
     } catch (error) {
       return refused(describeSendError(error));
@@ -329,31 +303,7 @@ export class Dispatcher {
 
 /** At most 4 KiB of UTF-8 text; NUL is dropped because PostgreSQL text cannot hold it. */
 function cut(text: string): string {
-  const bytes = Buffer.from(text.replace(/\u0000/g, ''), 'utf8');
-  if (bytes.length <= RESPONSE_BODY_LIMIT) return bytes.toString('utf8');
-  return new TextDecoder().decode(bytes.subarray(0, RESPONSE_BODY_LIMIT), { stream: true });
-}
-
-/** Reads at most 4 KiB of the response body and drops the rest; null if it could not be read. */
-async function readLimited(response: Response): Promise<string | null> {
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  try {
-    while (total < RESPONSE_BODY_LIMIT) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      total += value.byteLength;
-    }
-  } catch {
-    if (chunks.length === 0) return null;
-  }
-  reader.cancel().catch(() => {});
-  const bytes = Buffer.concat(chunks).subarray(0, RESPONSE_BODY_LIMIT);
-  // `stream: true` leaves out a character cut in half at the limit.
-  return new TextDecoder().decode(bytes, { stream: true }).replace(/\u0000/g, '');
+  return decodeCut(Buffer.from(text, 'utf8'), RESPONSE_BODY_LIMIT);
 }
 
 function describeSendError(error: unknown): string {

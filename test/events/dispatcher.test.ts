@@ -14,6 +14,7 @@ import { hmacSha256Header, standardWebhooksHeaders, standardWebhooksKey } from '
 import { BACKOFF_MS, MAX_ATTEMPTS, MAX_RETRY_AFTER_MS } from '../../src/events/retry-policy.ts';
 import { DELIVERY_RETENTION_MS } from '../../src/events/outbox.ts';
 import { startWorkers } from '../../src/workers.ts';
+import { httpSend, SendTimeoutError, type SendWebhook } from '../../src/events/http-send.ts';
 import {
   CLAIM_LEASE_MS, RESPONSE_BODY_LIMIT, Dispatcher, cancelPendingDeliveries, purgeExpiredDeliveries, retryDeliveryNow,
   type DispatcherOptions,
@@ -398,10 +399,10 @@ test('network errors, timeouts of the connection and refused targets are recorde
   assert.equal(row.attempt_count, 2);
   assert.match(row.error_message!, /^refused: url must not point to a private/);
 
-  // An injected fetch that fails the way an aborted request does.
+  // An injected sender that fails the way a request without an answer does.
   clock.advance(BACKOFF_MS[1]);
-  const timingOut: typeof fetch = async () => { throw new DOMException('The operation was aborted due to timeout', 'TimeoutError'); };
-  assert.equal(await dispatcher(clock, { fetch: timingOut }).runOnce(), 1);
+  const timingOut: SendWebhook = async () => { throw new SendTimeoutError('no answer'); };
+  assert.equal(await dispatcher(clock, { send: timingOut }).runOnce(), 1);
   row = await deliveryById(sub, delivery.id);
   assert.equal(row.error_message, 'no answer within 10 s');
 
@@ -420,7 +421,7 @@ test('a host name resolving to a private address is refused at send time', async
   const d = dispatcher(testClock(), {
     config: { allowPrivateWebhooks: false },
     lookup: async () => ['10.1.2.3'],
-    fetch: async () => { fetched++; return new Response('ok'); },
+    send: async () => { fetched++; return { status: 200, body: 'ok', retryAfter: null }; },
   });
   assert.equal(await d.runOnce(), 1);
   const row = await deliveryById(sub, delivery.id);
@@ -604,10 +605,10 @@ test('two dispatchers on separate connections deliver each delivery exactly once
   t.after(() => second.close());
   const clock = { now: Date.now };
   const sentBy = [0, 0];
-  const countingFetch = (n: number): typeof fetch => (input, init) => { sentBy[n]++; return fetch(input, init); };
-  const first = dispatcher(clock, { batchSize: 4, pollIntervalMs: 10, fetch: countingFetch(0) });
+  const countingSend = (n: number): SendWebhook => (request) => { sentBy[n]++; return httpSend(request); };
+  const first = dispatcher(clock, { batchSize: 4, pollIntervalMs: 10, send: countingSend(0) });
   const other = new Dispatcher({
-    db: second.db, engine: second.engine, config: h.config, logger: silent, now: clock.now, batchSize: 4, pollIntervalMs: 10, fetch: countingFetch(1),
+    db: second.db, engine: second.engine, config: h.config, logger: silent, now: clock.now, batchSize: 4, pollIntervalMs: 10, send: countingSend(1),
   });
   first.start();
   other.start();
