@@ -1,7 +1,12 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from './schema.ts';
 
-export type Transact = <T>(work: (trx: Transaction<Database>) => Promise<T>) => Promise<T>;
+export interface TransactOptions {
+  /** Joins the next commit ahead of the work already waiting (SQLite): for short writes others wait on. */
+  first?: boolean;
+}
+
+export type Transact = <T>(work: (trx: Transaction<Database>) => Promise<T>, options?: TransactOptions) => Promise<T>;
 
 interface Pending { work: (trx: Transaction<Database>) => Promise<unknown>; resolve(value: unknown): void; reject(error: unknown): void }
 
@@ -65,9 +70,11 @@ export function sqliteCommitGroups(db: Kysely<Database>): Transact {
     }
   }
 
-  return <T>(work: (trx: Transaction<Database>) => Promise<T>) =>
+  return <T>(work: (trx: Transaction<Database>) => Promise<T>, options?: TransactOptions) =>
     new Promise<T>((resolve, reject) => {
-      queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
+      const unit = { work, resolve: resolve as (value: unknown) => void, reject };
+      if (options?.first) queue.unshift(unit);
+      else queue.push(unit);
       if (!running) void drain();
     });
 }
@@ -75,4 +82,43 @@ export function sqliteCommitGroups(db: Kysely<Database>): Transact {
 /** PostgreSQL runs concurrent transactions itself: one transaction per unit of work. */
 export function plainTransactions(db: Kysely<Database>): Transact {
   return (work) => db.transaction().execute(work);
+}
+
+/**
+ * Writes that may share a transaction, such as the dispatcher's records of finished attempts: the
+ * writes queued while one transaction runs go together in the next. Each write's promise settles
+ * with its transaction's commit; if one write fails, the others of its transaction fail with it.
+ */
+export class WriteCoalescer {
+  private queue: Pending[] = [];
+  private running = false;
+
+  constructor(private readonly transact: Transact) {}
+
+  write(work: (trx: Transaction<Database>) => Promise<unknown>): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
+      if (!this.running) void this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    this.running = true;
+    try {
+      while (this.queue.length > 0) {
+        const group = this.queue.splice(0);
+        try {
+          // First in line: a conversation's next webhook is claimed only once these records commit.
+          await this.transact(async (trx) => {
+            for (const unit of group) await unit.work(trx);
+          }, { first: true });
+          for (const unit of group) unit.resolve(undefined);
+        } catch (error) {
+          for (const unit of group) unit.reject(error);
+        }
+      }
+    } finally {
+      this.running = false;
+    }
+  }
 }

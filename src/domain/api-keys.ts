@@ -6,6 +6,7 @@ import { newId } from './ids.ts';
 import { notFound } from './errors.ts';
 import { safeEqual } from '../events/signing.ts';
 import { apiKeyFromRow } from '../db/repos/resources.ts';
+import { prepared } from '../db/prepared.ts';
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 const randomBase62 = (length: number) => Array.from({ length }, () => BASE62[randomInt(62)]).join('');
@@ -39,10 +40,13 @@ async function touch(db: Db, row: { workspace_id: string; id: string; last_used_
   await db.updateTable('api_keys').set({ last_used_at: now }).where('workspace_id', '=', row.workspace_id).where('id', '=', row.id).execute();
 }
 
+const keyByHash = prepared<{ hash: string }, { workspace_id: string; id: string; key_hash: string; revoked_at: number | null; last_used_at: number | null }>((db, p) =>
+  db.selectFrom('api_keys').select(['workspace_id', 'id', 'key_hash', 'revoked_at', 'last_used_at']).where('key_hash', '=', p('hash')));
+
 /** The workspace of a live key, or null. The lookup is by hash; the comparison is constant-time. */
 export async function authenticateKey(db: Db, key: string): Promise<Principal | null> {
   const hash = sha256(key);
-  const row = await db.selectFrom('api_keys').select(['workspace_id', 'id', 'key_hash', 'revoked_at', 'last_used_at']).where('key_hash', '=', hash).executeTakeFirst();
+  const row = (await keyByHash(db, { hash })).rows[0];
   if (!row || row.revoked_at !== null || !safeEqual(row.key_hash, hash)) return null;
   await touch(db, row);
   return { workspaceId: row.workspace_id, apiKeyId: row.id };

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
-import { sql, type Kysely, type Selectable } from 'kysely';
-import type { Database, DeliveryTable } from '../db/schema.ts';
+import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
+import type { Database, DeliveryAttemptTable, DeliveryTable } from '../db/schema.ts';
 import type { Engine } from '../db/engine.ts';
 import type { Config } from '../config.ts';
 import { bool, subscriptionFromRow } from '../db/rows.ts';
@@ -8,7 +8,8 @@ import { newId } from '../domain/ids.ts';
 import { conflict, notFound } from '../domain/errors.ts';
 import { webhookFormat, type Subscription } from './webhook-formats.ts';
 import { afterFailedAttempt } from './retry-policy.ts';
-import type { Transact } from '../db/commit-groups.ts';
+import { WriteCoalescer, type Transact } from '../db/commit-groups.ts';
+import { prepared } from '../db/prepared.ts';
 import { resolveAll, webhookTargetProblem, type LookupAll } from './webhook-url.ts';
 import { decodeCut, httpSend, type SendWebhook } from './http-send.ts';
 
@@ -18,9 +19,11 @@ export const SEND_TIMEOUT_MS = 10_000;
 export const CLAIM_LEASE_MS = 60_000;
 /** Response bodies (and error messages) are kept up to 4 KiB. */
 export const RESPONSE_BODY_LIMIT = 4096;
-export const DEFAULT_BATCH_SIZE = 50;
-export const IDLE_POLL_MS = 250;
+export const DEFAULT_BATCH_SIZE = 100;
+export const IDLE_POLL_MS = 100;
 const ERROR_PAUSE_MS = 2_000;
+/** Batches being sent at once by one dispatcher. */
+export const MAX_BATCHES_IN_FLIGHT = 4;
 
 export type DeliveryStatus = 'PENDING' | 'RETRYING' | 'SUCCESS' | 'FAILED' | 'CANCELLED';
 /** Deliveries still to be sent; they hold back later ones of the same (subscription, conversation). */
@@ -88,6 +91,7 @@ export class Dispatcher {
   private readonly pollIntervalMs: number;
   private readonly transact: Transact;
 
+  private readonly recorder: WriteCoalescer;
   private loop: Promise<void> | null = null;
   private stopping = false;
   private wake: (() => void) | null = null;
@@ -104,6 +108,7 @@ export class Dispatcher {
     this.batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
     this.pollIntervalMs = options.pollIntervalMs ?? IDLE_POLL_MS;
     this.transact = options.transact ?? ((work) => options.db.transaction().execute(work));
+    this.recorder = new WriteCoalescer(this.transact);
   }
 
   /** Claims one batch of due deliveries and sends them; returns how many were attempted. */
@@ -126,18 +131,34 @@ export class Dispatcher {
     this.loop = null;
   }
 
+  /**
+   * Claims a new batch while earlier ones are still being sent, up to MAX_BATCHES_IN_FLIGHT: a
+   * slow receiver does not hold up the rest. Order still holds, because a delivery is claimed
+   * only once the earlier one of its (subscription, conversation) is recorded.
+   */
   private async runLoop(): Promise<void> {
+    const inFlight = new Set<Promise<unknown>>();
     while (!this.stopping) {
-      let pause = this.pollIntervalMs;
+      let pause = 0;
       try {
-        const { claimed } = await this.runBatch();
-        if (claimed >= this.batchSize) pause = 0;
+        const rows = await this.claim();
+        if (rows.length > 0) {
+          const batch: Promise<unknown> = this.sendBatch(rows).finally(() => {
+            inFlight.delete(batch);
+            // Its conversations' next deliveries may be due now.
+            this.wake?.();
+          });
+          inFlight.add(batch);
+        }
+        if (rows.length < this.batchSize) pause = this.pollIntervalMs;
       } catch (error) {
         this.logger.error({ err: error }, 'webhook dispatch batch failed');
         pause = ERROR_PAUSE_MS;
       }
-      if (pause > 0 && !this.stopping) await this.sleep(pause);
+      if (inFlight.size >= MAX_BATCHES_IN_FLIGHT) await Promise.race(inFlight);
+      else if (pause > 0 && !this.stopping) await this.sleep(pause);
     }
+    await Promise.all(inFlight);
   }
 
   private sleep(ms: number): Promise<void> {
@@ -155,7 +176,11 @@ export class Dispatcher {
 
   private async runBatch(): Promise<{ claimed: number; attempted: number }> {
     const rows = await this.claim();
-    if (rows.length === 0) return { claimed: 0, attempted: 0 };
+    return { claimed: rows.length, attempted: rows.length === 0 ? 0 : await this.sendBatch(rows) };
+  }
+
+  /** Sends claimed deliveries side by side and records each; returns how many were attempted. */
+  private async sendBatch(rows: DeliveryRow[]): Promise<number> {
     const subscriptions = new Map<string, Promise<SubscriptionState>>();
     const lookupSubscription = (row: DeliveryRow) => {
       const key = `${row.workspace_id}\u0000${row.subscription_id}`;
@@ -177,7 +202,7 @@ export class Dispatcher {
         return false;
       }
     }));
-    return { claimed: rows.length, attempted: results.filter(Boolean).length };
+    return results.filter(Boolean).length;
   }
 
   /**
@@ -280,19 +305,17 @@ export class Dispatcher {
     const nextAttemptAt = decision?.status === 'RETRYING' ? decision.nextAttemptAt : row.next_attempt_at;
     const errorMessage = outcome.errorMessage === null ? null : cut(outcome.errorMessage);
 
-    await this.transact(async (trx) => {
-      await trx.insertInto('delivery_attempts').values({
+    await this.recorder.write(async (trx) => {
+      await insertAttempt(trx, {
         workspace_id: row.workspace_id, id: newId(), delivery_id: row.id, attempted_at: attemptedAt,
         status_code: outcome.statusCode, response_body: outcome.responseBody, error_message: errorMessage, duration_ms: durationMs,
-      }).execute();
-      let update = trx.updateTable('deliveries').set({
-        status, next_attempt_at: nextAttemptAt, attempt_count: attemptNumber, locked_until: null,
-        status_code: outcome.statusCode, response_body: outcome.responseBody, error_message: errorMessage,
-        duration_ms: durationMs, updated_at: finishedAt,
-      }).where('workspace_id', '=', row.workspace_id).where('id', '=', row.id);
+      });
       // A delivery cancelled while in flight stays cancelled unless this attempt reached the receiver.
-      if (!success) update = update.where('status', '!=', 'CANCELLED');
-      await update.execute();
+      await (success ? recordAttempt : recordAttemptUnlessCancelled)(trx, {
+        status, next_attempt_at: nextAttemptAt, attempt_count: attemptNumber, status_code: outcome.statusCode,
+        response_body: outcome.responseBody, error_message: errorMessage, duration_ms: durationMs, updated_at: finishedAt,
+        workspace_id: row.workspace_id, id: row.id,
+      });
     });
 
     const log = { deliveryId: row.id, subscriptionId: row.subscription_id, attempt: attemptNumber, statusCode: outcome.statusCode, error: errorMessage };
@@ -300,6 +323,25 @@ export class Dispatcher {
     else this.logger.debug({ ...log, status }, 'webhook delivery attempted');
   }
 }
+
+type AttemptRow = Insertable<DeliveryAttemptTable>;
+type AttemptRecord = Pick<Selectable<DeliveryTable>, 'status' | 'next_attempt_at' | 'attempt_count' | 'status_code' | 'response_body' | 'error_message' | 'duration_ms' | 'updated_at' | 'workspace_id' | 'id'>;
+
+const insertAttempt = prepared<AttemptRow, never>((db, p) => db.insertInto('delivery_attempts').values({
+  workspace_id: p('workspace_id'), id: p('id'), delivery_id: p('delivery_id'), attempted_at: p('attempted_at'), status_code: p('status_code'),
+  response_body: p('response_body'), error_message: p('error_message'), duration_ms: p('duration_ms'),
+}));
+
+const recordStatement = (unlessCancelled: boolean) => prepared<AttemptRecord, never>((db, p) => {
+  const update = db.updateTable('deliveries').set({
+    status: p('status'), next_attempt_at: p('next_attempt_at'), attempt_count: p('attempt_count'), locked_until: null,
+    status_code: p('status_code'), response_body: p('response_body'), error_message: p('error_message'),
+    duration_ms: p('duration_ms'), updated_at: p('updated_at'),
+  }).where('workspace_id', '=', p('workspace_id')).where('id', '=', p('id'));
+  return unlessCancelled ? update.where('status', '!=', 'CANCELLED') : update;
+});
+const recordAttempt = recordStatement(false);
+const recordAttemptUnlessCancelled = recordStatement(true);
 
 /** At most 4 KiB of UTF-8 text; NUL is dropped because PostgreSQL text cannot hold it. */
 function cut(text: string): string {

@@ -1,6 +1,9 @@
+import type { Selectable } from 'kysely';
 import type { Db } from '../connect.ts';
+import type { MessageTable } from '../schema.ts';
 import type { Message } from '../../domain/model.ts';
 import { messageFromRow } from '../rows.ts';
+import { prepared } from '../prepared.ts';
 
 /** Batched look-ups that conversation views (lists, detail pages) join in memory: one query per kind, never one per row. */
 
@@ -10,12 +13,17 @@ export interface UserSummary { id: string; name: string; imageUrl: string | null
 export interface Named { id: string; name: string }
 export interface TagSummary { id: string; name: string; color: string }
 
+type MessageRow = Selectable<MessageTable>;
+
 const unique = (ids: (string | null | undefined)[]) => [...new Set(ids.filter((id): id is string => !!id))];
+
+const personById = prepared<{ ws: string; id: string }, { id: string; name: string | null; image_url: string | null; phone_number: string | null }>((db, p) =>
+  db.selectFrom('people').select(['id', 'name', 'image_url', 'phone_number']).where('workspace_id', '=', p('ws')).where('id', '=', p('id')));
 
 export async function peopleByIds(db: Db, ws: string, ids: (string | null)[]): Promise<Map<string, PersonSummary>> {
   const list = unique(ids);
   if (list.length === 0) return new Map();
-  const rows = await db.selectFrom('people').select(['id', 'name', 'image_url', 'phone_number']).where('workspace_id', '=', ws).where('id', 'in', list).execute();
+  const rows = list.length === 1 ? (await personById(db, { ws, id: list[0]! })).rows : await db.selectFrom('people').select(['id', 'name', 'image_url', 'phone_number']).where('workspace_id', '=', ws).where('id', 'in', list).execute();
   return new Map(rows.map((r) => [r.id, { id: r.id, name: r.name, imageUrl: r.image_url, phoneNumber: r.phone_number }]));
 }
 
@@ -40,10 +48,16 @@ export async function namesByIds(db: Db, table: 'roles' | 'inboxes' | 'channels'
   return new Map(rows.map((r) => [r.id, { id: r.id, name: r.name }]));
 }
 
+const tagsOfOne = prepared<{ ws: string; id: string }, { conversation_id: string; id: string; name: string; color: string }>((db, p) =>
+  db.selectFrom('conversation_tags as ct')
+    .innerJoin('tags as t', (j) => j.onRef('t.workspace_id', '=', 'ct.workspace_id').onRef('t.id', '=', 'ct.tag_id'))
+    .select(['ct.conversation_id', 't.id', 't.name', 't.color'])
+    .where('ct.workspace_id', '=', p('ws')).where('ct.conversation_id', '=', p('id')).orderBy('t.name'));
+
 export async function tagsByConversation(db: Db, ws: string, conversationIds: string[]): Promise<Map<string, TagSummary[]>> {
   const map = new Map<string, TagSummary[]>();
   if (conversationIds.length === 0) return map;
-  const rows = await db.selectFrom('conversation_tags as ct')
+  const rows = conversationIds.length === 1 ? (await tagsOfOne(db, { ws, id: conversationIds[0]! })).rows : await db.selectFrom('conversation_tags as ct')
     .innerJoin('tags as t', (j) => j.onRef('t.workspace_id', '=', 'ct.workspace_id').onRef('t.id', '=', 'ct.tag_id'))
     .select(['ct.conversation_id', 't.id', 't.name', 't.color'])
     .where('ct.workspace_id', '=', ws).where('ct.conversation_id', 'in', conversationIds).orderBy('t.name').execute();
@@ -67,13 +81,20 @@ export async function messagesByIds(db: Db, ws: string, ids: (string | null)[]):
  * served by the (conversation, message_at, id) index so any depth costs what the first page costs.
  */
 export async function messagesBefore(db: Db, ws: string, conversationId: string, before: readonly [number, string] | null, limit: number, options: { excludeInternal?: boolean } = {}): Promise<Message[]> {
-  let q = db.selectFrom('messages').selectAll().where('workspace_id', '=', ws).where('conversation_id', '=', conversationId);
-  if (options.excludeInternal) q = q.where('direction', '!=', 'INTERNAL');
-  // A row-value comparison lets both engines seek into the index at the cursor; the equivalent OR does not.
-  if (before) q = q.where((eb) => eb(eb.refTuple('message_at', 'id'), '<', eb.tuple(before[0], before[1])));
-  const rows = await q.orderBy('message_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+  const query = PAGE_QUERIES[(options.excludeInternal ? 2 : 0) + (before ? 1 : 0)]!;
+  const { rows } = await query(db, { ws, conversationId, at: before?.[0] ?? 0, id: before?.[1] ?? '', limit });
   return rows.map(messageFromRow);
 }
+
+type PageParams = { ws: string; conversationId: string; at: number; id: string; limit: number };
+// The four shapes of a page (with or without internal notes, first page or after a cursor), prepared once each.
+const PAGE_QUERIES = [false, true].flatMap((excludeInternal) => [false, true].map((cursor) => prepared<PageParams, MessageRow>((db, p) => {
+  let q = db.selectFrom('messages').selectAll().where('workspace_id', '=', p('ws')).where('conversation_id', '=', p('conversationId'));
+  if (excludeInternal) q = q.where('direction', '!=', 'INTERNAL');
+  // A row-value comparison lets both engines seek into the index at the cursor; the equivalent OR does not.
+  if (cursor) q = q.where((eb) => eb(eb.refTuple('message_at', 'id'), '<', eb.tuple(p('at'), p('id'))));
+  return q.orderBy('message_at', 'desc').orderBy('id', 'desc').limit(p('limit'));
+})));
 
 /** The messages just newer than `after` (exclusive), oldest first: for catching up. */
 export async function messagesAfter(db: Db, ws: string, conversationId: string, after: readonly [number, string], limit: number): Promise<Message[]> {
@@ -95,11 +116,14 @@ export async function groupParticipants(db: Db, ws: string, groupId: string): Pr
 }
 
 /** Every agent who was assigned to or sent a message in the conversation, in the order they joined (`isMember`: assigned now). */
-export async function agentParticipants(db: Db, ws: string, conversationId: string, assigneeUserId: string | null): Promise<(Participant & { user: UserSummary })[]> {
-  const rows = await db.selectFrom('conversation_agents as ca')
+const agentsOf = prepared<{ ws: string; id: string }, { id: string; name: string; image_url: string | null; contact: string | null }>((db, p) =>
+  db.selectFrom('conversation_agents as ca')
     .innerJoin('users as u', (j) => j.onRef('u.workspace_id', '=', 'ca.workspace_id').onRef('u.id', '=', 'ca.user_id'))
     .select(['u.id', 'u.name', 'u.image_url', 'u.contact'])
-    .where('ca.workspace_id', '=', ws).where('ca.conversation_id', '=', conversationId).orderBy('ca.first_at').execute();
+    .where('ca.workspace_id', '=', p('ws')).where('ca.conversation_id', '=', p('id')).orderBy('ca.first_at'));
+
+export async function agentParticipants(db: Db, ws: string, conversationId: string, assigneeUserId: string | null): Promise<(Participant & { user: UserSummary })[]> {
+  const { rows } = await agentsOf(db, { ws, id: conversationId });
   return rows.map((a) => ({
     id: a.id, name: a.name, isAgent: true, isMember: a.id === assigneeUserId, imageUrl: a.image_url, phoneNumber: a.contact,
     user: { id: a.id, name: a.name, imageUrl: a.image_url, contact: a.contact },

@@ -1,5 +1,6 @@
-import type { Updateable } from 'kysely';
+import type { Selectable, Updateable } from 'kysely';
 import type { ConversationTable } from '../schema.ts';
+import { prepared } from '../prepared.ts';
 import type { Engine } from '../engine.ts';
 import { conversationFromRow } from '../rows.ts';
 import type { Conversation } from '../../domain/model.ts';
@@ -12,10 +13,18 @@ export async function conversationTagIds(db: Db | Tx, workspaceId: string, conve
   return rows.map((r) => r.tag_id);
 }
 
+const rowById = prepared<{ ws: string; id: string }, Selectable<ConversationTable>>((db, p) =>
+  db.selectFrom('conversations').selectAll().where('workspace_id', '=', p('ws')).where('id', '=', p('id')));
+
+/** The conversation's row as stored, without its tags; undefined when it is not in the workspace. */
+export async function conversationRow(db: Db | Tx, workspaceId: string, id: string): Promise<Selectable<ConversationTable> | undefined> {
+  return (await rowById(db, { ws: workspaceId, id })).rows[0];
+}
+
 export async function findConversation(db: Db | Tx, workspaceId: string, id: string, lock?: Engine): Promise<Conversation | null> {
-  let q = db.selectFrom('conversations').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id);
-  if (lock) q = forUpdate(q, lock);
-  const row = await q.executeTakeFirst();
+  const row = lock === 'postgres'
+    ? await forUpdate(db.selectFrom('conversations').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id), lock).executeTakeFirst()
+    : await conversationRow(db, workspaceId, id);
   return row ? conversationFromRow(row, await conversationTagIds(db, workspaceId, id)) : null;
 }
 

@@ -8,6 +8,7 @@ import { openConversationWithPerson } from '../../../domain/conversations.ts';
 import { updateConversation } from '../../../domain/conversation-attributes.ts';
 import { applyConversationFilters } from '../../../db/repos/conversation-filters.ts';
 import { conversationFromRow } from '../../../db/rows.ts';
+import { conversationRow } from '../../../db/repos/conversations.ts';
 import {
   agentParticipants, groupParticipants, groupsByIds, messagesBefore, messagesByIds, namesByIds, peopleByIds, tagsByConversation, usersByIds,
 } from '../../../db/repos/conversation-views.ts';
@@ -140,7 +141,7 @@ export async function conversationRoutes(fastify: FastifyInstance): Promise<void
     const { conversationId } = request.params;
     const limit = request.query.limit ?? 50;
     const before = request.query.cursor ? decodeCursor(request.query.cursor, ['number', 'string']) : null;
-    const row = await db.selectFrom('conversations').selectAll().where('workspace_id', '=', ws).where('id', '=', conversationId).executeTakeFirst();
+    const row = await conversationRow(db, ws, conversationId);
     if (!row) throw notFound('conversation', conversationId);
     const c = conversationFromRow(row, []);
     // Every read here is one query (the person, or the group and its members; the agents, who include the assignee).

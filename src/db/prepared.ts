@@ -1,0 +1,36 @@
+import { CompiledQuery, type Kysely, type QueryResult } from 'kysely';
+import type { Database } from './schema.ts';
+
+/** A named placeholder inside a prepared query; Kysely treats it as an ordinary parameter value. */
+class Slot {
+  constructor(readonly name: string) {}
+}
+
+interface Compiled { sql: string; parameters: readonly unknown[] }
+
+type Executor = Pick<Kysely<Database>, 'executeQuery' | 'getExecutor'>;
+
+/**
+ * A query built and compiled by Kysely once per dialect, then run with new parameter values.
+ * Building and compiling cost more than running a small query on SQLite, so the hot paths (the
+ * conversation page, authentication, inbound messages) use these. The query's shape must not
+ * depend on the values: `p('name')` stands for a value, never for a list, a null test or a column.
+ */
+export function prepared<P extends Record<string, unknown>, R>(
+  build: (db: Kysely<Database>, p: <K extends keyof P & string>(name: K) => P[K]) => { compile(): CompiledQuery<R> },
+): (db: Executor, params: P) => Promise<QueryResult<R>> {
+  // Keyed by the dialect's adapter, which a transaction shares with its database.
+  const byDialect = new WeakMap<object, Compiled>();
+  return (db, params) => {
+    const adapter = db.getExecutor().adapter;
+    let compiled = byDialect.get(adapter);
+    if (!compiled) {
+      const slot = <K extends keyof P & string>(name: K) => new Slot(name) as unknown as P[K];
+      const query = build(db as Kysely<Database>, slot).compile();
+      compiled = { sql: query.sql, parameters: query.parameters };
+      byDialect.set(adapter, compiled);
+    }
+    const values = compiled.parameters.map((v) => (v instanceof Slot ? params[v.name] : v));
+    return db.executeQuery(CompiledQuery.raw(compiled.sql, values)) as Promise<QueryResult<R>>;
+  };
+}
