@@ -1,6 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import { resolve } from 'node:path';
-import { BENCH_DIR, TSX_EXEC_ARGV } from './paths.ts';
+import { scriptPath } from './paths.ts';
 
 /** GETs of paths picked at random from `paths`. */
 export interface GetSpec {
@@ -61,7 +60,7 @@ export class LoadWorker {
   private readonly pending = new Map<number, { resolve(r: LoadResult): void; reject(e: Error): void }>();
 
   constructor() {
-    this.child = fork(resolve(BENCH_DIR, 'load.ts'), [], { execArgv: TSX_EXEC_ARGV, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    this.child = fork(scriptPath('load.ts'), [], { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     this.child.on('message', (message: Reply) => {
       const waiter = this.pending.get(message.id);
       if (!waiter) return;

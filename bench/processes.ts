@@ -1,7 +1,7 @@
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { readFileSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { BENCH_DIR, DATA_DIR, ROOT_DIR, TSX_EXEC_ARGV } from './paths.ts';
+import { DATA_DIR, ROOT_DIR, scriptPath } from './paths.ts';
 
 /** A child process that printed the URL it listens on. */
 export interface Served {
@@ -105,13 +105,13 @@ export async function startConversas(databaseUrl: string, label: string, cpuProf
 
 /** bench/reference-server.ts on a free port. */
 export async function startReferenceServer(databaseUrl: string): Promise<Served> {
-  return spawnListening('reference server', [...TSX_EXEC_ARGV, resolve(BENCH_DIR, 'reference-server.ts')],
+  return spawnListening('reference server', [scriptPath('reference-server.ts')],
     { ...process.env, REFERENCE_DATABASE_URL: databaseUrl, PORT: '0' }, /reference server listening on (http:\/\/\S+)\s/);
 }
 
 /** Runs a script to completion and returns its last stdout line parsed as JSON. */
 export async function runJsonScript<T>(script: string, env: NodeJS.ProcessEnv): Promise<T> {
-  const child = spawn(process.execPath, [...TSX_EXEC_ARGV, resolve(BENCH_DIR, script)], { cwd: ROOT_DIR, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [scriptPath(script)], { cwd: ROOT_DIR, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (c: string) => { stdout += c; });
