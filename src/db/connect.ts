@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
@@ -80,6 +81,30 @@ function withStatementCache(sqlite: SQLite.Database): SQLite.Database {
   }) as SQLite.Database;
 }
 
+/** Named statements one PostgreSQL connection keeps at most; other queries are parsed each time. */
+const PG_PREPARED_PER_CONNECTION = 500;
+
+/**
+ * A pg client that runs parameterised queries as named prepared statements, so PostgreSQL parses
+ * and plans each SQL text once per connection instead of on every query (Kysely sends unnamed
+ * ones). Queries without parameters (transaction control) stay unnamed.
+ */
+class PreparingClient extends pg.Client {
+  private readonly prepared = new Set<string>();
+
+  override query(...args: unknown[]): any {
+    const [text, values, callback] = args;
+    if (typeof text === 'string' && Array.isArray(values) && values.length > 0) {
+      const name = `k${createHash('sha1').update(text).digest('base64url')}`;
+      if (this.prepared.has(name) || this.prepared.size < PG_PREPARED_PER_CONNECTION) {
+        this.prepared.add(name);
+        return (super.query as (...a: unknown[]) => unknown)({ name, text, values }, callback);
+      }
+    }
+    return (super.query as (...a: unknown[]) => unknown)(...args);
+  }
+}
+
 export function openStore(databaseUrl: string, options: { poolSize?: number } = {}): Store {
   const engine = engineOf(databaseUrl);
   if (engine === 'sqlite') {
@@ -94,7 +119,7 @@ export function openStore(databaseUrl: string, options: { poolSize?: number } = 
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
     return { db, engine, transact: sqliteCommitGroups(db), close: () => db.destroy() };
   }
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: options.poolSize ?? 10 });
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: options.poolSize ?? 10, Client: PreparingClient });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, engine, transact: plainTransactions(db), close: () => db.destroy() };
 }
