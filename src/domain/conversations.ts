@@ -6,8 +6,11 @@ import { searchKey } from './text.ts';
 import { emitEvent } from '../events/outbox.ts';
 import { conversationSnapshot } from './snapshots.ts';
 import { conversationTagIds, findConversation } from '../db/repos/conversations.ts';
-import { forUpdate, type Tx } from '../db/repos/tx.ts';
+import type { Tx } from '../db/repos/tx.ts';
 import { conversationFromRow } from '../db/rows.ts';
+import { prepared } from '../db/prepared.ts';
+import type { Selectable } from 'kysely';
+import type { ConversationTable } from '../db/schema.ts';
 
 export interface ConversationTarget {
   workspaceId: string;
@@ -51,10 +54,17 @@ export async function findOrCreateConversation(ctx: Ctx, trx: Tx, target: Conver
   return { conversation, created: true };
 }
 
+// By person or by group, each with a row lock on PostgreSQL: four shapes, prepared once each.
+const participantQueries = [false, true].flatMap((group) => [false, true].map((lock) =>
+  prepared<{ ws: string; inboxId: string; participantId: string }, Selectable<ConversationTable>>((db, p) => {
+    const q = db.selectFrom('conversations').selectAll().where('workspace_id', '=', p('ws')).where('inbox_id', '=', p('inboxId'))
+      .where(group ? 'group_id' : 'person_id', '=', p('participantId'));
+    return lock ? q.forUpdate() : q;
+  })));
+
 async function lockByParticipant(ctx: Ctx, trx: Tx, target: ConversationTarget): Promise<Conversation | null> {
-  let q = trx.selectFrom('conversations').selectAll().where('workspace_id', '=', target.workspaceId).where('inbox_id', '=', target.inboxId);
-  q = target.groupId ? q.where('group_id', '=', target.groupId) : q.where('person_id', '=', target.personId ?? '');
-  const row = await forUpdate(q, ctx.engine).executeTakeFirst();
+  const query = participantQueries[(target.groupId ? 2 : 0) + (ctx.engine === 'postgres' ? 1 : 0)]!;
+  const { rows: [row] } = await query(trx, { ws: target.workspaceId, inboxId: target.inboxId, participantId: target.groupId ?? target.personId ?? '' });
   return row ? conversationFromRow(row, await conversationTagIds(trx, target.workspaceId, row.id)) : null;
 }
 

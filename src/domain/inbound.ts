@@ -11,7 +11,8 @@ import { appendMessage } from './messages.ts';
 import { findMessageByKey } from '../db/repos/messages.ts';
 import { personFromRow } from '../db/rows.ts';
 import { eventPerson } from './resources/people.ts';
-import { forShare, type Tx } from '../db/repos/tx.ts';
+import type { Tx } from '../db/repos/tx.ts';
+import { prepared } from '../db/prepared.ts';
 
 export interface InboundMessage {
   workspaceId: string;
@@ -38,8 +39,7 @@ export async function receiveInbound(ctx: Ctx, input: InboundMessage): Promise<I
   return ctx.transact(async (trx) => {
     const ws = input.workspaceId;
     // Shared lock: a concurrent channel delete waits until this message (and its conversation) commits.
-    const channel = await forShare(trx.selectFrom('channels').select(['id', 'inbox_id']).where('workspace_id', '=', ws)
-      .where('id', '=', input.channelId).where('deleted_at', 'is', null), ctx.engine).executeTakeFirst();
+    const { rows: [channel] } = await (ctx.engine === 'postgres' ? liveChannelForShare : liveChannel)(trx, { ws, id: input.channelId });
     if (!channel) throw notFound('channel', input.channelId);
     const actor: Actor = { type: 'channel', id: channel.id };
 
@@ -71,9 +71,19 @@ export async function receiveInbound(ctx: Ctx, input: InboundMessage): Promise<I
   });
 }
 
+const channelQuery = (share: boolean) => prepared<{ ws: string; id: string }, { id: string; inbox_id: string }>((db, p) => {
+  const q = db.selectFrom('channels').select(['id', 'inbox_id']).where('workspace_id', '=', p('ws')).where('id', '=', p('id')).where('deleted_at', 'is', null);
+  return share ? q.forShare() : q;
+});
+const liveChannel = channelQuery(false);
+const liveChannelForShare = channelQuery(true);
+
+const personByPhone = prepared<{ ws: string; inboxId: string; phone: string }, { id: string; name: string | null }>((db, p) =>
+  db.selectFrom('people').select(['id', 'name']).where('workspace_id', '=', p('ws')).where('inbox_id', '=', p('inboxId'))
+    .where('phone_number', '=', p('phone')).where('deleted_at', 'is', null));
+
 async function findOrCreatePersonByPhone(trx: Tx, ws: string, inboxId: string, phone: string, name: string | null, actor: Actor): Promise<string> {
-  const find = () => trx.selectFrom('people').select(['id', 'name']).where('workspace_id', '=', ws).where('inbox_id', '=', inboxId)
-    .where('phone_number', '=', phone).where('deleted_at', 'is', null).executeTakeFirst();
+  const find = async () => (await personByPhone(trx, { ws, inboxId, phone })).rows[0];
   const existing = await find();
   if (existing) {
     if (!existing.name && name) await learnName(trx, ws, existing.id, name, phone, actor);

@@ -6,6 +6,9 @@ import { conversationSnapshot } from './snapshots.ts';
 import { findMessage, findMessageByKey } from '../db/repos/messages.ts';
 import { toJson } from '../db/rows.ts';
 import type { Tx } from '../db/repos/tx.ts';
+import type { Insertable } from 'kysely';
+import type { MessageTable } from '../db/schema.ts';
+import { prepared } from '../db/prepared.ts';
 
 export interface NewMessage {
   type: MessageType;
@@ -61,7 +64,7 @@ export async function appendMessage(ctx: Ctx, trx: Tx, conversation: Conversatio
       message.externalStatus = 'pending';
     }
   }
-  const inserted = await trx.insertInto('messages').values({
+  const inserted = await insertMessage(trx, {
     workspace_id: ws, id: message.id, conversation_id: message.conversationId, type: message.type, direction: message.direction,
     content: message.content, media_url: message.media?.url ?? null, media_mime_type: message.media?.mimeType ?? null,
     media_file_name: message.media?.fileName ?? null, media_caption: message.media?.caption ?? null, media_size: message.media?.size ?? null,
@@ -70,8 +73,8 @@ export async function appendMessage(ctx: Ctx, trx: Tx, conversation: Conversatio
     contact_name: message.contact?.name ?? null, contact_phone: message.contact?.phoneNumber ?? null,
     quoted_message_id: message.quotedMessageId, transcription: null, summary: null, metadata: toJson(message.metadata),
     client_message_id: message.clientMessageId, created_at: now, updated_at: now,
-  }).onConflict((oc) => oc.doNothing()).executeTakeFirst();
-  if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 0) {
+  });
+  if (Number(inserted.numAffectedRows ?? 0n) === 0) {
     // A concurrent request with the same key committed first: answer with its message.
     const key = message.clientMessageId ? 'client_message_id' : 'external_id';
     const existing = await findMessageByKey(trx, ws, conversation.id, key, (message.clientMessageId ?? message.externalId)!);
@@ -89,10 +92,10 @@ export async function appendMessage(ctx: Ctx, trx: Tx, conversation: Conversatio
     await trx.insertInto('conversation_agents').values({ workspace_id: ws, conversation_id: conversation.id, user_id: message.senderUserId, first_at: now })
       .onConflict((oc) => oc.doNothing()).execute();
   }
-  await trx.updateTable('conversations').set({
+  await (message.direction === 'INBOUND' ? recordInboundActivity : recordActivity)(trx, {
     last_message_id: updated.lastMessageId, last_message_at: updated.lastMessageAt, last_activity_at: updated.lastActivityAt,
-    unread_count: updated.unreadCount, last_inbound_at: message.direction === 'INBOUND' ? now : undefined,
-  }).where('workspace_id', '=', ws).where('id', '=', conversation.id).execute();
+    unread_count: updated.unreadCount, last_inbound_at: now, workspace_id: ws, id: conversation.id,
+  });
   Object.assign(conversation, updated);
 
   // The quoted message travels with the event, so webhook formatters need no database.
@@ -102,3 +105,21 @@ export async function appendMessage(ctx: Ctx, trx: Tx, conversation: Conversatio
   });
   return { message, duplicate: false };
 }
+
+type MessageRow = Insertable<MessageTable>;
+/** Every column, so the statement has one shape; a repeat of a unique key inserts nothing. */
+const insertMessage = prepared<Required<MessageRow>, never>((db, p) => {
+  const columns = ['workspace_id', 'id', 'conversation_id', 'type', 'direction', 'content', 'media_url', 'media_mime_type', 'media_file_name',
+    'media_caption', 'media_size', 'message_at', 'external_id', 'external_status', 'error_message', 'sender_person_id', 'sender_user_id',
+    'sender_bot_id', 'contact_name', 'contact_phone', 'quoted_message_id', 'transcription', 'summary', 'metadata', 'client_message_id',
+    'created_at', 'updated_at'] as const;
+  return db.insertInto('messages').values(Object.fromEntries(columns.map((c) => [c, p(c)])) as Required<MessageRow>).onConflict((oc) => oc.doNothing());
+});
+
+type Activity = { last_message_id: string | null; last_message_at: number | null; last_activity_at: number; unread_count: number; last_inbound_at: number; workspace_id: string; id: string };
+const activityStatement = (inbound: boolean) => prepared<Activity, never>((db, p) => db.updateTable('conversations').set({
+  last_message_id: p('last_message_id'), last_message_at: p('last_message_at'), last_activity_at: p('last_activity_at'), unread_count: p('unread_count'),
+  ...(inbound ? { last_inbound_at: p('last_inbound_at') } : {}),
+}).where('workspace_id', '=', p('workspace_id')).where('id', '=', p('id')));
+const recordActivity = activityStatement(false);
+const recordInboundActivity = activityStatement(true);

@@ -4,7 +4,7 @@ import { flag, subscriptionFromRow, toJson } from '../db/rows.ts';
 import type { WebhookSubscription } from '../events/webhook-formats.ts';
 import { newId } from './ids.ts';
 import { notFound } from './errors.ts';
-import { emitEvent } from '../events/outbox.ts';
+import { emitEvent, forgetSubscriptions } from '../events/outbox.ts';
 import { cancelPendingDeliveries } from '../events/dispatcher.ts';
 
 export type { WebhookSubscription };
@@ -25,6 +25,7 @@ export async function createSubscription(ctx: Ctx, workspaceId: string, input: N
     auth_type: input.authType ?? null, authorization: input.authorization ?? null, created_at: now, updated_at: now, deleted_at: null,
   };
   await ctx.db.insertInto('webhook_subscriptions').values(row).execute();
+  forgetSubscriptions(ctx.db);
   return subscriptionFromRow(row);
 }
 
@@ -55,6 +56,7 @@ export async function updateSubscription(ctx: Ctx, workspaceId: string, id: stri
     name: next.name, description: next.description, url: next.url, events: JSON.stringify(next.events), is_active: flag(next.isActive),
     headers: toJson(next.headers), auth_type: next.authType, authorization: next.authorization, secret: next.secret, updated_at: next.updatedAt,
   }).where('workspace_id', '=', workspaceId).where('id', '=', id).execute();
+  forgetSubscriptions(ctx.db);
   return next;
 }
 
@@ -66,6 +68,7 @@ export async function deleteSubscription(ctx: Ctx, workspaceId: string, id: stri
     await trx.updateTable('webhook_subscriptions').set({ deleted_at: now, is_active: 0, updated_at: now })
       .where('workspace_id', '=', workspaceId).where('id', '=', id).execute();
     await cancelPendingDeliveries(trx, workspaceId, id, now);
+    forgetSubscriptions(trx);
   });
 }
 

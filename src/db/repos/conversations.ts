@@ -7,9 +7,11 @@ import type { Conversation } from '../../domain/model.ts';
 import { forUpdate, type Tx } from './tx.ts';
 import type { Db } from '../connect.ts';
 
+const tagIdsOf = prepared<{ ws: string; id: string }, { tag_id: string }>((db, p) => db.selectFrom('conversation_tags').select('tag_id')
+  .where('workspace_id', '=', p('ws')).where('conversation_id', '=', p('id')).orderBy('tag_id'));
+
 export async function conversationTagIds(db: Db | Tx, workspaceId: string, conversationId: string): Promise<string[]> {
-  const rows = await db.selectFrom('conversation_tags').select('tag_id')
-    .where('workspace_id', '=', workspaceId).where('conversation_id', '=', conversationId).orderBy('tag_id').execute();
+  const { rows } = await tagIdsOf(db, { ws: workspaceId, id: conversationId });
   return rows.map((r) => r.tag_id);
 }
 

@@ -1,3 +1,6 @@
+import type { Selectable } from 'kysely';
+import type { MessageTable } from '../schema.ts';
+import { prepared } from '../prepared.ts';
 import { messageFromRow } from '../rows.ts';
 import type { Message } from '../../domain/model.ts';
 import type { Db } from '../connect.ts';
@@ -8,8 +11,11 @@ export async function findMessage(db: Db | Tx, workspaceId: string, id: string):
   return row ? messageFromRow(row) : null;
 }
 
+const byKey = Object.fromEntries((['external_id', 'client_message_id'] as const).map((key) => [key,
+  prepared<{ ws: string; conversationId: string; value: string }, Selectable<MessageTable>>((db, p) => db.selectFrom('messages').selectAll()
+    .where('workspace_id', '=', p('ws')).where('conversation_id', '=', p('conversationId')).where(key, '=', p('value')))]));
+
 export async function findMessageByKey(db: Db | Tx, workspaceId: string, conversationId: string, key: 'external_id' | 'client_message_id', value: string): Promise<Message | null> {
-  const row = await db.selectFrom('messages').selectAll()
-    .where('workspace_id', '=', workspaceId).where('conversation_id', '=', conversationId).where(key, '=', value).executeTakeFirst();
+  const { rows: [row] } = await byKey[key]!(db, { ws: workspaceId, conversationId, value });
   return row ? messageFromRow(row) : null;
 }
