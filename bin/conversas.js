@@ -7,6 +7,12 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+
+// V8 lets the old generation grow to up to 4× the live heap between full collections. Under a
+// burst of writes that took a server from 160 to 240–290 MB resident; growing by at most 1.5×
+// kept it under 190 MB at the same throughput (bench/results/2026-11-29-optimisation.md).
+if (!process.execArgv.some((arg) => arg.includes('heap-growing-percent'))) setFlagsFromString('--heap-growing-percent=50');
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 

@@ -2,6 +2,7 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { loadConfig, type Config } from '../config.ts';
 import { buildApp } from '../app.ts';
+import { openStore } from '../db/connect.ts';
 import { hasWorkspace, initWorkspace } from '../domain/workspaces.ts';
 import { startWorkers } from '../workers.ts';
 import { parseFlags } from './args.ts';
@@ -9,6 +10,8 @@ import { credentialsBlock } from './credentials.ts';
 import { describeDatabase, openMigratedStore } from './store.ts';
 
 const SHUTDOWN_GRACE_MS = 10_000;
+/** PostgreSQL connections of the background loops (dispatcher claims and records, scheduler, sweeps). */
+const WORKER_POOL_SIZE = 3;
 
 /** PORT=0: choose a free port before building the app, so PUBLIC_URL and printed URLs are real. */
 async function freePort(host: string): Promise<number> {
@@ -47,7 +50,11 @@ export async function serveCommand(argv: string[]): Promise<number> {
     throw error;
   }
   const listening = app;
-  const workers = startWorkers(listening.ctx, config, listening.log);
+  // On PostgreSQL the background loops get connections of their own: in a shared pool, a burst
+  // of requests queues the dispatcher behind it and webhooks fall seconds behind.
+  const workerStore = store.engine === 'postgres' ? openStore(config.databaseUrl, { poolSize: WORKER_POOL_SIZE }) : null;
+  const workerCtx = workerStore ? { ...listening.ctx, db: workerStore.db, transact: workerStore.transact } : listening.ctx;
+  const workers = startWorkers(workerCtx, config, listening.log);
   const address = listening.server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   process.stdout.write(
@@ -79,6 +86,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
         process.stderr.write(`Error while shutting down: ${(error as Error).message}\n`);
         code = 1;
       }
+      await workerStore?.close().catch(() => {});
       await store.close().catch(() => {});
       clearTimeout(force);
       resolve(code);

@@ -85,19 +85,19 @@ export function plainTransactions(db: Kysely<Database>): Transact {
 }
 
 /**
- * Writes that may share a transaction, such as the dispatcher's records of finished attempts: the
- * writes queued while one transaction runs go together in the next. Each write's promise settles
- * with its transaction's commit; if one write fails, the others of its transaction fail with it.
+ * Items written together, such as the dispatcher's records of finished attempts: the items queued
+ * while one transaction runs go together in the next, through one call of `writeAll`. Each item's
+ * promise settles with its transaction's commit; if the write fails, every item of it fails.
  */
-export class WriteCoalescer {
-  private queue: Pending[] = [];
+export class WriteCoalescer<T> {
+  private queue: { item: T; resolve(): void; reject(error: unknown): void }[] = [];
   private running = false;
 
-  constructor(private readonly transact: Transact) {}
+  constructor(private readonly transact: Transact, private readonly writeAll: (trx: Transaction<Database>, items: T[]) => Promise<unknown>) {}
 
-  write(work: (trx: Transaction<Database>) => Promise<unknown>): Promise<void> {
+  write(item: T): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
+      this.queue.push({ item, resolve, reject });
       if (!this.running) void this.drain();
     });
   }
@@ -109,12 +109,10 @@ export class WriteCoalescer {
         const group = this.queue.splice(0);
         try {
           // First in line: a conversation's next webhook is claimed only once these records commit.
-          await this.transact(async (trx) => {
-            for (const unit of group) await unit.work(trx);
-          }, { first: true });
-          for (const unit of group) unit.resolve(undefined);
+          await this.transact((trx) => this.writeAll(trx, group.map((pending) => pending.item)), { first: true });
+          for (const pending of group) pending.resolve();
         } catch (error) {
-          for (const unit of group) unit.reject(error);
+          for (const pending of group) pending.reject(error);
         }
       }
     } finally {

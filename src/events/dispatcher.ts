@@ -91,7 +91,7 @@ export class Dispatcher {
   private readonly pollIntervalMs: number;
   private readonly transact: Transact;
 
-  private readonly recorder: WriteCoalescer;
+  private readonly recorder: WriteCoalescer<FinishedAttempt>;
   private loop: Promise<void> | null = null;
   private stopping = false;
   private wake: (() => void) | null = null;
@@ -108,7 +108,7 @@ export class Dispatcher {
     this.batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
     this.pollIntervalMs = options.pollIntervalMs ?? IDLE_POLL_MS;
     this.transact = options.transact ?? ((work) => options.db.transaction().execute(work));
-    this.recorder = new WriteCoalescer(this.transact);
+    this.recorder = new WriteCoalescer(this.transact, (trx, items) => writeFinishedAttempts(trx, this.engine, items));
   }
 
   /** Claims one batch of due deliveries and sends them; returns how many were attempted. */
@@ -305,17 +305,17 @@ export class Dispatcher {
     const nextAttemptAt = decision?.status === 'RETRYING' ? decision.nextAttemptAt : row.next_attempt_at;
     const errorMessage = outcome.errorMessage === null ? null : cut(outcome.errorMessage);
 
-    await this.recorder.write(async (trx) => {
-      await insertAttempt(trx, {
+    await this.recorder.write({
+      attempt: {
         workspace_id: row.workspace_id, id: newId(), delivery_id: row.id, attempted_at: attemptedAt,
         status_code: outcome.statusCode, response_body: outcome.responseBody, error_message: errorMessage, duration_ms: durationMs,
-      });
-      // A delivery cancelled while in flight stays cancelled unless this attempt reached the receiver.
-      await (success ? recordAttempt : recordAttemptUnlessCancelled)(trx, {
+      },
+      record: {
         status, next_attempt_at: nextAttemptAt, attempt_count: attemptNumber, status_code: outcome.statusCode,
         response_body: outcome.responseBody, error_message: errorMessage, duration_ms: durationMs, updated_at: finishedAt,
         workspace_id: row.workspace_id, id: row.id,
-      });
+      },
+      success,
     });
 
     const log = { deliveryId: row.id, subscriptionId: row.subscription_id, attempt: attemptNumber, statusCode: outcome.statusCode, error: errorMessage };
@@ -342,6 +342,36 @@ const recordStatement = (unlessCancelled: boolean) => prepared<AttemptRecord, ne
 });
 const recordAttempt = recordStatement(false);
 const recordAttemptUnlessCancelled = recordStatement(true);
+
+/** A finished attempt to record; a delivery cancelled while in flight stays cancelled unless the attempt reached the receiver. */
+interface FinishedAttempt { attempt: AttemptRow; record: AttemptRecord; success: boolean }
+
+/**
+ * Records finished attempts in one transaction. On SQLite a prepared statement per row costs
+ * microseconds. On PostgreSQL each statement is a round trip, so the whole group goes in two,
+ * with the rows passed as arrays; a record per statement took about 0.8 s per batch under load.
+ */
+async function writeFinishedAttempts(trx: Kysely<Database>, engine: Engine, items: FinishedAttempt[]): Promise<void> {
+  if (engine === 'sqlite') {
+    for (const { attempt, record, success } of items) {
+      await insertAttempt(trx, attempt);
+      await (success ? recordAttempt : recordAttemptUnlessCancelled)(trx, record);
+    }
+    return;
+  }
+  const column = <K extends keyof AttemptRow>(key: K) => items.map((item) => item.attempt[key] ?? null);
+  await sql`insert into delivery_attempts (workspace_id, id, delivery_id, attempted_at, status_code, response_body, error_message, duration_ms)
+    select * from unnest(${column('workspace_id')}::text[], ${column('id')}::text[], ${column('delivery_id')}::text[], ${column('attempted_at')}::bigint[],
+      ${column('status_code')}::integer[], ${column('response_body')}::text[], ${column('error_message')}::text[], ${column('duration_ms')}::integer[])`.execute(trx);
+  const field = <K extends keyof AttemptRecord>(key: K) => items.map((item) => item.record[key]);
+  await sql`update deliveries as d set status = v.status, next_attempt_at = v.next_attempt_at, attempt_count = v.attempt_count, locked_until = null,
+      status_code = v.status_code, response_body = v.response_body, error_message = v.error_message, duration_ms = v.duration_ms, updated_at = v.updated_at
+    from unnest(${field('workspace_id')}::text[], ${field('id')}::text[], ${field('status')}::text[], ${field('next_attempt_at')}::bigint[],
+      ${field('attempt_count')}::integer[], ${field('status_code')}::integer[], ${field('response_body')}::text[], ${field('error_message')}::text[],
+      ${field('duration_ms')}::integer[], ${field('updated_at')}::bigint[], ${items.map((item) => item.success)}::boolean[])
+      as v(workspace_id, id, status, next_attempt_at, attempt_count, status_code, response_body, error_message, duration_ms, updated_at, success)
+    where d.workspace_id = v.workspace_id and d.id = v.id and (v.success or d.status <> 'CANCELLED')`.execute(trx);
+}
 
 /** At most 4 KiB of UTF-8 text; NUL is dropped because PostgreSQL text cannot hold it. */
 function cut(text: string): string {

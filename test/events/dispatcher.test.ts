@@ -457,6 +457,28 @@ test('response bodies are kept up to 4 KiB; redirects are not followed', async (
   assert.equal(receiver.at(target.path).length, 0);
 });
 
+test('attempts recorded together keep each response exactly, quotes, braces and "NULL" included', async (t) => {
+  const ws = await workspace(t);
+  const bodies = ['{"a":[1,2]}', 'back\\slash "quoted", comma', 'NULL', 'line\nbreak\ttab é 😀', ''];
+  const sub = await subscribe(ws, receiver.endpoint((_r, nth) => ({ status: 500, body: bodies[(nth - 1) % bodies.length] })), { events: ['contact.created'] });
+  for (let i = 0; i < bodies.length; i++) await inbound(h, { ws });
+  const deliveries = await deliveriesOf(sub);
+  assert.equal(deliveries.length, bodies.length);
+  // One batch: every attempt is recorded in the same group.
+  assert.equal(await dispatcher(testClock()).runOnce(), bodies.length);
+  const recorded = await Promise.all(deliveries.map((d) => deliveryById(sub, d.id)));
+  assert.deepEqual(recorded.map((r) => r.response_body).sort(), [...bodies].sort());
+  for (const row of recorded) {
+    assert.equal(row.status, 'RETRYING');
+    assert.equal(row.status_code, 500);
+    assert.equal(row.attempt_count, 1);
+    assert.equal(row.locked_until, null);
+    const [attempt] = await attemptsOf(sub, row.id);
+    assert.equal(attempt.response_body, row.response_body);
+    assert.equal(attempt.status_code, 500);
+  }
+});
+
 test('a deleted subscription has its deliveries cancelled, unsent; a paused one keeps them waiting', async (t) => {
   const ws = await workspace(t);
   const deleted = await subscribe(ws, receiver.endpoint());
