@@ -1,6 +1,6 @@
 import type { Selectable } from 'kysely';
 import type { Db } from '../connect.ts';
-import type { MessageTable } from '../schema.ts';
+import type { ConversationTable, MessageTable } from '../schema.ts';
 import type { Message } from '../../domain/model.ts';
 import { messageFromRow } from '../rows.ts';
 import { prepared } from '../prepared.ts';
@@ -25,6 +25,21 @@ export async function peopleByIds(db: Db, ws: string, ids: (string | null)[]): P
   if (list.length === 0) return new Map();
   const rows = list.length === 1 ? (await personById(db, { ws, id: list[0]! })).rows : await db.selectFrom('people').select(['id', 'name', 'image_url', 'phone_number']).where('workspace_id', '=', ws).where('id', 'in', list).execute();
   return new Map(rows.map((r) => [r.id, { id: r.id, name: r.name, imageUrl: r.image_url, phoneNumber: r.phone_number }]));
+}
+
+type ConversationWithPersonRow = Selectable<ConversationTable> & { p_id: string | null; p_name: string | null; p_image_url: string | null; p_phone_number: string | null };
+
+const conversationWithPersonById = prepared<{ ws: string; id: string }, ConversationWithPersonRow>((db, p) =>
+  db.selectFrom('conversations as c')
+    .leftJoin('people as p', (j) => j.onRef('p.workspace_id', '=', 'c.workspace_id').onRef('p.id', '=', 'c.person_id'))
+    .selectAll('c').select(['p.id as p_id', 'p.name as p_name', 'p.image_url as p_image_url', 'p.phone_number as p_phone_number'])
+    .where('c.workspace_id', '=', p('ws')).where('c.id', '=', p('id')));
+
+/** A conversation's row with its person (of a 1:1 conversation) joined in; undefined when it is not in the workspace. */
+export async function conversationWithPerson(db: Db, ws: string, id: string): Promise<{ row: Selectable<ConversationTable>; person: PersonSummary | null } | undefined> {
+  const row = (await conversationWithPersonById(db, { ws, id })).rows[0];
+  if (!row) return undefined;
+  return { row, person: row.p_id === null ? null : { id: row.p_id, name: row.p_name, imageUrl: row.p_image_url, phoneNumber: row.p_phone_number } };
 }
 
 export async function groupsByIds(db: Db, ws: string, ids: (string | null)[]): Promise<Map<string, GroupSummary>> {
@@ -95,6 +110,32 @@ const PAGE_QUERIES = [false, true].flatMap((excludeInternal) => [false, true].ma
   if (cursor) q = q.where((eb) => eb(eb.refTuple('message_at', 'id'), '<', eb.tuple(p('at'), p('id'))));
   return q.orderBy('message_at', 'desc').orderBy('id', 'desc').limit(p('limit'));
 })));
+
+/** What a message page shows of the message a message quotes. */
+export interface QuotedSummary { id: string; content: string | null; messageAt: number }
+type QuotingRow = MessageRow & { quoted_content: string | null; quoted_message_at: number | null };
+
+/**
+ * Like `messagesBefore` without internal notes, each message with the one it quotes joined in the
+ * same query (a second query per page would cost a round trip on PostgreSQL).
+ */
+export async function messagesWithQuotedBefore(db: Db, ws: string, conversationId: string, before: readonly [number, string] | null, limit: number): Promise<{ message: Message; quoted: QuotedSummary | null }[]> {
+  const query = QUOTING_PAGE_QUERIES[before ? 1 : 0]!;
+  const { rows } = await query(db, { ws, conversationId, at: before?.[0] ?? 0, id: before?.[1] ?? '', limit });
+  return rows.map((r) => ({
+    message: messageFromRow(r),
+    quoted: r.quoted_id !== null && r.quoted_message_at !== null ? { id: r.quoted_id, content: r.quoted_content, messageAt: r.quoted_message_at } : null,
+  }));
+}
+
+const QUOTING_PAGE_QUERIES = [false, true].map((cursor) => prepared<PageParams, QuotingRow & { quoted_id: string | null }>((db, p) => {
+  let q = db.selectFrom('messages as m')
+    .leftJoin('messages as q', (j) => j.onRef('q.workspace_id', '=', 'm.workspace_id').onRef('q.id', '=', 'm.quoted_message_id'))
+    .selectAll('m').select(['q.id as quoted_id', 'q.content as quoted_content', 'q.message_at as quoted_message_at'])
+    .where('m.workspace_id', '=', p('ws')).where('m.conversation_id', '=', p('conversationId')).where('m.direction', '!=', 'INTERNAL');
+  if (cursor) q = q.where((eb) => eb(eb.refTuple('m.message_at', 'm.id'), '<', eb.tuple(p('at'), p('id'))));
+  return q.orderBy('m.message_at', 'desc').orderBy('m.id', 'desc').limit(p('limit'));
+}));
 
 /** The messages just newer than `after` (exclusive), oldest first: for catching up. */
 export async function messagesAfter(db: Db, ws: string, conversationId: string, after: readonly [number, string], limit: number): Promise<Message[]> {

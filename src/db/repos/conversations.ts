@@ -19,7 +19,7 @@ const rowById = prepared<{ ws: string; id: string }, Selectable<ConversationTabl
   db.selectFrom('conversations').selectAll().where('workspace_id', '=', p('ws')).where('id', '=', p('id')));
 
 /** The conversation's row as stored, without its tags; undefined when it is not in the workspace. */
-export async function conversationRow(db: Db | Tx, workspaceId: string, id: string): Promise<Selectable<ConversationTable> | undefined> {
+async function conversationRow(db: Db | Tx, workspaceId: string, id: string): Promise<Selectable<ConversationTable> | undefined> {
   return (await rowById(db, { ws: workspaceId, id })).rows[0];
 }
 

@@ -8,9 +8,8 @@ import { openConversationWithPerson } from '../../../domain/conversations.ts';
 import { updateConversation } from '../../../domain/conversation-attributes.ts';
 import { applyConversationFilters } from '../../../db/repos/conversation-filters.ts';
 import { conversationFromRow } from '../../../db/rows.ts';
-import { conversationRow } from '../../../db/repos/conversations.ts';
 import {
-  agentParticipants, groupParticipants, groupsByIds, messagesBefore, messagesByIds, namesByIds, peopleByIds, tagsByConversation, usersByIds,
+  agentParticipants, conversationWithPerson, groupParticipants, groupsByIds, messagesByIds, messagesWithQuotedBefore, namesByIds, peopleByIds, tagsByConversation, usersByIds,
 } from '../../../db/repos/conversation-views.ts';
 import { decodeCursor, encodeCursor } from '../../../http/cursor.ts';
 import { formattedDate } from '../formatted-date.ts';
@@ -141,29 +140,27 @@ export async function conversationRoutes(fastify: FastifyInstance): Promise<void
     const { conversationId } = request.params;
     const limit = request.query.limit ?? 50;
     const before = request.query.cursor ? decodeCursor(request.query.cursor, ['number', 'string']) : null;
-    const row = await conversationRow(db, ws, conversationId);
-    if (!row) throw notFound('conversation', conversationId);
-    const c = conversationFromRow(row, []);
-    // Every read here is one query (the person, or the group and its members; the agents, who include the assignee).
-    const [newestFirst, tags, people, groups, members, agents] = await Promise.all([
-      messagesBefore(db, ws, c.id, before, limit + 1, { excludeInternal: true }),
+    const found = await conversationWithPerson(db, ws, conversationId);
+    if (!found) throw notFound('conversation', conversationId);
+    const c = conversationFromRow(found.row, []);
+    const person = c.personId ? found.person : null;
+    // Every read here is one query (the group and its members; the agents, who include the assignee).
+    const [newestFirst, tags, groups, members, agents] = await Promise.all([
+      messagesWithQuotedBefore(db, ws, c.id, before, limit + 1),
       tagsByConversation(db, ws, [c.id]),
-      peopleByIds(db, ws, [c.personId]),
       groupsByIds(db, ws, [c.groupId]),
       c.groupId ? groupParticipants(db, ws, c.groupId) : Promise.resolve([]),
       agentParticipants(db, ws, c.id, c.assigneeUserId),
     ]);
     const hasMore = newestFirst.length > limit;
     const page = newestFirst.slice(0, limit).reverse();
-    const quoted = page.some((m) => m.quotedMessageId) ? await messagesByIds(db, ws, page.map((m) => m.quotedMessageId)) : new Map();
-    const person = c.personId ? people.get(c.personId) ?? null : null;
     const group = c.groupId ? groups.get(c.groupId) ?? null : null;
     const user = c.assigneeUserId ? agents.find((a) => a.id === c.assigneeUserId)?.user ?? (await usersByIds(db, ws, [c.assigneeUserId])).get(c.assigneeUserId) ?? null : null;
     const participants = [
       ...(person ? [{ id: person.id, name: person.name, isAgent: false, isMember: true, imageUrl: person.imageUrl, phoneNumber: person.phoneNumber }] : members),
       ...agents.map(({ user: _user, ...participant }) => participant),
     ];
-    const oldest = page[0];
+    const oldest = page[0]?.message;
     return {
       data: {
         id: c.id, status: c.status, priority: c.priority,
@@ -171,7 +168,7 @@ export async function conversationRoutes(fastify: FastifyInstance): Promise<void
         user: user && { id: user.id, name: user.name, imageUrl: user.imageUrl },
         tags: tags.get(c.id) ?? [],
         participants,
-        messages: page.map((m) => presentJuriMessage(m, m.quotedMessageId ? quoted.get(m.quotedMessageId) : null, c.isGroup)),
+        messages: page.map(({ message, quoted }) => presentJuriMessage(message, quoted, c.isGroup)),
         isGroup: c.isGroup,
         group: group && { id: group.id, name: group.name, externalId: group.externalId, imageUrl: group.imageUrl },
         inboxId: c.inboxId, createdAt: isoOf(c.createdAt), updatedAt: isoOf(c.updatedAt),
