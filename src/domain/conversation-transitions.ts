@@ -8,6 +8,7 @@ import { conversationSnapshot } from './snapshots.ts';
 import { updateConversationRow } from '../db/repos/conversations.ts';
 import { sessionFromRow, toJson } from '../db/rows.ts';
 import type { Tx } from '../db/repos/tx.ts';
+import { ACTIVE_STATE } from '../db/literals.ts';
 
 export interface TransitionOptions {
   actor: Actor;
@@ -99,7 +100,7 @@ async function openSession(trx: Tx, c: Conversation, now: number, options: Trans
 
 async function closeActiveSession(trx: Tx, c: Conversation, now: number, endedReason: string, redirectPayload: Record<string, unknown> | null): Promise<SupportSession | null> {
   const row = await trx.selectFrom('support_sessions').selectAll()
-    .where('workspace_id', '=', c.workspaceId).where('conversation_id', '=', c.id).where('state', '=', 'active').executeTakeFirst();
+    .where('workspace_id', '=', c.workspaceId).where('conversation_id', '=', c.id).where('state', '=', ACTIVE_STATE).executeTakeFirst();
   if (!row) return null;
   const closed = { ...row, state: 'closed', end_at: now, ended_reason: endedReason, redirect_payload: toJson(redirectPayload), updated_at: now };
   await trx.updateTable('support_sessions')

@@ -1,6 +1,7 @@
 import type { Tx } from '../db/repos/tx.ts';
 import type { Conversation } from './model.ts';
 import { prepared } from '../db/prepared.ts';
+import { ACTIVE_STATE } from '../db/literals.ts';
 
 /** The conversation as events carry it: the row plus the names a webhook formatter needs. */
 export interface ConversationSnapshot extends Conversation {
@@ -21,7 +22,7 @@ const snapshotRow = prepared<SnapshotParams, SnapshotRow>((db, p) => db.selectFr
   .leftJoin('users as u', (j) => j.onRef('u.workspace_id', '=', 'i.workspace_id').on('u.id', '=', p('userId')))
   .leftJoin('bots as b', (j) => j.onRef('b.workspace_id', '=', 'i.workspace_id').on('b.id', '=', p('botId')))
   .leftJoin('support_sessions as s', (j) => j.onRef('s.workspace_id', '=', 'i.workspace_id')
-    .on('s.conversation_id', '=', p('sessionConversationId')).on('s.state', '=', 'active'))
+    .on('s.conversation_id', '=', p('sessionConversationId')).on('s.state', '=', ACTIVE_STATE))
   .select([
     'i.name as inbox_name',
     'p.id as person_id', 'p.name as person_name', 'p.phone_number as person_phone', 'p.reference_id as person_reference', 'p.created_at as person_created_at',

@@ -10,6 +10,7 @@ import { sendMessageInTransaction } from './send-message.ts';
 import { findConversation } from '../db/repos/conversations.ts';
 import { findMessageByKey } from '../db/repos/messages.ts';
 import { sessionFromRow } from '../db/rows.ts';
+import { ACTIVE_STATE } from '../db/literals.ts';
 import { isUniqueViolation, type Tx } from '../db/repos/tx.ts';
 import type { Db } from '../db/connect.ts';
 
@@ -92,13 +93,13 @@ async function resolveRole(trx: Tx, ws: string, target: string): Promise<string>
 
 async function activeSessionOfPair(db: Db | Tx, ws: string, botId: string, personId: string): Promise<SupportSession | null> {
   const row = await db.selectFrom('support_sessions').selectAll().where('workspace_id', '=', ws)
-    .where('bot_id', '=', botId).where('person_id', '=', personId).where('state', '=', 'active').executeTakeFirst();
+    .where('bot_id', '=', botId).where('person_id', '=', personId).where('state', '=', ACTIVE_STATE).executeTakeFirst();
   return row ? sessionFromRow(row) : null;
 }
 
 async function activeSessionOfConversation(db: Db | Tx, ws: string, conversationId: string): Promise<SupportSession | null> {
   const row = await db.selectFrom('support_sessions').selectAll().where('workspace_id', '=', ws)
-    .where('conversation_id', '=', conversationId).where('state', '=', 'active').executeTakeFirst();
+    .where('conversation_id', '=', conversationId).where('state', '=', ACTIVE_STATE).executeTakeFirst();
   return row ? sessionFromRow(row) : null;
 }
 
