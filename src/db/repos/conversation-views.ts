@@ -1,6 +1,6 @@
-import type { Selectable } from 'kysely';
+import type { Selectable, SelectQueryBuilder } from 'kysely';
 import type { Db } from '../connect.ts';
-import type { ConversationTable, MessageTable } from '../schema.ts';
+import type { ConversationTable, Database, MessageTable } from '../schema.ts';
 import type { Message } from '../../domain/model.ts';
 import { messageFromRow } from '../rows.ts';
 import { prepared } from '../prepared.ts';
@@ -95,47 +95,52 @@ export async function messagesByIds(db: Db, ws: string, ids: (string | null)[]):
  * One page of a conversation's messages walking back in time from `before` (exclusive), newest first,
  * served by the (conversation, message_at, id) index so any depth costs what the first page costs.
  */
-export async function messagesBefore(db: Db, ws: string, conversationId: string, before: readonly [number, string] | null, limit: number, options: { excludeInternal?: boolean } = {}): Promise<Message[]> {
-  const query = PAGE_QUERIES[(options.excludeInternal ? 2 : 0) + (before ? 1 : 0)]!;
-  const { rows } = await query(db, { ws, conversationId, at: before?.[0] ?? 0, id: before?.[1] ?? '', limit });
+export async function messagesBefore(db: Db, ws: string, conversationId: string, before: readonly [number, string] | null, limit: number): Promise<Message[]> {
+  const { rows } = await PAGE_QUERIES[before ? 1 : 0]!(db, pageParams(ws, conversationId, before, limit));
   return rows.map(messageFromRow);
 }
 
 type PageParams = { ws: string; conversationId: string; at: number; id: string; limit: number };
-// The four shapes of a page (with or without internal notes, first page or after a cursor), prepared once each.
-const PAGE_QUERIES = [false, true].flatMap((excludeInternal) => [false, true].map((cursor) => prepared<PageParams, MessageRow>((db, p) => {
-  let q = db.selectFrom('messages').selectAll().where('workspace_id', '=', p('ws')).where('conversation_id', '=', p('conversationId'));
-  if (excludeInternal) q = q.where('direction', '!=', 'INTERNAL');
+type PageSlot = <K extends keyof PageParams>(name: K) => PageParams[K];
+type MessagesAsM = Database & { m: Database['messages'] };
+
+const pageParams = (ws: string, conversationId: string, before: readonly [number, string] | null, limit: number): PageParams =>
+  ({ ws, conversationId, at: before?.[0] ?? 0, id: before?.[1] ?? '', limit });
+
+/** A conversation's messages (`m`) newest first, after the cursor when there is one. */
+function newestFirst<O>(query: SelectQueryBuilder<MessagesAsM, 'm', O>, cursor: boolean, p: PageSlot): SelectQueryBuilder<MessagesAsM, 'm', O> {
+  let q = query.where('m.workspace_id', '=', p('ws')).where('m.conversation_id', '=', p('conversationId'));
   // A row-value comparison lets both engines seek into the index at the cursor; the equivalent OR does not.
-  if (cursor) q = q.where((eb) => eb(eb.refTuple('message_at', 'id'), '<', eb.tuple(p('at'), p('id'))));
-  return q.orderBy('message_at', 'desc').orderBy('id', 'desc').limit(p('limit'));
-})));
+  if (cursor) q = q.where((eb) => eb(eb.refTuple('m.message_at', 'm.id'), '<', eb.tuple(p('at'), p('id'))));
+  return q.orderBy('m.message_at', 'desc').orderBy('m.id', 'desc').limit(p('limit'));
+}
+
+// Each page shape (first page or after a cursor) is prepared once.
+const PAGE_QUERIES = [false, true].map((cursor) => prepared<PageParams, MessageRow>((db, p) =>
+  newestFirst(db.selectFrom('messages as m').selectAll('m'), cursor, p)));
 
 /** What a message page shows of the message a message quotes. */
-export interface QuotedSummary { id: string; content: string | null; messageAt: number }
-type QuotingRow = MessageRow & { quoted_content: string | null; quoted_message_at: number | null };
+export type QuotedSummary = Pick<Message, 'id' | 'content' | 'messageAt'>;
+type QuotingRow = MessageRow & { quoted_id: string | null; quoted_content: string | null; quoted_message_at: number | null };
 
 /**
  * Like `messagesBefore` without internal notes, each message with the one it quotes joined in the
  * same query (a second query per page would cost a round trip on PostgreSQL).
  */
 export async function messagesWithQuotedBefore(db: Db, ws: string, conversationId: string, before: readonly [number, string] | null, limit: number): Promise<{ message: Message; quoted: QuotedSummary | null }[]> {
-  const query = QUOTING_PAGE_QUERIES[before ? 1 : 0]!;
-  const { rows } = await query(db, { ws, conversationId, at: before?.[0] ?? 0, id: before?.[1] ?? '', limit });
+  const { rows } = await QUOTING_PAGE_QUERIES[before ? 1 : 0]!(db, pageParams(ws, conversationId, before, limit));
   return rows.map((r) => ({
     message: messageFromRow(r),
     quoted: r.quoted_id !== null && r.quoted_message_at !== null ? { id: r.quoted_id, content: r.quoted_content, messageAt: r.quoted_message_at } : null,
   }));
 }
 
-const QUOTING_PAGE_QUERIES = [false, true].map((cursor) => prepared<PageParams, QuotingRow & { quoted_id: string | null }>((db, p) => {
-  let q = db.selectFrom('messages as m')
+const QUOTING_PAGE_QUERIES = [false, true].map((cursor) => prepared<PageParams, QuotingRow>((db, p) => newestFirst(
+  db.selectFrom('messages as m')
     .leftJoin('messages as q', (j) => j.onRef('q.workspace_id', '=', 'm.workspace_id').onRef('q.id', '=', 'm.quoted_message_id'))
     .selectAll('m').select(['q.id as quoted_id', 'q.content as quoted_content', 'q.message_at as quoted_message_at'])
-    .where('m.workspace_id', '=', p('ws')).where('m.conversation_id', '=', p('conversationId')).where('m.direction', '!=', 'INTERNAL');
-  if (cursor) q = q.where((eb) => eb(eb.refTuple('m.message_at', 'm.id'), '<', eb.tuple(p('at'), p('id'))));
-  return q.orderBy('m.message_at', 'desc').orderBy('m.id', 'desc').limit(p('limit'));
-}));
+    .where('m.direction', '!=', 'INTERNAL'),
+  cursor, p)));
 
 /** The messages just newer than `after` (exclusive), oldest first: for catching up. */
 export async function messagesAfter(db: Db, ws: string, conversationId: string, after: readonly [number, string], limit: number): Promise<Message[]> {

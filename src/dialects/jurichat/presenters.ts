@@ -1,8 +1,9 @@
 import type { Message } from '../../domain/model.ts';
+import type { QuotedSummary } from '../../db/repos/conversation-views.ts';
 import { formattedDate } from './formatted-date.ts';
 
 /** A message as JuriChat's `GET /conversation/{id}` shows it (also send-message's answer and message webhooks). */
-export function presentJuriMessage(m: Message, quoted: Pick<Message, 'id' | 'content' | 'messageAt'> | null | undefined, isGroup: boolean) {
+export function presentJuriMessage(m: Message, quoted: QuotedSummary | null | undefined, isGroup: boolean) {
   return {
     id: m.id,
     content: m.content,
