@@ -1,4 +1,6 @@
-import type { Selectable, SelectQueryBuilder } from 'kysely';
+import { PostgresAdapter, type Selectable, type SelectQueryBuilder } from 'kysely';
+import { jsonArrayFrom as postgresJsonArrayFrom } from 'kysely/helpers/postgres';
+import { jsonArrayFrom as sqliteJsonArrayFrom } from 'kysely/helpers/sqlite';
 import type { Db } from '../connect.ts';
 import type { ConversationTable, Database, MessageTable } from '../schema.ts';
 import type { Message } from '../../domain/model.ts';
@@ -27,19 +29,77 @@ export async function peopleByIds(db: Db, ws: string, ids: (string | null)[]): P
   return new Map(rows.map((r) => [r.id, { id: r.id, name: r.name, imageUrl: r.image_url, phoneNumber: r.phone_number }]));
 }
 
-type ConversationWithPersonRow = Selectable<ConversationTable> & { p_id: string | null; p_name: string | null; p_image_url: string | null; p_phone_number: string | null };
+export interface Participant { id: string; name: string | null; isAgent: boolean; isMember: boolean; imageUrl: string | null; phoneNumber: string | null }
 
-const conversationWithPersonById = prepared<{ ws: string; id: string }, ConversationWithPersonRow>((db, p) =>
-  db.selectFrom('conversations as c')
+/** A conversation as its detail page shows it: the row with its person, group, tags and participants. */
+export interface ConversationDetail {
+  row: Selectable<ConversationTable>;
+  person: PersonSummary | null;
+  group: GroupSummary | null;
+  tags: TagSummary[];
+  /** A group's members (`isMember` false once they left); empty for a 1:1 conversation. */
+  members: Participant[];
+  /** Every agent who was assigned to or sent a message in the conversation, in the order they joined (`isMember`: assigned now). */
+  agents: (Participant & { user: UserSummary })[];
+}
+
+type JsonList<T> = T[] | string;
+type DetailRow = Selectable<ConversationTable> & {
+  p_id: string | null; p_name: string | null; p_image_url: string | null; p_phone_number: string | null;
+  g_id: string | null; g_name: string | null; g_external_id: string | null; g_image_url: string | null;
+  tags: JsonList<TagSummary>;
+  members: JsonList<{ id: string; name: string | null; image_url: string | null; phone_number: string | null; is_member: number }>;
+  agents: JsonList<{ id: string; name: string; image_url: string | null; contact: string | null }>;
+};
+
+// PostgreSQL hands json columns over parsed; SQLite hands them over as text.
+const listOf = <T>(value: JsonList<T>): T[] => (typeof value === 'string' ? JSON.parse(value) as T[] : value);
+
+/**
+ * The whole detail in one query, the lists aggregated as JSON: on PostgreSQL each query is a round
+ * trip, and the page of messages runs beside this one.
+ */
+const conversationDetailById = prepared<{ ws: string; id: string }, DetailRow>((db, p) => {
+  const jsonArrayFrom = db.getExecutor().adapter instanceof PostgresAdapter ? postgresJsonArrayFrom : sqliteJsonArrayFrom;
+  return db.selectFrom('conversations as c')
     .leftJoin('people as p', (j) => j.onRef('p.workspace_id', '=', 'c.workspace_id').onRef('p.id', '=', 'c.person_id'))
-    .selectAll('c').select(['p.id as p_id', 'p.name as p_name', 'p.image_url as p_image_url', 'p.phone_number as p_phone_number'])
-    .where('c.workspace_id', '=', p('ws')).where('c.id', '=', p('id')));
+    .leftJoin('groups as g', (j) => j.onRef('g.workspace_id', '=', 'c.workspace_id').onRef('g.id', '=', 'c.group_id'))
+    .selectAll('c')
+    .select(['p.id as p_id', 'p.name as p_name', 'p.image_url as p_image_url', 'p.phone_number as p_phone_number'])
+    .select(['g.id as g_id', 'g.name as g_name', 'g.external_id as g_external_id', 'g.image_url as g_image_url'])
+    .select((eb) => [
+      jsonArrayFrom(eb.selectFrom('conversation_tags as ct')
+        .innerJoin('tags as t', (j) => j.onRef('t.workspace_id', '=', 'ct.workspace_id').onRef('t.id', '=', 'ct.tag_id'))
+        .select(['t.id', 't.name', 't.color'])
+        .whereRef('ct.workspace_id', '=', 'c.workspace_id').whereRef('ct.conversation_id', '=', 'c.id').orderBy('t.name')).as('tags'),
+      jsonArrayFrom(eb.selectFrom('group_members as gm')
+        .innerJoin('people as mp', (j) => j.onRef('mp.workspace_id', '=', 'gm.workspace_id').onRef('mp.id', '=', 'gm.person_id'))
+        .select(['mp.id', 'mp.name', 'mp.image_url', 'mp.phone_number', 'gm.is_member'])
+        .whereRef('gm.workspace_id', '=', 'c.workspace_id').whereRef('gm.group_id', '=', 'c.group_id').orderBy('gm.person_id')).as('members'),
+      jsonArrayFrom(eb.selectFrom('conversation_agents as ca')
+        .innerJoin('users as u', (j) => j.onRef('u.workspace_id', '=', 'ca.workspace_id').onRef('u.id', '=', 'ca.user_id'))
+        .select(['u.id', 'u.name', 'u.image_url', 'u.contact'])
+        .whereRef('ca.workspace_id', '=', 'c.workspace_id').whereRef('ca.conversation_id', '=', 'c.id').orderBy('ca.first_at')).as('agents'),
+    ])
+    .where('c.workspace_id', '=', p('ws')).where('c.id', '=', p('id'));
+});
 
-/** A conversation's row with its person (of a 1:1 conversation) joined in; undefined when it is not in the workspace. */
-export async function conversationWithPerson(db: Db, ws: string, id: string): Promise<{ row: Selectable<ConversationTable>; person: PersonSummary | null } | undefined> {
-  const row = (await conversationWithPersonById(db, { ws, id })).rows[0];
+/** A conversation's detail; undefined when it is not in the workspace. */
+export async function conversationDetail(db: Db, ws: string, id: string): Promise<ConversationDetail | undefined> {
+  const row = (await conversationDetailById(db, { ws, id })).rows[0];
   if (!row) return undefined;
-  return { row, person: row.p_id === null ? null : { id: row.p_id, name: row.p_name, imageUrl: row.p_image_url, phoneNumber: row.p_phone_number } };
+  const assignee = row.assignee_user_id;
+  return {
+    row,
+    person: row.p_id === null ? null : { id: row.p_id, name: row.p_name, imageUrl: row.p_image_url, phoneNumber: row.p_phone_number },
+    group: row.g_id === null || row.g_name === null ? null : { id: row.g_id, name: row.g_name, externalId: row.g_external_id, imageUrl: row.g_image_url },
+    tags: listOf(row.tags).map((t) => ({ id: t.id, name: t.name, color: t.color })),
+    members: listOf(row.members).map((m) => ({ id: m.id, name: m.name, isAgent: false, isMember: m.is_member === 1, imageUrl: m.image_url, phoneNumber: m.phone_number })),
+    agents: listOf(row.agents).map((a) => ({
+      id: a.id, name: a.name, isAgent: true, isMember: a.id === assignee, imageUrl: a.image_url, phoneNumber: a.contact,
+      user: { id: a.id, name: a.name, imageUrl: a.image_url, contact: a.contact },
+    })),
+  };
 }
 
 export async function groupsByIds(db: Db, ws: string, ids: (string | null)[]): Promise<Map<string, GroupSummary>> {
@@ -148,30 +208,4 @@ export async function messagesAfter(db: Db, ws: string, conversationId: string, 
     .where((eb) => eb(eb.refTuple('message_at', 'id'), '>', eb.tuple(after[0], after[1])))
     .orderBy('message_at', 'asc').orderBy('id', 'asc').limit(limit).execute();
   return rows.map(messageFromRow);
-}
-
-export interface Participant { id: string; name: string | null; isAgent: boolean; isMember: boolean; imageUrl: string | null; phoneNumber: string | null }
-
-/** A group's members (`isMember` false once they left), as participants. */
-export async function groupParticipants(db: Db, ws: string, groupId: string): Promise<Participant[]> {
-  const rows = await db.selectFrom('group_members as gm')
-    .innerJoin('people as p', (j) => j.onRef('p.workspace_id', '=', 'gm.workspace_id').onRef('p.id', '=', 'gm.person_id'))
-    .select(['p.id', 'p.name', 'p.image_url', 'p.phone_number', 'gm.is_member'])
-    .where('gm.workspace_id', '=', ws).where('gm.group_id', '=', groupId).orderBy('p.id').execute();
-  return rows.map((r) => ({ id: r.id, name: r.name, isAgent: false, isMember: r.is_member === 1, imageUrl: r.image_url, phoneNumber: r.phone_number }));
-}
-
-/** Every agent who was assigned to or sent a message in the conversation, in the order they joined (`isMember`: assigned now). */
-const agentsOf = prepared<{ ws: string; id: string }, { id: string; name: string; image_url: string | null; contact: string | null }>((db, p) =>
-  db.selectFrom('conversation_agents as ca')
-    .innerJoin('users as u', (j) => j.onRef('u.workspace_id', '=', 'ca.workspace_id').onRef('u.id', '=', 'ca.user_id'))
-    .select(['u.id', 'u.name', 'u.image_url', 'u.contact'])
-    .where('ca.workspace_id', '=', p('ws')).where('ca.conversation_id', '=', p('id')).orderBy('ca.first_at'));
-
-export async function agentParticipants(db: Db, ws: string, conversationId: string, assigneeUserId: string | null): Promise<(Participant & { user: UserSummary })[]> {
-  const { rows } = await agentsOf(db, { ws, id: conversationId });
-  return rows.map((a) => ({
-    id: a.id, name: a.name, isAgent: true, isMember: a.id === assigneeUserId, imageUrl: a.image_url, phoneNumber: a.contact,
-    user: { id: a.id, name: a.name, imageUrl: a.image_url, contact: a.contact },
-  }));
 }

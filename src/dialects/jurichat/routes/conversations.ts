@@ -9,7 +9,7 @@ import { updateConversation } from '../../../domain/conversation-attributes.ts';
 import { applyConversationFilters } from '../../../db/repos/conversation-filters.ts';
 import { conversationFromRow } from '../../../db/rows.ts';
 import {
-  agentParticipants, conversationWithPerson, groupParticipants, groupsByIds, messagesByIds, messagesWithQuotedBefore, namesByIds, peopleByIds, tagsByConversation, usersByIds,
+  conversationDetail, groupsByIds, messagesByIds, messagesWithQuotedBefore, namesByIds, peopleByIds, tagsByConversation, usersByIds,
 } from '../../../db/repos/conversation-views.ts';
 import { decodeCursor, encodeCursor } from '../../../http/cursor.ts';
 import { formattedDate } from '../formatted-date.ts';
@@ -140,24 +140,20 @@ export async function conversationRoutes(fastify: FastifyInstance): Promise<void
     const { conversationId } = request.params;
     const limit = request.query.limit ?? 50;
     const before = request.query.cursor ? decodeCursor(request.query.cursor, ['number', 'string']) : null;
-    const found = await conversationWithPerson(db, ws, conversationId);
+    // The page runs beside the detail: it is filtered by workspace too, and discarded when the conversation is not found.
+    const [found, newestFirst] = await Promise.all([
+      conversationDetail(db, ws, conversationId),
+      messagesWithQuotedBefore(db, ws, conversationId, before, limit + 1),
+    ]);
     if (!found) throw notFound('conversation', conversationId);
     const c = conversationFromRow(found.row, []);
     const person = c.personId ? found.person : null;
-    // Every read here is one query (the group and its members; the agents, who include the assignee).
-    const [newestFirst, tags, groups, members, agents] = await Promise.all([
-      messagesWithQuotedBefore(db, ws, c.id, before, limit + 1),
-      tagsByConversation(db, ws, [c.id]),
-      groupsByIds(db, ws, [c.groupId]),
-      c.groupId ? groupParticipants(db, ws, c.groupId) : Promise.resolve([]),
-      agentParticipants(db, ws, c.id, c.assigneeUserId),
-    ]);
+    const { group, agents } = found;
     const hasMore = newestFirst.length > limit;
     const page = newestFirst.slice(0, limit).reverse();
-    const group = c.groupId ? groups.get(c.groupId) ?? null : null;
     const user = c.assigneeUserId ? agents.find((a) => a.id === c.assigneeUserId)?.user ?? (await usersByIds(db, ws, [c.assigneeUserId])).get(c.assigneeUserId) ?? null : null;
     const participants = [
-      ...(person ? [{ id: person.id, name: person.name, isAgent: false, isMember: true, imageUrl: person.imageUrl, phoneNumber: person.phoneNumber }] : members),
+      ...(person ? [{ id: person.id, name: person.name, isAgent: false, isMember: true, imageUrl: person.imageUrl, phoneNumber: person.phoneNumber }] : c.groupId ? found.members : []),
       ...agents.map(({ user: _user, ...participant }) => participant),
     ];
     const oldest = page[0]?.message;
@@ -166,7 +162,7 @@ export async function conversationRoutes(fastify: FastifyInstance): Promise<void
         id: c.id, status: c.status, priority: c.priority,
         person: person && { id: person.id, name: person.name, phoneNumber: person.phoneNumber, imageUrl: person.imageUrl },
         user: user && { id: user.id, name: user.name, imageUrl: user.imageUrl },
-        tags: tags.get(c.id) ?? [],
+        tags: found.tags,
         participants,
         messages: page.map(({ message, quoted }) => presentJuriMessage(message, quoted, c.isGroup)),
         isGroup: c.isGroup,
