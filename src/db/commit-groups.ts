@@ -35,6 +35,9 @@ export function sqliteCommitGroups(db: Kysely<Database>): Transact {
         try {
           await db.transaction().execute(async (trx) => {
             for (const unit of group) {
+              // Between units the event loop runs: a whole group at once blocked it for up to 100 ms,
+              // and webhook sends and reads waited behind it. Other queries wait for the connection.
+              if (unit !== group[0]) await new Promise<void>((resolve) => setImmediate(resolve));
               if (group.length === 1) {
                 outcomes.push({ ok: true, value: await unit.work(trx) });
                 continue;

@@ -1,0 +1,53 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import { openStore, type Store } from '../../src/db/connect.ts';
+
+// Group commit is SQLite's (PostgreSQL runs one transaction per unit), so this runs on SQLite whatever the engine under test.
+let dir: string;
+let store: Store;
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'conversas-groups-'));
+  store = openStore(`sqlite:${join(dir, 'groups.db')}`);
+  await sql`create table notes (id integer primary key, text text not null)`.execute(store.db);
+});
+
+after(async () => {
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const insert = (id: number) => (trx: Store['db']) => sql`insert into notes (id, text) values (${id}, ${`note ${id}`})`.execute(trx);
+
+test('units queued together share one commit; a failing unit rolls back alone and only its caller sees the error', async () => {
+  const results = await Promise.allSettled([
+    store.transact(async (trx) => { await insert(1)(trx); return 'one'; }),
+    store.transact(async (trx) => { await insert(2)(trx); throw new Error('unit two refused'); }),
+    store.transact(async (trx) => { await insert(3)(trx); return 'three'; }),
+  ]);
+  assert.deepEqual(results.map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as Error).message)), ['one', 'unit two refused', 'three']);
+  const { rows } = await sql<{ id: number }>`select id from notes order by id`.execute(store.db);
+  assert.deepEqual(rows.map((r) => r.id), [1, 3]);
+});
+
+test('the event loop runs between the units of a group; a query issued meanwhile waits for the commit', async () => {
+  const order: string[] = [];
+  let readMeanwhile: Promise<number> | null = null;
+  const count = async () => Number((await sql<{ n: number }>`select count(*) as n from notes where id >= 10`.execute(store.db)).rows[0]!.n);
+  await Promise.all([
+    store.transact(async (trx) => {
+      await insert(10)(trx);
+      setImmediate(() => { order.push('callback'); readMeanwhile = count(); });
+      order.push('unit 1');
+    }),
+    store.transact(async (trx) => { await insert(11)(trx); order.push('unit 2'); }),
+    store.transact(async (trx) => { await insert(12)(trx); order.push('unit 3'); }),
+  ]);
+  assert.deepEqual(order, ['unit 1', 'callback', 'unit 2', 'unit 3']);
+  // Had it run inside the open transaction, on the same connection, it would have seen unit 1's row alone.
+  assert.equal(await readMeanwhile, 3);
+});
