@@ -19,13 +19,10 @@ type MessageRow = Selectable<MessageTable>;
 
 const unique = (ids: (string | null | undefined)[]) => [...new Set(ids.filter((id): id is string => !!id))];
 
-const personById = prepared<{ ws: string; id: string }, { id: string; name: string | null; image_url: string | null; phone_number: string | null }>((db, p) =>
-  db.selectFrom('people').select(['id', 'name', 'image_url', 'phone_number']).where('workspace_id', '=', p('ws')).where('id', '=', p('id')));
-
 export async function peopleByIds(db: Db, ws: string, ids: (string | null)[]): Promise<Map<string, PersonSummary>> {
   const list = unique(ids);
   if (list.length === 0) return new Map();
-  const rows = list.length === 1 ? (await personById(db, { ws, id: list[0]! })).rows : await db.selectFrom('people').select(['id', 'name', 'image_url', 'phone_number']).where('workspace_id', '=', ws).where('id', 'in', list).execute();
+  const rows = await db.selectFrom('people').select(['id', 'name', 'image_url', 'phone_number']).where('workspace_id', '=', ws).where('id', 'in', list).execute();
   return new Map(rows.map((r) => [r.id, { id: r.id, name: r.name, imageUrl: r.image_url, phoneNumber: r.phone_number }]));
 }
 
@@ -123,16 +120,10 @@ export async function namesByIds(db: Db, table: 'roles' | 'inboxes' | 'channels'
   return new Map(rows.map((r) => [r.id, { id: r.id, name: r.name }]));
 }
 
-const tagsOfOne = prepared<{ ws: string; id: string }, { conversation_id: string; id: string; name: string; color: string }>((db, p) =>
-  db.selectFrom('conversation_tags as ct')
-    .innerJoin('tags as t', (j) => j.onRef('t.workspace_id', '=', 'ct.workspace_id').onRef('t.id', '=', 'ct.tag_id'))
-    .select(['ct.conversation_id', 't.id', 't.name', 't.color'])
-    .where('ct.workspace_id', '=', p('ws')).where('ct.conversation_id', '=', p('id')).orderBy('t.name'));
-
 export async function tagsByConversation(db: Db, ws: string, conversationIds: string[]): Promise<Map<string, TagSummary[]>> {
   const map = new Map<string, TagSummary[]>();
   if (conversationIds.length === 0) return map;
-  const rows = conversationIds.length === 1 ? (await tagsOfOne(db, { ws, id: conversationIds[0]! })).rows : await db.selectFrom('conversation_tags as ct')
+  const rows = await db.selectFrom('conversation_tags as ct')
     .innerJoin('tags as t', (j) => j.onRef('t.workspace_id', '=', 'ct.workspace_id').onRef('t.id', '=', 'ct.tag_id'))
     .select(['ct.conversation_id', 't.id', 't.name', 't.color'])
     .where('ct.workspace_id', '=', ws).where('ct.conversation_id', 'in', conversationIds).orderBy('t.name').execute();
