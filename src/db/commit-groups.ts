@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from './schema.ts';
 
@@ -29,7 +30,7 @@ export function sqliteCommitGroups(db: Kysely<Database>): Transact {
       while (queue.length > 0) {
         // better-sqlite3 blocks the event loop while a group runs and commits: let the requests that
         // arrived meanwhile be read (and join this group) before taking it.
-        await new Promise<void>((resolve) => setImmediate(resolve));
+        await nextTurn();
         const group = queue.splice(0, MAX_GROUP);
         const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
         try {
@@ -37,7 +38,7 @@ export function sqliteCommitGroups(db: Kysely<Database>): Transact {
             for (const unit of group) {
               // Between units the event loop runs: a whole group at once blocked it for up to 100 ms,
               // and webhook sends and reads waited behind it. Other queries wait for the connection.
-              if (unit !== group[0]) await new Promise<void>((resolve) => setImmediate(resolve));
+              if (unit !== group[0]) await nextTurn();
               if (group.length === 1) {
                 outcomes.push({ ok: true, value: await unit.work(trx) });
                 continue;

@@ -90,7 +90,7 @@ export async function conversationDetail(db: Db, ws: string, id: string): Promis
     row,
     person: row.p_id === null ? null : { id: row.p_id, name: row.p_name, imageUrl: row.p_image_url, phoneNumber: row.p_phone_number },
     group: row.g_id === null || row.g_name === null ? null : { id: row.g_id, name: row.g_name, externalId: row.g_external_id, imageUrl: row.g_image_url },
-    tags: listOf(row.tags).map((t) => ({ id: t.id, name: t.name, color: t.color })),
+    tags: listOf(row.tags),
     members: listOf(row.members).map((m) => ({ id: m.id, name: m.name, isAgent: false, isMember: m.is_member === 1, imageUrl: m.image_url, phoneNumber: m.phone_number })),
     agents: listOf(row.agents).map((a) => ({
       id: a.id, name: a.name, isAgent: true, isMember: a.id === assignee, imageUrl: a.image_url, phoneNumber: a.contact,

@@ -147,13 +147,13 @@ export async function conversationRoutes(fastify: FastifyInstance): Promise<void
     ]);
     if (!found) throw notFound('conversation', conversationId);
     const c = conversationFromRow(found.row, []);
-    const person = c.personId ? found.person : null;
-    const { group, agents } = found;
+    // A 1:1 conversation has its person and no members; a group, its members and no person.
+    const { person, group, members, agents } = found;
     const hasMore = newestFirst.length > limit;
     const page = newestFirst.slice(0, limit).reverse();
     const user = c.assigneeUserId ? agents.find((a) => a.id === c.assigneeUserId)?.user ?? (await usersByIds(db, ws, [c.assigneeUserId])).get(c.assigneeUserId) ?? null : null;
     const participants = [
-      ...(person ? [{ id: person.id, name: person.name, isAgent: false, isMember: true, imageUrl: person.imageUrl, phoneNumber: person.phoneNumber }] : c.groupId ? found.members : []),
+      ...(person ? [{ id: person.id, name: person.name, isAgent: false, isMember: true, imageUrl: person.imageUrl, phoneNumber: person.phoneNumber }] : members),
       ...agents.map(({ user: _user, ...participant }) => participant),
     ];
     const oldest = page[0]?.message;
