@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import rateLimit from '@fastify/rate-limit';
 import multipart from '@fastify/multipart';
 import { join } from 'node:path';
 import { MediaStore } from './media/media-store.ts';
@@ -11,11 +10,13 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from './config.ts';
 import type { Store } from './db/connect.ts';
 import type { Ctx } from './domain/context.ts';
-import { sha256 } from './domain/api-keys.ts';
 import { sandboxDriver } from './channels/sandbox/driver.ts';
 import { validatorCompiler } from './http/validation.ts';
-import { toProblem } from './http/problem.ts';
-import { registerErrorSurface, surfaceFor } from './http/surfaces.ts';
+import { HttpError, MAX_PATH_PARAMETER } from './http/problem.ts';
+import { registerErrorSurface } from './http/surfaces.ts';
+import { sendProblem } from './http/error-replies.ts';
+import { registerContentTypeCheck } from './http/content-types.ts';
+import { registerRateLimits } from './http/rate-limits.ts';
 import { registerOperationsRoutes } from './http/operations.ts';
 import { nativeErrorSurface } from './dialects/native/errors.ts';
 import { jurichatErrorSurface } from './dialects/jurichat/errors.ts';
@@ -38,12 +39,6 @@ export type App = FastifyInstance;
 
 const JSON_BODY_LIMIT = 1024 * 1024;
 
-// The credential a request presents, hashed: the rate-limit bucket is per API key, not per address.
-function credentialOf(headers: Record<string, string | string[] | undefined>): string | null {
-  const value = headers['x-jurichat-api-key'] ?? headers['x-api-key'] ?? headers.authorization;
-  return typeof value === 'string' && value.length > 0 ? value : null;
-}
-
 export async function buildApp(config: Config, store: Store, options: { logger?: boolean | object } = {}): Promise<App> {
   const app = Fastify({
     logger: options.logger ?? { level: config.logLevel },
@@ -52,7 +47,9 @@ export async function buildApp(config: Config, store: Store, options: { logger?:
     genReqId: () => randomUUID(),
     // One log line per request costs real throughput; requests are logged at debug and below.
     logController: new LogController({ disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace' }),
-    routerOptions: { ignoreTrailingSlash: true },
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_PATH_PARAMETER },
+    // Malformed percent-encoding and over-long path parameters fail in the router, before any handler: same error shapes.
+    frameworkErrors: (error, request, reply) => sendProblem(request, reply, error),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const ctx: Ctx = { db: store.db, engine: store.engine, transact: store.transact, channelDrivers: new Map([[sandboxDriver.kind, sandboxDriver]]) };
@@ -77,7 +74,7 @@ export async function buildApp(config: Config, store: Store, options: { logger?:
   });
 
   app.addHook('onRequest', async (request, reply) => {
-    reply.header('x-request-id', request.id);
+    reply.header('x-request-id', request.id).header('x-content-type-options', 'nosniff');
   });
   // A POST without a JSON body is an empty object, so the schema names the missing fields instead of "must be object";
   // multipart bodies are streamed by the route itself.
@@ -85,18 +82,9 @@ export async function buildApp(config: Config, store: Store, options: { logger?:
     if (request.body === undefined && request.method !== 'GET' && request.method !== 'HEAD') request.body = {};
   });
 
-  app.setErrorHandler((error, request, reply) => {
-    const problem = toProblem(error);
-    if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
-    if (problem.retryAfterSeconds !== undefined) reply.header('retry-after', String(problem.retryAfterSeconds));
-    const surface = surfaceFor(request.url);
-    reply.code(surface.status?.(problem) ?? problem.status).send(surface.render(problem));
-  });
-
-  app.setNotFoundHandler((request, reply) => {
-    const surface = surfaceFor(request.url);
-    reply.code(404).send(surface.render({ status: 404, code: 'not_found', reason: 'route_not_found', message: `Route ${request.method}:${request.url.split('?')[0]} not found`, fields: {} }));
-  });
+  app.setErrorHandler((error, request, reply) => sendProblem(request, reply, error));
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(request, reply, new HttpError(404, `Route ${request.method}:${request.url.split('?')[0]} not found`, 'route_not_found')));
 
   await app.register(swagger, {
     openapi: {
@@ -116,23 +104,8 @@ export async function buildApp(config: Config, store: Store, options: { logger?:
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  if (config.rateLimitPerMinute > 0) {
-    await app.register(rateLimit, {
-      global: true,
-      max: config.rateLimitPerMinute,
-      timeWindow: 60_000,
-      keyGenerator: (request) => {
-        const credential = credentialOf(request.headers);
-        return credential ? `key:${sha256(credential)}` : `ip:${request.ip}`;
-      },
-      allowList: (request) => credentialOf(request.headers) === null && !request.url.startsWith('/api/'),
-      errorResponseBuilder: (_request, context) =>
-        Object.assign(new Error(`Rate limit exceeded: ${context.max} requests per minute; retry in ${Math.ceil(context.ttl / 1000)} s`), {
-          statusCode: 429, retryAfterSeconds: Math.ceil(context.ttl / 1000),
-        }),
-    });
-  }
-
+  await registerRateLimits(app, config);
+  registerContentTypeCheck(app);
   await app.register(multipart, { limits: { fileSize: config.maxUploadMb * 1024 * 1024, files: 1 } });
   registerOperationsRoutes(app, store);
   registerMediaRoutes(app);

@@ -9,6 +9,8 @@ export interface Config {
   logLevel: string;
   allowPrivateWebhooks: boolean;
   rateLimitPerMinute: number;
+  /** Missing or refused credentials per client address per minute; 0 turns the limit off. */
+  authFailuresPerMinute: number;
   maxUploadMb: number;
   /** The outbox dispatcher and schedulers; tests switch them off and drive them by hand. */
   runWorkers: boolean;
@@ -46,6 +48,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     logLevel: env.LOG_LEVEL || 'info',
     allowPrivateWebhooks: isOn(env.CONVERSAS_ALLOW_PRIVATE_WEBHOOKS),
     rateLimitPerMinute: integer(env, 'CONVERSAS_RATE_LIMIT_PER_MINUTE', 600, 0),
+    authFailuresPerMinute: integer(env, 'CONVERSAS_AUTH_FAILURES_PER_MINUTE', 60, 0),
     maxUploadMb: integer(env, 'CONVERSAS_MAX_UPLOAD_MB', 16, 1),
     runWorkers: true,
     ...overrides,

@@ -1,7 +1,6 @@
-import type { FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal } from '../domain/api-keys.ts';
 import { authenticateClient, authenticateKey } from '../domain/api-keys.ts';
-import type { Db } from '../db/connect.ts';
 import { HttpError } from './problem.ts';
 
 declare module 'fastify' {
@@ -9,6 +8,9 @@ declare module 'fastify' {
     principal: Principal | null;
   }
 }
+
+/** What a request presented: an API key, or Jelou's Basic client credentials. */
+export type Credentials = { apiKey: string } | { clientId: string; clientSecret: string };
 
 /** The bearer token of `Authorization: Bearer …`, if any. */
 export function bearerToken(request: FastifyRequest): string | null {
@@ -27,18 +29,27 @@ export function basicCredentials(request: FastifyRequest): { clientId: string; c
   return colon < 1 ? null : { clientId: decoded.slice(0, colon), clientSecret: decoded.slice(colon + 1) };
 }
 
-/** Authenticates with an API key taken from the request by `extract`; 401 when missing or unknown. */
-export async function requireApiKey(db: Db, request: FastifyRequest, key: string | null, missingMessage: string): Promise<Principal> {
-  if (!key) throw new HttpError(401, missingMessage, 'missing_api_key');
-  const principal = await authenticateKey(db, key);
-  if (!principal) throw new HttpError(401, 'Invalid API key', 'invalid_api_key');
-  request.principal = principal;
-  return principal;
+/** An API key taken from a header: present when it is a non-empty string. */
+export function apiKeyFrom(value: string | string[] | null | undefined): Credentials | null {
+  return typeof value === 'string' && value.length > 0 ? { apiKey: value } : null;
 }
 
-export async function requireClient(db: Db, request: FastifyRequest, credentials: { clientId: string; clientSecret: string }): Promise<Principal> {
-  const principal = await authenticateClient(db, credentials.clientId, credentials.clientSecret);
-  if (!principal) throw new HttpError(401, 'Invalid client credentials', 'invalid_api_key');
+/**
+ * Authenticates with the credentials a dialect read from the request: 401 when missing or
+ * unknown, 429 when this address failed too often or the key spent its budget. The rate limits
+ * are keyed here, on what was actually resolved, so no other header can open a fresh bucket.
+ */
+export async function authenticate(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply, presented: Credentials | null, missingMessage: string): Promise<Principal> {
+  await app.rateLimits.refuseBlockedAddress(request);
+  const db = app.ctx.db;
+  const principal = presented === null ? null
+    : 'apiKey' in presented ? await authenticateKey(db, presented.apiKey) : await authenticateClient(db, presented.clientId, presented.clientSecret);
+  if (!principal) {
+    await app.rateLimits.countFailure(request);
+    if (presented === null) throw new HttpError(401, missingMessage, 'missing_api_key');
+    throw 'apiKey' in presented ? new HttpError(401, 'Invalid API key', 'invalid_api_key') : new HttpError(401, 'Invalid client credentials', 'invalid_api_key');
+  }
   request.principal = principal;
+  await app.rateLimits.spend(request, reply, principal);
   return principal;
 }

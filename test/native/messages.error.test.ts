@@ -1,23 +1,14 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startHarness, inbound, type Harness } from '../helpers/harness.ts';
+import { multipartBody } from '../helpers/multipart.ts';
 
 let h: Harness;
 before(async () => { h = await startHarness({ maxUploadMb: 1 }); });
 after(async () => { await h.close(); });
 
-function multipart(fields: Record<string, string>, file?: { name: string; type: string; content: Buffer }) {
-  const boundary = '----conversas-test';
-  const parts: Buffer[] = Object.entries(fields).map(([k, v]) => Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
-  if (file) {
-    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.name}"\r\nContent-Type: ${file.type}\r\n\r\n`), file.content, Buffer.from('\r\n'));
-  }
-  parts.push(Buffer.from(`--${boundary}--\r\n`));
-  return { payload: Buffer.concat(parts), contentType: `multipart/form-data; boundary=${boundary}` };
-}
-
 async function upload(conversationId: string, fields: Record<string, string>, file?: { name: string; type: string; content: Buffer }) {
-  const { payload, contentType } = multipart(fields, file);
+  const { payload, contentType } = multipartBody(fields, file ? [file] : []);
   return h.app.inject({ method: 'POST', url: `/api/v1/conversations/${conversationId}/messages`, payload, headers: { authorization: `Bearer ${h.ws.apiKey}`, 'content-type': contentType } });
 }
 

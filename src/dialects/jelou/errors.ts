@@ -78,7 +78,7 @@ const ANY_OF = 'must match a schema in anyOf';
  */
 function tidy(fields: Record<string, string[]>): Record<string, string[]> {
   const names = Object.keys(fields);
-  const out: Record<string, string[]> = {};
+  const out: Record<string, string[]> = Object.create(null);
   for (const [field, messages] of Object.entries(fields)) {
     const nested = names.some((n) => n.startsWith(`${field}.`));
     const kept = messages.filter((m) => m !== ANY_OF);

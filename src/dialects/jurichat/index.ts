@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { readMultipartBodies } from '../../http/multipart.ts';
 import { registerWebhookFormat } from '../../events/webhook-formats.ts';
 import { jurichatWebhookFormat } from './webhook-format.ts';
-import { requireApiKey } from '../../http/auth.ts';
+import { apiKeyFrom, authenticate } from '../../http/auth.ts';
 import { conversationRoutes } from './routes/conversations.ts';
 import { humanSupportRoutes } from './routes/human-support.ts';
 import { messageRoutes } from './routes/messages.ts';
@@ -18,9 +18,8 @@ export async function jurichatApi(app: FastifyInstance): Promise<void> {
   app.addHook('onRoute', (route) => {
     route.schema = { ...route.schema, tags: route.schema?.tags ?? ['jurichat'], security: [{ jurichatKey: [] }] };
   });
-  app.addHook('preValidation', async (request) => {
-    const key = request.headers['x-jurichat-api-key'];
-    await requireApiKey(app.ctx.db, request, typeof key === 'string' && key.length > 0 ? key : null, 'Missing X-JuriChat-Api-Key header');
+  app.addHook('preValidation', async (request, reply) => {
+    await authenticate(app, request, reply, apiKeyFrom(request.headers['x-jurichat-api-key']), 'Missing X-JuriChat-Api-Key header');
   });
   readMultipartBodies(app, app.config.maxUploadMb * 1024 * 1024);
   await app.register(conversationRoutes);

@@ -8,9 +8,12 @@ export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Ty
 export const Str = Type.String();
 export const NStr = Nullable(Type.String());
 
+/** A page number: past the last page is an empty page, but it must stay an exact integer (`1e308` is refused). */
+export const PageNumber = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER });
+
 /** `page`/`limit` arrive as strings and are coerced; out of range → 400. */
 export const pageQuery = (defaultLimit: number, maxLimit = 100) => ({
-  page: Type.Optional(Type.Integer({ minimum: 1, default: 1 })),
+  page: Type.Optional(Type.Integer({ ...PageNumber, default: 1 })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: maxLimit, default: defaultLimit })),
 });
 
@@ -40,4 +43,7 @@ export function sendJsonString(reply: FastifyReply, text: string) {
 }
 
 export const totalPages = (total: number, limit: number) => Math.ceil(total / limit);
+
+/** Rows before `page`; a page far past the end (`page=1e308`) is simply empty, so the offset stays an integer both engines take. */
+export const pageOffset = (page: number, limit: number) => Math.min((page - 1) * limit, Number.MAX_SAFE_INTEGER);
 export const isoOf = (ms: number) => new Date(ms).toISOString();

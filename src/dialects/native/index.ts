@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { readMultipartBodies } from '../../http/multipart.ts';
-import { requireApiKey, bearerToken } from '../../http/auth.ts';
+import { apiKeyFrom, authenticate, bearerToken } from '../../http/auth.ts';
 import { registerIdempotency } from '../../http/idempotency.ts';
 import { conversationRoutes } from './routes/conversations.ts';
 import { messageRoutes } from './routes/messages.ts';
@@ -13,8 +13,8 @@ export async function nativeApi(app: FastifyInstance): Promise<void> {
   app.addHook('onRoute', (route) => {
     route.schema = { ...route.schema, tags: route.schema?.tags ?? ['native'], security: [{ bearer: [] }] };
   });
-  app.addHook('preValidation', async (request) => {
-    await requireApiKey(app.ctx.db, request, bearerToken(request), 'Missing Authorization: Bearer <api key>');
+  app.addHook('preValidation', async (request, reply) => {
+    await authenticate(app, request, reply, apiKeyFrom(bearerToken(request)), 'Missing Authorization: Bearer <api key>');
   });
   readMultipartBodies(app, app.config.maxUploadMb * 1024 * 1024);
   registerIdempotency(app, app.ctx.db);

@@ -15,7 +15,7 @@ import { decodeCursor, encodeCursor } from '../../../http/cursor.ts';
 import { formattedDate } from '../formatted-date.ts';
 import { presentJuriMessage } from '../presenters.ts';
 import {
-  Confirmation, sendJsonString, Cuid, GroupRef, JuriMessage, NamedRef, Nullable, NStr, PersonRef, Str, TagRef, UserRef, errors, isoOf, pageQuery, totalPages,
+  Confirmation, sendJsonString, Cuid, GroupRef, JuriMessage, NamedRef, Nullable, NStr, PersonRef, Str, TagRef, UserRef, errors, isoOf, pageQuery, totalPages, pageOffset,
 } from '../schemas.ts';
 
 const UPDATED = 'Conversa atualizada com sucesso';
@@ -84,7 +84,7 @@ export async function conversationRoutes(fastify: FastifyInstance): Promise<void
       applyConversationFilters(db.selectFrom('conversations as c').select((eb) => eb.fn.countAll<number>().as('n')), ws, filters).executeTakeFirstOrThrow(),
       applyConversationFilters(db.selectFrom('conversations as c').select('c.id'), ws, filters)
         .orderBy('c.is_fixed', 'desc').orderBy('c.last_activity_at', 'desc').orderBy('c.id', 'desc')
-        .limit(limit).offset((page - 1) * limit).execute(),
+        .limit(limit).offset(pageOffset(page, limit)).execute(),
     ]);
     const total = Number(count.n);
     const ids = idRows.map((r) => r.id);

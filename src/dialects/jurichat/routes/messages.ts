@@ -9,7 +9,7 @@ import { findConversation } from '../../../db/repos/conversations.ts';
 import { findMessage } from '../../../db/repos/messages.ts';
 import { usersByIds } from '../../../db/repos/conversation-views.ts';
 import { messageFromRow } from '../../../db/rows.ts';
-import type { UploadedFile } from '../../../http/multipart.ts';
+import type { StoredMedia } from '../../../media/media-store.ts';
 import { presentJuriMessage } from '../presenters.ts';
 import { Cuid, JuriMessage, Nullable, NStr, Str, Success, UserRef, errors, isoOf } from '../schemas.ts';
 
@@ -31,7 +31,7 @@ export const SendFields = Type.Object({
 export type SendFields = Static<typeof SendFields>;
 
 /** The message content a send-message (or scheduled message) form describes, with its file checked against its type. */
-export function contentOf(fields: { type?: MessageType; message?: string; caption?: string; fileName?: string; contactName?: string; contactPhoneNumber?: string }, file: (UploadedFile & { url: string; size: number }) | null) {
+export function contentOf(fields: { type?: MessageType; message?: string; caption?: string; fileName?: string; contactName?: string; contactPhoneNumber?: string }, file: Pick<StoredMedia, 'url' | 'mimeType' | 'fileName' | 'size'> | null) {
   const type: MessageType = fields.type ?? 'text';
   const needsFile = type === 'image' || type === 'audio' || type === 'video' || type === 'document';
   if (needsFile && !file) throw invalid(`file: Required for type ${type}`, 'validation_failed', 'file');
@@ -65,14 +65,14 @@ export async function messageRoutes(fastify: FastifyInstance): Promise<void> {
   }, async (request) => {
     const ws = request.principal!.workspaceId;
     const fields = request.body as SendFields;
-    const upload = request.upload ?? null;
-    const stored = upload ? { ...upload, ...(await app.media.save(upload.content, upload.mimeType, fields.fileName ?? upload.fileName)) } : null;
-    const content = contentOf(fields, stored);
-    const { message } = await sendMessage(app.ctx, {
-      workspaceId: ws, conversationId: fields.conversationId, type: content.type, text: content.text, media: content.media, contact: content.contact,
-      senderUserId: fields.userId ?? null, defaultToAssignee: true, quotedMessageId: fields.quotedMessageId ?? null,
-      clientMessageId: fields.clientMessageId ?? null, requireActive: true,
-    }, { type: 'api_key', id: request.principal!.apiKeyId });
+    const { message } = await app.media.holding(request.upload, fields.fileName, async (stored) => {
+      const content = contentOf(fields, stored);
+      return sendMessage(app.ctx, {
+        workspaceId: ws, conversationId: fields.conversationId, type: content.type, text: content.text, media: content.media, contact: content.contact,
+        senderUserId: fields.userId ?? null, defaultToAssignee: true, quotedMessageId: fields.quotedMessageId ?? null,
+        clientMessageId: fields.clientMessageId ?? null, requireActive: true,
+      }, { type: 'api_key', id: request.principal!.apiKeyId });
+    }, (sent) => !sent.duplicate);
     const quoted = message.quotedMessageId ? await findMessage(db, ws, message.quotedMessageId) : null;
     const conversation = await findConversation(db, ws, message.conversationId);
     return presentJuriMessage(message, quoted, conversation?.isGroup ?? false);

@@ -10,7 +10,7 @@ import { getPerson, updatePerson } from '../../../domain/resources/people.ts';
 import { personFromRow } from '../../../db/rows.ts';
 import { personTagIds } from '../../../db/repos/resources.ts';
 import type { Db } from '../../../db/connect.ts';
-import { Cuid, NStr, Str, TagRef, errors, isoOf, sendJsonString } from '../schemas.ts';
+import { Cuid, NStr, Str, TagRef, errors, isoOf, PageNumber, pageOffset, sendJsonString } from '../schemas.ts';
 
 const UPDATED = 'Contato atualizado com sucesso';
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => '\\' + c);
@@ -53,7 +53,7 @@ export async function peopleRoutes(fastify: FastifyInstance): Promise<void> {
       summary: "An inbox's contacts: every match, or one page when page and limit are given",
       querystring: Type.Object({
         inboxId: Cuid,
-        page: Type.Optional(Type.Integer({ minimum: 1 })),
+        page: Type.Optional(PageNumber),
         limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
         name: Type.Optional(Type.String({ maxLength: 200 })),
         email: Type.Optional(Type.String({ maxLength: 320 })),
@@ -79,7 +79,7 @@ export async function peopleRoutes(fastify: FastifyInstance): Promise<void> {
     const page = q.page ?? 1;
     const limit = q.limit ?? 20;
     let rowsQuery = query.selectAll('p').orderBy('p.id');
-    if (paged) rowsQuery = rowsQuery.limit(limit).offset((page - 1) * limit);
+    if (paged) rowsQuery = rowsQuery.limit(limit).offset(pageOffset(page, limit));
     const [count, rows] = await Promise.all([query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(), rowsQuery.execute()]);
     const ids = rows.map((r) => r.id);
     const [tagIds, conversations] = await Promise.all([

@@ -5,10 +5,9 @@ import { invalid } from '../../../domain/errors.ts';
 import { requireExisting } from '../../../domain/lookups.ts';
 import { findScheduled, scheduleMessage, scheduledFromRow, updateScheduled, type ScheduledMessage } from '../../../domain/scheduled-messages.ts';
 import { groupsByIds, peopleByIds } from '../../../db/repos/conversation-views.ts';
-import type { UploadedFile } from '../../../http/multipart.ts';
 import { notFound } from '../../../domain/errors.ts';
 import { SendFields, contentOf } from './messages.ts';
-import { Cuid, Nullable, NStr, Str, errors, isoOf, pageQuery, totalPages } from '../schemas.ts';
+import { Cuid, Nullable, NStr, Str, errors, isoOf, pageQuery, totalPages, pageOffset } from '../schemas.ts';
 
 const CreateFields = Type.Object({ ...SendFields.properties, scheduledAt: Type.String({ format: 'date-time' }) }, { additionalProperties: false });
 const { type, message, caption, fileName, contactName, contactPhoneNumber } = SendFields.properties;
@@ -50,10 +49,6 @@ export async function scheduledMessageRoutes(fastify: FastifyInstance): Promise<
   const { ctx } = app;
   const { db } = ctx;
 
-  async function storedFile(upload: UploadedFile | null | undefined, fileName: string | undefined) {
-    return upload ? { ...upload, ...(await app.media.save(upload.content, upload.mimeType, fileName ?? upload.fileName)) } : null;
-  }
-
   app.post('/scheduled-message', {
     schema: {
       summary: 'Schedule a message (the send-message fields plus a future scheduledAt); multipart/form-data with `file`, or JSON',
@@ -62,11 +57,10 @@ export async function scheduledMessageRoutes(fastify: FastifyInstance): Promise<
     },
   }, async (request) => {
     const fields = request.body as Static<typeof CreateFields>;
-    const content = contentOf(fields, await storedFile(request.upload, fields.fileName));
-    const s = await scheduleMessage(ctx, {
+    const s = await app.media.holding(request.upload, fields.fileName, (stored) => scheduleMessage(ctx, {
       workspaceId: request.principal!.workspaceId, conversationId: fields.conversationId, userId: fields.userId ?? null,
-      quotedMessageId: fields.quotedMessageId ?? null, scheduledAt: Date.parse(fields.scheduledAt), content,
-    });
+      quotedMessageId: fields.quotedMessageId ?? null, scheduledAt: Date.parse(fields.scheduledAt), content: contentOf(fields, stored),
+    }));
     return { data: present(s) };
   });
 
@@ -91,7 +85,7 @@ export async function scheduledMessageRoutes(fastify: FastifyInstance): Promise<
     if (status) q = q.where('s.status', '=', status);
     const [count, rows] = await Promise.all([
       q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-      q.selectAll('s').select(['c.person_id', 'c.group_id']).orderBy('s.scheduled_at').orderBy('s.id').limit(limit).offset((page - 1) * limit).execute(),
+      q.selectAll('s').select(['c.person_id', 'c.group_id']).orderBy('s.scheduled_at').orderBy('s.id').limit(limit).offset(pageOffset(page, limit)).execute(),
     ]);
     const [people, groups] = await Promise.all([peopleByIds(db, ws, rows.map((r) => r.person_id)), groupsByIds(db, ws, rows.map((r) => r.group_id))]);
     const total = Number(count.n);
@@ -127,21 +121,22 @@ export async function scheduledMessageRoutes(fastify: FastifyInstance): Promise<
     const current = await findScheduled(ctx, ws, scheduledMessageId);
     if (!current) throw notFound('scheduled message', scheduledMessageId);
     const touchesContent = ['type', 'message', 'caption', 'fileName', 'contactName', 'contactPhoneNumber'].some((k) => k in fields) || !!request.upload;
-    let content;
-    if (touchesContent) {
-      const type = fields.type ?? current.type;
-      const file = await storedFile(request.upload, fields.fileName);
-      // A media message keeps its file unless a new one is sent.
-      const kept = !file && current.media && type === current.type ? { content: Buffer.alloc(0), mimeType: current.media.mimeType ?? 'application/octet-stream', fileName: current.media.fileName ?? 'file', url: current.media.url, size: current.media.size ?? 0 } : null;
-      if (type !== 'text' && type !== 'contact' && !file && !kept) throw invalid(`file: Required for type ${type}`, 'validation_failed', 'file');
-      content = contentOf({
-        type: type as never, message: fields.message ?? current.text ?? undefined, caption: fields.caption ?? current.media?.caption ?? undefined,
-        fileName: fields.fileName ?? current.media?.fileName ?? undefined, contactName: fields.contactName ?? current.contact?.name ?? undefined,
-        contactPhoneNumber: fields.contactPhoneNumber ?? current.contact?.phoneNumber ?? undefined,
-      }, file ?? kept);
-    }
-    const s = await updateScheduled(ctx, ws, scheduledMessageId, {
-      content, scheduledAt: fields.scheduledAt ? Date.parse(fields.scheduledAt) : undefined, cancel: fields.status === 'CANCELLED',
+    const s = await app.media.holding(request.upload, fields.fileName, async (file) => {
+      let content;
+      if (touchesContent) {
+        const type = fields.type ?? current.type;
+        // A media message keeps its file unless a new one is sent.
+        const kept = !file && current.media && type === current.type ? { mimeType: current.media.mimeType ?? 'application/octet-stream', fileName: current.media.fileName ?? 'file', url: current.media.url, size: current.media.size ?? 0 } : null;
+        if (type !== 'text' && type !== 'contact' && !file && !kept) throw invalid(`file: Required for type ${type}`, 'validation_failed', 'file');
+        content = contentOf({
+          type: type as never, message: fields.message ?? current.text ?? undefined, caption: fields.caption ?? current.media?.caption ?? undefined,
+          fileName: fields.fileName ?? current.media?.fileName ?? undefined, contactName: fields.contactName ?? current.contact?.name ?? undefined,
+          contactPhoneNumber: fields.contactPhoneNumber ?? current.contact?.phoneNumber ?? undefined,
+        }, file ?? kept);
+      }
+      return updateScheduled(ctx, ws, scheduledMessageId, {
+        content, scheduledAt: fields.scheduledAt ? Date.parse(fields.scheduledAt) : undefined, cancel: fields.status === 'CANCELLED',
+      });
     });
     return { data: present(s) };
   });

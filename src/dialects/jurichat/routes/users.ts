@@ -5,7 +5,7 @@ import { sql } from 'kysely';
 import { requireExisting } from '../../../domain/lookups.ts';
 import { findWorkspace } from '../../../domain/workspaces.ts';
 import { namesByIds } from '../../../db/repos/conversation-views.ts';
-import { Cuid, NamedRef, Nullable, NStr, Str, errors, isoOf, pageQuery, totalPages } from '../schemas.ts';
+import { Cuid, NamedRef, Nullable, NStr, Str, errors, isoOf, pageQuery, totalPages, pageOffset } from '../schemas.ts';
 
 const UserShape = Type.Object({
   id: Str, name: Str, email: Str, contact: NStr, imageUrl: NStr, notificationSound: Type.Boolean(), officeId: Str, roleId: NStr,
@@ -42,7 +42,7 @@ export async function userRoutes(fastify: FastifyInstance): Promise<void> {
     }
     const [count, rows] = await Promise.all([
       q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-      q.selectAll('u').orderBy('u.name').orderBy('u.id').limit(limit).offset((page - 1) * limit).execute(),
+      q.selectAll('u').orderBy('u.name').orderBy('u.id').limit(limit).offset(pageOffset(page, limit)).execute(),
     ]);
     const ids = rows.map((r) => r.id);
     const [workspace, roles, links, allInboxes] = await Promise.all([

@@ -9,7 +9,7 @@ import {
 import { assertWebhookUrl } from '../../../events/webhook-url.ts';
 import { retryDeliveryNow } from '../../../events/dispatcher.ts';
 import { DOMAIN_TO_JURICHAT as EVENT_TYPES, JURICHAT_DIALECT, JURICHAT_EVENTS } from '../webhook-format.ts';
-import { Cuid, Nullable, NStr, Str, errors, isoOf, pageQuery, totalPages } from '../schemas.ts';
+import { Cuid, Nullable, NStr, Str, errors, isoOf, pageQuery, totalPages, pageOffset } from '../schemas.ts';
 
 const EventName = Type.Enum(JURICHAT_EVENTS);
 // Header names are RFC 9110 tokens.
@@ -155,7 +155,7 @@ export async function webhookRoutes(fastify: FastifyInstance): Promise<void> {
     }
     const [count, rows] = await Promise.all([
       q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-      q.selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).offset((page - 1) * limit).execute(),
+      q.selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).offset(pageOffset(page, limit)).execute(),
     ]);
     const total = Number(count.n);
     return {

@@ -74,20 +74,18 @@ export async function messageRoutes(fastify: FastifyInstance): Promise<void> {
   }, async (request, reply) => {
     const { workspaceId, apiKeyId } = request.principal!;
     const fields = request.body as SendFields;
-    let media: Media | null = null;
-    if (request.upload) {
-      const saved = await app.media.save(request.upload.content, request.upload.mimeType, fields.fileName ?? request.upload.fileName);
-      media = { url: saved.url, mimeType: saved.mimeType, fileName: saved.fileName, caption: fields.caption ?? null, size: saved.size };
-    }
     const type: MessageType = fields.type ?? 'text';
-    if (!media && fields.mediaUrl) media = { url: fields.mediaUrl, mimeType: fields.mimeType ?? null, fileName: fields.fileName ?? null, caption: fields.caption ?? null, size: null };
-    if (media && !MEDIA_TYPES.includes(type)) throw invalid(`type ${type} does not carry a file`, 'validation_failed', 'type');
-    const { message, duplicate } = await sendMessage(ctx, {
-      workspaceId, conversationId: request.params.id, type, text: fields.message ?? null, media,
-      contact: type === 'contact' ? { name: fields.contactName ?? null, phoneNumber: fields.contactPhoneNumber ?? null } : null,
-      senderUserId: fields.senderUserId ?? null, senderBotId: fields.botId ?? null, quotedMessageId: fields.quotedMessageId ?? null,
-      clientMessageId: fields.clientMessageId ?? null, internal: fields.internal ?? false,
-    }, { type: 'api_key', id: apiKeyId });
+    const { message, duplicate } = await app.media.holding(request.upload, fields.fileName, async (saved) => {
+      let media: Media | null = saved && { url: saved.url, mimeType: saved.mimeType, fileName: saved.fileName, caption: fields.caption ?? null, size: saved.size };
+      if (!media && fields.mediaUrl) media = { url: fields.mediaUrl, mimeType: fields.mimeType ?? null, fileName: fields.fileName ?? null, caption: fields.caption ?? null, size: null };
+      if (media && !MEDIA_TYPES.includes(type)) throw invalid(`type ${type} does not carry a file`, 'validation_failed', 'type');
+      return sendMessage(ctx, {
+        workspaceId, conversationId: request.params.id, type, text: fields.message ?? null, media,
+        contact: type === 'contact' ? { name: fields.contactName ?? null, phoneNumber: fields.contactPhoneNumber ?? null } : null,
+        senderUserId: fields.senderUserId ?? null, senderBotId: fields.botId ?? null, quotedMessageId: fields.quotedMessageId ?? null,
+        clientMessageId: fields.clientMessageId ?? null, internal: fields.internal ?? false,
+      }, { type: 'api_key', id: apiKeyId });
+    }, (sent) => !sent.duplicate);
     return reply.code(duplicate ? 200 : 201).send(presentMessage(message));
   });
 }

@@ -1,0 +1,20 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { toProblem, type Problem } from './problem.ts';
+import { surfaceFor } from './surfaces.ts';
+
+const INTERNAL: Problem = { status: 500, code: 'internal_server_error', reason: 'internal_error', message: 'Internal server error', fields: {} };
+
+/** Answers any failure in the error shape of the surface the URL falls under; a 5xx is logged, never shown. */
+export function sendProblem(request: FastifyRequest, reply: FastifyReply, error: unknown): FastifyReply {
+  let problem: Problem;
+  try {
+    problem = toProblem(error);
+  } catch (failure) {
+    request.log.error({ err: failure }, 'could not describe an error');
+    problem = INTERNAL;
+  }
+  if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
+  if (problem.retryAfterSeconds !== undefined) reply.header('retry-after', String(problem.retryAfterSeconds));
+  const surface = surfaceFor(request.url);
+  return reply.code(surface.status?.(problem) ?? problem.status).send(surface.render(problem));
+}
