@@ -16,6 +16,8 @@ import { HttpError, MAX_PATH_PARAMETER } from './http/problem.ts';
 import { registerErrorSurface } from './http/surfaces.ts';
 import { sendProblem } from './http/error-replies.ts';
 import { registerContentTypeCheck } from './http/content-types.ts';
+import { registerJsonBodyParser } from './http/json-body.ts';
+import { registerUrlNulCheck } from './http/nul-characters.ts';
 import { registerRateLimits } from './http/rate-limits.ts';
 import { registerOperationsRoutes } from './http/operations.ts';
 import { nativeErrorSurface } from './dialects/native/errors.ts';
@@ -62,16 +64,7 @@ export async function buildApp(config: Config, store: Store, options: { logger?:
   registerErrorSurface(nativeErrorSurface);
   registerErrorSurface(jurichatErrorSurface, { fallback: true });
 
-  app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: JSON_BODY_LIMIT }, (request, body, done) => {
-    const text = body as string;
-    request.rawBody = text;
-    if (text.trim() === '') return done(null, undefined);
-    try {
-      done(null, JSON.parse(text, (key, value) => (key === '__proto__' ? undefined : value)));
-    } catch (error) {
-      done(Object.assign(error as Error, { statusCode: 400, code: 'FST_ERR_CTP_INVALID_JSON_BODY' }), undefined);
-    }
-  });
+  registerJsonBodyParser(app, JSON_BODY_LIMIT);
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id).header('x-content-type-options', 'nosniff');
@@ -105,6 +98,7 @@ export async function buildApp(config: Config, store: Store, options: { logger?:
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await registerRateLimits(app, config);
+  registerUrlNulCheck(app);
   registerContentTypeCheck(app);
   await app.register(multipart, { limits: { fileSize: config.maxUploadMb * 1024 * 1024, files: 1 } });
   registerOperationsRoutes(app, store);

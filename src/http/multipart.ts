@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { IncomingFile } from '../media/media-store.ts';
 import { HttpError } from './problem.ts';
+import { hasNul, nulInField } from './nul-characters.ts';
 
 export type UploadedFile = IncomingFile;
 
@@ -29,7 +30,9 @@ export async function readMultipart(request: FastifyRequest, maxFileBytes: numbe
         const content = await part.toBuffer();
         file = { content, mimeType: part.mimetype || 'application/octet-stream', fileName: part.filename || 'file' };
       } else {
-        fields[part.fieldname] = String(part.value);
+        const value = String(part.value);
+        if (hasNul(value) || hasNul(part.fieldname)) throw nulInField(JSON.stringify(part.fieldname.replace(/\u0000/g, '\\u0000')));
+        fields[part.fieldname] = value;
       }
     }
   } catch (error) {

@@ -151,3 +151,29 @@ describe('router-level errors answer in the surface\'s shape', () => {
     assert.equal(served.statusCode, 200, served.body);
   });
 });
+
+describe('NUL characters, which PostgreSQL text cannot hold', () => {
+  test('are refused with a 400 naming the field in JSON bodies, multipart forms and URLs, on every engine', async () => {
+    const { conversationId } = await inbound(h);
+    const role = await call(h, 'POST', '/api/v1/roles', { body: { name: 'a\u0000b' } });
+    assert.equal(role.status, 400, role.body);
+    assert.deepEqual(role.json.error.details.fields, { 'body "name"': ['contains a NUL character'] });
+    const note = await juri(h, 'POST', '/conversation/note', { body: { conversationId: `${conversationId.slice(0, 20)}\u0000`, note: 'x' } });
+    assert.match(fastifyError(note, 400), /NUL character/);
+    const { payload, contentType } = multipartBody({ message: 'o\u0000i' });
+    const form = await h.app.inject({ method: 'POST', url: `/api/v1/conversations/${conversationId}/messages`, payload, headers: { authorization: `Bearer ${h.ws.apiKey}`, 'content-type': contentType } });
+    assert.equal(form.statusCode, 400, form.body);
+    const search = await call(h, 'GET', '/api/v1/conversations?search=a%00b');
+    assert.equal(search.status, 400, search.body);
+    assert.equal(search.json.error.details.reason, 'invalid_url');
+    const j = await jelou(h, 'GET', `${base(h.ws.workspaceId)}/conversations/c0000000000%00`);
+    assert.equal(j.status, 422, j.body);
+  });
+
+  test('JSON nested deeper than the parser goes is malformed JSON, a 400', async () => {
+    const deep = `${'['.repeat(20_000)}${']'.repeat(20_000)}`;
+    const res = await h.app.inject({ method: 'POST', url: '/api/v1/roles', payload: deep, headers: { authorization: `Bearer ${h.ws.apiKey}`, 'content-type': 'application/json' } });
+    assert.equal(res.statusCode, 400, res.body);
+    assert.equal(res.json().error.code, 'invalid_json');
+  });
+});
