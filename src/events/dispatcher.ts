@@ -10,8 +10,9 @@ import { webhookFormat, type Subscription } from './webhook-formats.ts';
 import { afterFailedAttempt } from './retry-policy.ts';
 import { WriteCoalescer, type Transact } from '../db/commit-groups.ts';
 import { prepared } from '../db/prepared.ts';
-import { resolveAll, webhookTargetProblem, type LookupAll } from './webhook-url.ts';
-import { decodeCut, httpSend, type SendWebhook } from './http-send.ts';
+import { webhookUrlProblem } from './webhook-url.ts';
+import { decodeCut, httpSender, type SendWebhook } from './http-send.ts';
+import { BlockedAddressError, type ResolveAll } from '../net/guarded-lookup.ts';
 
 /** How long a receiver has to answer (spec README §4). */
 export const SEND_TIMEOUT_MS = 10_000;
@@ -46,10 +47,10 @@ export interface DispatcherOptions {
   logger: DispatcherLogger;
   /** The clock for claims, leases and retry times (epoch ms); tests drive it by hand. */
   now?: () => number;
-  /** How a delivery is POSTed; tests replace it. */
+  /** How a delivery is POSTed; tests replace it (and with it the connection's address check). */
   send?: SendWebhook;
-  /** Host name resolution for the private-address check before each send. */
-  lookup?: LookupAll;
+  /** How the default sender resolves host names; it connects to exactly the addresses it checked. */
+  lookup?: ResolveAll;
   /** Jitter source, like Math.random. */
   random?: () => number;
   batchSize?: number;
@@ -85,7 +86,6 @@ export class Dispatcher {
   private readonly logger: DispatcherLogger;
   private readonly now: () => number;
   private readonly send: SendWebhook;
-  private readonly lookup: LookupAll;
   private readonly random: () => number;
   readonly batchSize: number;
   private readonly pollIntervalMs: number;
@@ -102,8 +102,7 @@ export class Dispatcher {
     this.allowPrivate = options.config.allowPrivateWebhooks;
     this.logger = options.logger;
     this.now = options.now ?? Date.now;
-    this.send = options.send ?? httpSend;
-    this.lookup = options.lookup ?? resolveAll;
+    this.send = options.send ?? httpSender({ allowPrivate: this.allowPrivate, resolve: options.lookup });
     this.random = options.random ?? Math.random;
     this.batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
     this.pollIntervalMs = options.pollIntervalMs ?? IDLE_POLL_MS;
@@ -271,7 +270,8 @@ export class Dispatcher {
     const refused = (errorMessage: string): AttemptOutcome => ({ statusCode: null, responseBody: null, errorMessage, retryAfter: null });
     const format = webhookFormat(subscription.dialect);
     if (!format) return refused(`no webhook format is registered for dialect "${subscription.dialect}"`);
-    const problem = await webhookTargetProblem(subscription.url, this.allowPrivate, this.lookup);
+    // Host names are judged by the sender's agent, on the address it connects to.
+    const problem = webhookUrlProblem(subscription.url, this.allowPrivate);
     if (problem) return refused(`refused: url ${problem}`);
     try {
       // Header names are case-insensitive: later settings replace earlier ones whatever their case.
@@ -379,6 +379,7 @@ function cut(text: string): string {
 }
 
 function describeSendError(error: unknown): string {
+  if (error instanceof BlockedAddressError) return `refused: ${error.message}`;
   const e = error as { name?: string; message?: string; cause?: { code?: string; message?: string } };
   if (e?.name === 'TimeoutError') return `no answer within ${SEND_TIMEOUT_MS / 1000} s`;
   const cause = e?.cause ? e.cause.code ?? e.cause.message : undefined;

@@ -14,7 +14,8 @@ import { hmacSha256Header, standardWebhooksHeaders, standardWebhooksKey } from '
 import { BACKOFF_MS, MAX_ATTEMPTS, MAX_RETRY_AFTER_MS } from '../../src/events/retry-policy.ts';
 import { DELIVERY_RETENTION_MS } from '../../src/events/outbox.ts';
 import { startWorkers } from '../../src/workers.ts';
-import { httpSend, SendTimeoutError, type SendWebhook } from '../../src/events/http-send.ts';
+import { httpSender, SendTimeoutError, type SendWebhook } from '../../src/events/http-send.ts';
+import type { ResolveAll } from '../../src/net/guarded-lookup.ts';
 import {
   CLAIM_LEASE_MS, RESPONSE_BODY_LIMIT, Dispatcher, cancelPendingDeliveries, purgeExpiredDeliveries, retryDeliveryNow,
   type DispatcherOptions,
@@ -412,22 +413,45 @@ test('network errors, timeouts of the connection and refused targets are recorde
   assert.ok(attempts.every((a) => a.status_code === null && a.error_message !== null && a.duration_ms >= 0));
 });
 
-test('a host name resolving to a private address is refused at send time', async (t) => {
+/** The receiver's endpoint under a host name only `resolve` knows; the system resolver has never heard of it. */
+function namedEndpoint(host: string): { url: string; path: string } {
+  const endpoint = receiver.endpoint();
+  const url = new URL(endpoint.url);
+  url.hostname = host;
+  return { url: url.toString(), path: endpoint.path };
+}
+
+test('a host that resolves to a private address when connecting is refused, though it answered a public one before; nothing reaches the receiver', async (t) => {
   const ws = await workspace(t);
-  const sub = await subscribe(ws, { url: 'http://hooks.example.test/in', path: '/none' }, { events: ['contact.created'] });
+  const sub = await subscribe(ws, namedEndpoint('rebind.example.test'), { events: ['contact.created'] });
   await inbound(h, { ws });
   const [delivery] = await deliveriesOf(sub);
-  let fetched = 0;
-  const d = dispatcher(testClock(), {
-    config: { allowPrivateWebhooks: false },
-    lookup: async () => ['10.1.2.3'],
-    send: async () => { fetched++; return { status: 200, body: 'ok', retryAfter: null }; },
-  });
+  let resolutions = 0;
+  const rebinding: ResolveAll = async () => (++resolutions === 1 ? ['93.184.216.34'] : ['127.0.0.1']);
+  // An earlier resolution (a check before sending) saw a public address.
+  assert.deepEqual(await rebinding('rebind.example.test'), ['93.184.216.34']);
+
+  const d = dispatcher(testClock(), { config: { allowPrivateWebhooks: false }, lookup: rebinding });
   assert.equal(await d.runOnce(), 1);
   const row = await deliveryById(sub, delivery.id);
-  assert.equal(fetched, 0);
   assert.equal(row.status, 'RETRYING');
-  assert.match(row.error_message!, /resolves to 10\.1\.2\.3/);
+  assert.equal(row.status_code, null);
+  assert.equal(row.error_message, 'refused: host rebind.example.test resolves to 127.0.0.1, a private, loopback or link-local address');
+  assert.equal(receiver.at(sub.path).length, 0);
+  assert.equal(resolutions, 2, 'the address checked is the one the connection would have used');
+  assert.equal((await attemptsOf(sub, delivery.id))[0].error_message, row.error_message);
+});
+
+test('with private webhooks allowed, a host resolving to loopback is delivered to exactly the address resolved', async (t) => {
+  const ws = await workspace(t);
+  const sub = await subscribe(ws, namedEndpoint('loopback.example.test'), { events: ['contact.created'] });
+  await inbound(h, { ws });
+  const [delivery] = await deliveriesOf(sub);
+  const d = dispatcher(testClock(), { lookup: async () => ['127.0.0.1'] });
+  assert.equal(await d.runOnce(), 1);
+  assert.equal((await deliveryById(sub, delivery.id)).status, 'SUCCESS');
+  assert.equal(receiver.at(sub.path).length, 1);
+  assert.equal(receiver.at(sub.path)[0].headers.host, new URL(sub.url).host);
 });
 
 test('response bodies are kept up to 4 KiB; redirects are not followed', async (t) => {
@@ -627,7 +651,8 @@ test('two dispatchers on separate connections deliver each delivery exactly once
   t.after(() => second.close());
   const clock = { now: Date.now };
   const sentBy = [0, 0];
-  const countingSend = (n: number): SendWebhook => (request) => { sentBy[n]++; return httpSend(request); };
+  const send = httpSender({ allowPrivate: true });
+  const countingSend = (n: number): SendWebhook => (request) => { sentBy[n]++; return send(request); };
   const first = dispatcher(clock, { batchSize: 4, pollIntervalMs: 10, send: countingSend(0) });
   const other = new Dispatcher({
     db: second.db, engine: second.engine, config: h.config, logger: silent, now: clock.now, batchSize: 4, pollIntervalMs: 10, send: countingSend(1),
