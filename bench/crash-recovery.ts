@@ -206,8 +206,12 @@ async function main(): Promise<void> {
       const total = await db.selectFrom('deliveries').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
       const attempts = await db.selectFrom('delivery_attempts').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
       const counted = await db.selectFrom('deliveries').select(sql<number>`coalesce(sum(attempt_count), 0)`.as('n')).executeTakeFirstOrThrow();
-      const unanswered = await db.selectFrom('delivery_attempts').select((eb) => eb.fn.countAll<number>().as('n')).where('status_code', 'is', null).executeTakeFirstOrThrow();
-      return { open: Number(open.n), total: Number(total.n), attempts: Number(attempts.n), counted: Number(counted.n), unanswered: Number(unanswered.n) };
+      // Attempts without a status code: interrupted ones (after the change), or refused or timed out ones.
+      const unanswered = await db.selectFrom('delivery_attempts').select('delivery_id').where('status_code', 'is', null).execute();
+      return {
+        open: Number(open.n), total: Number(total.n), attempts: Number(attempts.n), counted: Number(counted.n),
+        unanswered: unanswered.length, unansweredDeliveries: new Set(unanswered.map((a) => a.delivery_id)),
+      };
     });
     const doneDeadline = Date.now() + DONE_TIMEOUT_MS;
     let last = await state();
@@ -224,6 +228,9 @@ async function main(): Promise<void> {
     const afterReference = firsts.filter((at) => at >= reference).map((at) => at - reference);
     const lateOver10s = afterReference.filter((ms) => ms > 10_000).length;
     const firstAfter = afterReference.length > 0 ? Math.min(...afterReference) : NaN;
+    // When each delivery whose claim died with the server was sent again.
+    const resent = [...last.unansweredDeliveries].map((id) => receiver.arrivals.get(id)?.find((copy) => copy.at >= killedAt)?.at)
+      .filter((at): at is number => at !== undefined).map((at) => at - reference);
     const s = (ms: number) => (ms / 1000).toFixed(1);
 
     console.log(`\ncrash recovery, ${engine}: ${messages} messages from ${phones} people, receiver answers after ${delayMs} ms`);
@@ -232,12 +239,15 @@ async function main(): Promise<void> {
     console.log(`  first delivery received after it        ${s(firstAfter)} s`);
     console.log(`  last delivery received                  ${s(lastArrival - reference)} s`);
     console.log(`  deliveries first received > 10 s after  ${lateOver10s} of ${afterReference.length}`);
+    console.log(`  interrupted deliveries sent again       ${resent.length}${resent.length > 0 ? `, the last ${s(Math.max(...resent))} s after` : ''}`);
     console.log(`copies received by the receiver:          ${receiver.copies} (${receiver.arrivals.size} distinct, ${receiver.copies - receiver.arrivals.size} repeated)`);
     console.log(`attempts in delivery_attempts:            ${last.attempts} (${last.unanswered} without a status code); attempt_count sum ${last.counted}`);
   } finally {
     for (const served of servers) await served.stop().catch(() => {});
     await receiver.close();
     await database.drop();
+    // startConversas gives each server a files directory named after its label.
+    for (const name of ['a', 'b', 'restarted']) rmSync(resolve(DATA_DIR, `crash-${engine}-${name}-files`), { recursive: true, force: true });
   }
 }
 
