@@ -3,15 +3,17 @@ import type { Store } from './connect.ts';
 import type { Engine } from './engine.ts';
 import { initialMigration } from './migrations/001_initial.ts';
 import { deliveryQueueMigration } from './migrations/002_delivery_queue.ts';
+import { deliveryClaimsMigration } from './migrations/003_delivery_claims.ts';
 
 function migrationsFor(engine: Engine): Record<string, Migration> {
   return {
     '001_initial': initialMigration(engine),
     '002_delivery_queue': deliveryQueueMigration,
+    '003_delivery_claims': deliveryClaimsMigration,
   };
 }
 
-export const LATEST_MIGRATION = '002_delivery_queue';
+export const LATEST_MIGRATION = '003_delivery_claims';
 
 function migratorFor(store: Store): Migrator {
   const provider: MigrationProvider = { getMigrations: async () => migrationsFor(store.engine) };

@@ -124,6 +124,10 @@ export interface DeliveryTable {
   event_type: string; status: string; body: string; attempt_count: number; next_attempt_at: Ms;
   locked_until: Ms | null; status_code: number | null; response_body: string | null; error_message: string | null;
   duration_ms: number | null; created_at: Ms; updated_at: Ms; expires_at: Ms;
+  /** When the claim still outstanding was made; null once recorded or released (migration 003). */
+  claimed_at: Ms | null;
+  /** Claim times (epoch ms, comma-separated) that ended without an outcome and are not yet in delivery_attempts. */
+  interrupted_claims: string | null;
 }
 
 export interface DeliveryAttemptTable {

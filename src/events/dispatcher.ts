@@ -1,22 +1,25 @@
 import { performance } from 'node:perf_hooks';
-import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
-import type { Database, DeliveryAttemptTable, DeliveryTable } from '../db/schema.ts';
+import { sql, type Kysely, type QueryResult, type Selectable } from 'kysely';
+import type { Database, DeliveryTable } from '../db/schema.ts';
 import type { Engine } from '../db/engine.ts';
 import type { Config } from '../config.ts';
 import { bool, subscriptionFromRow } from '../db/rows.ts';
 import { newId } from '../domain/ids.ts';
 import { conflict, notFound } from '../domain/errors.ts';
 import { webhookFormat, type Subscription } from './webhook-formats.ts';
-import { afterFailedAttempt } from './retry-policy.ts';
+import { afterFailedAttempt, MAX_ATTEMPTS } from './retry-policy.ts';
 import { WriteCoalescer, type Transact } from '../db/commit-groups.ts';
 import { prepared } from '../db/prepared.ts';
-import { resolveAll, webhookTargetProblem, type LookupAll } from './webhook-url.ts';
-import { decodeCut, httpSend, type SendWebhook } from './http-send.ts';
+import { webhookUrlProblem } from './webhook-url.ts';
+import { decodeCut, httpSender, type SendWebhook } from './http-send.ts';
+import { BlockedAddressError, type ResolveAll } from '../net/guarded-lookup.ts';
+import {
+  CLAIM_LEASE_MS, CLAIM_RENEW_MS, INTERRUPTED_ATTEMPT_MESSAGE, claimDueDeliveries, heldClaimKey, interruptedAttempts, releaseClaim, renewClaims,
+  type AttemptRow, type ClaimedDelivery, type HeldClaim,
+} from './delivery-claims.ts';
 
 /** How long a receiver has to answer (spec README §4). */
 export const SEND_TIMEOUT_MS = 10_000;
-/** A claimed delivery is invisible to other dispatchers this long; far above the send timeout. */
-export const CLAIM_LEASE_MS = 60_000;
 /** Response bodies (and error messages) are kept up to 4 KiB. */
 export const RESPONSE_BODY_LIMIT = 4096;
 export const DEFAULT_BATCH_SIZE = 100;
@@ -44,12 +47,12 @@ export interface DispatcherOptions {
   engine: Engine;
   config: Pick<Config, 'allowPrivateWebhooks'>;
   logger: DispatcherLogger;
-  /** The clock for claims, leases and retry times (epoch ms); tests drive it by hand. */
+  /** The clock for claims, leases and retry times (epoch ms); tests drive it by hand. Renewals run on real timers. */
   now?: () => number;
-  /** How a delivery is POSTed; tests replace it. */
+  /** How a delivery is POSTed; tests replace it (and with it the connection's address check). */
   send?: SendWebhook;
-  /** Host name resolution for the private-address check before each send. */
-  lookup?: LookupAll;
+  /** How the default sender resolves host names; it connects to exactly the addresses it checked. */
+  lookup?: ResolveAll;
   /** Jitter source, like Math.random. */
   random?: () => number;
   batchSize?: number;
@@ -57,8 +60,6 @@ export interface DispatcherOptions {
   /** Where attempts are recorded; the store's transact groups a batch's records into one commit on SQLite. */
   transact?: Transact;
 }
-
-type DeliveryRow = Selectable<DeliveryTable>;
 
 interface AttemptOutcome {
   statusCode: number | null;
@@ -76,7 +77,8 @@ type SubscriptionState =
  * Sends due webhook deliveries from the outbox (spec README §4): claims a batch, POSTs each
  * stored body byte for byte with the dialect's signature headers, records every attempt and
  * schedules retries. Several dispatchers may share a PostgreSQL database; each delivery is
- * claimed by one of them at a time.
+ * claimed by one of them at a time, with a short lease renewed while its send is in flight
+ * (delivery-claims.ts).
  */
 export class Dispatcher {
   private readonly db: Kysely<Database>;
@@ -85,13 +87,16 @@ export class Dispatcher {
   private readonly logger: DispatcherLogger;
   private readonly now: () => number;
   private readonly send: SendWebhook;
-  private readonly lookup: LookupAll;
   private readonly random: () => number;
   readonly batchSize: number;
   private readonly pollIntervalMs: number;
   private readonly transact: Transact;
 
   private readonly recorder: WriteCoalescer<FinishedAttempt>;
+  /** Claims from the claim until their outcome is recorded: what renewal extends. */
+  private readonly held = new Map<string, HeldClaim>();
+  private renewTimer: NodeJS.Timeout | null = null;
+  private renewing = false;
   private loop: Promise<void> | null = null;
   private stopping = false;
   private wake: (() => void) | null = null;
@@ -102,8 +107,7 @@ export class Dispatcher {
     this.allowPrivate = options.config.allowPrivateWebhooks;
     this.logger = options.logger;
     this.now = options.now ?? Date.now;
-    this.send = options.send ?? httpSend;
-    this.lookup = options.lookup ?? resolveAll;
+    this.send = options.send ?? httpSender({ allowPrivate: this.allowPrivate, resolve: options.lookup });
     this.random = options.random ?? Math.random;
     this.batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
     this.pollIntervalMs = options.pollIntervalMs ?? IDLE_POLL_MS;
@@ -129,6 +133,46 @@ export class Dispatcher {
     this.wake?.();
     await this.loop;
     this.loop = null;
+  }
+
+  /**
+   * Extends the lease of every claim still held, in one statement; runs every CLAIM_RENEW_MS while
+   * any is held (tests driving the clock call it themselves).
+   */
+  async renewClaims(): Promise<void> {
+    if (this.held.size === 0 || this.renewing) return;
+    this.renewing = true;
+    try {
+      await renewClaims(this.db, this.engine, [...this.held.values()], this.now() + CLAIM_LEASE_MS);
+    } finally {
+      this.renewing = false;
+    }
+  }
+
+  private hold(rows: ClaimedDelivery[]): void {
+    for (const row of rows) {
+      const claim: HeldClaim = { workspace_id: row.workspace_id, id: row.id, claimed_at: row.claimed_at };
+      this.held.set(heldClaimKey(claim), claim);
+    }
+    this.keepRenewing();
+  }
+
+  private letGo(row: ClaimedDelivery): void {
+    this.held.delete(heldClaimKey(row));
+    this.keepRenewing();
+  }
+
+  /** A renewal timer runs exactly while claims are held; an idle dispatcher writes nothing. */
+  private keepRenewing(): void {
+    if (this.held.size > 0 && !this.renewTimer) {
+      this.renewTimer = setInterval(() => {
+        this.renewClaims().catch((error) => this.logger.error({ err: error }, 'webhook delivery claims could not be renewed'));
+      }, CLAIM_RENEW_MS);
+      this.renewTimer.unref();
+    } else if (this.held.size === 0 && this.renewTimer) {
+      clearInterval(this.renewTimer);
+      this.renewTimer = null;
+    }
   }
 
   /**
@@ -180,9 +224,9 @@ export class Dispatcher {
   }
 
   /** Sends claimed deliveries side by side and records each; returns how many were attempted. */
-  private async sendBatch(rows: DeliveryRow[]): Promise<number> {
+  private async sendBatch(rows: ClaimedDelivery[]): Promise<number> {
     const subscriptions = new Map<string, Promise<SubscriptionState>>();
-    const lookupSubscription = (row: DeliveryRow) => {
+    const lookupSubscription = (row: ClaimedDelivery) => {
       const key = `${row.workspace_id}\u0000${row.subscription_id}`;
       let found = subscriptions.get(key);
       if (!found) {
@@ -197,41 +241,20 @@ export class Dispatcher {
       try {
         return await this.deliver(row, await lookupSubscription(row));
       } catch (error) {
-        // The lease runs out and the delivery is claimed again; nothing is lost.
+        // Its lease runs out and the delivery is claimed again, this claim logged as interrupted.
         this.logger.error({ err: error, deliveryId: row.id }, 'webhook delivery could not be recorded');
         return false;
+      } finally {
+        this.letGo(row);
       }
     }));
     return results.filter(Boolean).length;
   }
 
-  /**
-   * Claims due, unleased, open deliveries with no earlier open one for the same (subscription,
-   * conversation), skipping paused subscriptions. Plain SQL: the statuses are literals so both
-   * planners walk the partial queue indexes of migration 002 in due order, without a sort.
-   */
-  private async claim(): Promise<DeliveryRow[]> {
-    const now = this.now();
-    const lease = now + CLAIM_LEASE_MS;
-    const due = sql`select d.workspace_id, d.id from deliveries d
-      where d.status in ('PENDING', 'RETRYING') and d.next_attempt_at <= ${now}
-        and (d.locked_until is null or d.locked_until < ${now})
-        and (d.conversation_id is null or not exists (
-          select 1 from deliveries e
-          where e.workspace_id = d.workspace_id and e.subscription_id = d.subscription_id
-            and e.conversation_id = d.conversation_id and e.id < d.id and e.status in ('PENDING', 'RETRYING')))
-        and not exists (
-          select 1 from webhook_subscriptions s
-          where s.workspace_id = d.workspace_id and s.id = d.subscription_id and s.is_active = 0 and s.deleted_at is null)
-      order by d.next_attempt_at, d.id
-      limit ${this.batchSize}`;
-    // PostgreSQL: rows another dispatcher is claiming are skipped, not waited for; once its claim
-    // commits, their lease excludes them here too. SQLite: one statement, atomic across processes.
-    const lock = this.engine === 'postgres' ? sql`for update skip locked` : sql``;
-    const { rows } = await sql<DeliveryRow>`update deliveries set locked_until = ${lease}
-      where (workspace_id, id) in (${due} ${lock})
-      returning *`.execute(this.db);
-    return rows.sort((a, b) => a.next_attempt_at - b.next_attempt_at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  private async claim(): Promise<ClaimedDelivery[]> {
+    const rows = await claimDueDeliveries(this.db, this.engine, this.now(), this.batchSize);
+    this.hold(rows);
+    return rows;
   }
 
   private async loadSubscription(workspaceId: string, subscriptionId: string): Promise<SubscriptionState> {
@@ -243,14 +266,24 @@ export class Dispatcher {
   }
 
   /** Sends one claimed delivery and records the attempt; false when nothing was attempted. */
-  private async deliver(row: DeliveryRow, found: SubscriptionState): Promise<boolean> {
+  private async deliver(row: ClaimedDelivery, found: SubscriptionState): Promise<boolean> {
+    const interrupted = interruptedAttempts(row);
+    if (interrupted.length > 0) {
+      this.logger.warn({ deliveryId: row.id, interrupted: interrupted.length, attempts: row.attempt_count },
+        'webhook delivery taken over: earlier claims ended without a recorded outcome');
+    }
     if (found.state === 'gone') {
-      await this.db.updateTable('deliveries').set({ status: 'CANCELLED', locked_until: null, updated_at: this.now() })
-        .where('workspace_id', '=', row.workspace_id).where('id', '=', row.id).where('status', 'in', OPEN).execute();
+      await this.close(row, 'CANCELLED', interrupted);
       return false;
     }
     if (found.state === 'paused') {
-      await this.release(row);
+      await releaseClaim(this.db, row);
+      return false;
+    }
+    // Interrupted attempts count like failed ones: a delivery whose sends keep dying runs out of attempts too.
+    if (interrupted.length > 0 && row.attempt_count >= MAX_ATTEMPTS) {
+      await this.close(row, 'FAILED', interrupted);
+      this.logger.warn({ deliveryId: row.id, subscriptionId: row.subscription_id, attempt: row.attempt_count, error: INTERRUPTED_ATTEMPT_MESSAGE }, 'webhook delivery failed for good');
       return false;
     }
     const subscription = found.subscription;
@@ -258,20 +291,31 @@ export class Dispatcher {
     const attemptedAt = this.now();
     const outcome = await this.attempt(row, subscription, attemptedAt);
     const durationMs = Math.round(performance.now() - started);
-    await this.record(row, outcome, attemptedAt, durationMs);
+    await this.record(row, outcome, attemptedAt, durationMs, interrupted);
     return true;
   }
 
-  private async release(row: DeliveryRow): Promise<void> {
-    await this.db.updateTable('deliveries').set({ locked_until: null })
-      .where('workspace_id', '=', row.workspace_id).where('id', '=', row.id).where('locked_until', '=', row.locked_until ?? -1).execute();
+  /** Ends a claimed delivery without sending it, logging the claims before it that ended without an outcome. */
+  private async close(row: ClaimedDelivery, status: 'CANCELLED' | 'FAILED', interrupted: AttemptRow[]): Promise<void> {
+    const failed = status === 'FAILED';
+    await this.recorder.write({
+      attempts: interrupted,
+      record: {
+        status, next_attempt_at: row.next_attempt_at, attempt_count: row.attempt_count,
+        status_code: failed ? null : row.status_code, response_body: failed ? null : row.response_body,
+        error_message: failed ? INTERRUPTED_ATTEMPT_MESSAGE : row.error_message, duration_ms: failed ? null : row.duration_ms,
+        updated_at: this.now(), workspace_id: row.workspace_id, id: row.id, claimed_at: row.claimed_at,
+      },
+      success: false,
+    });
   }
 
-  private async attempt(row: DeliveryRow, subscription: Subscription, attemptedAt: number): Promise<AttemptOutcome> {
+  private async attempt(row: ClaimedDelivery, subscription: Subscription, attemptedAt: number): Promise<AttemptOutcome> {
     const refused = (errorMessage: string): AttemptOutcome => ({ statusCode: null, responseBody: null, errorMessage, retryAfter: null });
     const format = webhookFormat(subscription.dialect);
     if (!format) return refused(`no webhook format is registered for dialect "${subscription.dialect}"`);
-    const problem = await webhookTargetProblem(subscription.url, this.allowPrivate, this.lookup);
+    // Host names are judged by the sender's agent, on the address it connects to.
+    const problem = webhookUrlProblem(subscription.url, this.allowPrivate);
     if (problem) return refused(`refused: url ${problem}`);
     try {
       // Header names are case-insensitive: later settings replace earlier ones whatever their case.
@@ -296,7 +340,7 @@ export class Dispatcher {
     }
   }
 
-  private async record(row: DeliveryRow, outcome: AttemptOutcome, attemptedAt: number, durationMs: number): Promise<void> {
+  private async record(row: ClaimedDelivery, outcome: AttemptOutcome, attemptedAt: number, durationMs: number, interrupted: AttemptRow[]): Promise<void> {
     const finishedAt = this.now();
     const attemptNumber = row.attempt_count + 1;
     const success = outcome.statusCode !== null && outcome.statusCode >= 200 && outcome.statusCode < 300;
@@ -306,14 +350,14 @@ export class Dispatcher {
     const errorMessage = outcome.errorMessage === null ? null : cut(outcome.errorMessage);
 
     await this.recorder.write({
-      attempt: {
+      attempts: [...interrupted, {
         workspace_id: row.workspace_id, id: newId(), delivery_id: row.id, attempted_at: attemptedAt,
         status_code: outcome.statusCode, response_body: outcome.responseBody, error_message: errorMessage, duration_ms: durationMs,
-      },
+      }],
       record: {
         status, next_attempt_at: nextAttemptAt, attempt_count: attemptNumber, status_code: outcome.statusCode,
         response_body: outcome.responseBody, error_message: errorMessage, duration_ms: durationMs, updated_at: finishedAt,
-        workspace_id: row.workspace_id, id: row.id,
+        workspace_id: row.workspace_id, id: row.id, claimed_at: row.claimed_at,
       },
       success,
     });
@@ -324,8 +368,9 @@ export class Dispatcher {
   }
 }
 
-type AttemptRow = Insertable<DeliveryAttemptTable>;
-type AttemptRecord = Pick<Selectable<DeliveryTable>, 'status' | 'next_attempt_at' | 'attempt_count' | 'status_code' | 'response_body' | 'error_message' | 'duration_ms' | 'updated_at' | 'workspace_id' | 'id'>;
+/** A delivery's new state after an attempt; `claimed_at` names the claim that made it, which must still be the delivery's. */
+type AttemptRecord = Pick<Selectable<DeliveryTable>, 'status' | 'next_attempt_at' | 'attempt_count' | 'status_code' | 'response_body' | 'error_message' | 'duration_ms' | 'updated_at' | 'workspace_id' | 'id'>
+  & { claimed_at: number };
 
 const insertAttempt = prepared<AttemptRow, never>((db, p) => db.insertInto('delivery_attempts').values({
   workspace_id: p('workspace_id'), id: p('id'), delivery_id: p('delivery_id'), attempted_at: p('attempted_at'), status_code: p('status_code'),
@@ -335,16 +380,28 @@ const insertAttempt = prepared<AttemptRow, never>((db, p) => db.insertInto('deli
 const recordStatement = (unlessCancelled: boolean) => prepared<AttemptRecord, never>((db, p) => {
   const update = db.updateTable('deliveries').set({
     status: p('status'), next_attempt_at: p('next_attempt_at'), attempt_count: p('attempt_count'), locked_until: null,
-    status_code: p('status_code'), response_body: p('response_body'), error_message: p('error_message'),
-    duration_ms: p('duration_ms'), updated_at: p('updated_at'),
-  }).where('workspace_id', '=', p('workspace_id')).where('id', '=', p('id'));
+    claimed_at: null, interrupted_claims: null, status_code: p('status_code'), response_body: p('response_body'),
+    error_message: p('error_message'), duration_ms: p('duration_ms'), updated_at: p('updated_at'),
+  }).where('workspace_id', '=', p('workspace_id')).where('id', '=', p('id')).where('claimed_at', '=', p('claimed_at'));
   return unlessCancelled ? update.where('status', '!=', 'CANCELLED') : update;
 });
 const recordAttempt = recordStatement(false);
 const recordAttemptUnlessCancelled = recordStatement(true);
 
-/** A finished attempt to record; a delivery cancelled while in flight stays cancelled unless the attempt reached the receiver. */
-interface FinishedAttempt { attempt: AttemptRow; record: AttemptRecord; success: boolean }
+type ClaimKey = Pick<AttemptRecord, 'workspace_id' | 'id' | 'claimed_at'>;
+/** Ends the claim of a delivery cancelled while it was in flight, leaving its status alone. */
+const endClaim = prepared<ClaimKey, never>((db, p) => db.updateTable('deliveries').set({ locked_until: null, claimed_at: null, interrupted_claims: null })
+  .where('workspace_id', '=', p('workspace_id')).where('id', '=', p('id')).where('claimed_at', '=', p('claimed_at')));
+
+const changed = (result: QueryResult<unknown>) => (result.numAffectedRows ?? 0n) > 0n;
+
+/**
+ * Finished attempts to record: the attempt (after the interrupted ones it found), and the
+ * delivery's new state. A delivery cancelled while in flight stays cancelled unless the attempt
+ * reached the receiver. A claim that is no longer the delivery's (its lease ran out and another
+ * dispatcher took over) records nothing: the new holder logs it as interrupted.
+ */
+interface FinishedAttempt { attempts: AttemptRow[]; record: AttemptRecord; success: boolean }
 
 /**
  * Records finished attempts in one transaction. On SQLite a prepared statement per row costs
@@ -353,24 +410,39 @@ interface FinishedAttempt { attempt: AttemptRow; record: AttemptRecord; success:
  */
 async function writeFinishedAttempts(trx: Kysely<Database>, engine: Engine, items: FinishedAttempt[]): Promise<void> {
   if (engine === 'sqlite') {
-    for (const { attempt, record, success } of items) {
-      await insertAttempt(trx, attempt);
-      await (success ? recordAttempt : recordAttemptUnlessCancelled)(trx, record);
+    for (const { attempts, record, success } of items) {
+      const owned = changed(await (success ? recordAttempt : recordAttemptUnlessCancelled)(trx, record))
+        || changed(await endClaim(trx, record));
+      if (owned) for (const attempt of attempts) await insertAttempt(trx, attempt);
     }
     return;
   }
-  const column = <K extends keyof AttemptRow>(key: K) => items.map((item) => item.attempt[key] ?? null);
+  const key = (row: { workspace_id: string; id: string }) => `${row.workspace_id}\u0000${row.id}`;
+  const field = <K extends keyof AttemptRecord>(name: K, records = items.map((item) => item.record)) => records.map((record) => record[name]);
+  const { rows: recorded } = await sql<{ workspace_id: string; id: string }>`update deliveries as d set status = v.status, next_attempt_at = v.next_attempt_at,
+      attempt_count = v.attempt_count, locked_until = null, claimed_at = null, interrupted_claims = null, status_code = v.status_code,
+      response_body = v.response_body, error_message = v.error_message, duration_ms = v.duration_ms, updated_at = v.updated_at
+    from unnest(${field('workspace_id')}::text[], ${field('id')}::text[], ${field('claimed_at')}::bigint[], ${field('status')}::text[], ${field('next_attempt_at')}::bigint[],
+      ${field('attempt_count')}::integer[], ${field('status_code')}::integer[], ${field('response_body')}::text[], ${field('error_message')}::text[],
+      ${field('duration_ms')}::integer[], ${field('updated_at')}::bigint[], ${items.map((item) => item.success)}::boolean[])
+      as v(workspace_id, id, claimed_at, status, next_attempt_at, attempt_count, status_code, response_body, error_message, duration_ms, updated_at, success)
+    where d.workspace_id = v.workspace_id and d.id = v.id and d.claimed_at = v.claimed_at and (v.success or d.status <> 'CANCELLED')
+    returning d.workspace_id, d.id`.execute(trx);
+  const owned = new Set(recorded.map(key));
+  const unrecorded = items.map((item) => item.record).filter((record) => !owned.has(key(record)));
+  if (unrecorded.length > 0) {
+    const { rows: ended } = await sql<{ workspace_id: string; id: string }>`update deliveries as d set locked_until = null, claimed_at = null, interrupted_claims = null
+      from unnest(${field('workspace_id', unrecorded)}::text[], ${field('id', unrecorded)}::text[], ${field('claimed_at', unrecorded)}::bigint[]) as v(workspace_id, id, claimed_at)
+      where d.workspace_id = v.workspace_id and d.id = v.id and d.claimed_at = v.claimed_at
+      returning d.workspace_id, d.id`.execute(trx);
+    for (const row of ended) owned.add(key(row));
+  }
+  const attempts = items.filter((item) => owned.has(key(item.record))).flatMap((item) => item.attempts);
+  if (attempts.length === 0) return;
+  const column = <K extends keyof AttemptRow>(name: K) => attempts.map((attempt) => attempt[name] ?? null);
   await sql`insert into delivery_attempts (workspace_id, id, delivery_id, attempted_at, status_code, response_body, error_message, duration_ms)
     select * from unnest(${column('workspace_id')}::text[], ${column('id')}::text[], ${column('delivery_id')}::text[], ${column('attempted_at')}::bigint[],
       ${column('status_code')}::integer[], ${column('response_body')}::text[], ${column('error_message')}::text[], ${column('duration_ms')}::integer[])`.execute(trx);
-  const field = <K extends keyof AttemptRecord>(key: K) => items.map((item) => item.record[key]);
-  await sql`update deliveries as d set status = v.status, next_attempt_at = v.next_attempt_at, attempt_count = v.attempt_count, locked_until = null,
-      status_code = v.status_code, response_body = v.response_body, error_message = v.error_message, duration_ms = v.duration_ms, updated_at = v.updated_at
-    from unnest(${field('workspace_id')}::text[], ${field('id')}::text[], ${field('status')}::text[], ${field('next_attempt_at')}::bigint[],
-      ${field('attempt_count')}::integer[], ${field('status_code')}::integer[], ${field('response_body')}::text[], ${field('error_message')}::text[],
-      ${field('duration_ms')}::integer[], ${field('updated_at')}::bigint[], ${items.map((item) => item.success)}::boolean[])
-      as v(workspace_id, id, status, next_attempt_at, attempt_count, status_code, response_body, error_message, duration_ms, updated_at, success)
-    where d.workspace_id = v.workspace_id and d.id = v.id and (v.success or d.status <> 'CANCELLED')`.execute(trx);
 }
 
 /** At most 4 KiB of UTF-8 text; NUL is dropped because PostgreSQL text cannot hold it. */
@@ -379,6 +451,7 @@ function cut(text: string): string {
 }
 
 function describeSendError(error: unknown): string {
+  if (error instanceof BlockedAddressError) return `refused: ${error.message}`;
   const e = error as { name?: string; message?: string; cause?: { code?: string; message?: string } };
   if (e?.name === 'TimeoutError') return `no answer within ${SEND_TIMEOUT_MS / 1000} s`;
   const cause = e?.cause ? e.cause.code ?? e.cause.message : undefined;
@@ -401,10 +474,15 @@ export async function retryDeliveryNow(db: Kysely<Database>, workspaceId: string
   throw conflict(`Delivery ${deliveryId} is ${existing.status}; only FAILED or RETRYING deliveries can be retried`, 'delivery_not_retryable');
 }
 
-/** A subscription's undelivered deliveries are dropped (it was deleted); returns how many. */
+/**
+ * A subscription's undelivered deliveries are dropped (it was deleted); returns how many. One with
+ * a claim outstanding, or with claims that ended unrecorded and are not yet logged, is left to the
+ * dispatcher: it claims it, finds the subscription gone, and cancels it with those attempts logged.
+ */
 export async function cancelPendingDeliveries(trx: Kysely<Database>, workspaceId: string, subscriptionId: string, now: number = Date.now()): Promise<number> {
   const result = await trx.updateTable('deliveries').set({ status: 'CANCELLED', locked_until: null, updated_at: now })
     .where('workspace_id', '=', workspaceId).where('subscription_id', '=', subscriptionId).where('status', 'in', OPEN)
+    .where('claimed_at', 'is', null).where('interrupted_claims', 'is', null)
     .executeTakeFirst();
   return Number(result.numUpdatedRows);
 }

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
+import { guardedAgents, type GuardedAgents, type OutboundPolicy } from '../net/guarded-lookup.ts';
 
 /** One webhook POST as the dispatcher makes it. */
 export interface WebhookRequest { url: string; headers: Record<string, string>; body: string; timeoutMs: number; bodyLimit: number }
@@ -14,18 +15,19 @@ export class SendTimeoutError extends Error {
   override name = 'TimeoutError';
 }
 
-// Keep-alive: a receiver gets many deliveries in a row, and a new connection per POST costs more than the POST.
-const agents = {
-  'http:': new http.Agent({ keepAlive: true, maxSockets: 64 }),
-  'https:': new https.Agent({ keepAlive: true, maxSockets: 64 }),
-};
-
 /**
- * POSTs with node:http rather than fetch: for small bodies fetch's web streams and abort signals
- * cost several times the request itself, and the dispatcher sends thousands a second. Redirects
- * are not followed (node:http never does).
+ * A sender that POSTs with node:http rather than fetch: for small bodies fetch's web streams and
+ * abort signals cost several times the request itself, and the dispatcher sends thousands a
+ * second. Redirects are not followed (node:http never does). Every connection goes through
+ * agents that refuse private addresses per `policy`, checked on the address actually connected to.
  */
-export const httpSend: SendWebhook = ({ url, headers, body, timeoutMs, bodyLimit }) => new Promise((resolve, reject) => {
+export function httpSender(policy: OutboundPolicy): SendWebhook {
+  // Keep-alive: a receiver gets many deliveries in a row, and a new connection per POST costs more than the POST.
+  const agents = guardedAgents(policy, { keepAlive: true, maxSockets: 64 });
+  return (request) => post(request, agents);
+}
+
+const post = ({ url, headers, body, timeoutMs, bodyLimit }: WebhookRequest, agents: GuardedAgents) => new Promise<WebhookResponse>((resolve, reject) => {
   const target = new URL(url);
   const transport = target.protocol === 'https:' ? https : http;
   const agent = agents[target.protocol as keyof typeof agents];

@@ -12,7 +12,7 @@ after(async () => { await db.drop(); });
 test(`migrate applies pending migrations once and is idempotent (${ENGINE})`, async () => {
   const first = await runCli(['migrate'], cliEnv(db));
   assert.equal(first.code, 0, first.stderr);
-  assert.match(first.stdout, new RegExp(`applied 2 migration\\(s\\):\\n\\s+001_initial\\n\\s+${LATEST_MIGRATION}`));
+  assert.match(first.stdout, new RegExp(`applied 3 migration\\(s\\):\\n\\s+001_initial\\n\\s+002_delivery_queue\\n\\s+${LATEST_MIGRATION}`));
 
   const second = await runCli(['migrate'], cliEnv(db));
   assert.equal(second.code, 0, second.stderr);

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { createHmac, randomBytes } from 'node:crypto';
 import pino from 'pino';
 import { startHarness, inbound, engineBanner, type Harness } from '../helpers/harness.ts';
+import { juri } from '../helpers/jurichat.ts';
 import { openStore } from '../../src/db/connect.ts';
 import { initWorkspace, type InitResult } from '../../src/domain/workspaces.ts';
 import { newId } from '../../src/domain/ids.ts';
@@ -14,11 +15,12 @@ import { hmacSha256Header, standardWebhooksHeaders, standardWebhooksKey } from '
 import { BACKOFF_MS, MAX_ATTEMPTS, MAX_RETRY_AFTER_MS } from '../../src/events/retry-policy.ts';
 import { DELIVERY_RETENTION_MS } from '../../src/events/outbox.ts';
 import { startWorkers } from '../../src/workers.ts';
-import { httpSend, SendTimeoutError, type SendWebhook } from '../../src/events/http-send.ts';
+import { httpSender, SendTimeoutError, type SendWebhook } from '../../src/events/http-send.ts';
+import type { ResolveAll } from '../../src/net/guarded-lookup.ts';
 import {
-  CLAIM_LEASE_MS, RESPONSE_BODY_LIMIT, Dispatcher, cancelPendingDeliveries, purgeExpiredDeliveries, retryDeliveryNow,
-  type DispatcherOptions,
+  RESPONSE_BODY_LIMIT, Dispatcher, cancelPendingDeliveries, purgeExpiredDeliveries, retryDeliveryNow, type DispatcherOptions,
 } from '../../src/events/dispatcher.ts';
+import { CLAIM_LEASE_MS, CLAIM_RENEW_MS, INTERRUPTED_ATTEMPT_MESSAGE } from '../../src/events/delivery-claims.ts';
 
 // A dialect of our own, signing like the real ones: a vendor HMAC header plus Standard Webhooks.
 registerWebhookFormat({
@@ -412,22 +414,45 @@ test('network errors, timeouts of the connection and refused targets are recorde
   assert.ok(attempts.every((a) => a.status_code === null && a.error_message !== null && a.duration_ms >= 0));
 });
 
-test('a host name resolving to a private address is refused at send time', async (t) => {
+/** The receiver's endpoint under a host name only `resolve` knows; the system resolver has never heard of it. */
+function namedEndpoint(host: string): { url: string; path: string } {
+  const endpoint = receiver.endpoint();
+  const url = new URL(endpoint.url);
+  url.hostname = host;
+  return { url: url.toString(), path: endpoint.path };
+}
+
+test('a host that resolves to a private address when connecting is refused, though it answered a public one before; nothing reaches the receiver', async (t) => {
   const ws = await workspace(t);
-  const sub = await subscribe(ws, { url: 'http://hooks.example.test/in', path: '/none' }, { events: ['contact.created'] });
+  const sub = await subscribe(ws, namedEndpoint('rebind.example.test'), { events: ['contact.created'] });
   await inbound(h, { ws });
   const [delivery] = await deliveriesOf(sub);
-  let fetched = 0;
-  const d = dispatcher(testClock(), {
-    config: { allowPrivateWebhooks: false },
-    lookup: async () => ['10.1.2.3'],
-    send: async () => { fetched++; return { status: 200, body: 'ok', retryAfter: null }; },
-  });
+  let resolutions = 0;
+  const rebinding: ResolveAll = async () => (++resolutions === 1 ? ['93.184.216.34'] : ['127.0.0.1']);
+  // An earlier resolution (a check before sending) saw a public address.
+  assert.deepEqual(await rebinding('rebind.example.test'), ['93.184.216.34']);
+
+  const d = dispatcher(testClock(), { config: { allowPrivateWebhooks: false }, lookup: rebinding });
   assert.equal(await d.runOnce(), 1);
   const row = await deliveryById(sub, delivery.id);
-  assert.equal(fetched, 0);
   assert.equal(row.status, 'RETRYING');
-  assert.match(row.error_message!, /resolves to 10\.1\.2\.3/);
+  assert.equal(row.status_code, null);
+  assert.equal(row.error_message, 'refused: host rebind.example.test resolves to 127.0.0.1, a private, loopback or link-local address');
+  assert.equal(receiver.at(sub.path).length, 0);
+  assert.equal(resolutions, 2, 'the address checked is the one the connection would have used');
+  assert.equal((await attemptsOf(sub, delivery.id))[0].error_message, row.error_message);
+});
+
+test('with private webhooks allowed, a host resolving to loopback is delivered to exactly the address resolved', async (t) => {
+  const ws = await workspace(t);
+  const sub = await subscribe(ws, namedEndpoint('loopback.example.test'), { events: ['contact.created'] });
+  await inbound(h, { ws });
+  const [delivery] = await deliveriesOf(sub);
+  const d = dispatcher(testClock(), { lookup: async () => ['127.0.0.1'] });
+  assert.equal(await d.runOnce(), 1);
+  assert.equal((await deliveryById(sub, delivery.id)).status, 'SUCCESS');
+  assert.equal(receiver.at(sub.path).length, 1);
+  assert.equal(receiver.at(sub.path)[0].headers.host, new URL(sub.url).host);
 });
 
 test('response bodies are kept up to 4 KiB; redirects are not followed', async (t) => {
@@ -582,19 +607,238 @@ test('purgeExpiredDeliveries removes deliveries past their 90 days, with their a
   assert.equal((await deliveriesOf(sub)).length, 0);
 });
 
-test('a claimed delivery is not claimed again until its lease runs out', async (t) => {
+/** A send that starts, then waits until the test answers it. */
+function gate() {
+  let started!: () => void;
+  const whenStarted = new Promise<void>((resolve) => { started = resolve; });
+  let answer: (status: number) => void = () => {};
+  const send: SendWebhook = () => new Promise((resolve) => {
+    answer = (status) => resolve({ status, body: 'ok', retryAfter: null });
+    started();
+  });
+  return { send, started: whenStarted, answer: (status = 200) => answer(status) };
+}
+
+/**
+ * A dispatcher on connections of its own claims what is due, starts sending, and dies: its
+ * connections close before it can record anything, as with a kill -9. Its claims stay behind.
+ */
+async function dieMidSend(clock: { now: () => number }): Promise<void> {
+  const doomed = openStore(h.url);
+  let started!: () => void;
+  const sending = new Promise<void>((resolve) => { started = resolve; });
+  let cut!: (error: Error) => void;
+  const died = new Promise<never>((_resolve, reject) => { cut = reject; });
+  const send: SendWebhook = () => { started(); return died; };
+  const run = new Dispatcher({ db: doomed.db, engine: doomed.engine, config: h.config, logger: silent, now: clock.now, send }).runOnce();
+  const claimed = await Promise.race([sending.then(() => true), run.then(() => false)]);
+  await doomed.close();
+  cut(new Error('socket hang up'));
+  assert.ok(claimed, 'it had claimed something to send');
+  assert.equal(await run, 0, 'nothing it sent was recorded');
+}
+
+test('a claim abandoned by a dispatcher that died mid-send is taken over after the short lease, and logged as an interrupted attempt', async (t) => {
   const ws = await workspace(t);
   const sub = await subscribe(ws, receiver.endpoint(), { events: ['contact.created'] });
   await inbound(h, { ws });
   const [delivery] = await deliveriesOf(sub);
   const clock = testClock();
-  // Simulates a dispatcher that claimed it and then died.
-  await h.store.db.updateTable('deliveries').set({ locked_until: clock.now() + CLAIM_LEASE_MS }).where('workspace_id', '=', ws.workspaceId).where('id', '=', delivery.id).execute();
-  const d = dispatcher(clock);
-  assert.equal(await d.runOnce(), 0);
+  const claimedAt = clock.now();
+  await dieMidSend(clock);
+  let row = await deliveryById(sub, delivery.id);
+  assert.equal(row.claimed_at, claimedAt);
+  assert.equal(row.locked_until, claimedAt + CLAIM_LEASE_MS);
+  assert.equal(row.attempt_count, 0);
+
+  const heir = dispatcher(clock);
+  clock.advance(CLAIM_LEASE_MS);
+  assert.equal(await heir.runOnce(), 0, 'not while the lease lasts');
+  clock.advance(1);
+  assert.equal(await heir.runOnce(), 1);
+  row = await deliveryById(sub, delivery.id);
+  assert.equal(row.status, 'SUCCESS');
+  assert.equal(row.attempt_count, 2, 'the interrupted attempt counts');
+  assert.equal(row.claimed_at, null);
+  assert.equal(row.interrupted_claims, null);
+  assert.equal(row.locked_until, null);
+  const attempts = await attemptsOf(sub, delivery.id);
+  assert.deepEqual(attempts.map((a) => [a.attempted_at, a.status_code, a.error_message, a.duration_ms]), [
+    [claimedAt, null, INTERRUPTED_ATTEMPT_MESSAGE, 0],
+    [clock.now(), 200, null, attempts[1].duration_ms],
+  ]);
+  assert.equal(receiver.at(sub.path).length, 1);
+});
+
+test('dispatchers that die one after the other on the same delivery lose none of its interrupted attempts', async (t) => {
+  const ws = await workspace(t);
+  const sub = await subscribe(ws, receiver.endpoint(), { events: ['contact.created'] });
+  await inbound(h, { ws });
+  const [delivery] = await deliveriesOf(sub);
+  const clock = testClock();
+  const first = clock.now();
+  await dieMidSend(clock);
   clock.advance(CLAIM_LEASE_MS + 1);
-  assert.equal(await d.runOnce(), 1);
-  assert.equal((await deliveryById(sub, delivery.id)).status, 'SUCCESS');
+  const second = clock.now();
+  await dieMidSend(clock);
+  // Counted at once; logged with the next outcome recorded.
+  let row = await deliveryById(sub, delivery.id);
+  assert.equal(row.attempt_count, 1);
+  assert.equal(row.interrupted_claims, String(first));
+  assert.equal(row.claimed_at, second);
+  assert.equal((await attemptsOf(sub, delivery.id)).length, 0);
+
+  clock.advance(CLAIM_LEASE_MS + 1);
+  assert.equal(await dispatcher(clock).runOnce(), 1);
+  row = await deliveryById(sub, delivery.id);
+  assert.equal(row.status, 'SUCCESS');
+  assert.equal(row.attempt_count, 3);
+  const attempts = await attemptsOf(sub, delivery.id);
+  assert.deepEqual(attempts.map((a) => [a.attempted_at, a.status_code, a.error_message]), [
+    [first, null, INTERRUPTED_ATTEMPT_MESSAGE], [second, null, INTERRUPTED_ATTEMPT_MESSAGE], [clock.now(), 200, null],
+  ]);
+});
+
+test('a slow send keeps its claim past the lease by renewing it: no other dispatcher takes the delivery', async (t) => {
+  const ws = await workspace(t);
+  const sub = await subscribe(ws, receiver.endpoint(), { events: ['contact.created'] });
+  await inbound(h, { ws });
+  const [delivery] = await deliveriesOf(sub);
+  const clock = testClock();
+  const start = clock.now();
+  const slow = gate();
+  const holder = dispatcher(clock, { send: slow.send });
+  const running = holder.runOnce();
+  await slow.started;
+
+  const rival = dispatcher(clock);
+  while (clock.now() - start <= CLAIM_LEASE_MS + CLAIM_RENEW_MS) {
+    clock.advance(CLAIM_RENEW_MS);
+    await holder.renewClaims();
+    assert.equal((await deliveryById(sub, delivery.id)).locked_until, clock.now() + CLAIM_LEASE_MS);
+    assert.equal(await rival.runOnce(), 0, `still held ${clock.now() - start} ms after the claim`);
+  }
+  slow.answer(200);
+  assert.equal(await running, 1);
+  let row = await deliveryById(sub, delivery.id);
+  assert.equal(row.status, 'SUCCESS');
+  assert.equal(row.attempt_count, 1);
+  assert.equal(row.locked_until, null);
+  assert.equal((await attemptsOf(sub, delivery.id)).length, 1);
+  assert.equal(receiver.at(sub.path).length, 0, 'the rival never sent it');
+
+  // Recorded: a renewal has nothing left to extend.
+  await holder.renewClaims();
+  row = await deliveryById(sub, delivery.id);
+  assert.equal(row.locked_until, null);
+});
+
+test('a dispatcher whose lease ran out neither renews nor records the claim it lost', async (t) => {
+  const ws = await workspace(t);
+  const sub = await subscribe(ws, receiver.endpoint(), { events: ['contact.created'] });
+  await inbound(h, { ws });
+  const [delivery] = await deliveriesOf(sub);
+  const clock = testClock();
+  const holderSend = gate();
+  const holder = dispatcher(clock, { send: holderSend.send });
+  const held = holder.runOnce();
+  await holderSend.started;
+  const holderClaim = clock.now();
+
+  // The holder stalls past its lease without renewing; a rival takes over.
+  clock.advance(CLAIM_LEASE_MS + 1);
+  const rivalSend = gate();
+  const taken = dispatcher(clock, { send: rivalSend.send }).runOnce();
+  await rivalSend.started;
+  const rivalClaim = clock.now();
+
+  clock.advance(CLAIM_RENEW_MS);
+  await holder.renewClaims();
+  let row = await deliveryById(sub, delivery.id);
+  assert.equal(row.claimed_at, rivalClaim);
+  assert.equal(row.locked_until, rivalClaim + CLAIM_LEASE_MS, "the rival's lease is not extended by the holder");
+  assert.equal(row.interrupted_claims, String(holderClaim));
+  assert.equal(row.attempt_count, 1);
+
+  holderSend.answer(500);
+  await held;
+  row = await deliveryById(sub, delivery.id);
+  assert.equal(row.status, 'PENDING', 'the lost claim recorded nothing');
+  assert.equal(row.claimed_at, rivalClaim);
+  assert.equal((await attemptsOf(sub, delivery.id)).length, 0);
+
+  rivalSend.answer(200);
+  assert.equal(await taken, 1);
+  row = await deliveryById(sub, delivery.id);
+  assert.equal(row.status, 'SUCCESS');
+  assert.equal(row.attempt_count, 2);
+  assert.deepEqual((await attemptsOf(sub, delivery.id)).map((a) => [a.attempted_at, a.status_code]), [[holderClaim, null], [rivalClaim, 200]]);
+});
+
+test('interrupted attempts count toward the limit: a delivery whose sends keep dying fails without another send', async (t) => {
+  const ws = await workspace(t);
+  const sub = await subscribe(ws, receiver.endpoint(), { events: ['contact.created'] });
+  await inbound(h, { ws });
+  const [delivery] = await deliveriesOf(sub);
+  const clock = testClock();
+  // As if seven attempts had failed already.
+  await h.store.db.updateTable('deliveries').set({ status: 'RETRYING', attempt_count: MAX_ATTEMPTS - 1 })
+    .where('workspace_id', '=', ws.workspaceId).where('id', '=', delivery.id).execute();
+  const claimedAt = clock.now();
+  await dieMidSend(clock);
+  clock.advance(CLAIM_LEASE_MS + 1);
+  assert.equal(await dispatcher(clock).runOnce(), 0);
+  const row = await deliveryById(sub, delivery.id);
+  assert.equal(row.status, 'FAILED');
+  assert.equal(row.attempt_count, MAX_ATTEMPTS);
+  assert.equal(row.status_code, null);
+  assert.equal(row.error_message, INTERRUPTED_ATTEMPT_MESSAGE);
+  assert.equal(row.claimed_at, null);
+  assert.deepEqual((await attemptsOf(sub, delivery.id)).map((a) => [a.attempted_at, a.error_message]), [[claimedAt, INTERRUPTED_ATTEMPT_MESSAGE]]);
+  assert.equal(receiver.at(sub.path).length, 0);
+});
+
+test('a deleted subscription whose delivery was abandoned mid-send: the dispatcher cancels it and logs the interrupted attempt', async (t) => {
+  const ws = await workspace(t);
+  const sub = await subscribe(ws, receiver.endpoint(), { events: ['contact.created'] });
+  await inbound(h, { ws });
+  const [delivery] = await deliveriesOf(sub);
+  const clock = testClock();
+  const claimedAt = clock.now();
+  await dieMidSend(clock);
+  const deleted = await h.store.db.transaction().execute(async (trx) => {
+    await trx.updateTable('webhook_subscriptions').set({ deleted_at: clock.now(), is_active: 0 })
+      .where('workspace_id', '=', ws.workspaceId).where('id', '=', sub.id).execute();
+    return cancelPendingDeliveries(trx, ws.workspaceId, sub.id, clock.now());
+  });
+  assert.equal(deleted, 0, 'left to the dispatcher, which logs the claim');
+  clock.advance(CLAIM_LEASE_MS + 1);
+  assert.equal(await dispatcher(clock).runOnce(), 0);
+  const row = await deliveryById(sub, delivery.id);
+  assert.equal(row.status, 'CANCELLED');
+  assert.equal(row.attempt_count, 1);
+  assert.equal(row.claimed_at, null);
+  assert.deepEqual((await attemptsOf(sub, delivery.id)).map((a) => [a.attempted_at, a.error_message]), [[claimedAt, INTERRUPTED_ATTEMPT_MESSAGE]]);
+  assert.equal(receiver.at(sub.path).length, 0);
+});
+
+test("JuriChat's delivery log counts interrupted attempts in attemptCount", async (t) => {
+  const ws = await workspace(t);
+  const created = await juri(h, 'POST', '/webhooks', { key: ws.apiKey, body: { name: 'log', url: receiver.endpoint().url, events: ['contact.created'] } });
+  assert.equal(created.status, 200, created.body);
+  await inbound(h, { ws });
+  const clock = testClock();
+  await dieMidSend(clock);
+  let log = await juri(h, 'GET', `/webhooks/${created.json.id}/deliveries`, { key: ws.apiKey });
+  assert.equal(log.status, 200, log.body);
+  assert.equal(log.json.data[0].attemptCount, 0, 'counted once taken over');
+  clock.advance(CLAIM_LEASE_MS + 1);
+  assert.equal(await dispatcher(clock).runOnce(), 1);
+  log = await juri(h, 'GET', `/webhooks/${created.json.id}/deliveries`, { key: ws.apiKey });
+  assert.equal(log.json.total, 1);
+  assert.equal(log.json.data[0].attemptCount, 2);
+  assert.equal(log.json.data[0].statusCode, 200);
+  assert.equal(log.json.data[0].errorMessage, null);
 });
 
 test('start() keeps sending until stop(), and stop() waits for the send in flight', async (t) => {
@@ -627,7 +871,8 @@ test('two dispatchers on separate connections deliver each delivery exactly once
   t.after(() => second.close());
   const clock = { now: Date.now };
   const sentBy = [0, 0];
-  const countingSend = (n: number): SendWebhook => (request) => { sentBy[n]++; return httpSend(request); };
+  const send = httpSender({ allowPrivate: true });
+  const countingSend = (n: number): SendWebhook => (request) => { sentBy[n]++; return send(request); };
   const first = dispatcher(clock, { batchSize: 4, pollIntervalMs: 10, send: countingSend(0) });
   const other = new Dispatcher({
     db: second.db, engine: second.engine, config: h.config, logger: silent, now: clock.now, batchSize: 4, pollIntervalMs: 10, send: countingSend(1),
