@@ -3,10 +3,13 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect } from 'kysely';
 import type { Database } from './schema.ts';
 import { engineOf, type Engine } from './engine.ts';
 import { plainTransactions, sqliteCommitGroups, type Transact } from './commit-groups.ts';
+import { RollbackKeepingSqliteDialect } from './sqlite-dialect.ts';
+import { StorageHealth } from './storage-health.ts';
+import { watchStorage } from './storage-watch.ts';
 
 export type Db = Kysely<Database>;
 
@@ -15,6 +18,8 @@ export interface Store {
   engine: Engine;
   /** Runs a unit of work in a transaction; resolves once it is durably committed (group commit on SQLite). */
   transact: Transact;
+  /** Whether writes can commit, or were refused for want of space. */
+  storage: StorageHealth;
   close(): Promise<void>;
 }
 
@@ -128,10 +133,13 @@ export function openStore(databaseUrl: string, options: { poolSize?: number } = 
     sqlite.pragma('synchronous = FULL');
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('foreign_keys = OFF');
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
-    return { db, engine, transact: sqliteCommitGroups(db), close: () => db.destroy() };
+    const storage = new StorageHealth();
+    const dialect = new RollbackKeepingSqliteDialect({ database: withStatementCache(sqlite) }, sqlite);
+    const db = new Kysely<Database>({ dialect: watchStorage(dialect, storage) });
+    return { db, engine, storage, transact: sqliteCommitGroups(db), close: () => db.destroy() };
   }
+  const storage = new StorageHealth();
   const pool = new pg.Pool({ connectionString: databaseUrl, max: options.poolSize ?? 10, Client: PreparingClient });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { db, engine, transact: plainTransactions(db), close: () => db.destroy() };
+  const db = new Kysely<Database>({ dialect: watchStorage(new PostgresDialect({ pool }), storage) });
+  return { db, engine, storage, transact: plainTransactions(db), close: () => db.destroy() };
 }

@@ -3,15 +3,19 @@ import type { Store } from './connect.ts';
 import type { Engine } from './engine.ts';
 import { initialMigration } from './migrations/001_initial.ts';
 import { deliveryQueueMigration } from './migrations/002_delivery_queue.ts';
+import { storageProbesMigration } from './migrations/004_storage_probes.ts';
 
 function migrationsFor(engine: Engine): Record<string, Migration> {
   return {
     '001_initial': initialMigration(engine),
     '002_delivery_queue': deliveryQueueMigration,
+    '004_storage_probes': storageProbesMigration,
   };
 }
 
-export const LATEST_MIGRATION = '002_delivery_queue';
+/** Every migration's name, in the order they apply. */
+export const MIGRATION_NAMES = Object.keys(migrationsFor('sqlite'));
+export const LATEST_MIGRATION = MIGRATION_NAMES[MIGRATION_NAMES.length - 1];
 
 function migratorFor(store: Store): Migrator {
   const provider: MigrationProvider = { getMigrations: async () => migrationsFor(store.engine) };

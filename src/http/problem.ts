@@ -1,5 +1,6 @@
 import type { FastifyError } from 'fastify';
 import { DomainError } from '../domain/errors.ts';
+import { storageProblem } from './storage-problem.ts';
 
 /** Any failure, reduced to what every surface needs to render its own error shape. */
 export interface Problem {
@@ -65,6 +66,8 @@ export function toProblem(error: unknown): Problem {
   if (e.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || (e instanceof SyntaxError && e.statusCode === 400) || e.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
     return { status: 400, code: 'bad_request', reason: 'invalid_json', message: `Malformed JSON body: ${e.message}`, fields: {} };
   }
+  const unavailable = storageProblem(error);
+  if (unavailable) return unavailable;
   const status = typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 600 ? e.statusCode : 500;
   if (status === 413) return { status, code: 'payload_too_large', reason: 'payload_too_large', message: 'Request body is larger than the limit', fields: {} };
   if (status === 429) return { status, code: 'too_many_requests', reason: 'rate_limited', message: e.message || 'Rate limit exceeded', fields: {}, retryAfterSeconds: e.retryAfterSeconds };

@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile, rename } from 'node:fs/promises';
+import { mkdir, readFile, writeFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomToken } from '../domain/ids.ts';
 
@@ -15,9 +15,15 @@ export class MediaStore {
     const token = randomToken();
     const safeName = fileName.replace(/[^\w.\- ]+/g, '_').slice(0, 200) || 'file';
     // Written to a temporary name then renamed, and fsynced by writeFile's flush, so a 2xx never points at a partial file.
-    await writeFile(join(this.dir, `${token}.tmp`), content, { flush: true });
-    await writeFile(join(this.dir, `${token}.json`), JSON.stringify({ mimeType, fileName: safeName }), { flush: true });
-    await rename(join(this.dir, `${token}.tmp`), join(this.dir, token));
+    try {
+      await writeFile(join(this.dir, `${token}.tmp`), content, { flush: true });
+      await writeFile(join(this.dir, `${token}.json`), JSON.stringify({ mimeType, fileName: safeName }), { flush: true });
+      await rename(join(this.dir, `${token}.tmp`), join(this.dir, token));
+    } catch (error) {
+      // A full disk (ENOSPC) leaves a partial file behind: give its space back. The error itself answers 503.
+      await Promise.all([`${token}.tmp`, `${token}.json`].map((name) => rm(join(this.dir, name), { force: true }).catch(() => {})));
+      throw error;
+    }
     return { url: `${this.publicUrl}/media/${token}/${encodeURIComponent(safeName)}`, mimeType, fileName: safeName, size: content.length };
   }
 
