@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import pg from 'pg';
+import type pg from 'pg';
 import { Kysely, PostgresDialect } from 'kysely';
 import type { Database } from './schema.ts';
 import { engineOf, type Engine } from './engine.ts';
@@ -22,9 +22,6 @@ export interface Store {
   storage: StorageHealth;
   close(): Promise<void>;
 }
-
-// bigint (int8) columns hold epoch milliseconds and counters, all well inside 2^53.
-pg.types.setTypeParser(20, (value) => Number(value));
 
 const STATEMENT_CACHE_SIZE = 2000;
 
@@ -106,20 +103,30 @@ const PG_PREPARED_PER_CONNECTION = 500;
  * and plans each SQL text once per connection instead of on every query (Kysely sends unnamed
  * ones). Queries without parameters (transaction control) stay unnamed.
  */
-class PreparingClient extends pg.Client {
-  private readonly prepared = new Set<string>();
+function preparingClient(Client: typeof pg.Client): typeof pg.Client {
+  return class PreparingClient extends Client {
+    private readonly prepared = new Set<string>();
 
-  override query(...args: unknown[]): any {
-    const [text, values, callback] = args;
-    if (typeof text === 'string' && Array.isArray(values) && values.length > 0) {
-      const name = statementName(text);
-      if (this.prepared.has(name) || this.prepared.size < PG_PREPARED_PER_CONNECTION) {
-        this.prepared.add(name);
-        return (super.query as (...a: unknown[]) => unknown)({ name, text, values }, callback);
+    override query(...args: unknown[]): any {
+      const [text, values, callback] = args;
+      if (typeof text === 'string' && Array.isArray(values) && values.length > 0) {
+        const name = statementName(text);
+        if (this.prepared.has(name) || this.prepared.size < PG_PREPARED_PER_CONNECTION) {
+          this.prepared.add(name);
+          return (super.query as (...a: unknown[]) => unknown)({ name, text, values }, callback);
+        }
       }
+      return (super.query as (...a: unknown[]) => unknown)(...args);
     }
-    return (super.query as (...a: unknown[]) => unknown)(...args);
-  }
+  };
+}
+
+/** pg is loaded with the first PostgreSQL pool: on SQLite its import (about 70 ms, undici included) is start-up time for nothing. */
+async function postgresPool(databaseUrl: string, max: number): Promise<pg.Pool> {
+  const { default: pg } = await import('pg');
+  // bigint (int8) columns hold epoch milliseconds and counters, all well inside 2^53.
+  pg.types.setTypeParser(20, (value) => Number(value));
+  return new pg.Pool({ connectionString: databaseUrl, max, Client: preparingClient(pg.Client) });
 }
 
 export function openStore(databaseUrl: string, options: { poolSize?: number } = {}): Store {
@@ -139,7 +146,7 @@ export function openStore(databaseUrl: string, options: { poolSize?: number } = 
     return { db, engine, storage, transact: sqliteCommitGroups(db), close: () => db.destroy() };
   }
   const storage = new StorageHealth();
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: options.poolSize ?? 10, Client: PreparingClient });
-  const db = new Kysely<Database>({ dialect: watchStorage(new PostgresDialect({ pool }), storage) });
+  const dialect = new PostgresDialect({ pool: () => postgresPool(databaseUrl, options.poolSize ?? 10) });
+  const db = new Kysely<Database>({ dialect: watchStorage(dialect, storage) });
   return { db, engine, storage, transact: plainTransactions(db), close: () => db.destroy() };
 }
