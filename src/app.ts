@@ -14,6 +14,7 @@ import type { Ctx } from './domain/context.ts';
 import { sha256 } from './domain/api-keys.ts';
 import { sandboxDriver } from './channels/sandbox/driver.ts';
 import { validatorCompiler } from './http/validation.ts';
+import { serializersOnFirstUse, validatorsOnFirstUse } from './http/lazy-compilers.ts';
 import { toProblem } from './http/problem.ts';
 import { registerErrorSurface, surfaceFor } from './http/surfaces.ts';
 import { registerOperationsRoutes } from './http/operations.ts';
@@ -53,6 +54,7 @@ export async function buildApp(config: Config, store: Store, options: { logger?:
     // One log line per request costs real throughput; requests are logged at debug and below.
     logController: new LogController({ disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace' }),
     routerOptions: { ignoreTrailingSlash: true },
+    schemaController: { compilersFactory: serializersOnFirstUse },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const ctx: Ctx = { db: store.db, engine: store.engine, transact: store.transact, channelDrivers: new Map([[sandboxDriver.kind, sandboxDriver]]) };
@@ -60,7 +62,7 @@ export async function buildApp(config: Config, store: Store, options: { logger?:
   app.decorate('config', config);
   app.decorate('media', new MediaStore(join(config.dataDir, 'media'), config.publicUrl));
   app.decorateRequest('principal', null);
-  app.setValidatorCompiler(validatorCompiler);
+  app.setValidatorCompiler(validatorsOnFirstUse(validatorCompiler));
 
   registerErrorSurface(nativeErrorSurface);
   registerErrorSurface(jurichatErrorSurface, { fallback: true });
