@@ -83,11 +83,18 @@ function pruneCache() {
 async function builtEntry() {
   const { build } = await import('esbuild');
   const outdir = join(root, 'bundle');
-  const result = await build({
-    absWorkingDir: root, entryPoints: ['src/cli/main.ts'], outdir, bundle: true, splitting: true, format: 'esm', platform: 'node',
-    target: 'node20', external: EXTERNAL, banner: { js: REQUIRE }, keepNames: true, write: false, metafile: true, logLevel: 'silent',
-  });
-  const files = inputsOf(result.metafile);
+  let result;
+  let files;
+  for (let attempt = 1; ; attempt++) {
+    const started = Date.now();
+    result = await build({
+      absWorkingDir: root, entryPoints: ['src/cli/main.ts'], outdir, bundle: true, splitting: true, format: 'esm', platform: 'node',
+      target: 'node20', external: EXTERNAL, banner: { js: REQUIRE }, keepNames: true, write: false, metafile: true, logLevel: 'silent',
+    });
+    files = inputsOf(result.metafile);
+    // The key is hashed after the build: a file saved (or removed) meanwhile would file this bundle under content it does not hold.
+    if (attempt === 3 || files.every((file) => (statSync(join(root, file), { throwIfNoEntry: false })?.mtimeMs ?? Infinity) < started)) break;
+  }
   const key = keyOf(files);
   const dir = join(cacheDir, key);
   if (!existsSync(join(dir, 'main.js'))) {
