@@ -19,6 +19,7 @@ import { registerContentTypeCheck } from './http/content-types.ts';
 import { registerJsonBodyParser } from './http/json-body.ts';
 import { registerUrlNulCheck } from './http/nul-characters.ts';
 import { registerRateLimits } from './http/rate-limits.ts';
+import { serializersOnFirstUse, validatorsOnFirstUse } from './http/lazy-compilers.ts';
 import { registerOperationsRoutes } from './http/operations.ts';
 import { nativeErrorSurface } from './dialects/native/errors.ts';
 import { jurichatErrorSurface } from './dialects/jurichat/errors.ts';
@@ -52,6 +53,7 @@ export async function buildApp(config: Config, store: Store, options: { logger?:
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_PATH_PARAMETER },
     // Malformed percent-encoding and over-long path parameters fail in the router, before any handler: same error shapes.
     frameworkErrors: (error, request, reply) => sendProblem(request, reply, error),
+    schemaController: { compilersFactory: serializersOnFirstUse },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const ctx: Ctx = { db: store.db, engine: store.engine, transact: store.transact, channelDrivers: new Map([[sandboxDriver.kind, sandboxDriver]]) };
@@ -59,7 +61,7 @@ export async function buildApp(config: Config, store: Store, options: { logger?:
   app.decorate('config', config);
   app.decorate('media', new MediaStore(join(config.dataDir, 'media'), config.publicUrl));
   app.decorateRequest('principal', null);
-  app.setValidatorCompiler(validatorCompiler);
+  app.setValidatorCompiler(validatorsOnFirstUse(validatorCompiler));
 
   registerErrorSurface(nativeErrorSurface);
   registerErrorSurface(jurichatErrorSurface, { fallback: true });

@@ -49,8 +49,14 @@ export function sqliteCommitGroups(db: Kysely<Database>): Transact {
                 await sql`release unit`.execute(trx);
                 outcomes.push({ ok: true, value });
               } catch (error) {
-                await sql`rollback to unit`.execute(trx);
-                await sql`release unit`.execute(trx);
+                try {
+                  await sql`rollback to unit`.execute(trx);
+                  await sql`release unit`.execute(trx);
+                } catch {
+                  // SQLite ended the whole transaction itself (a full disk): there is no savepoint to
+                  // go back to, and the group fails with this unit's error, not with "no such savepoint".
+                  throw error;
+                }
                 outcomes.push({ ok: false, error });
               }
             }

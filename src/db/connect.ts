@@ -2,11 +2,14 @@ import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import pg from 'pg';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import type pg from 'pg';
+import { Kysely, PostgresDialect } from 'kysely';
 import type { Database } from './schema.ts';
 import { engineOf, type Engine } from './engine.ts';
 import { plainTransactions, sqliteCommitGroups, type Transact } from './commit-groups.ts';
+import { RollbackKeepingSqliteDialect } from './sqlite-dialect.ts';
+import { StorageHealth } from './storage-health.ts';
+import { watchStorage } from './storage-watch.ts';
 
 export type Db = Kysely<Database>;
 
@@ -15,11 +18,10 @@ export interface Store {
   engine: Engine;
   /** Runs a unit of work in a transaction; resolves once it is durably committed (group commit on SQLite). */
   transact: Transact;
+  /** Whether writes can commit, or were refused for want of space. */
+  storage: StorageHealth;
   close(): Promise<void>;
 }
-
-// bigint (int8) columns hold epoch milliseconds and counters, all well inside 2^53.
-pg.types.setTypeParser(20, (value) => Number(value));
 
 const STATEMENT_CACHE_SIZE = 2000;
 
@@ -101,20 +103,30 @@ const PG_PREPARED_PER_CONNECTION = 500;
  * and plans each SQL text once per connection instead of on every query (Kysely sends unnamed
  * ones). Queries without parameters (transaction control) stay unnamed.
  */
-class PreparingClient extends pg.Client {
-  private readonly prepared = new Set<string>();
+function preparingClient(Client: typeof pg.Client): typeof pg.Client {
+  return class PreparingClient extends Client {
+    private readonly prepared = new Set<string>();
 
-  override query(...args: unknown[]): any {
-    const [text, values, callback] = args;
-    if (typeof text === 'string' && Array.isArray(values) && values.length > 0) {
-      const name = statementName(text);
-      if (this.prepared.has(name) || this.prepared.size < PG_PREPARED_PER_CONNECTION) {
-        this.prepared.add(name);
-        return (super.query as (...a: unknown[]) => unknown)({ name, text, values }, callback);
+    override query(...args: unknown[]): any {
+      const [text, values, callback] = args;
+      if (typeof text === 'string' && Array.isArray(values) && values.length > 0) {
+        const name = statementName(text);
+        if (this.prepared.has(name) || this.prepared.size < PG_PREPARED_PER_CONNECTION) {
+          this.prepared.add(name);
+          return (super.query as (...a: unknown[]) => unknown)({ name, text, values }, callback);
+        }
       }
+      return (super.query as (...a: unknown[]) => unknown)(...args);
     }
-    return (super.query as (...a: unknown[]) => unknown)(...args);
-  }
+  };
+}
+
+/** pg is loaded with the first PostgreSQL pool: on SQLite its import (about 70 ms, undici included) is start-up time for nothing. */
+async function postgresPool(databaseUrl: string, max: number): Promise<pg.Pool> {
+  const { default: pg } = await import('pg');
+  // bigint (int8) columns hold epoch milliseconds and counters, all well inside 2^53.
+  pg.types.setTypeParser(20, (value) => Number(value));
+  return new pg.Pool({ connectionString: databaseUrl, max, Client: preparingClient(pg.Client) });
 }
 
 export function openStore(databaseUrl: string, options: { poolSize?: number } = {}): Store {
@@ -128,10 +140,13 @@ export function openStore(databaseUrl: string, options: { poolSize?: number } = 
     sqlite.pragma('synchronous = FULL');
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('foreign_keys = OFF');
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
-    return { db, engine, transact: sqliteCommitGroups(db), close: () => db.destroy() };
+    const storage = new StorageHealth();
+    const dialect = new RollbackKeepingSqliteDialect({ database: withStatementCache(sqlite) }, sqlite);
+    const db = new Kysely<Database>({ dialect: watchStorage(dialect, storage) });
+    return { db, engine, storage, transact: sqliteCommitGroups(db), close: () => db.destroy() };
   }
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: options.poolSize ?? 10, Client: PreparingClient });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { db, engine, transact: plainTransactions(db), close: () => db.destroy() };
+  const storage = new StorageHealth();
+  const dialect = new PostgresDialect({ pool: () => postgresPool(databaseUrl, options.poolSize ?? 10) });
+  const db = new Kysely<Database>({ dialect: watchStorage(dialect, storage) });
+  return { db, engine, storage, transact: plainTransactions(db), close: () => db.destroy() };
 }

@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import { Type } from 'typebox';
 import type { Store } from '../db/connect.ts';
 import { pendingMigrations } from '../db/migrate.ts';
+import { storageUnavailable } from '../db/storage-probe.ts';
 
 /** Liveness and readiness, without auth. */
 export function registerOperationsRoutes(app: FastifyInstance, store: Store): void {
@@ -15,6 +16,8 @@ export function registerOperationsRoutes(app: FastifyInstance, store: Store): vo
       await sql`select 1`.execute(store.db);
       const pending = await pendingMigrations(store);
       if (pending.length > 0) return reply.code(503).send({ status: 'unavailable', reason: `pending migrations: ${pending.join(', ')}` });
+      const full = await storageUnavailable(store);
+      if (full) return reply.code(503).send({ status: 'unavailable', reason: full });
       return { status: 'ready' };
     } catch (error) {
       return reply.code(503).send({ status: 'unavailable', reason: `database unreachable: ${(error as Error).message}` });

@@ -1,5 +1,6 @@
 import type { FastifyError } from 'fastify';
 import { DomainError } from '../domain/errors.ts';
+import { storageProblem } from './storage-problem.ts';
 
 /** Any failure, reduced to what every surface needs to render its own error shape. */
 export interface Problem {
@@ -95,6 +96,8 @@ export function toProblem(error: unknown): Problem {
   }
   const framework = typeof e.code === 'string' && Object.hasOwn(FRAMEWORK_ERRORS, e.code) ? FRAMEWORK_ERRORS[e.code] : undefined;
   if (framework) return { ...framework(e), fields: {} };
+  const unavailable = storageProblem(error);
+  if (unavailable) return unavailable;
   const status = typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 600 ? e.statusCode : 500;
   if (status === 413) return { status, code: 'payload_too_large', reason: 'payload_too_large', message: 'Request body is larger than the limit', fields: {} };
   if (status === 429) return { status, code: 'too_many_requests', reason: 'rate_limited', message: e.message || 'Rate limit exceeded', fields: {}, retryAfterSeconds: e.retryAfterSeconds };

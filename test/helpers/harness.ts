@@ -65,13 +65,14 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(overrides: Partial<Config> = {}): Promise<Harness> {
+/** `appOptions.logger`: a pino configuration (with a `stream`) for tests that read the log; silent otherwise. */
+export async function startHarness(overrides: Partial<Config> = {}, appOptions: { logger?: object } = {}): Promise<Harness> {
   const { store, url, dataDir, drop } = await freshStore();
   const config = loadConfig({ CONVERSAS_DATA_DIR: dataDir, CONVERSAS_RATE_LIMIT_PER_MINUTE: '0', CONVERSAS_AUTH_FAILURES_PER_MINUTE: '0', LOG_LEVEL: 'silent' }, {
     databaseUrl: url, runWorkers: false, allowPrivateWebhooks: true, ...overrides,
   });
   // TEST_LOG=1 shows what a failing request logged (500s log their error).
-  const app = await buildApp(config, store, { logger: process.env.TEST_LOG ? { level: 'error' } : false });
+  const app = await buildApp(config, store, { logger: appOptions.logger ?? (process.env.TEST_LOG ? { level: 'error' } : false) });
   await app.ready();
   const ws = await initWorkspace(store.db, 'Test');
   const other = await initWorkspace(store.db, 'Other');

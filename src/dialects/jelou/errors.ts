@@ -9,7 +9,7 @@ const KEPT_STATUSES = new Set([401, 404, 409, 413, 422, 429]);
 
 const CODE_OF_STATUS: Record<number, string> = {
   401: 'unauthorized', 404: 'not_found', 409: 'conflict', 413: 'payload_too_large', 422: 'unprocessable_entity',
-  429: 'too_many_requests', 500: 'internal_server_error',
+  429: 'too_many_requests', 500: 'internal_server_error', 503: 'service_unavailable',
 };
 
 /** Domain and HTTP reasons in Jelou's words (a Jelou "user" is a person, an "operator" a user, a "conversation" a session). */
@@ -46,6 +46,7 @@ const TEXTS: Record<string, Texts> = {
   payload_too_large: { message: 'Payload too large', es: 'El contenido es demasiado grande', pt: 'O conteúdo é grande demais' },
   too_many_requests: { message: 'Too many requests', es: 'Demasiadas solicitudes', pt: 'Muitas requisições' },
   internal_server_error: { message: 'Internal server error', es: 'Error interno del servidor', pt: 'Erro interno do servidor' },
+  service_unavailable: { message: 'Service temporarily unavailable', es: 'Servicio no disponible temporalmente', pt: 'Serviço temporariamente indisponível' },
 };
 
 const GENERIC: Record<string, Texts> = {
@@ -56,10 +57,12 @@ const GENERIC: Record<string, Texts> = {
   payload_too_large: TEXTS.payload_too_large,
   too_many_requests: TEXTS.too_many_requests,
   internal_server_error: TEXTS.internal_server_error,
+  service_unavailable: TEXTS.service_unavailable,
 };
 
 export function jelouStatus(p: Problem): number {
-  if (p.status >= 500) return 500;
+  // 503 says "retry later" (with Retry-After); any other server failure is a plain 500.
+  if (p.status >= 500) return p.status === 503 ? 503 : 500;
   return KEPT_STATUSES.has(p.status) ? p.status : 422;
 }
 

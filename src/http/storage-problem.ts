@@ -1,0 +1,26 @@
+import { isInsufficientResources, isOutOfSpace } from '../db/out-of-space.ts';
+import type { Problem } from './problem.ts';
+
+/** A full disk needs an operator to free space; other shortages (memory, connections) pass sooner. */
+const RETRY_AFTER_FULL_SECONDS = 30;
+const RETRY_AFTER_SHORTAGE_SECONDS = 5;
+
+/**
+ * A write the storage refused for want of resources is not the client's fault nor a bug: `503`
+ * with `Retry-After`, the same request will succeed later. Null for any other error.
+ */
+export function storageProblem(error: unknown): Problem | null {
+  if (isOutOfSpace(error)) {
+    return {
+      status: 503, code: 'service_unavailable', reason: 'storage_full', fields: {}, retryAfterSeconds: RETRY_AFTER_FULL_SECONDS,
+      message: 'The server is out of storage space and cannot save changes; retry later',
+    };
+  }
+  if (isInsufficientResources(error)) {
+    return {
+      status: 503, code: 'service_unavailable', reason: 'insufficient_resources', fields: {}, retryAfterSeconds: RETRY_AFTER_SHORTAGE_SECONDS,
+      message: 'The database is short of resources; retry later',
+    };
+  }
+  return null;
+}
