@@ -128,7 +128,10 @@ async function runSqlite(path: string): Promise<Tally> {
     messageExists: (conversationId, externalId) => findMessage.get(ws, conversationId, externalId) !== undefined,
     insert: (table, row) => {
       let statement = inserts.get(table);
-      if (!statement) inserts.set(table, (statement = db.prepare(insertSql(table, row, () => '?'))));
+      if (!statement) {
+        statement = db.prepare(insertSql(table, row, () => '?'));
+        inserts.set(table, statement);
+      }
       statement.run(Object.values(row));
     },
     touchConversation: (id, messageId, at) => { touch.run(messageId, at, at, at, ws, id); },

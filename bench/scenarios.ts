@@ -123,6 +123,7 @@ async function measurePair(worker: LoadWorker, settings: RunSettings, a: Side, b
   return measured;
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: the bench reads answers loosely and compares them whole.
 async function getJson(url: string, headers: Record<string, string>): Promise<{ status: number; body: any }> {
   const response = await fetch(url, { headers });
   const text = await response.text();

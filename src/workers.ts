@@ -20,7 +20,7 @@ interface BackgroundTask { stop(): Promise<void> }
  * Runs `task` at start and then every `intervalMs`; when it reports more work waiting (returns
  * true), at once again. Errors are logged and the loop carries on.
  */
-export function repeat(name: string, intervalMs: number, task: () => Promise<boolean | void>, log: FastifyBaseLogger): BackgroundTask {
+export function repeat(name: string, intervalMs: number, task: () => Promise<boolean>, log: FastifyBaseLogger): BackgroundTask {
   let stopping = false;
   let wake: (() => void) | null = null;
   const pause = (ms: number) => new Promise<void>((resolve) => {
@@ -67,6 +67,7 @@ export function startWorkers(ctx: Ctx, config: Config, log: FastifyBaseLogger): 
     repeat('delivery-purge', PURGE_INTERVAL_MS, async () => {
       const purged = await purgeExpiredDeliveries(ctx.db, Date.now());
       if (purged > 0) log.info({ purged }, 'expired webhook deliveries purged');
+      return false;
     }, log),
   ];
 

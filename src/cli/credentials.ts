@@ -18,7 +18,7 @@ export function credentialsBlock(result: InitResult, publicUrl: string): string 
     rule,
     'New workspace created. These credentials are shown ONCE — store them now.',
     '',
-    ...rows.map(([label, value]) => `  ${(label + ':').padEnd(width)} ${value}`),
+    ...rows.map(([label, value]) => `  ${(`${label}:`).padEnd(width)} ${value}`),
     '',
     'Native API: Authorization: Bearer <API key>. Jelou Basic auth: <client id>:<client secret>.',
     'Try it — an end user writes to the sandbox channel:',

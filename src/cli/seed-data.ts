@@ -32,7 +32,10 @@ export class Random {
   pick<T>(items: readonly T[]): T { return items[Math.floor(this.next() * items.length)]!; }
   weighted<T>(choices: readonly (readonly [T, number])[]): T {
     let x = this.next() * choices.reduce((sum, [, w]) => sum + w, 0);
-    for (const [value, weight] of choices) if ((x -= weight) < 0) return value;
+    for (const [value, weight] of choices) {
+      x -= weight;
+      if (x < 0) return value;
+    }
     return choices[choices.length - 1]![0];
   }
   token(length: number): string {

@@ -107,6 +107,7 @@ function preparingClient(Client: typeof pg.Client): typeof pg.Client {
   return class PreparingClient extends Client {
     private readonly prepared = new Set<string>();
 
+    // biome-ignore lint/suspicious/noExplicitAny: pg's query has a dozen overloads; this override only forwards to them.
     override query(...args: unknown[]): any {
       const [text, values, callback] = args;
       if (typeof text === 'string' && Array.isArray(values) && values.length > 0) {

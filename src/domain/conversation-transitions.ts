@@ -35,7 +35,7 @@ export interface TransitionResult {
  * opens/closes the support session and emits the events of spec §2, in the caller's transaction.
  * The conversation must have been read with a row lock in this transaction.
  */
-export async function applyTrigger(ctx: Ctx, trx: Tx, conversation: Conversation, trigger: Trigger, options: TransitionOptions): Promise<TransitionResult> {
+export async function applyTrigger(_ctx: Ctx, trx: Tx, conversation: Conversation, trigger: Trigger, options: TransitionOptions): Promise<TransitionResult> {
   const step = transition(conversation.status, trigger);
   if (step.kind === 'refused') throw new DomainError('conflict', `Cannot ${trigger.replace('_', ' ')}: ${step.reason}`, 'invalid_transition');
   const now = Date.now();

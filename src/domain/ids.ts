@@ -14,7 +14,7 @@ function nextUuidV7(): bigint {
     lastMs = now;
     const r = randomBytes(10);
     // keep the top bit of the 74-bit counter clear so increments cannot overflow into the timestamp
-    counter = (BigInt('0x' + r.toString('hex')) & ((1n << 73n) - 1n));
+    counter = (BigInt(`0x${r.toString('hex')}`) & ((1n << 73n) - 1n));
   } else {
     counter += 1n;
   }
@@ -34,7 +34,7 @@ function base32(value: bigint): string {
 
 /** `c` + 26 lowercase Crockford base32 characters of a monotonic UUIDv7 (spec §3). */
 export function newId(): string {
-  return 'c' + base32(nextUuidV7());
+  return `c${base32(nextUuidV7())}`;
 }
 
 export function isValidId(value: unknown): value is string {

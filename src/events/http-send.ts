@@ -69,5 +69,5 @@ const post = ({ url, headers, body, timeoutMs, bodyLimit }: WebhookRequest, agen
 
 /** At most `limit` bytes as UTF-8 text, without a character cut in half at the limit, NUL dropped. */
 export function decodeCut(bytes: Buffer, limit: number): string {
-  return new TextDecoder().decode(bytes.subarray(0, limit), { stream: true }).replace(/\u0000/g, '');
+  return new TextDecoder().decode(bytes.subarray(0, limit), { stream: true }).replaceAll('\u0000', '');
 }

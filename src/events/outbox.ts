@@ -28,7 +28,7 @@ export async function emitEvent(
   const subscriptions = await activeSubscriptions(trx, workspaceId);
   for (const subscription of subscriptions) {
     const format = webhookFormat(subscription.dialect);
-    if (!format || !format.wants(event, subscription)) continue;
+    if (!format?.wants(event, subscription)) continue;
     await insertDelivery(trx, {
       workspace_id: workspaceId, id: newId(), event_id: event.id, subscription_id: subscription.id,
       conversation_id: conversationId, event_type: type, body: format.body(event, subscription), now, expires_at: now + DELIVERY_RETENTION_MS,
@@ -61,7 +61,10 @@ const subscriptionsByTransaction = new WeakMap<object, Map<string, Promise<Subsc
 
 export function activeSubscriptions(trx: Tx, workspaceId: string): Promise<Subscription[]> {
   let byWorkspace = subscriptionsByTransaction.get(trx);
-  if (!byWorkspace) subscriptionsByTransaction.set(trx, (byWorkspace = new Map()));
+  if (!byWorkspace) {
+    byWorkspace = new Map();
+    subscriptionsByTransaction.set(trx, byWorkspace);
+  }
   let found = byWorkspace.get(workspaceId);
   if (!found) {
     found = subscriptionRows(trx, { ws: workspaceId }).then(({ rows }) => rows.map(subscriptionFromRow));

@@ -2,7 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 
 /** `sha256=` + lowercase hex HMAC-SHA256 over the exact bytes (the vendor signature headers). */
 export function hmacSha256Header(secret: string, body: string | Buffer): string {
-  return 'sha256=' + createHmac('sha256', Buffer.from(secret, 'utf8')).update(body).digest('hex');
+  return `sha256=${createHmac('sha256', Buffer.from(secret, 'utf8')).update(body).digest('hex')}`;
 }
 
 /** The Standard Webhooks key: a `whsec_` secret's base64 part decoded, any other secret's UTF-8 bytes. */

@@ -1,4 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ExpressionBuilder } from 'kysely';
+import type { Database } from '../db/schema.ts';
 import type { Db } from '../db/connect.ts';
 import { sha256 } from '../domain/api-keys.ts';
 import { HttpError } from './problem.ts';
@@ -15,6 +17,12 @@ declare module 'fastify' {
     idempotency?: { workspaceId: string; apiKeyId: string; route: string; key: string; replayed: boolean };
   }
 }
+
+/** The row of one key: scoped to the API key and the route. */
+interface KeyOf { workspaceId: string; apiKeyId: string; route: string; key: string }
+
+const sameKey = (k: KeyOf) => (eb: ExpressionBuilder<Database, 'idempotency_keys'>) =>
+  eb.and([eb('workspace_id', '=', k.workspaceId), eb('api_key_id', '=', k.apiKeyId), eb('route', '=', k.route), eb('key', '=', k.key)]);
 
 const WINDOW_MS = 24 * 3600 * 1000;
 // A claim whose request never finished (the process died mid-request) may be taken over after this.
@@ -33,13 +41,13 @@ export function registerIdempotency(app: FastifyInstance, db: Db): void {
     const route = `${request.method} ${request.url.split('?')[0]}`;
     const requestHash = sha256(request.rawBody ?? JSON.stringify(request.body ?? null));
     const now = Date.now();
-    const where = (q: any) => q.where('workspace_id', '=', workspaceId).where('api_key_id', '=', apiKeyId).where('route', '=', route).where('key', '=', key);
+    const thisKey = sameKey({ workspaceId, apiKeyId, route, key });
 
     const claim = await db.insertInto('idempotency_keys').values({
       workspace_id: workspaceId, api_key_id: apiKeyId, route, key, request_hash: requestHash, status_code: null, response_body: null, created_at: now,
     }).onConflict((oc) => oc.doNothing()).executeTakeFirst();
     if (Number(claim.numInsertedOrUpdatedRows ?? 0n) === 0) {
-      const existing = await where(db.selectFrom('idempotency_keys').selectAll()).executeTakeFirst();
+      const existing = await db.selectFrom('idempotency_keys').selectAll().where(thisKey).executeTakeFirst();
       const expired = existing && now - existing.created_at > WINDOW_MS;
       const abandoned = existing && existing.status_code === null && now - existing.created_at > ABANDONED_MS;
       if (existing && !expired && !abandoned) {
@@ -52,7 +60,7 @@ export function registerIdempotency(app: FastifyInstance, db: Db): void {
         reply.code(existing.status_code).header('content-type', 'application/json; charset=utf-8').header('idempotent-replayed', 'true');
         return reply.send(existing.response_body);
       }
-      await where(db.updateTable('idempotency_keys').set({ request_hash: requestHash, status_code: null, response_body: null, created_at: now })).execute();
+      await db.updateTable('idempotency_keys').set({ request_hash: requestHash, status_code: null, response_body: null, created_at: now }).where(thisKey).execute();
     }
     request.idempotency = { workspaceId, apiKeyId, route, key, replayed: false };
   });
@@ -60,12 +68,12 @@ export function registerIdempotency(app: FastifyInstance, db: Db): void {
   app.addHook('onSend', async (request, reply, payload) => {
     const claim = request.idempotency;
     if (!claim || claim.replayed) return payload;
-    const where = (q: any) => q.where('workspace_id', '=', claim.workspaceId).where('api_key_id', '=', claim.apiKeyId).where('route', '=', claim.route).where('key', '=', claim.key);
-    if (reply.statusCode >= 500) await where(db.deleteFrom('idempotency_keys')).execute();
+    const thisKey = sameKey(claim);
+    if (reply.statusCode >= 500) await db.deleteFrom('idempotency_keys').where(thisKey).execute();
     else {
       const keepsSecret = request.routeOptions.config.idempotent === 'secret' && reply.statusCode < 300;
       const body = keepsSecret ? null : typeof payload === 'string' ? payload : String(payload ?? '');
-      await where(db.updateTable('idempotency_keys').set({ status_code: reply.statusCode, response_body: body })).execute();
+      await db.updateTable('idempotency_keys').set({ status_code: reply.statusCode, response_body: body }).where(thisKey).execute();
     }
     return payload;
   });

@@ -14,7 +14,7 @@ export function registerJsonBodyParser(app: FastifyInstance, bodyLimit: number):
     let parsed: unknown;
     try {
       parsed = JSON.parse(text, (key, value) => {
-        if (hasNul(key) || (typeof value === 'string' && hasNul(value))) throw nulInField(`body ${JSON.stringify(key.replace(/\u0000/g, '\\u0000'))}`);
+        if (hasNul(key) || (typeof value === 'string' && hasNul(value))) throw nulInField(`body ${JSON.stringify(key)}`);
         return key === '__proto__' ? undefined : value;
       });
     } catch (error) {

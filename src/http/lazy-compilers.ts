@@ -30,7 +30,10 @@ export const serializersOnFirstUse: NonNullable<NonNullable<FastifyServerOptions
     const compile = SerializerSelector()(externalSchemas, options);
     return (route) => {
       let serialize: ((data: unknown) => string) | undefined;
-      return (data) => (serialize ??= compile(route))(data);
+      return (data) => {
+        serialize ??= compile(route);
+        return serialize(data);
+      };
     };
   },
 };

@@ -31,7 +31,7 @@ export async function readMultipart(request: FastifyRequest, maxFileBytes: numbe
         file = { content, mimeType: part.mimetype || 'application/octet-stream', fileName: part.filename || 'file' };
       } else {
         const value = String(part.value);
-        if (hasNul(value) || hasNul(part.fieldname)) throw nulInField(JSON.stringify(part.fieldname.replace(/\u0000/g, '\\u0000')));
+        if (hasNul(value) || hasNul(part.fieldname)) throw nulInField(JSON.stringify(part.fieldname));
         fields[part.fieldname] = value;
       }
     }

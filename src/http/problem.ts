@@ -67,7 +67,7 @@ function fieldOf(e: AjvError): string {
 function describe(e: AjvError): string {
   if (e.keyword === 'required') return 'is required';
   if (e.keyword === 'additionalProperties') return 'is not a known field';
-  if (e.keyword === 'enum') return `must be one of ${(e.params?.allowedValues as unknown[]).map(String).join(', ')}`;
+  if (e.keyword === 'enum') return `must be one of ${((e.params?.allowedValues ?? []) as unknown[]).map(String).join(', ')}`;
   return e.message ?? 'is invalid';
 }
 

@@ -59,7 +59,7 @@ function parseIPv6(text: string): bigint | null {
   if (address.slice(lastColon + 1).includes('.')) {
     tail = parseIPv4(address.slice(lastColon + 1));
     if (tail === null) return null;
-    address = address.slice(0, lastColon + 1) + '0:0';
+    address = `${address.slice(0, lastColon + 1)}0:0`;
   }
   const halves = address.split('::');
   if (halves.length > 2) return null;

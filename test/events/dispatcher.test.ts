@@ -120,7 +120,7 @@ async function workspace(t: TestContext): Promise<InitResult> {
 
 async function subscribe(ws: InitResult, endpoint: { url: string; path: string }, options: { headers?: Record<string, string>; events?: string[]; isActive?: boolean } = {}): Promise<Sub> {
   const id = newId();
-  const secret = 'whsec_' + randomBytes(32).toString('base64');
+  const secret = `whsec_${randomBytes(32).toString('base64')}`;
   const now = Date.now();
   await h.store.db.insertInto('webhook_subscriptions').values({
     workspace_id: ws.workspaceId, id, dialect: 'test', name: 'test hook', description: null, url: endpoint.url, secret,
@@ -147,7 +147,7 @@ async function attemptsOf(sub: Sub, deliveryId: string) {
 
 /** Checks both signatures over the raw received bytes, independently of the signing helpers. */
 function assertSigned(request: Received, secret: string): void {
-  const vendor = 'sha256=' + createHmac('sha256', Buffer.from(secret, 'utf8')).update(request.body).digest('hex');
+  const vendor = `sha256=${createHmac('sha256', Buffer.from(secret, 'utf8')).update(request.body).digest('hex')}`;
   assert.equal(request.headers['x-test-signature'], vendor);
   const id = request.headers['webhook-id'] as string;
   const timestamp = request.headers['webhook-timestamp'] as string;

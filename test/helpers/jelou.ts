@@ -38,7 +38,7 @@ export async function jelou(h: Harness, method: 'GET' | 'POST' | 'PATCH' | 'PUT'
 
 /** `sha256=` + hex HMAC-SHA256 of the exact bytes, keyed with the signing secret as UTF-8. */
 export function sign(secret: string, raw: string | Buffer): string {
-  return 'sha256=' + createHmac('sha256', Buffer.from(secret, 'utf8')).update(raw).digest('hex');
+  return `sha256=${createHmac('sha256', Buffer.from(secret, 'utf8')).update(raw).digest('hex')}`;
 }
 
 /** The panel's reply, signed with `secret` unless `signature` says otherwise (null: no header). */

@@ -508,7 +508,10 @@ export function report(title: string, findings: Finding[]): string {
     const ops = [...new Set(g.items.map((f) => f.outcome.fuzz.operation.name))].sort().join(',');
     const key = `${g.status}\n${[...g.answers].sort().join('\n')}\n${ops}`;
     const into = merged.get(key);
-    if (into) { g.causes.forEach((c) => into.causes.add(c)); into.items.push(...g.items); } else merged.set(key, g);
+    if (into) {
+      for (const c of g.causes) into.causes.add(c);
+      into.items.push(...g.items);
+    } else merged.set(key, g);
   }
   const groups = [...merged.values()].sort((a, b) => b.items.length - a.items.length || [...a.causes][0].localeCompare([...b.causes][0]));
   const lines = [`${title}: ${findings.length} request(s) in ${groups.length} group(s)`];
@@ -521,7 +524,7 @@ export function report(title: string, findings: Finding[]): string {
     }
     lines.push('', `[${i + 1}] ${[...g.causes].join(' | ')} → ${g.status} on ${byOperation.size} operation(s), ${g.items.length} request(s)`);
     const answers = [...g.answers];
-    answers.slice(0, 3).forEach((a, n) => lines.push(`    ${n === 0 ? 'answer: ' : '        '} ${g.status} ${a}`));
+    for (const [n, a] of answers.slice(0, 3).entries()) lines.push(`    ${n === 0 ? 'answer: ' : '        '} ${g.status} ${a}`);
     if (answers.length > 3) lines.push(`          … and ${answers.length - 3} other answer(s)`);
     const via = [...new Set(g.items.map((f) => f.outcome.fuzz.mutation))].filter((m) => !g.causes.has(m));
     if (via.length > 0) lines.push(`    via:     ${via.slice(0, 8).join('; ')}${via.length > 8 ? `; +${via.length - 8} more` : ''}`);

@@ -47,7 +47,7 @@ describe('signature', () => {
 
   test('an uppercase hex digest is the same signature', async () => {
     const body = replyBody(room, 's-upper');
-    const signature = 'sha256=' + sign(secret, JSON.stringify(body)).slice(7).toUpperCase();
+    const signature = `sha256=${sign(secret, JSON.stringify(body)).slice(7).toUpperCase()}`;
     assert.equal((await panelReply(h, body, secret, { signature })).status, 200);
   });
 

@@ -157,7 +157,7 @@ describe('GET /conversation/{id}', () => {
     const agent = await makeUser(h, undefined, 'Dra. Lúcia');
     await juri(h, 'POST', '/conversation/start-human-support', { body: { conversationId, selectedUserId: agent } });
     const reply = await juri(h, 'POST', '/conversation/send-message', { body: { conversationId, message: 'respondendo', quotedMessageId: messageId } });
-    const contact = await juri(h, 'POST', '/conversation/send-message', { body: { conversationId, type: 'contact', contactName: 'Cartório', contactPhoneNumber: '551133334444' } });
+    const _contact = await juri(h, 'POST', '/conversation/send-message', { body: { conversationId, type: 'contact', contactName: 'Cartório', contactPhoneNumber: '551133334444' } });
     await juri(h, 'POST', '/conversation/note', { body: { conversationId, note: 'não aparece' } });
     const before = (await call(h, 'GET', `/api/v1/conversations/${conversationId}`)).json;
 

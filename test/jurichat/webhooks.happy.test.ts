@@ -13,7 +13,7 @@ after(async () => { await h.close(); });
 const ALL_EVENTS = ['chat.conversation.created', 'chat.conversation.updated', 'chat.conversation.assigned', 'chat.message.created', 'chat.message.updated', 'contact.created', 'contact.updated', 'contact.deleted', 'webhook.test'];
 
 function verify(secret: string, headers: Record<string, unknown>, raw: Buffer) {
-  const expected = 'sha256=' + createHmac('sha256', Buffer.from(secret, 'utf8')).update(raw).digest('hex');
+  const expected = `sha256=${createHmac('sha256', Buffer.from(secret, 'utf8')).update(raw).digest('hex')}`;
   assert.equal(headers['x-jurichat-signature'], expected, 'X-JuriChat-Signature is HMAC-SHA256 over the exact bytes');
   const key = Buffer.from(secret.slice('whsec_'.length), 'base64');
   const signed = `${headers['webhook-id']}.${headers['webhook-timestamp']}.${raw.toString('utf8')}`;

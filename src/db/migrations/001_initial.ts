@@ -19,7 +19,7 @@ export function initialMigration(engine: Engine) {
   const strNull = (t: T, ...cols: string[]) => cols.reduce((b, c) => b.addColumn(c, 'text'), t);
   const bool = (t: T, ...cols: string[]) => cols.reduce((b, c) => b.addColumn(c, 'integer', (col) => col.notNull().defaultTo(0)), t);
 
-  async function table(db: Kysely<any>, name: string, build: (t: T) => T, primaryKey = true) {
+  async function table(db: Kysely<unknown>, name: string, build: (t: T) => T, primaryKey = true) {
     let t = db.schema.createTable(name) as unknown as T;
     t = build(t);
     if (primaryKey) t = t.addPrimaryKeyConstraint(`${name}_pkey`, ['workspace_id', 'id'] as never);
@@ -27,7 +27,7 @@ export function initialMigration(engine: Engine) {
   }
 
   return {
-    async up(db: Kysely<any>) {
+    async up(db: Kysely<unknown>) {
       await db.schema.createTable('workspaces')
         .addColumn('id', text, (c) => c.primaryKey())
         .addColumn('name', 'text', (c) => c.notNull())

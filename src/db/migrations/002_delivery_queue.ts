@@ -7,7 +7,7 @@ import { sql, type Kysely } from 'kysely';
  * Queries must spell the statuses as literals for the planners to use them.
  */
 export const deliveryQueueMigration = {
-  async up(db: Kysely<any>) {
+  async up(db: Kysely<unknown>) {
     await db.schema.dropIndex('deliveries_due_idx').execute();
     await db.schema.dropIndex('deliveries_order_idx').execute();
     await sql`create index deliveries_open_due_idx on deliveries (next_attempt_at, id) where status in ('PENDING', 'RETRYING')`.execute(db);

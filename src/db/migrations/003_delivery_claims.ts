@@ -9,7 +9,7 @@ import { sql, type Kysely } from 'kysely';
  * them to delivery_attempts in its transaction.
  */
 export const deliveryClaimsMigration = {
-  async up(db: Kysely<any>) {
+  async up(db: Kysely<unknown>) {
     await db.schema.alterTable('deliveries').addColumn('claimed_at', 'bigint').execute();
     await db.schema.alterTable('deliveries').addColumn('interrupted_claims', 'text').execute();
     // Claims still held when upgrading had 60-s leases: they count from the lease's start.

@@ -5,7 +5,7 @@ import type { Kysely } from 'kysely';
  * refused for want of space, to learn when they can commit again. It stays empty.
  */
 export const storageProbesMigration = {
-  async up(db: Kysely<any>) {
+  async up(db: Kysely<unknown>) {
     await db.schema.createTable('storage_probes')
       .addColumn('id', 'text', (c) => c.primaryKey())
       .addColumn('written_at', 'bigint', (c) => c.notNull())

@@ -2,6 +2,7 @@ import { sql, type SelectQueryBuilder } from 'kysely';
 import type { Database } from '../schema.ts';
 import type { ConversationStatus, Priority } from '../../domain/model.ts';
 import { searchKey } from '../../domain/text.ts';
+import { likePattern } from '../../domain/resources/paging.ts';
 
 /** The conversation list filters of JuriChat's `GET /conversation`, shared by every dialect. */
 export interface ConversationFilters {
@@ -42,9 +43,8 @@ export function applyConversationFilters<O>(
         .whereRef('ct.workspace_id', '=', 'c.workspace_id').whereRef('ct.conversation_id', '=', 'c.id').where('ct.tag_id', 'in', tagIds),
     ));
   }
-  if (f.search && f.search.trim()) {
-    const needle = searchKey(f.search.trim()).replace(/[\\%_]/g, (ch) => '\\' + ch);
-    q = q.where(sql<boolean>`c.search_text like ${`%${needle}%`} escape '\\'`);
+  if (f.search?.trim()) {
+    q = q.where(sql<boolean>`c.search_text like ${likePattern(searchKey(f.search.trim()))} escape '\\'`);
   }
   return q;
 }

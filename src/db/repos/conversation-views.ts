@@ -129,7 +129,10 @@ export async function tagsByConversation(db: Db, ws: string, conversationIds: st
     .where('ct.workspace_id', '=', ws).where('ct.conversation_id', 'in', conversationIds).orderBy('t.name').execute();
   for (const r of rows) {
     let list = map.get(r.conversation_id);
-    if (!list) map.set(r.conversation_id, (list = []));
+    if (!list) {
+      list = [];
+      map.set(r.conversation_id, list);
+    }
     list.push({ id: r.id, name: r.name, color: r.color });
   }
   return map;

@@ -44,8 +44,14 @@ function personData(p: PersonPayload) {
   };
 }
 
+/** The payload fields this format reads, by event type (the outbox writes them; see domain/snapshots.ts). */
+interface EventPayload {
+  conversation: ConversationSnapshot; previousStatus?: string | null; message: Message; quoted?: Message | null;
+  person: PersonPayload; inboxId?: string | null; subscriptionId: string;
+}
+
 function dataOf(event: DomainEvent): Record<string, unknown> {
-  const p = event.payload as Record<string, any>;
+  const p = event.payload as unknown as EventPayload;
   switch (event.type) {
     case 'conversation.created':
       return conversationData(p.conversation, null);
@@ -54,14 +60,14 @@ function dataOf(event: DomainEvent): Record<string, unknown> {
       return conversationData(p.conversation, p.previousStatus ?? null);
     case 'message.created':
     case 'message.updated': {
-      const c = p.conversation as ConversationSnapshot;
-      const quoted = p.quoted ? ({ ...p.quoted } as Message) : null;
-      return { conversationId: c.id, inboxId: c.inboxId, message: presentJuriMessage(p.message as Message, quoted, c.isGroup) };
+      const c = p.conversation;
+      const quoted = p.quoted ? { ...p.quoted } : null;
+      return { conversationId: c.id, inboxId: c.inboxId, message: presentJuriMessage(p.message, quoted, c.isGroup) };
     }
     case 'contact.created':
     case 'contact.updated':
     case 'contact.deleted':
-      return personData(p.person as PersonPayload);
+      return personData(p.person);
     case 'webhook.test':
       return { inboxId: p.inboxId ?? null, webhookId: p.subscriptionId, message: 'Conversas webhook test' };
     default:

@@ -28,4 +28,4 @@ export function optionalText(value: string | null | undefined): string | null {
 export const distinct = <T>(values: T[]): T[] => [...new Set(values)];
 
 /** `%needle%` for a LIKE with `escape '\'`. */
-export const likePattern = (needle: string): string => `%${needle.replace(/[\\%_]/g, (ch) => '\\' + ch)}%`;
+export const likePattern = (needle: string): string => `%${needle.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;

@@ -110,7 +110,7 @@ export async function listPeople(ctx: Ctx, workspaceId: string, filter: PersonFi
     q = q.where((eb) => eb.exists(eb.selectFrom('person_tags as pt').select('pt.tag_id')
       .whereRef('pt.workspace_id', '=', 'p.workspace_id').whereRef('pt.person_id', '=', 'p.id').where('pt.tag_id', '=', tagId)));
   }
-  if (filter.search && filter.search.trim()) {
+  if (filter.search?.trim()) {
     q = q.where(sql<boolean>`p.search_text like ${likePattern(searchKey(filter.search.trim()))} escape '\\'`);
   }
   if (page.afterId) q = q.where('p.id', '>', page.afterId);

@@ -87,7 +87,7 @@ export async function listUsers(ctx: Ctx, workspaceId: string, filter: UserFilte
         .whereRef('ui.workspace_id', '=', 'u.workspace_id').whereRef('ui.user_id', '=', 'u.id').where('ui.inbox_id', '=', inboxId)),
     ]));
   }
-  if (filter.search && filter.search.trim()) {
+  if (filter.search?.trim()) {
     const pattern = likePattern(filter.search.trim().toLowerCase());
     q = q.where(sql<boolean>`(lower(u.name) like ${pattern} escape '\\' or u.email_key like ${pattern} escape '\\')`);
   }

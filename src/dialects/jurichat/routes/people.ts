@@ -10,10 +10,10 @@ import { getPerson, updatePerson } from '../../../domain/resources/people.ts';
 import { personFromRow } from '../../../db/rows.ts';
 import { personTagIds } from '../../../db/repos/resources.ts';
 import type { Db } from '../../../db/connect.ts';
+import { likePattern } from '../../../domain/resources/paging.ts';
 import { Cuid, NStr, Str, TagRef, errors, isoOf, PageNumber, pageOffset, sendJsonString } from '../schemas.ts';
 
 const UPDATED = 'Contato atualizado com sucesso';
-const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => '\\' + c);
 
 const PersonCore = {
   id: Str, name: NStr, email: NStr, imageUrl: NStr, phoneNumber: NStr, document: NStr, description: NStr, country: NStr, city: NStr,
@@ -67,8 +67,8 @@ export async function peopleRoutes(fastify: FastifyInstance): Promise<void> {
     const q = request.query;
     await requireExisting(db, 'inboxes', ws, q.inboxId);
     let query = db.selectFrom('people as p').where('p.workspace_id', '=', ws).where('p.inbox_id', '=', q.inboxId).where('p.deleted_at', 'is', null);
-    if (q.name?.trim()) query = query.where(sql<boolean>`p.search_text like ${`%${escapeLike(searchKey(q.name.trim()))}%`} escape '\\'`);
-    if (q.email?.trim()) query = query.where(sql<boolean>`lower(p.email) like ${`%${escapeLike(q.email.trim().toLowerCase())}%`} escape '\\'`);
+    if (q.name?.trim()) query = query.where(sql<boolean>`p.search_text like ${likePattern(searchKey(q.name.trim()))} escape '\\'`);
+    if (q.email?.trim()) query = query.where(sql<boolean>`lower(p.email) like ${likePattern(q.email.trim().toLowerCase())} escape '\\'`);
     if (q.isBlocked !== undefined) query = query.where('p.is_blocked', '=', q.isBlocked ? 1 : 0);
     if (q.tags?.length) {
       const tagIds = q.tags;

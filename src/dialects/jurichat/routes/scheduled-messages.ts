@@ -3,7 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type, type Static } from 'typebox';
 import { invalid } from '../../../domain/errors.ts';
 import { requireExisting } from '../../../domain/lookups.ts';
-import { findScheduled, scheduleMessage, scheduledFromRow, updateScheduled, type ScheduledMessage } from '../../../domain/scheduled-messages.ts';
+import { findScheduled, scheduleMessage, scheduledFromRow, updateScheduled, type ScheduledContent, type ScheduledMessage } from '../../../domain/scheduled-messages.ts';
 import { groupsByIds, peopleByIds } from '../../../db/repos/conversation-views.ts';
 import { notFound } from '../../../domain/errors.ts';
 import { SendFields, contentOf } from './messages.ts';
@@ -122,7 +122,7 @@ export async function scheduledMessageRoutes(fastify: FastifyInstance): Promise<
     if (!current) throw notFound('scheduled message', scheduledMessageId);
     const touchesContent = ['type', 'message', 'caption', 'fileName', 'contactName', 'contactPhoneNumber'].some((k) => k in fields) || !!request.upload;
     const s = await app.media.holding(request.upload, fields.fileName, async (file) => {
-      let content;
+      let content: ScheduledContent | undefined;
       if (touchesContent) {
         const type = fields.type ?? current.type;
         // A media message keeps its file unless a new one is sent.

@@ -5,6 +5,7 @@ import { sql } from 'kysely';
 import { requireExisting } from '../../../domain/lookups.ts';
 import { findWorkspace } from '../../../domain/workspaces.ts';
 import { namesByIds } from '../../../db/repos/conversation-views.ts';
+import { likePattern } from '../../../domain/resources/paging.ts';
 import { Cuid, NamedRef, Nullable, NStr, Str, errors, isoOf, pageQuery, totalPages, pageOffset } from '../schemas.ts';
 
 const UserShape = Type.Object({
@@ -37,7 +38,7 @@ export async function userRoutes(fastify: FastifyInstance): Promise<void> {
       ]));
     }
     if (search?.trim()) {
-      const needle = `%${search.trim().toLowerCase().replace(/[\\%_]/g, (c) => '\\' + c)}%`;
+      const needle = likePattern(search.trim().toLowerCase());
       q = q.where(sql<boolean>`(lower(u.name) like ${needle} escape '\\' or u.email_key like ${needle} escape '\\')`);
     }
     const [count, rows] = await Promise.all([

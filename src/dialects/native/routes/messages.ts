@@ -46,14 +46,11 @@ export async function messageRoutes(fastify: FastifyInstance): Promise<void> {
     const { limit = 50, cursor, after } = request.query;
     if (cursor && after) throw invalid('use either cursor or after, not both', 'validation_failed', 'after');
     if (!(await findConversation(ctx.db, workspaceId, id))) throw notFound('conversation', id);
-    let rows;
-    if (after) {
-      const anchor = await findMessage(ctx.db, workspaceId, after);
-      if (!anchor || anchor.conversationId !== id) throw notFound('message', after);
-      rows = await messagesAfter(ctx.db, workspaceId, id, [anchor.messageAt, anchor.id], limit + 1);
-    } else {
-      rows = await messagesBefore(ctx.db, workspaceId, id, cursor ? decodeCursor(cursor, ['number', 'string']) : null, limit + 1);
-    }
+    const anchor = after ? await findMessage(ctx.db, workspaceId, after) : null;
+    if (after && (!anchor || anchor.conversationId !== id)) throw notFound('message', after);
+    const rows = anchor
+      ? await messagesAfter(ctx.db, workspaceId, id, [anchor.messageAt, anchor.id], limit + 1)
+      : await messagesBefore(ctx.db, workspaceId, id, cursor ? decodeCursor(cursor, ['number', 'string']) : null, limit + 1);
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     const more = rows.length > limit && last;
