@@ -24,7 +24,9 @@ Prints seconds to the last delivery received, and copies received against attemp
 
 const DONE_TIMEOUT_MS = 180_000;
 
-interface Copy { at: number }
+interface Copy {
+  at: number;
+}
 
 /** Answers every POST with 200 after `delayMs`; remembers each arrival by delivery id. */
 class SlowReceiver {
@@ -60,18 +62,30 @@ class SlowReceiver {
   }
 }
 
-interface Credentials { workspaceId: string; channelId: string; apiKey: string }
+interface Credentials {
+  workspaceId: string;
+  channelId: string;
+  apiKey: string;
+}
 
 function conversasInit(databaseUrl: string, dataDir: string): Promise<Credentials> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [resolve(ROOT_DIR, 'bin/conversas.js'), 'init', '--json', '--name', 'crash recovery'], {
-      cwd: ROOT_DIR, env: { ...process.env, DATABASE_URL: databaseUrl, CONVERSAS_DATA_DIR: dataDir, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: ROOT_DIR,
+      env: { ...process.env, DATABASE_URL: databaseUrl, CONVERSAS_DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => { stdout += c; });
-    child.stderr.setEncoding('utf8').on('data', (c: string) => { stderr += c; });
-    child.once('exit', (code) => (code === 0 ? resolvePromise(JSON.parse(stdout.trim()) as Credentials) : reject(new Error(`conversas init exited with ${code}:\n${stderr}`))));
+    child.stdout.setEncoding('utf8').on('data', (c: string) => {
+      stdout += c;
+    });
+    child.stderr.setEncoding('utf8').on('data', (c: string) => {
+      stderr += c;
+    });
+    child.once('exit', (code) =>
+      code === 0 ? resolvePromise(JSON.parse(stdout.trim()) as Credentials) : reject(new Error(`conversas init exited with ${code}:\n${stderr}`)),
+    );
   });
 }
 
@@ -92,7 +106,8 @@ async function freshDatabase(engine: 'sqlite' | 'postgres'): Promise<{ url: stri
   const url = new URL(server);
   url.pathname = `/${name}`;
   return {
-    url: url.toString(), dataDir,
+    url: url.toString(),
+    dataDir,
     drop: async () => {
       const c = new pg.Client({ connectionString: server });
       await c.connect();
@@ -158,7 +173,7 @@ async function main(): Promise<void> {
     const [victim] = servers;
 
     const jurichat = { 'x-jurichat-api-key': credentials.apiKey };
-    const events = await (await fetch(`${victim.origin}/webhooks/events`, { headers: jurichat })).json() as string[];
+    const events = (await (await fetch(`${victim.origin}/webhooks/events`, { headers: jurichat })).json()) as string[];
     await post(`${victim.origin}/webhooks`, jurichat, { name: 'crash recovery', url: hookUrl, events });
 
     // Messages go to whichever server is up (the survivor on PostgreSQL); one cut off by the kill is
@@ -201,18 +216,33 @@ async function main(): Promise<void> {
     }
     await sending;
 
-    const state = () => withStore(database.url, async ({ db }) => {
-      const open = await db.selectFrom('deliveries').select((eb) => eb.fn.countAll<number>().as('n')).where('status', 'in', ['PENDING', 'RETRYING']).executeTakeFirstOrThrow();
-      const total = await db.selectFrom('deliveries').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-      const attempts = await db.selectFrom('delivery_attempts').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-      const counted = await db.selectFrom('deliveries').select(sql<number>`coalesce(sum(attempt_count), 0)`.as('n')).executeTakeFirstOrThrow();
-      // Attempts without a status code: interrupted ones (after the change), or refused or timed out ones.
-      const unanswered = await db.selectFrom('delivery_attempts').select('delivery_id').where('status_code', 'is', null).execute();
-      return {
-        open: Number(open.n), total: Number(total.n), attempts: Number(attempts.n), counted: Number(counted.n),
-        unanswered: unanswered.length, unansweredDeliveries: new Set(unanswered.map((a) => a.delivery_id)),
-      };
-    });
+    const state = () =>
+      withStore(database.url, async ({ db }) => {
+        const open = await db
+          .selectFrom('deliveries')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('status', 'in', ['PENDING', 'RETRYING'])
+          .executeTakeFirstOrThrow();
+        const total = await db
+          .selectFrom('deliveries')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow();
+        const attempts = await db
+          .selectFrom('delivery_attempts')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow();
+        const counted = await db.selectFrom('deliveries').select(sql<number>`coalesce(sum(attempt_count), 0)`.as('n')).executeTakeFirstOrThrow();
+        // Attempts without a status code: interrupted ones (after the change), or refused or timed out ones.
+        const unanswered = await db.selectFrom('delivery_attempts').select('delivery_id').where('status_code', 'is', null).execute();
+        return {
+          open: Number(open.n),
+          total: Number(total.n),
+          attempts: Number(attempts.n),
+          counted: Number(counted.n),
+          unanswered: unanswered.length,
+          unansweredDeliveries: new Set(unanswered.map((a) => a.delivery_id)),
+        };
+      });
     const doneDeadline = Date.now() + DONE_TIMEOUT_MS;
     let last = await state();
     while ((last.open > 0 || receiver.arrivals.size < last.total) && Date.now() < doneDeadline) {
@@ -229,8 +259,10 @@ async function main(): Promise<void> {
     const lateOver10s = afterReference.filter((ms) => ms > 10_000).length;
     const firstAfter = afterReference.length > 0 ? Math.min(...afterReference) : NaN;
     // When each delivery whose claim died with the server was sent again.
-    const resent = [...last.unansweredDeliveries].map((id) => receiver.arrivals.get(id)?.find((copy) => copy.at >= killedAt)?.at)
-      .filter((at): at is number => at !== undefined).map((at) => at - reference);
+    const resent = [...last.unansweredDeliveries]
+      .map((id) => receiver.arrivals.get(id)?.find((copy) => copy.at >= killedAt)?.at)
+      .filter((at): at is number => at !== undefined)
+      .map((at) => at - reference);
     const s = (ms: number) => (ms / 1000).toFixed(1);
 
     console.log(`\ncrash recovery, ${engine}: ${messages} messages from ${phones} people, receiver answers after ${delayMs} ms`);
@@ -240,7 +272,9 @@ async function main(): Promise<void> {
     console.log(`  last delivery received                  ${s(lastArrival - reference)} s`);
     console.log(`  deliveries first received > 10 s after  ${lateOver10s} of ${afterReference.length}`);
     console.log(`  interrupted deliveries sent again       ${resent.length}${resent.length > 0 ? `, the last ${s(Math.max(...resent))} s after` : ''}`);
-    console.log(`copies received by the receiver:          ${receiver.copies} (${receiver.arrivals.size} distinct, ${receiver.copies - receiver.arrivals.size} repeated)`);
+    console.log(
+      `copies received by the receiver:          ${receiver.copies} (${receiver.arrivals.size} distinct, ${receiver.copies - receiver.arrivals.size} repeated)`,
+    );
     console.log(`attempts in delivery_attempts:            ${last.attempts} (${last.unanswered} without a status code); attempt_count sum ${last.counted}`);
   } finally {
     for (const served of servers) await served.stop().catch(() => {});

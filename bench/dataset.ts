@@ -110,8 +110,12 @@ async function reusable(manifest: Manifest | null, engine: EngineName, size: Siz
   if (engine === 'postgres' && !(await postgresDatabaseExists(url))) return false;
   const store = openStore(url);
   try {
-    const found = await store.db.selectFrom('conversations').select('id')
-      .where('workspace_id', '=', manifest.workspaceId).where('id', '=', manifest.deep.conversationId).executeTakeFirst();
+    const found = await store.db
+      .selectFrom('conversations')
+      .select('id')
+      .where('workspace_id', '=', manifest.workspaceId)
+      .where('id', '=', manifest.deep.conversationId)
+      .executeTakeFirst();
     return found !== undefined;
   } catch {
     return false;
@@ -149,7 +153,9 @@ export async function ensureDataset(engine: EngineName, size: Size, log: (line: 
   const url = datasetUrl(engine, size);
   const cached = readManifest(engine, size);
   if (await reusable(cached, engine, size, url)) {
-    log(`dataset: reusing ${engine} ${size} (${cached!.conversationIds.length + 1} conversations, ${cached!.messages.toLocaleString('en-US')} messages, built ${cached!.createdAt})`);
+    log(
+      `dataset: reusing ${engine} ${size} (${cached!.conversationIds.length + 1} conversations, ${cached!.messages.toLocaleString('en-US')} messages, built ${cached!.createdAt})`,
+    );
     return cached!;
   }
   log(`dataset: generating ${engine} ${size} …`);
@@ -186,37 +192,70 @@ async function generate(engine: EngineName, size: Size, url: string): Promise<Ma
     const now = Date.now();
     // The deep conversation first: it is then the workspace's only conversation, which names it.
     await seedWorkspace(db, {
-      conversations: 1, messagesPerConversation: profile.deepMessages, workspaceId: ws, randomSeed: RANDOM_SEED, now,
+      conversations: 1,
+      messagesPerConversation: profile.deepMessages,
+      workspaceId: ws,
+      randomSeed: RANDOM_SEED,
+      now,
       onProgress: ({ messages }) => progress.update(messages, 'messages'),
     });
     const deepId = (await db.selectFrom('conversations').select('id').where('workspace_id', '=', ws).executeTakeFirstOrThrow()).id;
     const bulk = await seedWorkspace(db, {
-      conversations: profile.conversations, messagesPerConversation: profile.messagesPerConversation, workspaceId: ws,
-      randomSeed: RANDOM_SEED + 1, now,
+      conversations: profile.conversations,
+      messagesPerConversation: profile.messagesPerConversation,
+      workspaceId: ws,
+      randomSeed: RANDOM_SEED + 1,
+      now,
       onProgress: ({ messages }) => progress.update(profile.deepMessages + messages, 'messages'),
     });
     progress.finish('messages');
 
-    const visible = await db.selectFrom('messages').select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('workspace_id', '=', ws).where('conversation_id', '=', deepId).where('direction', '!=', 'INTERNAL').executeTakeFirstOrThrow();
+    const visible = await db
+      .selectFrom('messages')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('workspace_id', '=', ws)
+      .where('conversation_id', '=', deepId)
+      .where('direction', '!=', 'INTERNAL')
+      .executeTakeFirstOrThrow();
     const depth = Math.min(profile.deepDepth, Number(visible.n) - 50);
-    const atDepth = await db.selectFrom('messages').select(['message_at', 'id'])
-      .where('workspace_id', '=', ws).where('conversation_id', '=', deepId).where('direction', '!=', 'INTERNAL')
-      .orderBy('message_at', 'desc').orderBy('id', 'desc').limit(1).offset(depth - 1).executeTakeFirstOrThrow();
-    const conversationIds = (await db.selectFrom('conversations').select('id').where('workspace_id', '=', ws).where('id', '!=', deepId).execute())
-      .map((r) => r.id);
+    const atDepth = await db
+      .selectFrom('messages')
+      .select(['message_at', 'id'])
+      .where('workspace_id', '=', ws)
+      .where('conversation_id', '=', deepId)
+      .where('direction', '!=', 'INTERNAL')
+      .orderBy('message_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(1)
+      .offset(depth - 1)
+      .executeTakeFirstOrThrow();
+    const conversationIds = (await db.selectFrom('conversations').select('id').where('workspace_id', '=', ws).where('id', '!=', deepId).execute()).map(
+      (r) => r.id,
+    );
 
     if (engine === 'sqlite') await sql`pragma wal_checkpoint(TRUNCATE)`.execute(db);
     // What autovacuum would have done by the time a real database held this much.
     else await sql`analyze`.execute(db);
 
     return {
-      version: DATASET_VERSION, migration: LATEST_MIGRATION, engine, size, profile, databaseUrl: url,
-      createdAt: new Date().toISOString(), generationSeconds: (Date.now() - started) / 1000,
-      workspaceId: ws, inboxId: init.inboxId, channelId: init.channelId, apiKey: init.apiKey,
-      conversationIds, messages: profile.deepMessages + bulk.messages,
+      version: DATASET_VERSION,
+      migration: LATEST_MIGRATION,
+      engine,
+      size,
+      profile,
+      databaseUrl: url,
+      createdAt: new Date().toISOString(),
+      generationSeconds: (Date.now() - started) / 1000,
+      workspaceId: ws,
+      inboxId: init.inboxId,
+      channelId: init.channelId,
+      apiKey: init.apiKey,
+      conversationIds,
+      messages: profile.deepMessages + bulk.messages,
       deep: {
-        conversationId: deepId, visibleMessages: Number(visible.n), depth,
+        conversationId: deepId,
+        visibleMessages: Number(visible.n),
+        depth,
         // Cursors are base64url JSON [messageAt, id] of the oldest message of the previous page (src/http/cursor.ts).
         cursor: Buffer.from(JSON.stringify([atDepth.message_at, atDepth.id]), 'utf8').toString('base64url'),
       },
@@ -234,8 +273,12 @@ async function generate(engine: EngineName, size: Size, url: string): Promise<Ma
 export async function resetBenchWrites(db: Db, workspaceId: string): Promise<void> {
   const ws = workspaceId;
   await db.transaction().execute(async (trx) => {
-    const people = () => trx.selectFrom('people').select('id').where('workspace_id', '=', ws)
-      .where((eb) => eb.or(BENCH_PHONE_PATTERNS.map((p) => eb('phone_number', 'like', p))));
+    const people = () =>
+      trx
+        .selectFrom('people')
+        .select('id')
+        .where('workspace_id', '=', ws)
+        .where((eb) => eb.or(BENCH_PHONE_PATTERNS.map((p) => eb('phone_number', 'like', p))));
     const conversations = () => trx.selectFrom('conversations').select('id').where('workspace_id', '=', ws).where('person_id', 'in', people());
     await trx.deleteFrom('messages').where('workspace_id', '=', ws).where('conversation_id', 'in', conversations()).execute();
     await trx.deleteFrom('support_sessions').where('workspace_id', '=', ws).where('conversation_id', 'in', conversations()).execute();
@@ -243,8 +286,11 @@ export async function resetBenchWrites(db: Db, workspaceId: string): Promise<voi
     await trx.deleteFrom('conversation_tags').where('workspace_id', '=', ws).where('conversation_id', 'in', conversations()).execute();
     await trx.deleteFrom('conversations').where('workspace_id', '=', ws).where('person_id', 'in', people()).execute();
     await trx.deleteFrom('person_tags').where('workspace_id', '=', ws).where('person_id', 'in', people()).execute();
-    await trx.deleteFrom('people').where('workspace_id', '=', ws)
-      .where((eb) => eb.or(BENCH_PHONE_PATTERNS.map((p) => eb('phone_number', 'like', p)))).execute();
+    await trx
+      .deleteFrom('people')
+      .where('workspace_id', '=', ws)
+      .where((eb) => eb.or(BENCH_PHONE_PATTERNS.map((p) => eb('phone_number', 'like', p))))
+      .execute();
     await trx.deleteFrom('delivery_attempts').where('workspace_id', '=', ws).execute();
     await trx.deleteFrom('deliveries').where('workspace_id', '=', ws).execute();
     await trx.deleteFrom('events').where('workspace_id', '=', ws).execute();

@@ -2,7 +2,13 @@
 import { createRequire } from 'node:module';
 import type { GetSpec, InboundSpec, LoadResult, LoadSpec } from './load-client.ts';
 
-interface Histogram { p50: number; p90: number; p99: number; max: number; average: number }
+interface Histogram {
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+  average: number;
+}
 interface AutocannonRequest {
   method?: string;
   path?: string;
@@ -38,8 +44,17 @@ function summarise(result: AutocannonResult): LoadResult {
   for (const [code, stats] of Object.entries(result.statusCodeStats ?? {})) statusCodes[code] = Number(stats.count);
   const ok = result['2xx'];
   return {
-    durationSeconds: result.duration, ok, non2xx: result.non2xx, errors: result.errors, timeouts: result.timeouts, statusCodes,
-    rps: ok / result.duration, p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99, max: result.latency.max,
+    durationSeconds: result.duration,
+    ok,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    statusCodes,
+    rps: ok / result.duration,
+    p50: result.latency.p50,
+    p90: result.latency.p90,
+    p99: result.latency.p99,
+    max: result.latency.max,
     mean: result.latency.average,
   };
 }
@@ -47,11 +62,16 @@ function summarise(result: AutocannonResult): LoadResult {
 async function runGet(spec: GetSpec): Promise<LoadResult> {
   const { paths } = spec;
   const result = await autocannon({
-    url: spec.origin, connections: spec.connections, duration: spec.durationSeconds, headers: spec.headers,
-    requests: [{
-      method: 'GET',
-      setupRequest: (request: AutocannonRequest) => ({ ...request, path: paths[Math.floor(Math.random() * paths.length)] }),
-    }],
+    url: spec.origin,
+    connections: spec.connections,
+    duration: spec.durationSeconds,
+    headers: spec.headers,
+    requests: [
+      {
+        method: 'GET',
+        setupRequest: (request: AutocannonRequest) => ({ ...request, path: paths[Math.floor(Math.random() * paths.length)] }),
+      },
+    ],
   });
   return summarise(result);
 }
@@ -61,30 +81,35 @@ async function runInbound(spec: InboundSpec): Promise<LoadResult> {
   let duplicateAnswers = 0;
   const acked: string[] = [];
   const result = await autocannon({
-    url: spec.origin, connections: spec.connections, duration: spec.durationSeconds,
+    url: spec.origin,
+    connections: spec.connections,
+    duration: spec.durationSeconds,
     headers: { ...spec.headers, 'content-type': 'application/json' },
-    requests: [{
-      method: 'POST', path: spec.path,
-      setupRequest: (request: AutocannonRequest) => {
-        const n = sent++;
-        const phone = `${spec.phonePrefix}${String(n % spec.phones).padStart(9, '0')}`;
-        const body = JSON.stringify({
-          from: { phone, name: `Cliente ${n % spec.phones}` },
-          message: { externalId: `${spec.externalIdPrefix}${n}`, type: 'text', text: TEXTS[n % TEXTS.length] },
-        });
-        return { ...request, body };
+    requests: [
+      {
+        method: 'POST',
+        path: spec.path,
+        setupRequest: (request: AutocannonRequest) => {
+          const n = sent++;
+          const phone = `${spec.phonePrefix}${String(n % spec.phones).padStart(9, '0')}`;
+          const body = JSON.stringify({
+            from: { phone, name: `Cliente ${n % spec.phones}` },
+            message: { externalId: `${spec.externalIdPrefix}${n}`, type: 'text', text: TEXTS[n % TEXTS.length] },
+          });
+          return { ...request, body };
+        },
+        onResponse: (status: number, body: string) => {
+          if (status < 200 || status >= 300) return;
+          try {
+            const answer = JSON.parse(body) as { messageId: string; duplicate: boolean };
+            if (answer.duplicate) duplicateAnswers++;
+            else acked.push(answer.messageId);
+          } catch {
+            // Counted by autocannon as a 2xx; the harness finds the missing id.
+          }
+        },
       },
-      onResponse: (status: number, body: string) => {
-        if (status < 200 || status >= 300) return;
-        try {
-          const answer = JSON.parse(body) as { messageId: string; duplicate: boolean };
-          if (answer.duplicate) duplicateAnswers++;
-          else acked.push(answer.messageId);
-        } catch {
-          // Counted by autocannon as a 2xx; the harness finds the missing id.
-        }
-      },
-    }],
+    ],
   });
   return { ...summarise(result), ackedMessageIds: acked, duplicateAnswers, sent };
 }

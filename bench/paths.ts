@@ -14,6 +14,15 @@ export const RESULTS_DIR = resolve(BENCH_DIR, 'results');
  */
 export function scriptPath(name: string): string {
   const outfile = resolve(DATA_DIR, 'js', name.replace(/\.ts$/, '.mjs'));
-  buildSync({ entryPoints: [resolve(BENCH_DIR, name)], outfile, bundle: true, format: 'esm', platform: 'node', target: 'node20', packages: 'external', logLevel: 'silent' });
+  buildSync({
+    entryPoints: [resolve(BENCH_DIR, name)],
+    outfile,
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    packages: 'external',
+    logLevel: 'silent',
+  });
   return outfile;
 }

@@ -45,7 +45,12 @@ async function spawnListening(name: string, args: string[], env: NodeJS.ProcessE
     });
   });
   let exited = child.exitCode !== null;
-  const exit = new Promise<void>((r) => child.once('exit', () => { exited = true; r(); }));
+  const exit = new Promise<void>((r) =>
+    child.once('exit', () => {
+      exited = true;
+      r();
+    }),
+  );
   return {
     origin,
     pid: child.pid!,
@@ -105,8 +110,12 @@ export async function startConversas(databaseUrl: string, label: string, cpuProf
 
 /** bench/reference-server.ts on a free port. */
 export async function startReferenceServer(databaseUrl: string): Promise<Served> {
-  return spawnListening('reference server', [scriptPath('reference-server.ts')],
-    { ...process.env, REFERENCE_DATABASE_URL: databaseUrl, PORT: '0' }, /reference server listening on (http:\/\/\S+)\s/);
+  return spawnListening(
+    'reference server',
+    [scriptPath('reference-server.ts')],
+    { ...process.env, REFERENCE_DATABASE_URL: databaseUrl, PORT: '0' },
+    /reference server listening on (http:\/\/\S+)\s/,
+  );
 }
 
 /** Runs a script to completion and returns its last stdout line parsed as JSON. */
@@ -114,8 +123,12 @@ export async function runJsonScript<T>(script: string, env: NodeJS.ProcessEnv): 
   const child = spawn(process.execPath, [scriptPath(script)], { cwd: ROOT_DIR, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (c: string) => { stdout += c; });
-  child.stderr.setEncoding('utf8').on('data', (c: string) => { stderr += c; });
+  child.stdout.setEncoding('utf8').on('data', (c: string) => {
+    stdout += c;
+  });
+  child.stderr.setEncoding('utf8').on('data', (c: string) => {
+    stderr += c;
+  });
   const code = await new Promise<number | null>((r) => child.once('exit', r));
   if (code !== 0) throw new Error(`${script} exited with code ${code}:\n${stderr}`);
   const last = stdout.trim().split('\n').pop() ?? '';
@@ -142,7 +155,10 @@ export class RssSampler {
   private peakKb = 0;
   private readonly timer: NodeJS.Timeout;
 
-  constructor(private readonly pid: number, intervalMs = 100) {
+  constructor(
+    private readonly pid: number,
+    intervalMs = 100,
+  ) {
     this.sample();
     this.timer = setInterval(() => this.sample(), intervalMs);
     this.timer.unref();

@@ -28,7 +28,11 @@ export class WebhookReceiver {
         res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
         const id = req.headers['x-jurichat-delivery'];
         let body: { event?: string; timestamp?: string } | null = null;
-        try { body = JSON.parse(Buffer.concat(chunks).toString('utf8')); } catch { body = null; }
+        try {
+          body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+        } catch {
+          body = null;
+        }
         if (typeof id !== 'string' || !body?.timestamp) {
           this.unreadable++;
           return;
@@ -64,7 +68,13 @@ export class WebhookReceiver {
         this.waiters = this.waiters.filter((w) => w !== waiter);
         resolve(false);
       }, timeoutMs);
-      const waiter = { count, resolve: () => { clearTimeout(timer); resolve(true); } };
+      const waiter = {
+        count,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve(true);
+        },
+      };
       this.waiters.push(waiter);
     });
   }

@@ -12,21 +12,66 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 
 interface ConversationRow {
-  id: string; status: string; priority: string; person_id: string | null; group_id: string | null; is_group: number;
-  assignee_user_id: string | null; inbox_id: string; created_at: number; updated_at: number;
-  p_id: string | null; p_name: string | null; p_phone: string | null; p_image: string | null;
-  u_id: string | null; u_name: string | null; u_image: string | null;
-  g_id: string | null; g_name: string | null; g_external_id: string | null; g_image: string | null;
+  id: string;
+  status: string;
+  priority: string;
+  person_id: string | null;
+  group_id: string | null;
+  is_group: number;
+  assignee_user_id: string | null;
+  inbox_id: string;
+  created_at: number;
+  updated_at: number;
+  p_id: string | null;
+  p_name: string | null;
+  p_phone: string | null;
+  p_image: string | null;
+  u_id: string | null;
+  u_name: string | null;
+  u_image: string | null;
+  g_id: string | null;
+  g_name: string | null;
+  g_external_id: string | null;
+  g_image: string | null;
 }
 interface MessageRow {
-  id: string; content: string | null; type: string; direction: string; message_at: number; external_id: string | null;
-  external_status: string | null; error_message: string | null; sender_user_id: string | null; sender_person_id: string | null;
-  contact_name: string | null; contact_phone: string | null; transcription: string | null; summary: string | null; metadata: string | null;
-  q_id: string | null; q_content: string | null; q_at: number | null;
+  id: string;
+  content: string | null;
+  type: string;
+  direction: string;
+  message_at: number;
+  external_id: string | null;
+  external_status: string | null;
+  error_message: string | null;
+  sender_user_id: string | null;
+  sender_person_id: string | null;
+  contact_name: string | null;
+  contact_phone: string | null;
+  transcription: string | null;
+  summary: string | null;
+  metadata: string | null;
+  q_id: string | null;
+  q_content: string | null;
+  q_at: number | null;
 }
-interface TagRow { id: string; name: string; color: string }
-interface AgentRow { id: string; name: string; image_url: string | null; contact: string | null }
-interface MemberRow { id: string; name: string | null; image_url: string | null; phone_number: string | null; is_member: number }
+interface TagRow {
+  id: string;
+  name: string;
+  color: string;
+}
+interface AgentRow {
+  id: string;
+  name: string;
+  image_url: string | null;
+  contact: string | null;
+}
+interface MemberRow {
+  id: string;
+  name: string | null;
+  image_url: string | null;
+  phone_number: string | null;
+  is_member: number;
+}
 
 interface Queries {
   workspaceOfKey(hash: string): Promise<string | undefined> | string | undefined;
@@ -85,7 +130,10 @@ function sqliteQueries(path: string): Queries {
 function postgresQueries(url: string): Queries {
   pg.types.setTypeParser(20, (value) => Number(value));
   const pool = new pg.Pool({ connectionString: url, max: 10 });
-  const numbered = (text: string) => { let i = 0; return text.replace(/\?/g, () => `$${++i}`); };
+  const numbered = (text: string) => {
+    let i = 0;
+    return text.replace(/\?/g, () => `$${++i}`);
+  };
   // Named statements are prepared once per connection.
   const statement = (name: string, text: string) => {
     const prepared = numbered(text);
@@ -101,7 +149,8 @@ function postgresQueries(url: string): Queries {
   return {
     workspaceOfKey: async (hash) => (await key<{ workspace_id: string }>([hash]))[0]?.workspace_id,
     conversation: async (ws, id) => (await conversation<ConversationRow>([ws, id]))[0],
-    messages: (ws, id, before, limit) => (before ? olderPage<MessageRow>([ws, id, before[0], before[0], before[1], limit]) : firstPage<MessageRow>([ws, id, limit])),
+    messages: (ws, id, before, limit) =>
+      before ? olderPage<MessageRow>([ws, id, before[0], before[0], before[1], limit]) : firstPage<MessageRow>([ws, id, limit]),
     tags: (ws, id) => tags<TagRow>([ws, id]),
     agents: (ws, id) => agents<AgentRow>([ws, id]),
     members: (ws, groupId) => members<MemberRow>([ws, groupId]),
@@ -109,7 +158,13 @@ function postgresQueries(url: string): Queries {
 }
 
 const SAO_PAULO = new Intl.DateTimeFormat('en-GB', {
-  timeZone: 'America/Sao_Paulo', day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
+  timeZone: 'America/Sao_Paulo',
+  day: '2-digit',
+  month: '2-digit',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
 });
 const formattedByMinute = new Map<number, string>();
 function formattedDate(ms: number): string {
@@ -139,7 +194,9 @@ function decodeCursor(cursor: string): [number, string] | null {
   try {
     const parts = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
     if (Array.isArray(parts) && parts.length === 2 && Number.isSafeInteger(parts[0]) && typeof parts[1] === 'string') return [parts[0] as number, parts[1]];
-  } catch { /* a 400 below */ }
+  } catch {
+    /* a 400 below */
+  }
   return null;
 }
 
@@ -163,7 +220,10 @@ async function conversationPage(q: Queries, req: IncomingMessage, res: ServerRes
   const c = await q.conversation(ws, id);
   if (!c) return sendError(res, 404, 'Not Found', `conversation ${id} not found`);
   const [rows, tags, agents, members] = await Promise.all([
-    q.messages(ws, c.id, before, limit + 1), q.tags(ws, c.id), q.agents(ws, c.id), c.group_id ? q.members(ws, c.group_id) : [],
+    q.messages(ws, c.id, before, limit + 1),
+    q.tags(ws, c.id),
+    q.agents(ws, c.id),
+    c.group_id ? q.members(ws, c.group_id) : [],
   ]);
   const isGroup = c.is_group === 1;
   const hasMore = rows.length > limit;
@@ -172,31 +232,48 @@ async function conversationPage(q: Queries, req: IncomingMessage, res: ServerRes
   for (let i = 0; i < count; i++) {
     const m = rows[count - 1 - i]!;
     messages[i] = {
-      id: m.id, content: m.content, type: m.type, direction: m.direction, messageAt: new Date(m.message_at).toISOString(),
-      externalId: m.external_id, externalStatus: m.external_status, errorMessage: m.error_message,
-      participantId: m.sender_user_id ?? (isGroup ? m.sender_person_id : null), formattedDate: formattedDate(m.message_at),
+      id: m.id,
+      content: m.content,
+      type: m.type,
+      direction: m.direction,
+      messageAt: new Date(m.message_at).toISOString(),
+      externalId: m.external_id,
+      externalStatus: m.external_status,
+      errorMessage: m.error_message,
+      participantId: m.sender_user_id ?? (isGroup ? m.sender_person_id : null),
+      formattedDate: formattedDate(m.message_at),
       contact: m.contact_name === null && m.contact_phone === null ? null : { name: m.contact_name, phoneNumber: m.contact_phone },
       quotedMessage: m.q_id === null ? null : { id: m.q_id, content: m.q_content, formattedDate: formattedDate(m.q_at!) },
-      transcription: m.transcription, summary: m.summary, metadata: m.metadata === null ? null : JSON.parse(m.metadata),
+      transcription: m.transcription,
+      summary: m.summary,
+      metadata: m.metadata === null ? null : JSON.parse(m.metadata),
     };
   }
   const participants = [];
   if (c.group_id) {
-    for (const p of members) participants.push({ id: p.id, name: p.name, isAgent: false, isMember: p.is_member === 1, imageUrl: p.image_url, phoneNumber: p.phone_number });
+    for (const p of members)
+      participants.push({ id: p.id, name: p.name, isAgent: false, isMember: p.is_member === 1, imageUrl: p.image_url, phoneNumber: p.phone_number });
   } else if (c.p_id !== null) {
     participants.push({ id: c.p_id, name: c.p_name, isAgent: false, isMember: true, imageUrl: c.p_image, phoneNumber: c.p_phone });
   }
-  for (const a of agents) participants.push({ id: a.id, name: a.name, isAgent: true, isMember: a.id === c.assignee_user_id, imageUrl: a.image_url, phoneNumber: a.contact });
+  for (const a of agents)
+    participants.push({ id: a.id, name: a.name, isAgent: true, isMember: a.id === c.assignee_user_id, imageUrl: a.image_url, phoneNumber: a.contact });
   const oldest = rows[count - 1];
   const body = {
     data: {
-      id: c.id, status: c.status, priority: c.priority,
+      id: c.id,
+      status: c.status,
+      priority: c.priority,
       person: c.p_id === null ? null : { id: c.p_id, name: c.p_name, phoneNumber: c.p_phone, imageUrl: c.p_image },
       user: c.u_id === null ? null : { id: c.u_id, name: c.u_name, imageUrl: c.u_image },
       tags: tags.map((t) => ({ id: t.id, name: t.name, color: t.color })),
-      participants, messages, isGroup,
+      participants,
+      messages,
+      isGroup,
       group: c.g_id === null ? null : { id: c.g_id, name: c.g_name, externalId: c.g_external_id, imageUrl: c.g_image },
-      inboxId: c.inbox_id, createdAt: new Date(c.created_at).toISOString(), updatedAt: new Date(c.updated_at).toISOString(),
+      inboxId: c.inbox_id,
+      createdAt: new Date(c.created_at).toISOString(),
+      updatedAt: new Date(c.updated_at).toISOString(),
     },
     hasMore,
     nextCursor: hasMore && oldest ? Buffer.from(JSON.stringify([oldest.message_at, oldest.id]), 'utf8').toString('base64url') : undefined,

@@ -22,16 +22,32 @@ const ratioText = (r: number | null) => (r === null || Number.isNaN(r) ? '—' :
 
 /** Rows that are not scenarios: the whole run's RSS, and on PostgreSQL R1 against SQLite's. */
 function extraRows(report: EngineReport, sqliteR1: ScenarioSummary | undefined): Row[] {
-  const rows: Row[] = [{
-    scenario: 'Server peak RSS, whole run', rps: null, p50: null, p99: null, reference: null, ratio: null,
-    target: `< ${TARGETS.RssMb} MB`, pass: report.rssPass, peakRssMb: report.serverPeakRssMb,
-  }];
+  const rows: Row[] = [
+    {
+      scenario: 'Server peak RSS, whole run',
+      rps: null,
+      p50: null,
+      p99: null,
+      reference: null,
+      ratio: null,
+      target: `< ${TARGETS.RssMb} MB`,
+      pass: report.rssPass,
+      peakRssMb: report.serverPeakRssMb,
+    },
+  ];
   const r1 = report.summary.R1;
   if (report.engine === 'postgres' && r1?.rps && sqliteR1?.rps) {
     const ratio = r1.rps / sqliteR1.rps;
     rows.push({
-      scenario: 'R1 PostgreSQL vs SQLite', rps: r1.rps, p50: null, p99: null, reference: `SQLite ${num(sqliteR1.rps)} req/s`,
-      ratio, target: `≥ ${TARGETS.PostgresR1VsSqlite * 100} % of SQLite`, pass: ratio >= TARGETS.PostgresR1VsSqlite, peakRssMb: null,
+      scenario: 'R1 PostgreSQL vs SQLite',
+      rps: r1.rps,
+      p50: null,
+      p99: null,
+      reference: `SQLite ${num(sqliteR1.rps)} req/s`,
+      ratio,
+      target: `≥ ${TARGETS.PostgresR1VsSqlite * 100} % of SQLite`,
+      pass: ratio >= TARGETS.PostgresR1VsSqlite,
+      peakRssMb: null,
     });
   }
   return rows;
@@ -40,7 +56,15 @@ function extraRows(report: EngineReport, sqliteR1: ScenarioSummary | undefined):
 export function tableOf(report: EngineReport, sqliteR1?: ScenarioSummary): string {
   const header = ['Scenario', 'req/s', 'p50 ms', 'p99 ms', 'Reference', 'Ratio', 'Target', 'Peak RSS MB', 'Result'];
   const lines = [...report.rows, ...extraRows(report, sqliteR1)].map((r) => [
-    r.scenario, num(r.rps), num(r.p50, 1), num(r.p99, 1), r.reference ?? '—', ratioText(r.ratio), r.target, num(r.peakRssMb), mark(r.pass),
+    r.scenario,
+    num(r.rps),
+    num(r.p50, 1),
+    num(r.p99, 1),
+    r.reference ?? '—',
+    ratioText(r.ratio),
+    r.target,
+    num(r.peakRssMb),
+    mark(r.pass),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
   const format = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 || i >= 4 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')} |`;
@@ -70,7 +94,10 @@ export function markdownOf(report: EngineReport, manifest: Manifest, info: RunIn
   return `${parts.join('\n')}\n`;
 }
 
-export interface Written { markdown: string; json: string }
+export interface Written {
+  markdown: string;
+  json: string;
+}
 
 export function writeEngineResults(report: EngineReport, manifest: Manifest, info: RunInfo, sqliteR1?: ScenarioSummary): Written {
   mkdirSync(RESULTS_DIR, { recursive: true });
@@ -79,13 +106,34 @@ export function writeEngineResults(report: EngineReport, manifest: Manifest, inf
   const markdown = resolve(RESULTS_DIR, `${base}.md`);
   const json = resolve(RESULTS_DIR, `${base}.json`);
   writeFileSync(markdown, markdownOf(report, manifest, info, sqliteR1));
-  writeFileSync(json, `${JSON.stringify({
-    engine: report.engine, date: info.date.toISOString(), quick: info.quick, cores: info.cores, loadAverage: info.loadAverage, node: info.node,
-    settings: { ...info.settings, only: [...info.settings.only] },
-    dataset: { conversations: manifest.conversationIds.length + 1, messages: manifest.messages, deep: manifest.deep.visibleMessages, depth: manifest.deep.depth },
-    scenarios: report.summary, serverPeakRssMb: report.serverPeakRssMb, rssPass: report.rssPass,
-    rows: report.rows, notes: report.notes, failures: report.failures,
-  }, null, 2)}\n`);
+  writeFileSync(
+    json,
+    `${JSON.stringify(
+      {
+        engine: report.engine,
+        date: info.date.toISOString(),
+        quick: info.quick,
+        cores: info.cores,
+        loadAverage: info.loadAverage,
+        node: info.node,
+        settings: { ...info.settings, only: [...info.settings.only] },
+        dataset: {
+          conversations: manifest.conversationIds.length + 1,
+          messages: manifest.messages,
+          deep: manifest.deep.visibleMessages,
+          depth: manifest.deep.depth,
+        },
+        scenarios: report.summary,
+        serverPeakRssMb: report.serverPeakRssMb,
+        rssPass: report.rssPass,
+        rows: report.rows,
+        notes: report.notes,
+        failures: report.failures,
+      },
+      null,
+      2,
+    )}\n`,
+  );
   return { markdown: relative(ROOT_DIR, markdown), json: relative(ROOT_DIR, json) };
 }
 
@@ -94,8 +142,14 @@ export function writeLatest(report: EngineReport, info: RunInfo, files: Written[
   const path = resolve(RESULTS_DIR, 'latest.json');
   const latest: Record<string, unknown> = { ...report.summary };
   latest.meta = {
-    engine: report.engine, date: info.date.toISOString(), quick: info.quick, cores: info.cores, loadAverage: info.loadAverage,
-    serverPeakRssMb: report.serverPeakRssMb, rssPass: report.rssPass, files: files.flatMap((f) => [f.markdown, f.json]),
+    engine: report.engine,
+    date: info.date.toISOString(),
+    quick: info.quick,
+    cores: info.cores,
+    loadAverage: info.loadAverage,
+    serverPeakRssMb: report.serverPeakRssMb,
+    rssPass: report.rssPass,
+    files: files.flatMap((f) => [f.markdown, f.json]),
     otherEngines: Object.fromEntries(others.map((o) => [o.engine, o.summary])),
   };
   writeFileSync(path, `${JSON.stringify(latest, null, 2)}\n`);

@@ -43,24 +43,42 @@ function parseOptions(argv: string[]): { quick: boolean; engines: EngineName[]; 
   const pgUrl = postgresServerUrl();
   let engines: EngineName[];
   switch (values.engine) {
-    case undefined: engines = pgUrl ? ['sqlite', 'postgres'] : ['sqlite']; break;
-    case 'sqlite': engines = ['sqlite']; break;
-    case 'postgres': engines = ['postgres']; break;
-    case 'both': engines = ['sqlite', 'postgres']; break;
-    default: fail(`--engine must be sqlite, postgres or both, got "${values.engine}"`);
+    case undefined:
+      engines = pgUrl ? ['sqlite', 'postgres'] : ['sqlite'];
+      break;
+    case 'sqlite':
+      engines = ['sqlite'];
+      break;
+    case 'postgres':
+      engines = ['postgres'];
+      break;
+    case 'both':
+      engines = ['sqlite', 'postgres'];
+      break;
+    default:
+      fail(`--engine must be sqlite, postgres or both, got "${values.engine}"`);
   }
-  if (engines.includes('postgres') && !pgUrl) fail('PostgreSQL needs BENCH_DATABASE_URL (or TEST_DATABASE_URL), e.g. postgres://postgres@127.0.0.1:5432/postgres');
+  if (engines.includes('postgres') && !pgUrl)
+    fail('PostgreSQL needs BENCH_DATABASE_URL (or TEST_DATABASE_URL), e.g. postgres://postgres@127.0.0.1:5432/postgres');
   const durationSeconds = values.duration === undefined ? (quick ? 2 : 10) : Number(values.duration);
   if (!Number.isFinite(durationSeconds) || durationSeconds < 1) fail(`--duration must be a number of seconds ≥ 1, got "${values.duration}"`);
   const only = new Set<ScenarioName>();
-  for (const name of (values.only ?? SCENARIOS.join(',')).split(',').map((s) => s.trim().toUpperCase()).filter(Boolean)) {
+  for (const name of (values.only ?? SCENARIOS.join(','))
+    .split(',')
+    .map((s) => s.trim().toUpperCase())
+    .filter(Boolean)) {
     if (!(SCENARIOS as readonly string[]).includes(name)) fail(`--only: unknown scenario "${name}" (known: ${SCENARIOS.join(', ')})`);
     only.add(name as ScenarioName);
   }
   return {
-    quick, engines,
+    quick,
+    engines,
     settings: {
-      connections: 50, durationSeconds, warmupSeconds: quick ? 1 : 3, rounds: 2, only,
+      connections: 50,
+      durationSeconds,
+      warmupSeconds: quick ? 1 : 3,
+      rounds: 2,
+      only,
       drainTimeoutSeconds: quick ? 20 : 120,
       cpuProfileDir: values['cpu-prof'] ? resolve(DATA_DIR, 'profiles') : null,
     },
@@ -71,7 +89,9 @@ const started = Date.now();
 const log = (line: string) => process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(1).padStart(5)} s] ${line}\n`);
 const { quick, engines, settings } = parseOptions(process.argv.slice(2));
 const info: RunInfo = { date: new Date(), quick, cores: availableParallelism(), loadAverage: loadavg(), node: process.version, settings };
-log(`bench: ${quick ? 'quick' : 'full'} run on ${engines.join(' and ')}, ${info.cores} cores, load average ${info.loadAverage.map((l) => l.toFixed(2)).join(' ')}`);
+log(
+  `bench: ${quick ? 'quick' : 'full'} run on ${engines.join(' and ')}, ${info.cores} cores, load average ${info.loadAverage.map((l) => l.toFixed(2)).join(' ')}`,
+);
 
 const worker = new LoadWorker();
 const reports: { report: EngineReport; manifest: Manifest; files: Written }[] = [];
@@ -99,7 +119,12 @@ try {
 
 if (reports.length > 0) {
   const [first, ...others] = reports;
-  const latest = writeLatest(first!.report, info, reports.map((r) => r.files), others.map((o) => o.report));
+  const latest = writeLatest(
+    first!.report,
+    info,
+    reports.map((r) => r.files),
+    others.map((o) => o.report),
+  );
   process.stdout.write(`Written: ${reports.flatMap((r) => [r.files.markdown, r.files.json]).join(', ')}, ${latest}\n`);
 }
 log(`bench finished in ${((Date.now() - started) / 1000).toFixed(1)} s`);

@@ -86,15 +86,26 @@ function combine(results: LoadResult[], peakRssMb: number | null): Measured {
   const seconds = results.reduce((s, r) => s + r.durationSeconds, 0);
   const mean = (pick: (r: LoadResult) => number) => results.reduce((s, r) => s + pick(r), 0) / results.length;
   return {
-    rps: ok / seconds, p50: mean((r) => r.p50), p99: mean((r) => r.p99), ok, seconds,
-    non2xx: results.reduce((s, r) => s + r.non2xx, 0), errors: results.reduce((s, r) => s + r.errors, 0), peakRssMb,
+    rps: ok / seconds,
+    p50: mean((r) => r.p50),
+    p99: mean((r) => r.p99),
+    ok,
+    seconds,
+    non2xx: results.reduce((s, r) => s + r.non2xx, 0),
+    errors: results.reduce((s, r) => s + r.errors, 0),
+    peakRssMb,
   };
 }
 
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
-const describe = (m: Measured) => `${fmt(m.rps)} req/s, p50 ${fmt(m.p50, 1)} ms, p99 ${fmt(m.p99, 1)} ms${m.non2xx || m.errors ? `, ${m.non2xx} non-2xx, ${m.errors} errors` : ''}`;
+const describe = (m: Measured) =>
+  `${fmt(m.rps)} req/s, p50 ${fmt(m.p50, 1)} ms, p99 ${fmt(m.p99, 1)} ms${m.non2xx || m.errors ? `, ${m.non2xx} non-2xx, ${m.errors} errors` : ''}`;
 
-interface Side { label: string; spec: LoadSpec; sampler: RssSampler | null }
+interface Side {
+  label: string;
+  spec: LoadSpec;
+  sampler: RssSampler | null;
+}
 
 /**
  * Measures two sides (server and reference, or shallow and deep) alternately: a warm-up of each,
@@ -128,7 +139,11 @@ async function getJson(url: string, headers: Record<string, string>): Promise<{ 
   const response = await fetch(url, { headers });
   const text = await response.text();
   let body: unknown = text;
-  try { body = JSON.parse(text); } catch { /* keep the text */ }
+  try {
+    body = JSON.parse(text);
+  } catch {
+    /* keep the text */
+  }
   return { status: response.status, body };
 }
 
@@ -161,7 +176,11 @@ async function scenarioR1(ctx: EngineContext): Promise<void> {
   try {
     const headers = { 'x-jurichat-api-key': manifest.apiKey };
     const paths = manifest.conversationIds.map((id) => `/conversation/${id}?limit=50`);
-    const checked = [...pick(paths, 20), `/conversation/${manifest.deep.conversationId}?limit=50`, `/conversation/${manifest.deep.conversationId}?limit=50&cursor=${manifest.deep.cursor}`];
+    const checked = [
+      ...pick(paths, 20),
+      `/conversation/${manifest.deep.conversationId}?limit=50`,
+      `/conversation/${manifest.deep.conversationId}?limit=50&cursor=${manifest.deep.cursor}`,
+    ];
     let mismatches = 0;
     for (const path of checked) {
       const [ours, theirs] = await Promise.all([getJson(server.origin + path, headers), getJson(reference.origin + path, headers)]);
@@ -171,20 +190,61 @@ async function scenarioR1(ctx: EngineContext): Promise<void> {
         if (mismatches === 1) report.notes.push(`R1: the reference's answer differs from the server's for ${path}: ${difference}`);
       }
     }
-    report.notes.push(`R1: the reference server's JSON was compared with the server's on ${checked.length} pages: ${mismatches === 0 ? 'identical' : `${mismatches} differ`}.`);
-    const [ours, theirs] = await measurePair(worker, settings,
-      { label: 'server', spec: { kind: 'get', origin: server.origin, headers, paths, connections: settings.connections, durationSeconds: settings.durationSeconds }, sampler: ctx.sampler },
-      { label: 'reference', spec: { kind: 'get', origin: reference.origin, headers, paths, connections: settings.connections, durationSeconds: settings.durationSeconds }, sampler: referenceSampler },
-      log);
+    report.notes.push(
+      `R1: the reference server's JSON was compared with the server's on ${checked.length} pages: ${mismatches === 0 ? 'identical' : `${mismatches} differ`}.`,
+    );
+    const [ours, theirs] = await measurePair(
+      worker,
+      settings,
+      {
+        label: 'server',
+        spec: { kind: 'get', origin: server.origin, headers, paths, connections: settings.connections, durationSeconds: settings.durationSeconds },
+        sampler: ctx.sampler,
+      },
+      {
+        label: 'reference',
+        spec: { kind: 'get', origin: reference.origin, headers, paths, connections: settings.connections, durationSeconds: settings.durationSeconds },
+        sampler: referenceSampler,
+      },
+      log,
+    );
     const ratio = ours.rps / theirs.rps;
     const pass = ratio >= TARGETS.R1 && ours.non2xx === 0 && ours.errors === 0 && mismatches === 0;
     const target = `≥ ${TARGETS.R1 * 100} % of reference req/s`;
-    report.rows.push({ scenario: 'R1 conversation page (server)', rps: ours.rps, p50: ours.p50, p99: ours.p99, reference: `${fmt(theirs.rps)} req/s`, ratio, target, pass, peakRssMb: ours.peakRssMb });
-    report.rows.push({ scenario: 'R1 reference server', rps: theirs.rps, p50: theirs.p50, p99: theirs.p99, reference: null, ratio: null, target: '—', pass: null, peakRssMb: theirs.peakRssMb });
+    report.rows.push({
+      scenario: 'R1 conversation page (server)',
+      rps: ours.rps,
+      p50: ours.p50,
+      p99: ours.p99,
+      reference: `${fmt(theirs.rps)} req/s`,
+      ratio,
+      target,
+      pass,
+      peakRssMb: ours.peakRssMb,
+    });
+    report.rows.push({
+      scenario: 'R1 reference server',
+      rps: theirs.rps,
+      p50: theirs.p50,
+      p99: theirs.p99,
+      reference: null,
+      ratio: null,
+      target: '—',
+      pass: null,
+      peakRssMb: theirs.peakRssMb,
+    });
     report.summary.R1 = {
-      rps: Math.round(ours.rps), p50: round1(ours.p50), p99: round1(ours.p99), ratio: round3(ratio), target, pass,
+      rps: Math.round(ours.rps),
+      p50: round1(ours.p50),
+      p99: round1(ours.p99),
+      ratio: round3(ratio),
+      target,
+      pass,
       reference: { rps: Math.round(theirs.rps), p50: round1(theirs.p50), p99: round1(theirs.p99) },
-      non2xx: ours.non2xx, errors: ours.errors, jsonMismatches: mismatches, peakRssMb: round1(ours.peakRssMb),
+      non2xx: ours.non2xx,
+      errors: ours.errors,
+      jsonMismatches: mismatches,
+      peakRssMb: round1(ours.peakRssMb),
     };
     if (ours.non2xx || ours.errors) report.notes.push(`R1: ${ours.non2xx} non-2xx answers and ${ours.errors} errors from the server.`);
   } finally {
@@ -206,18 +266,57 @@ async function scenarioR2(ctx: EngineContext): Promise<void> {
     deepPage = totalPages;
   }
   const deep = await getJson(server.origin + listPath(deepPage), headers);
-  if (deep.status !== 200 || !Array.isArray(deep.body.data) || deep.body.data.length === 0) throw new Error(`R2: page ${deepPage} is empty or failed (${deep.status})`);
+  if (deep.status !== 200 || !Array.isArray(deep.body.data) || deep.body.data.length === 0)
+    throw new Error(`R2: page ${deepPage} is empty or failed (${deep.status})`);
   log(`R2: GET /conversation?inboxId=…&limit=20, page 1 against page ${deepPage} (of ${totalPages}, ${first.body.totalResults} conversations)`);
-  const spec = (page: number): LoadSpec => ({ kind: 'get', origin: server.origin, headers, paths: [listPath(page)], connections: settings.connections, durationSeconds: settings.durationSeconds });
-  const [shallow, deeper] = await measurePair(worker, settings,
-    { label: 'page 1', spec: spec(1), sampler: ctx.sampler }, { label: `page ${deepPage}`, spec: spec(deepPage), sampler: ctx.sampler }, log);
+  const spec = (page: number): LoadSpec => ({
+    kind: 'get',
+    origin: server.origin,
+    headers,
+    paths: [listPath(page)],
+    connections: settings.connections,
+    durationSeconds: settings.durationSeconds,
+  });
+  const [shallow, deeper] = await measurePair(
+    worker,
+    settings,
+    { label: 'page 1', spec: spec(1), sampler: ctx.sampler },
+    { label: `page ${deepPage}`, spec: spec(deepPage), sampler: ctx.sampler },
+    log,
+  );
   const ratio = deeper.p50 / shallow.p50;
   const pass = ratio <= TARGETS.R2 && deeper.non2xx === 0 && shallow.non2xx === 0;
   const target = `p50 ≤ ${TARGETS.R2}× page 1`;
-  report.rows.push({ scenario: 'R2 list page 1', rps: shallow.rps, p50: shallow.p50, p99: shallow.p99, reference: null, ratio: null, target: '—', pass: null, peakRssMb: shallow.peakRssMb });
-  report.rows.push({ scenario: `R2 list page ${deepPage}`, rps: deeper.rps, p50: deeper.p50, p99: deeper.p99, reference: `page 1 p50 ${fmt(shallow.p50, 1)} ms`, ratio, target, pass, peakRssMb: deeper.peakRssMb });
+  report.rows.push({
+    scenario: 'R2 list page 1',
+    rps: shallow.rps,
+    p50: shallow.p50,
+    p99: shallow.p99,
+    reference: null,
+    ratio: null,
+    target: '—',
+    pass: null,
+    peakRssMb: shallow.peakRssMb,
+  });
+  report.rows.push({
+    scenario: `R2 list page ${deepPage}`,
+    rps: deeper.rps,
+    p50: deeper.p50,
+    p99: deeper.p99,
+    reference: `page 1 p50 ${fmt(shallow.p50, 1)} ms`,
+    ratio,
+    target,
+    pass,
+    peakRssMb: deeper.peakRssMb,
+  });
   report.summary.R2 = {
-    rps: Math.round(deeper.rps), p50: round1(deeper.p50), p99: round1(deeper.p99), ratio: round3(ratio), target, pass, page: deepPage,
+    rps: Math.round(deeper.rps),
+    p50: round1(deeper.p50),
+    p99: round1(deeper.p99),
+    ratio: round3(ratio),
+    target,
+    pass,
+    page: deepPage,
     page1: { rps: Math.round(shallow.rps), p50: round1(shallow.p50), p99: round1(shallow.p99) },
     peakRssMb: round1(Math.max(shallow.peakRssMb ?? 0, deeper.peakRssMb ?? 0)),
   };
@@ -230,18 +329,57 @@ async function scenarioR3(ctx: EngineContext): Promise<void> {
   const firstPath = `/conversation/${deep.conversationId}?limit=50`;
   const deepPath = `${firstPath}&cursor=${deep.cursor}`;
   const probe = await getJson(server.origin + deepPath, headers);
-  if (probe.status !== 200 || probe.body.data?.messages?.length !== 50) throw new Error(`R3: the page at depth ${deep.depth} did not answer 50 messages (${probe.status})`);
+  if (probe.status !== 200 || probe.body.data?.messages?.length !== 50)
+    throw new Error(`R3: the page at depth ${deep.depth} did not answer 50 messages (${probe.status})`);
   log(`R3: the ${fmt(deep.visibleMessages)}-message conversation, first page against the page at depth ${fmt(deep.depth)}`);
-  const spec = (path: string): LoadSpec => ({ kind: 'get', origin: server.origin, headers, paths: [path], connections: settings.connections, durationSeconds: settings.durationSeconds });
-  const [shallow, deeper] = await measurePair(worker, settings,
-    { label: 'first page', spec: spec(firstPath), sampler: ctx.sampler }, { label: `depth ${deep.depth}`, spec: spec(deepPath), sampler: ctx.sampler }, log);
+  const spec = (path: string): LoadSpec => ({
+    kind: 'get',
+    origin: server.origin,
+    headers,
+    paths: [path],
+    connections: settings.connections,
+    durationSeconds: settings.durationSeconds,
+  });
+  const [shallow, deeper] = await measurePair(
+    worker,
+    settings,
+    { label: 'first page', spec: spec(firstPath), sampler: ctx.sampler },
+    { label: `depth ${deep.depth}`, spec: spec(deepPath), sampler: ctx.sampler },
+    log,
+  );
   const ratio = deeper.p50 / shallow.p50;
   const pass = ratio <= TARGETS.R3 && deeper.non2xx === 0 && shallow.non2xx === 0;
   const target = `p50 ≤ ${TARGETS.R3}× first page`;
-  report.rows.push({ scenario: 'R3 messages, first page', rps: shallow.rps, p50: shallow.p50, p99: shallow.p99, reference: null, ratio: null, target: '—', pass: null, peakRssMb: shallow.peakRssMb });
-  report.rows.push({ scenario: `R3 messages, depth ${fmt(deep.depth)}`, rps: deeper.rps, p50: deeper.p50, p99: deeper.p99, reference: `first p50 ${fmt(shallow.p50, 1)} ms`, ratio, target, pass, peakRssMb: deeper.peakRssMb });
+  report.rows.push({
+    scenario: 'R3 messages, first page',
+    rps: shallow.rps,
+    p50: shallow.p50,
+    p99: shallow.p99,
+    reference: null,
+    ratio: null,
+    target: '—',
+    pass: null,
+    peakRssMb: shallow.peakRssMb,
+  });
+  report.rows.push({
+    scenario: `R3 messages, depth ${fmt(deep.depth)}`,
+    rps: deeper.rps,
+    p50: deeper.p50,
+    p99: deeper.p99,
+    reference: `first p50 ${fmt(shallow.p50, 1)} ms`,
+    ratio,
+    target,
+    pass,
+    peakRssMb: deeper.peakRssMb,
+  });
   report.summary.R3 = {
-    rps: Math.round(deeper.rps), p50: round1(deeper.p50), p99: round1(deeper.p99), ratio: round3(ratio), target, pass, depth: deep.depth,
+    rps: Math.round(deeper.rps),
+    p50: round1(deeper.p50),
+    p99: round1(deeper.p99),
+    ratio: round3(ratio),
+    target,
+    pass,
+    depth: deep.depth,
     firstPage: { rps: Math.round(shallow.rps), p50: round1(shallow.p50), p99: round1(shallow.p99) },
     peakRssMb: round1(Math.max(shallow.peakRssMb ?? 0, deeper.peakRssMb ?? 0)),
   };
@@ -252,15 +390,28 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
 }
 
-export interface ReferenceIngest { messages: number; people: number; conversations: number; events: number; seconds: number; rate: number }
+export interface ReferenceIngest {
+  messages: number;
+  people: number;
+  conversations: number;
+  events: number;
+  seconds: number;
+  rate: number;
+}
 
 /** W1's reference, run while no server holds the database. */
 export async function referenceIngest(manifest: Manifest, settings: RunSettings, log: Log): Promise<ReferenceIngest> {
   const seconds = settings.durationSeconds * settings.rounds;
   log(`W1 reference: inbound rows written by a plain script, one transaction per message, for ${seconds} s`);
   const result = await runJsonScript<ReferenceIngest>('reference-ingest.ts', {
-    REFERENCE_DATABASE_URL: manifest.databaseUrl, WORKSPACE_ID: manifest.workspaceId, INBOX_ID: manifest.inboxId, CHANNEL_ID: manifest.channelId,
-    PHONE_PREFIX: PHONE_PREFIX.reference, PHONES: '1000', EXTERNAL_ID_PREFIX: `ref-${Date.now()}-`, DURATION_SECONDS: String(seconds),
+    REFERENCE_DATABASE_URL: manifest.databaseUrl,
+    WORKSPACE_ID: manifest.workspaceId,
+    INBOX_ID: manifest.inboxId,
+    CHANNEL_ID: manifest.channelId,
+    PHONE_PREFIX: PHONE_PREFIX.reference,
+    PHONES: '1000',
+    EXTERNAL_ID_PREFIX: `ref-${Date.now()}-`,
+    DURATION_SECONDS: String(seconds),
   });
   log(`  reference ingest: ${fmt(result.rate)} messages/s (${fmt(result.messages)} messages, ${fmt(result.events)} events with a delivery each)`);
   await withStore(manifest.databaseUrl, (store) => resetBenchWrites(store.db, manifest.workspaceId));
@@ -276,8 +427,15 @@ async function scenarioWrites(ctx: EngineContext, reference: ReferenceIngest | n
   const hookUrl = await receiver.start();
   try {
     const inbound = (phonePrefix: string, externalIdPrefix: string, durationSeconds: number): LoadSpec => ({
-      kind: 'inbound', origin: server.origin, headers: inboundHeaders, path: inboundPath, phonePrefix, phones: 1000, externalIdPrefix,
-      connections: settings.connections, durationSeconds,
+      kind: 'inbound',
+      origin: server.origin,
+      headers: inboundHeaders,
+      path: inboundPath,
+      phonePrefix,
+      phones: 1000,
+      externalIdPrefix,
+      connections: settings.connections,
+      durationSeconds,
     });
     const tag = Date.now().toString(36);
     // Warm-up before the subscription exists and on other phones: W1 still starts with 1,000 new people.
@@ -285,7 +443,8 @@ async function scenarioWrites(ctx: EngineContext, reference: ReferenceIngest | n
 
     const events = await getJson(`${server.origin}/webhooks/events`, apiHeaders);
     const created = await fetch(`${server.origin}/webhooks`, {
-      method: 'POST', headers: { ...apiHeaders, 'content-type': 'application/json' },
+      method: 'POST',
+      headers: { ...apiHeaders, 'content-type': 'application/json' },
       body: JSON.stringify({ name: 'bench D1', url: hookUrl, events: events.body }),
     });
     if (!created.ok) throw new Error(`POST /webhooks answered ${created.status}: ${await created.text()}`);
@@ -299,16 +458,26 @@ async function scenarioWrites(ctx: EngineContext, reference: ReferenceIngest | n
     const loadEnd = Date.now();
     const receivedDuringLoad = [...receiver.deliveries.values()].filter((d) => d.arrivedAt <= loadEnd).length;
 
-    const verify = () => withStore(manifest.databaseUrl, async ({ db }) => {
-      const ws = manifest.workspaceId;
-      const people = db.selectFrom('people').select('id').where('workspace_id', '=', ws).where('phone_number', 'like', `${PHONE_PREFIX.w1}%`);
-      const conversations = db.selectFrom('conversations').select('id').where('workspace_id', '=', ws).where('person_id', 'in', people);
-      const rows = await db.selectFrom('messages').select(['id', 'external_id']).where('workspace_id', '=', ws)
-        .where('conversation_id', 'in', conversations).execute();
-      const deliveries = await db.selectFrom('deliveries').select(['status', (eb) => eb.fn.countAll<number>().as('n')])
-        .where('workspace_id', '=', ws).where('subscription_id', '=', subscriptionId).groupBy('status').execute();
-      return { rows, deliveries: Object.fromEntries(deliveries.map((d) => [d.status, Number(d.n)])) as Record<string, number> };
-    });
+    const verify = () =>
+      withStore(manifest.databaseUrl, async ({ db }) => {
+        const ws = manifest.workspaceId;
+        const people = db.selectFrom('people').select('id').where('workspace_id', '=', ws).where('phone_number', 'like', `${PHONE_PREFIX.w1}%`);
+        const conversations = db.selectFrom('conversations').select('id').where('workspace_id', '=', ws).where('person_id', 'in', people);
+        const rows = await db
+          .selectFrom('messages')
+          .select(['id', 'external_id'])
+          .where('workspace_id', '=', ws)
+          .where('conversation_id', 'in', conversations)
+          .execute();
+        const deliveries = await db
+          .selectFrom('deliveries')
+          .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+          .where('workspace_id', '=', ws)
+          .where('subscription_id', '=', subscriptionId)
+          .groupBy('status')
+          .execute();
+        return { rows, deliveries: Object.fromEntries(deliveries.map((d) => [d.status, Number(d.n)])) as Record<string, number> };
+      });
     // Requests in flight when the load stopped still commit (and emit events) after it: the
     // expected deliveries are known once the stored messages stop changing.
     const deadline = Date.now() + settings.drainTimeoutSeconds * 1000;
@@ -349,20 +518,50 @@ async function scenarioWrites(ctx: EngineContext, reference: ReferenceIngest | n
     const w1Peak = ctx.sampler.windowMb();
     if (ctx.only.has('W1')) {
       report.rows.push({
-        scenario: 'W1 sandbox inbound', rps: ackRate, p50: load.p50, p99: load.p99,
-        reference: reference ? `${fmt(reference.rate)} msg/s` : null, ratio, target: w1Target, pass: w1Pass, peakRssMb: w1Peak,
+        scenario: 'W1 sandbox inbound',
+        rps: ackRate,
+        p50: load.p50,
+        p99: load.p99,
+        reference: reference ? `${fmt(reference.rate)} msg/s` : null,
+        ratio,
+        target: w1Target,
+        pass: w1Pass,
+        peakRssMb: w1Peak,
       });
-      if (reference) report.rows.push({ scenario: 'W1 reference ingest', rps: reference.rate, p50: null, p99: null, reference: null, ratio: null, target: '—', pass: null, peakRssMb: null });
+      if (reference)
+        report.rows.push({
+          scenario: 'W1 reference ingest',
+          rps: reference.rate,
+          p50: null,
+          p99: null,
+          reference: null,
+          ratio: null,
+          target: '—',
+          pass: null,
+          peakRssMb: null,
+        });
       report.summary.W1 = {
-        rps: Math.round(ackRate), p50: round1(load.p50), p99: round1(load.p99), ratio: round3(ratio), target: w1Target, pass: w1Pass,
-        acknowledged: acked.length, stored: stored.rows.length, lost, duplicated, storedButUnacknowledged: unacknowledgedStored,
-        non2xx: load.non2xx, errors: load.errors, timeouts: load.timeouts, reference: reference ? { rps: Math.round(reference.rate), messages: reference.messages } : null,
+        rps: Math.round(ackRate),
+        p50: round1(load.p50),
+        p99: round1(load.p99),
+        ratio: round3(ratio),
+        target: w1Target,
+        pass: w1Pass,
+        acknowledged: acked.length,
+        stored: stored.rows.length,
+        lost,
+        duplicated,
+        storedButUnacknowledged: unacknowledgedStored,
+        non2xx: load.non2xx,
+        errors: load.errors,
+        timeouts: load.timeouts,
+        reference: reference ? { rps: Math.round(reference.rate), messages: reference.messages } : null,
         peakRssMb: round1(w1Peak),
       };
       report.notes.push(
         `W1: ${fmt(acked.length)} messages acknowledged in ${load.durationSeconds} s, ${fmt(stored.rows.length)} stored, ${lost} lost, ${duplicated} duplicated` +
-        `${unacknowledgedStored > 0 ? `, ${unacknowledgedStored} stored but unanswered when the load stopped (in flight)` : ''}` +
-        `${load.non2xx || load.errors ? `; ${load.non2xx} non-2xx (${JSON.stringify(load.statusCodes)}), ${load.errors} errors, ${load.timeouts} timeouts` : ''}.`,
+          `${unacknowledgedStored > 0 ? `, ${unacknowledgedStored} stored but unanswered when the load stopped (in flight)` : ''}` +
+          `${load.non2xx || load.errors ? `; ${load.non2xx} non-2xx (${JSON.stringify(load.statusCodes)}), ${load.errors} errors, ${load.timeouts} timeouts` : ''}.`,
       );
     }
 
@@ -373,7 +572,14 @@ async function scenarioWrites(ctx: EngineContext, reference: ReferenceIngest | n
     // The first seconds are every phone's first message (a person, a conversation and a message:
     // three events each), so the lag is reported for them and for the rest apart.
     const openingEnd = loadStart + OPENING_SECONDS * 1000;
-    const phaseP99 = (opening: boolean) => percentile(arrivals.filter((d) => (d.arrivedAt - d.lagMs < openingEnd) === opening).map((d) => d.lagMs).sort((x, y) => x - y), 99);
+    const phaseP99 = (opening: boolean) =>
+      percentile(
+        arrivals
+          .filter((d) => d.arrivedAt - d.lagMs < openingEnd === opening)
+          .map((d) => d.lagMs)
+          .sort((x, y) => x - y),
+        99,
+      );
     const openingP99 = phaseP99(true);
     const steadyP99 = phaseP99(false);
     const sustained = receivedDuringLoad / ((loadEnd - loadStart) / 1000);
@@ -383,22 +589,40 @@ async function scenarioWrites(ctx: EngineContext, reference: ReferenceIngest | n
     const d1Target = `lag p99 < ${fmt(TARGETS.D1LagMs)} ms, every event delivered`;
     if (ctx.only.has('D1')) {
       report.rows.push({
-        scenario: 'D1 webhook deliveries', rps: sustained, p50: lagP50, p99: lagP99,
-        reference: `W1 ${fmt(ackRate)} msg/s`, ratio: null, target: d1Target, pass: d1Pass, peakRssMb: w1Peak,
+        scenario: 'D1 webhook deliveries',
+        rps: sustained,
+        p50: lagP50,
+        p99: lagP99,
+        reference: `W1 ${fmt(ackRate)} msg/s`,
+        ratio: null,
+        target: d1Target,
+        pass: d1Pass,
+        peakRssMb: w1Peak,
       });
       report.summary.D1 = {
-        rps: Math.round(sustained), p50: Math.round(lagP50), p99: Math.round(lagP99), ratio: null, target: d1Target, pass: d1Pass,
-        lagMaxMs: lags.length ? lags[lags.length - 1] : null, expected, delivered: receiver.deliveries.size, repeats: receiver.repeats,
-        lagP99FirstSeconds: Math.round(openingP99), lagP99AfterFirstSeconds: Math.round(steadyP99),
-        backlogAtLoadEnd: expected - receivedDuringLoad, drainSeconds: round1(Math.max(0, lastArrival - loadEnd) / 1000), overallDeliveriesPerSecond: Math.round(overall),
+        rps: Math.round(sustained),
+        p50: Math.round(lagP50),
+        p99: Math.round(lagP99),
+        ratio: null,
+        target: d1Target,
+        pass: d1Pass,
+        lagMaxMs: lags.length ? lags[lags.length - 1] : null,
+        expected,
+        delivered: receiver.deliveries.size,
+        repeats: receiver.repeats,
+        lagP99FirstSeconds: Math.round(openingP99),
+        lagP99AfterFirstSeconds: Math.round(steadyP99),
+        backlogAtLoadEnd: expected - receivedDuringLoad,
+        drainSeconds: round1(Math.max(0, lastArrival - loadEnd) / 1000),
+        overallDeliveriesPerSecond: Math.round(overall),
         statuses: stored.deliveries,
       };
       report.notes.push(
         `D1: ${fmt(receiver.deliveries.size)} of ${fmt(expected)} deliveries received${drained ? '' : ` (gave up after ${settings.drainTimeoutSeconds} s)`}, ` +
-        `${fmt(receivedDuringLoad)} during the load (${fmt(sustained)}/s) and the last ${fmt(Math.max(0, lastArrival - loadEnd) / 1000, 1)} s after it; ` +
-        `lag p50 ${fmt(lagP50)} ms, p99 ${fmt(lagP99)} ms, max ${fmt(lags[lags.length - 1] ?? 0)} ms ` +
-        `(p99 ${fmt(openingP99)} ms for events of the first ${OPENING_SECONDS} s, when every message is a phone's first, and ${fmt(steadyP99)} ms after); ${receiver.repeats} repeated deliveries; ` +
-        `statuses in the database: ${JSON.stringify(stored.deliveries)}.`,
+          `${fmt(receivedDuringLoad)} during the load (${fmt(sustained)}/s) and the last ${fmt(Math.max(0, lastArrival - loadEnd) / 1000, 1)} s after it; ` +
+          `lag p50 ${fmt(lagP50)} ms, p99 ${fmt(lagP99)} ms, max ${fmt(lags[lags.length - 1] ?? 0)} ms ` +
+          `(p99 ${fmt(openingP99)} ms for events of the first ${OPENING_SECONDS} s, when every message is a phone's first, and ${fmt(steadyP99)} ms after); ${receiver.repeats} repeated deliveries; ` +
+          `statuses in the database: ${JSON.stringify(stored.deliveries)}.`,
       );
     }
     log(`  W1: ${fmt(ackRate)} acked/s, p50 ${fmt(load.p50, 1)} ms, p99 ${fmt(load.p99, 1)} ms; ${lost} lost, ${duplicated} duplicated`);

@@ -34,10 +34,12 @@ const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: databaseUrl, CONV
 
 async function freePort(): Promise<number> {
   return new Promise((ok, fail) => {
-    const server = createServer().once('error', fail).listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => ok(port));
-    });
+    const server = createServer()
+      .once('error', fail)
+      .listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as AddressInfo;
+        server.close(() => ok(port));
+      });
   });
 }
 
@@ -64,7 +66,11 @@ async function isReady(port: number): Promise<boolean> {
   }
 }
 
-interface Started { child: ChildProcess; port: number; ms: number }
+interface Started {
+  child: ChildProcess;
+  port: number;
+  ms: number;
+}
 
 /** Spawns `serve` and polls /readyz every few milliseconds until it answers 200. */
 async function startServer(): Promise<Started> {
@@ -72,7 +78,9 @@ async function startServer(): Promise<Started> {
   const started = performance.now();
   const child = spawn(process.execPath, [BIN, 'serve'], { env: { ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'inherit'] });
   let exited = false;
-  child.once('exit', () => { exited = true; });
+  child.once('exit', () => {
+    exited = true;
+  });
   while (!(await isReady(port))) {
     if (exited) throw new Error(`conversas serve exited with code ${child.exitCode}`);
     if (performance.now() - started > 60_000) throw new Error('not ready within 60 s');
@@ -92,11 +100,13 @@ async function stop(child: ChildProcess, signal: NodeJS.Signals): Promise<void> 
 async function crashWhileWriting(server: Started, channelId: string, apiKey: string): Promise<number> {
   const sends: Promise<unknown>[] = [];
   for (let i = 0; i < 200; i++) {
-    sends.push(fetch(`http://127.0.0.1:${server.port}/api/v1/channels/${channelId}/inbound`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ from: { phone: `5511900${String(i).padStart(6, '0')}` }, message: { type: 'text', text: `crash ${i}` } }),
-    }).catch(() => null));
+    sends.push(
+      fetch(`http://127.0.0.1:${server.port}/api/v1/channels/${channelId}/inbound`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ from: { phone: `5511900${String(i).padStart(6, '0')}` }, message: { type: 'text', text: `crash ${i}` } }),
+      }).catch(() => null),
+    );
   }
   await Promise.all(sends.slice(0, 100));
   await stop(server.child, 'SIGKILL');

@@ -34,7 +34,12 @@ const REQUIRE = "import { createRequire as __conversasRequire } from 'node:modul
 /** The cache key: this script (it holds the build options) and every input, by path and content. */
 function keyOf(files) {
   const hash = createHash('sha256').update(readFileSync(fileURLToPath(import.meta.url)));
-  for (const file of files) hash.update(file).update('\0').update(readFileSync(join(root, file))).update('\0');
+  for (const file of files)
+    hash
+      .update(file)
+      .update('\0')
+      .update(readFileSync(join(root, file)))
+      .update('\0');
   return hash.digest('hex').slice(0, 16);
 }
 
@@ -88,8 +93,20 @@ async function builtEntry() {
   for (let attempt = 1; ; attempt++) {
     const started = Date.now();
     result = await build({
-      absWorkingDir: root, entryPoints: ['src/cli/main.ts'], outdir, bundle: true, splitting: true, format: 'esm', platform: 'node',
-      target: 'node20', external: EXTERNAL, banner: { js: REQUIRE }, keepNames: true, write: false, metafile: true, logLevel: 'silent',
+      absWorkingDir: root,
+      entryPoints: ['src/cli/main.ts'],
+      outdir,
+      bundle: true,
+      splitting: true,
+      format: 'esm',
+      platform: 'node',
+      target: 'node20',
+      external: EXTERNAL,
+      banner: { js: REQUIRE },
+      keepNames: true,
+      write: false,
+      metafile: true,
+      logLevel: 'silent',
     });
     files = inputsOf(result.metafile);
     // The key is hashed after the build: a file saved (or removed) meanwhile would file this bundle under content it does not hold.
@@ -105,7 +122,11 @@ async function builtEntry() {
       writeFileSync(target, file.contents);
     }
     // Another process may have written the same bundle meanwhile: either copy will do.
-    try { renameSync(staging, dir); } catch { rmSync(staging, { recursive: true, force: true }); }
+    try {
+      renameSync(staging, dir);
+    } catch {
+      rmSync(staging, { recursive: true, force: true });
+    }
   }
   writeAtomically(inputsList, JSON.stringify({ files }));
   pruneCache();

@@ -38,8 +38,12 @@ if (databaseUrl) {
 }
 console.log(`Running ${files.length} test file(s) on ${engine}, ${concurrency} at a time.`);
 
-const child = spawn(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...passThrough, ...files.map((f) => relative(process.cwd(), f))], {
-  stdio: 'inherit',
-});
+const child = spawn(
+  process.execPath,
+  ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...passThrough, ...files.map((f) => relative(process.cwd(), f))],
+  {
+    stdio: 'inherit',
+  },
+);
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

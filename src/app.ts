@@ -79,7 +79,8 @@ export async function buildApp(config: Config, store: Store, options: { logger?:
 
   app.setErrorHandler((error, request, reply) => sendProblem(request, reply, error));
   app.setNotFoundHandler((request, reply) =>
-    sendProblem(request, reply, new HttpError(404, `Route ${request.method}:${request.url.split('?')[0]} not found`, 'route_not_found')));
+    sendProblem(request, reply, new HttpError(404, `Route ${request.method}:${request.url.split('?')[0]} not found`, 'route_not_found')),
+  );
 
   await app.register(swagger, {
     openapi: {

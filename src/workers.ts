@@ -5,7 +5,9 @@ import { sweepInactive } from './domain/human-support.ts';
 import { Dispatcher, purgeExpiredDeliveries } from './events/dispatcher.ts';
 import { sendDueScheduledMessages } from './domain/scheduled-messages.ts';
 
-export interface Workers { stop(): Promise<void> }
+export interface Workers {
+  stop(): Promise<void>;
+}
 
 export const SWEEP_INTERVAL_MS = 30_000;
 export const PURGE_INTERVAL_MS = 3_600_000;
@@ -14,7 +16,9 @@ const SCHEDULER_BATCH = 50;
 const SWEEP_BATCH = 100;
 
 /** Something that runs in the background until stopped; stop() waits for the work in progress. */
-interface BackgroundTask { stop(): Promise<void> }
+interface BackgroundTask {
+  stop(): Promise<void>;
+}
 
 /**
  * Runs `task` at start and then every `intervalMs`; when it reports more work waiting (returns
@@ -23,12 +27,17 @@ interface BackgroundTask { stop(): Promise<void> }
 export function repeat(name: string, intervalMs: number, task: () => Promise<boolean>, log: FastifyBaseLogger): BackgroundTask {
   let stopping = false;
   let wake: (() => void) | null = null;
-  const pause = (ms: number) => new Promise<void>((resolve) => {
-    const done = () => { clearTimeout(timer); wake = null; resolve(); };
-    const timer = setTimeout(done, ms);
-    timer.unref();
-    wake = done;
-  });
+  const pause = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        wake = null;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      timer.unref();
+      wake = done;
+    });
   const loop = (async () => {
     while (!stopping) {
       let again = false;
@@ -64,12 +73,21 @@ export function startWorkers(ctx: Ctx, config: Config, log: FastifyBaseLogger): 
     dispatcher,
     repeat('scheduled-messages', SCHEDULER_INTERVAL_MS, async () => (await sendDueScheduledMessages(ctx, Date.now(), SCHEDULER_BATCH)) >= SCHEDULER_BATCH, log),
     repeat('inactivity-sweep', SWEEP_INTERVAL_MS, async () => (await sweepInactive(ctx, Date.now(), SWEEP_BATCH)) >= SWEEP_BATCH, log),
-    repeat('delivery-purge', PURGE_INTERVAL_MS, async () => {
-      const purged = await purgeExpiredDeliveries(ctx.db, Date.now());
-      if (purged > 0) log.info({ purged }, 'expired webhook deliveries purged');
-      return false;
-    }, log),
+    repeat(
+      'delivery-purge',
+      PURGE_INTERVAL_MS,
+      async () => {
+        const purged = await purgeExpiredDeliveries(ctx.db, Date.now());
+        if (purged > 0) log.info({ purged }, 'expired webhook deliveries purged');
+        return false;
+      },
+      log,
+    ),
   ];
 
-  return { stop: async () => { await Promise.all(tasks.map((task) => task.stop())); } };
+  return {
+    stop: async () => {
+      await Promise.all(tasks.map((task) => task.stop()));
+    },
+  };
 }

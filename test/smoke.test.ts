@@ -3,8 +3,12 @@ import assert from 'node:assert/strict';
 import { startHarness, call, inbound, type Harness } from './helpers/harness.ts';
 
 let h: Harness;
-before(async () => { h = await startHarness(); });
-after(async () => { await h.close(); });
+before(async () => {
+  h = await startHarness();
+});
+after(async () => {
+  await h.close();
+});
 
 test('a sandbox inbound message can be read back', async () => {
   const ids = await inbound(h, { text: 'Olá mundo', externalId: 'wamid.1' });

@@ -15,10 +15,17 @@ export async function initCommand(argv: string[]): Promise<number> {
     if (applied.length > 0) process.stderr.write(`Applied migrations: ${applied.join(', ')}\n`);
     const result = await initWorkspace(store.db, name);
     if (flags.json) {
-      process.stdout.write(`${JSON.stringify({
-        workspaceId: result.workspaceId, inboxId: result.inboxId, channelId: result.channelId, botId: result.botId,
-        apiKey: result.apiKey, clientId: result.clientId, clientSecret: result.clientSecret,
-      })}\n`);
+      process.stdout.write(
+        `${JSON.stringify({
+          workspaceId: result.workspaceId,
+          inboxId: result.inboxId,
+          channelId: result.channelId,
+          botId: result.botId,
+          apiKey: result.apiKey,
+          clientId: result.clientId,
+          clientSecret: result.clientSecret,
+        })}\n`,
+      );
     } else {
       process.stdout.write(credentialsBlock(result, config.publicUrl));
     }

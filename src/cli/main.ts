@@ -4,10 +4,18 @@ import { initUsage, migrateUsage, seedUsage, serveUsage } from './usage.ts';
 
 type Run = (argv: string[]) => Promise<number>;
 /** Commands load lazily: `init` or a typo should not pay for loading the HTTP server. */
-interface Command { load(): Promise<Run>; usage: string; summary: string }
+interface Command {
+  load(): Promise<Run>;
+  usage: string;
+  summary: string;
+}
 
 const COMMANDS: Record<string, Command> = {
-  serve: { load: async () => (await import('./serve.ts')).serveCommand, usage: serveUsage, summary: 'migrate if needed and serve HTTP (creates a workspace on an empty database)' },
+  serve: {
+    load: async () => (await import('./serve.ts')).serveCommand,
+    usage: serveUsage,
+    summary: 'migrate if needed and serve HTTP (creates a workspace on an empty database)',
+  },
   migrate: { load: async () => (await import('./migrate.ts')).migrateCommand, usage: migrateUsage, summary: 'apply pending database migrations and exit' },
   init: { load: async () => (await import('./init.ts')).initCommand, usage: initUsage, summary: 'create a workspace and print its credentials once' },
   seed: { load: async () => (await import('./seed.ts')).seedCommand, usage: seedUsage, summary: 'fill a workspace with realistic demo data' },
@@ -16,7 +24,9 @@ const COMMANDS: Record<string, Command> = {
 const HELP = `Usage: conversas <command> [flags]
 
 Commands:
-${Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(8)} ${c.summary}`).join('\n')}
+${Object.entries(COMMANDS)
+  .map(([name, c]) => `  ${name.padEnd(8)} ${c.summary}`)
+  .join('\n')}
 
 Run \`conversas <command> --help\` for a command's flags.
 Configuration comes from the environment: PORT, HOST, DATABASE_URL, CONVERSAS_DATA_DIR, PUBLIC_URL,

@@ -18,7 +18,9 @@ export const HISTORY_MS = 8 * 7 * DAY;
 
 export class Random {
   private state: number;
-  constructor(seed: number) { this.state = seed >>> 0; }
+  constructor(seed: number) {
+    this.state = seed >>> 0;
+  }
   /** mulberry32: small, fast, and reproducible for a given seed. */
   next(): number {
     this.state = (this.state + 0x6d2b79f5) >>> 0;
@@ -27,9 +29,15 @@ export class Random {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   }
-  int(min: number, max: number): number { return min + Math.floor(this.next() * (max - min + 1)); }
-  chance(p: number): boolean { return this.next() < p; }
-  pick<T>(items: readonly T[]): T { return items[Math.floor(this.next() * items.length)]!; }
+  int(min: number, max: number): number {
+    return min + Math.floor(this.next() * (max - min + 1));
+  }
+  chance(p: number): boolean {
+    return this.next() < p;
+  }
+  pick<T>(items: readonly T[]): T {
+    return items[Math.floor(this.next() * items.length)]!;
+  }
   weighted<T>(choices: readonly (readonly [T, number])[]): T {
     let x = this.next() * choices.reduce((sum, [, w]) => sum + w, 0);
     for (const [value, weight] of choices) {
@@ -76,8 +84,17 @@ export interface SeedRows {
 
 export const emptyRows = (): SeedRows => ({ people: [], conversations: [], messages: [], sessions: [], conversationTags: [], conversationAgents: [] });
 
-const STATUSES: [ConversationStatus, number][] = [['INACTIVE', 55], ['ROBOT_INTERACTIVE', 20], ['WAITING', 10], ['ACTIVE', 15]];
-const PRIORITIES: [Priority, number][] = [['LOW', 70], ['MEDIUM', 20], ['HIGH', 10]];
+const STATUSES: [ConversationStatus, number][] = [
+  ['INACTIVE', 55],
+  ['ROBOT_INTERACTIVE', 20],
+  ['WAITING', 10],
+  ['ACTIVE', 15],
+];
+const PRIORITIES: [Priority, number][] = [
+  ['LOW', 70],
+  ['MEDIUM', 20],
+  ['HIGH', 10],
+];
 
 /** A CPF with valid check digits, formatted. */
 function cpf(r: Random): string {
@@ -94,7 +111,10 @@ function cpf(r: Random): string {
 }
 
 function emailLocal(name: string): string {
-  return searchKey(name).replace(/[^a-z ]/g, '').trim().replace(/\s+/g, '.');
+  return searchKey(name)
+    .replace(/[^a-z ]/g, '')
+    .trim()
+    .replace(/\s+/g, '.');
 }
 
 function newPerson(r: Random, target: SeedTarget, at: number): Insertable<S.PersonTable> {
@@ -103,14 +123,27 @@ function newPerson(r: Random, target: SeedTarget, at: number): Insertable<S.Pers
   const [ddd, city] = r.pick(demo.CITIES);
   let phone: string;
   // Brazilian mobile in E.164 digits: 55 + area code + 9 + 8 digits.
-  do phone = `55${ddd}9${r.digits(8)}`; while (target.phones.has(phone));
+  do phone = `55${ddd}9${r.digits(8)}`;
+  while (target.phones.has(phone));
   target.phones.add(phone);
   return {
-    workspace_id: target.workspaceId, id: newId(), inbox_id: target.inboxId, name, phone_number: phone,
+    workspace_id: target.workspaceId,
+    id: newId(),
+    inbox_id: target.inboxId,
+    name,
+    phone_number: phone,
     email: r.chance(0.35) ? `${emailLocal(name)}${r.chance(0.5) ? r.int(1, 99) : ''}@${r.pick(demo.EMAIL_DOMAINS)}` : null,
-    image_url: null, document: r.chance(0.2) ? cpf(r) : null, description: null, country: 'Brasil', city,
-    is_blocked: r.chance(0.005) ? 1 : 0, reference_id: null, search_text: searchKey(name, phone),
-    created_at: at, updated_at: at, deleted_at: null,
+    image_url: null,
+    document: r.chance(0.2) ? cpf(r) : null,
+    description: null,
+    country: 'Brasil',
+    city,
+    is_blocked: r.chance(0.005) ? 1 : 0,
+    reference_id: null,
+    search_text: searchKey(name, phone),
+    created_at: at,
+    updated_at: at,
+    deleted_at: null,
   };
 }
 
@@ -125,11 +158,23 @@ function media(r: Random, type: MessageType) {
   const base = `https://media.example.com/demo/${r.token(22)}`;
   switch (type) {
     case 'image':
-      return { url: `${base}.jpg`, mimeType: 'image/jpeg', fileName: null, caption: r.chance(0.25) ? r.pick(demo.CAPTIONS) : null, size: r.int(60_000, 3_500_000) };
+      return {
+        url: `${base}.jpg`,
+        mimeType: 'image/jpeg',
+        fileName: null,
+        caption: r.chance(0.25) ? r.pick(demo.CAPTIONS) : null,
+        size: r.int(60_000, 3_500_000),
+      };
     case 'audio':
       return { url: `${base}.ogg`, mimeType: 'audio/ogg; codecs=opus', fileName: null, caption: null, size: r.int(4_000, 900_000) };
     default:
-      return { url: `${base}.pdf`, mimeType: 'application/pdf', fileName: r.pick(demo.DOCUMENT_NAMES), caption: r.chance(0.3) ? r.pick(demo.CAPTIONS) : null, size: r.int(30_000, 5_000_000) };
+      return {
+        url: `${base}.pdf`,
+        mimeType: 'application/pdf',
+        fileName: r.pick(demo.DOCUMENT_NAMES),
+        caption: r.chance(0.3) ? r.pick(demo.CAPTIONS) : null,
+        size: r.int(30_000, 5_000_000),
+      };
   }
 }
 
@@ -221,51 +266,102 @@ export function buildConversation(r: Random, target: SeedTarget, messageCount: n
       if (externalStatus === 'failed') errorMessage = 'Message undeliverable';
     }
     const row: Insertable<S.MessageTable> = {
-      workspace_id: ws, id, conversation_id: conversationId, type, direction: d, content,
-      media_url: m?.url ?? null, media_mime_type: m?.mimeType ?? null, media_file_name: m?.fileName ?? null,
-      media_caption: m?.caption ?? null, media_size: m?.size ?? null, message_at: at,
+      workspace_id: ws,
+      id,
+      conversation_id: conversationId,
+      type,
+      direction: d,
+      content,
+      media_url: m?.url ?? null,
+      media_mime_type: m?.mimeType ?? null,
+      media_file_name: m?.fileName ?? null,
+      media_caption: m?.caption ?? null,
+      media_size: m?.size ?? null,
+      message_at: at,
       external_id: d === 'INBOUND' ? `wamid.${r.token(24)}` : outbound ? `sandbox.${id}` : null,
-      external_status: externalStatus, error_message: errorMessage,
+      external_status: externalStatus,
+      error_message: errorMessage,
       sender_person_id: d === 'INBOUND' ? person.id : null,
       sender_user_id: d !== 'INBOUND' && byAgent ? agentId : null,
       sender_bot_id: outbound && !byAgent ? target.botId : null,
-      contact_name: null, contact_phone: null,
+      contact_name: null,
+      contact_phone: null,
       quoted_message_id: ids.length > 0 && r.chance(0.03) ? r.pick(ids) : null,
-      transcription: null, summary: null, metadata: null, client_message_id: null, created_at: at, updated_at: at,
+      transcription: null,
+      summary: null,
+      metadata: null,
+      client_message_id: null,
+      created_at: at,
+      updated_at: at,
     };
     rows.messages.push(row);
     ids.push(id);
     if (d !== 'INTERNAL') lastVisible = row;
-    if (d === 'INBOUND') { lastInboundAt = at; trailingInbound++; } else if (outbound) trailingInbound = 0;
+    if (d === 'INBOUND') {
+      lastInboundAt = at;
+      trailingInbound++;
+    } else if (outbound) trailingInbound = 0;
   }
 
   const lastMessageAt = lastVisible ? lastVisible.message_at : null;
   const lastActivityAt = lastMessageAt === null ? createdAt : Math.max(lastMessageAt, createdAt);
   let sessionEnd: number | null = null;
   if (sessionState === 'closed') {
-    sessionEnd = endedReason === 'closed_by_operator' ? times[humanEnd]! - 1
-      : Math.min(now - 1, lastActivityAt + (endedReason === 'inactivity' ? DAY : r.int(MINUTE, 2 * HOUR)));
+    sessionEnd =
+      endedReason === 'closed_by_operator'
+        ? times[humanEnd]! - 1
+        : Math.min(now - 1, lastActivityAt + (endedReason === 'inactivity' ? DAY : r.int(MINUTE, 2 * HOUR)));
   }
   // When the status last changed: going dormant happens a timeout (or a resolve) after the last message.
   const updatedAt = status === 'INACTIVE' ? Math.max(lastActivityAt, sessionEnd ?? Math.min(now - 1, lastActivityAt + DAY)) : lastActivityAt;
   const assignee = status === 'ACTIVE' ? agentId : null;
   rows.conversations.push({
-    workspace_id: ws, id: conversationId, inbox_id: target.inboxId, channel_id: target.channelId, bot_id: target.botId,
-    person_id: person.id, group_id: null, is_group: 0, status, priority: r.weighted(PRIORITIES),
-    assignee_user_id: assignee, role_id: humanStatus && target.roleIds.length > 0 && r.chance(0.5) ? r.pick(target.roleIds) : null,
-    agent_id: null, is_fixed: r.chance(0.015) ? 1 : 0, is_archived: status === 'INACTIVE' && r.chance(0.08) ? 1 : 0, is_private: 0,
+    workspace_id: ws,
+    id: conversationId,
+    inbox_id: target.inboxId,
+    channel_id: target.channelId,
+    bot_id: target.botId,
+    person_id: person.id,
+    group_id: null,
+    is_group: 0,
+    status,
+    priority: r.weighted(PRIORITIES),
+    assignee_user_id: assignee,
+    role_id: humanStatus && target.roleIds.length > 0 && r.chance(0.5) ? r.pick(target.roleIds) : null,
+    agent_id: null,
+    is_fixed: r.chance(0.015) ? 1 : 0,
+    is_archived: status === 'INACTIVE' && r.chance(0.08) ? 1 : 0,
+    is_private: 0,
     unread_count: status === 'INACTIVE' && r.chance(0.8) ? 0 : trailingInbound,
-    last_message_id: lastVisible?.id ?? null, last_message_at: lastMessageAt, last_activity_at: lastActivityAt,
-    last_inbound_at: lastInboundAt, metadata: null, search_text: person.search_text, created_at: createdAt, updated_at: updatedAt,
+    last_message_id: lastVisible?.id ?? null,
+    last_message_at: lastMessageAt,
+    last_activity_at: lastActivityAt,
+    last_inbound_at: lastInboundAt,
+    metadata: null,
+    search_text: person.search_text,
+    created_at: createdAt,
+    updated_at: updatedAt,
   });
 
   if (sessionState) {
     const startAt = handover >= 0 ? times[handover]! : createdAt;
     rows.sessions.push({
-      workspace_id: ws, id: newId(), conversation_id: conversationId, bot_id: target.botId, person_id: person.id,
-      state: sessionState, start_at: startAt, end_at: sessionEnd, ended_reason: endedReason, initial_message: null,
-      metadata: null, assignment_type: null, assignment_target: null, redirect_payload: null,
-      created_at: startAt, updated_at: sessionEnd ?? startAt,
+      workspace_id: ws,
+      id: newId(),
+      conversation_id: conversationId,
+      bot_id: target.botId,
+      person_id: person.id,
+      state: sessionState,
+      start_at: startAt,
+      end_at: sessionEnd,
+      ended_reason: endedReason,
+      initial_message: null,
+      metadata: null,
+      assignment_type: null,
+      assignment_target: null,
+      redirect_payload: null,
+      created_at: startAt,
+      updated_at: sessionEnd ?? startAt,
     });
   }
   if (agentId && (assignee || (agentWrites && agentStart < humanEnd))) {

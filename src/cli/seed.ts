@@ -50,7 +50,10 @@ async function insertRows<T extends keyof Database & string>(trx: Tx, table: T, 
   const perStatement = Math.max(1, Math.min(MAX_ROWS_PER_STATEMENT, Math.floor(MAX_PARAMS_PER_STATEMENT / columns)));
   for (let i = 0; i < rows.length; i += perStatement) {
     // Kysely cannot narrow a generic table name; the rows are typed by the caller.
-    await trx.insertInto(table).values(rows.slice(i, i + perStatement) as never).execute();
+    await trx
+      .insertInto(table)
+      .values(rows.slice(i, i + perStatement) as never)
+      .execute();
   }
 }
 
@@ -82,43 +85,99 @@ async function prepareTarget(db: Db, options: SeedOptions, now: number): Promise
   const ws = workspaceId;
 
   return db.transaction().execute(async (trx) => {
-    const inbox = await trx.selectFrom('inboxes').select('id').where('workspace_id', '=', ws).where('deleted_at', 'is', null)
-      .orderBy('id').limit(1).executeTakeFirst();
+    const inbox = await trx
+      .selectFrom('inboxes')
+      .select('id')
+      .where('workspace_id', '=', ws)
+      .where('deleted_at', 'is', null)
+      .orderBy('id')
+      .limit(1)
+      .executeTakeFirst();
     if (!inbox) throw new CommandError(`Workspace ${ws} has no inbox to seed`);
-    const channel = await trx.selectFrom('channels').select('id').where('workspace_id', '=', ws).where('inbox_id', '=', inbox.id)
-      .where('deleted_at', 'is', null).orderBy('id').limit(1).executeTakeFirst();
+    const channel = await trx
+      .selectFrom('channels')
+      .select('id')
+      .where('workspace_id', '=', ws)
+      .where('inbox_id', '=', inbox.id)
+      .where('deleted_at', 'is', null)
+      .orderBy('id')
+      .limit(1)
+      .executeTakeFirst();
     if (!channel) throw new CommandError(`Inbox ${inbox.id} of workspace ${ws} has no channel to seed`);
     // The bot a new conversation on this channel would get (see findOrCreateConversation).
-    const bot = await trx.selectFrom('bots').select('id').where('workspace_id', '=', ws).where('channel_id', '=', channel.id)
-      .where('deleted_at', 'is', null).orderBy('id').limit(1).executeTakeFirst();
+    const bot = await trx
+      .selectFrom('bots')
+      .select('id')
+      .where('workspace_id', '=', ws)
+      .where('channel_id', '=', channel.id)
+      .where('deleted_at', 'is', null)
+      .orderBy('id')
+      .limit(1)
+      .executeTakeFirst();
 
-    let roleIds = (await trx.selectFrom('roles').select('id').where('workspace_id', '=', ws).where('deleted_at', 'is', null).orderBy('id').execute()).map((r) => r.id);
+    let roleIds = (await trx.selectFrom('roles').select('id').where('workspace_id', '=', ws).where('deleted_at', 'is', null).orderBy('id').execute()).map(
+      (r) => r.id,
+    );
     if (roleIds.length === 0) {
       const roles = ROLE_NAMES.map((name) => ({ workspace_id: ws, id: newId(), name, created_at: now, updated_at: now, deleted_at: null }));
       await trx.insertInto('roles').values(roles).execute();
       roleIds = roles.map((r) => r.id);
     }
-    let userIds = (await trx.selectFrom('users').select('id').where('workspace_id', '=', ws).where('deleted_at', 'is', null).orderBy('id').limit(50).execute()).map((u) => u.id);
+    let userIds = (
+      await trx.selectFrom('users').select('id').where('workspace_id', '=', ws).where('deleted_at', 'is', null).orderBy('id').limit(50).execute()
+    ).map((u) => u.id);
     if (userIds.length === 0) {
       const users = AGENT_NAMES.map((name, i) => {
         const email = `${name.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/\s+/g, '.')}@escritorio.example`;
         return {
-          workspace_id: ws, id: newId(), name, email, email_key: emailKey(email), image_url: null, role_id: roleIds[i % roleIds.length]!,
-          contact: null, notification_sound: 1, only_assigned_conversations: 0, all_inboxes: 1, last_inbox_used_id: inbox.id,
-          created_at: now, updated_at: now, deleted_at: null,
+          workspace_id: ws,
+          id: newId(),
+          name,
+          email,
+          email_key: emailKey(email),
+          image_url: null,
+          role_id: roleIds[i % roleIds.length]!,
+          contact: null,
+          notification_sound: 1,
+          only_assigned_conversations: 0,
+          all_inboxes: 1,
+          last_inbox_used_id: inbox.id,
+          created_at: now,
+          updated_at: now,
+          deleted_at: null,
         };
       });
       await trx.insertInto('users').values(users).execute();
       userIds = users.map((u) => u.id);
     }
-    let tagIds = (await trx.selectFrom('tags').select('id').where('workspace_id', '=', ws).where('inbox_id', '=', inbox.id).orderBy('id').execute()).map((t) => t.id);
+    let tagIds = (await trx.selectFrom('tags').select('id').where('workspace_id', '=', ws).where('inbox_id', '=', inbox.id).orderBy('id').execute()).map(
+      (t) => t.id,
+    );
     if (tagIds.length === 0) {
-      const tags = TAGS.map(([name, color]) => ({ workspace_id: ws, id: newId(), inbox_id: inbox.id, name, color, modules: JSON.stringify(['conversas', 'crm']), created_at: now, updated_at: now }));
+      const tags = TAGS.map(([name, color]) => ({
+        workspace_id: ws,
+        id: newId(),
+        inbox_id: inbox.id,
+        name,
+        color,
+        modules: JSON.stringify(['conversas', 'crm']),
+        created_at: now,
+        updated_at: now,
+      }));
       await trx.insertInto('tags').values(tags).execute();
       tagIds = tags.map((t) => t.id);
     }
-    const phones = new Set((await trx.selectFrom('people').select('phone_number').where('workspace_id', '=', ws).where('inbox_id', '=', inbox.id)
-      .where('phone_number', 'is not', null).execute()).map((p) => p.phone_number!));
+    const phones = new Set(
+      (
+        await trx
+          .selectFrom('people')
+          .select('phone_number')
+          .where('workspace_id', '=', ws)
+          .where('inbox_id', '=', inbox.id)
+          .where('phone_number', 'is not', null)
+          .execute()
+      ).map((p) => p.phone_number!),
+    );
     return { created, target: { workspaceId: ws, inboxId: inbox.id, channelId: channel.id, botId: bot?.id ?? null, userIds, roleIds, tagIds, phones, now } };
   });
 }
@@ -136,7 +195,7 @@ export async function seedWorkspace(db: Db, options: SeedOptions): Promise<SeedR
   const perTransaction = Math.max(1, Math.min(2_000, Math.floor(MESSAGES_PER_TRANSACTION / Math.max(1, options.messagesPerConversation))));
   const totals = { people: 0, conversations: 0, messages: 0, supportSessions: 0 };
   options.onProgress?.({ conversations: 0, messages: 0 });
-  for (let done = 0; done < options.conversations;) {
+  for (let done = 0; done < options.conversations; ) {
     const rows = emptyRows();
     const count = Math.min(perTransaction, options.conversations - done);
     for (let i = 0; i < count; i++) buildConversation(random, target, options.messagesPerConversation, rows);
@@ -149,8 +208,12 @@ export async function seedWorkspace(db: Db, options: SeedOptions): Promise<SeedR
     options.onProgress?.({ conversations: totals.conversations, messages: totals.messages });
   }
   return {
-    workspaceId: target.workspaceId, inboxId: target.inboxId, channelId: target.channelId, createdWorkspace: created,
-    ...totals, elapsedMs: Date.now() - started,
+    workspaceId: target.workspaceId,
+    inboxId: target.inboxId,
+    channelId: target.channelId,
+    createdWorkspace: created,
+    ...totals,
+    elapsedMs: Date.now() - started,
   };
 }
 
@@ -168,7 +231,9 @@ export async function seedCommand(argv: string[]): Promise<number> {
     if (applied.length > 0) process.stderr.write(`Applied migrations: ${applied.join(', ')}\n`);
     const progress = createProgress('Seeding', conversations);
     const result = await seedWorkspace(store.db, {
-      conversations, messagesPerConversation, workspaceId: flags.workspace,
+      conversations,
+      messagesPerConversation,
+      workspaceId: flags.workspace,
       onProgress: ({ conversations: done, messages }) => progress.update(done, `conversations, ${messages.toLocaleString('en-US')} messages`),
     });
     progress.finish(`conversations, ${result.messages.toLocaleString('en-US')} messages`);
@@ -176,8 +241,8 @@ export async function seedCommand(argv: string[]): Promise<number> {
     const seconds = result.elapsedMs / 1000;
     process.stdout.write(
       `Seeded workspace ${result.workspaceId} (inbox ${result.inboxId}): ${result.people.toLocaleString('en-US')} people, ` +
-      `${result.conversations.toLocaleString('en-US')} conversations, ${result.messages.toLocaleString('en-US')} messages ` +
-      `in ${seconds.toFixed(1)} s (${Math.round(result.messages / Math.max(seconds, 0.001)).toLocaleString('en-US')} messages/s).\n`,
+        `${result.conversations.toLocaleString('en-US')} conversations, ${result.messages.toLocaleString('en-US')} messages ` +
+        `in ${seconds.toFixed(1)} s (${Math.round(result.messages / Math.max(seconds, 0.001)).toLocaleString('en-US')} messages/s).\n`,
     );
     return 0;
   } finally {

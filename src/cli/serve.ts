@@ -59,7 +59,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   process.stdout.write(
     `Conversas is listening on http://${host}:${address.port} (${describeDatabase(config.databaseUrl)})\n` +
-    `API docs: ${config.publicUrl}/docs · OpenAPI: ${config.publicUrl}/openapi.json\n`,
+      `API docs: ${config.publicUrl}/docs · OpenAPI: ${config.publicUrl}/openapi.json\n`,
   );
 
   return new Promise<number>((resolve) => {

@@ -9,7 +9,11 @@ export interface TransactOptions {
 
 export type Transact = <T>(work: (trx: Transaction<Database>) => Promise<T>, options?: TransactOptions) => Promise<T>;
 
-interface Pending { work: (trx: Transaction<Database>) => Promise<unknown>; resolve(value: unknown): void; reject(error: unknown): void }
+interface Pending {
+  work: (trx: Transaction<Database>) => Promise<unknown>;
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+}
 
 /** Most units of work one commit may carry; bounds how long the first of them waits for its answer. */
 const MAX_GROUP = 64;
@@ -103,7 +107,10 @@ export class WriteCoalescer<T> {
   private queue: { item: T; resolve(): void; reject(error: unknown): void }[] = [];
   private running = false;
 
-  constructor(private readonly transact: Transact, private readonly writeAll: (trx: Transaction<Database>, items: T[]) => Promise<unknown>) {}
+  constructor(
+    private readonly transact: Transact,
+    private readonly writeAll: (trx: Transaction<Database>, items: T[]) => Promise<unknown>,
+  ) {}
 
   write(item: T): Promise<void> {
     return new Promise((resolve, reject) => {
@@ -119,7 +126,14 @@ export class WriteCoalescer<T> {
         const group = this.queue.splice(0);
         try {
           // First in line: a conversation's next webhook is claimed only once these records commit.
-          await this.transact((trx) => this.writeAll(trx, group.map((pending) => pending.item)), { first: true });
+          await this.transact(
+            (trx) =>
+              this.writeAll(
+                trx,
+                group.map((pending) => pending.item),
+              ),
+            { first: true },
+          );
           for (const pending of group) pending.resolve();
         } catch (error) {
           for (const pending of group) pending.reject(error);

@@ -6,7 +6,10 @@ class Slot {
   constructor(readonly name: string) {}
 }
 
-interface Compiled { sql: string; parameters: readonly unknown[] }
+interface Compiled {
+  sql: string;
+  parameters: readonly unknown[];
+}
 
 type Executor = Pick<Kysely<Database>, 'executeQuery' | 'getExecutor'>;
 

@@ -11,18 +11,40 @@ export const bool = (value: number | boolean): boolean => value === 1 || value =
 export const flag = (value: boolean): number => (value ? 1 : 0);
 
 export function inboxFromRow(r: Selectable<S.InboxTable>): M.Inbox {
-  return { id: r.id, workspaceId: r.workspace_id, name: r.name, inactivityTimeoutMinutes: r.inactivity_timeout_minutes, createdAt: r.created_at, updatedAt: r.updated_at };
+  return {
+    id: r.id,
+    workspaceId: r.workspace_id,
+    name: r.name,
+    inactivityTimeoutMinutes: r.inactivity_timeout_minutes,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
 }
 
 export function channelFromRow(r: Selectable<S.ChannelTable>): M.Channel {
   return {
-    id: r.id, workspaceId: r.workspace_id, inboxId: r.inbox_id, kind: r.kind as M.Channel['kind'], name: r.name,
-    config: parseJson<Record<string, unknown>>(r.config) ?? {}, createdAt: r.created_at, updatedAt: r.updated_at,
+    id: r.id,
+    workspaceId: r.workspace_id,
+    inboxId: r.inbox_id,
+    kind: r.kind as M.Channel['kind'],
+    name: r.name,
+    config: parseJson<Record<string, unknown>>(r.config) ?? {},
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
   };
 }
 
 export function botFromRow(r: Selectable<S.BotTable>): M.Bot {
-  return { id: r.id, workspaceId: r.workspace_id, inboxId: r.inbox_id, channelId: r.channel_id, name: r.name, type: r.type, createdAt: r.created_at, updatedAt: r.updated_at };
+  return {
+    id: r.id,
+    workspaceId: r.workspace_id,
+    inboxId: r.inbox_id,
+    channelId: r.channel_id,
+    name: r.name,
+    type: r.type,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
 }
 
 export function roleFromRow(r: Selectable<S.RoleTable>): M.Role {
@@ -31,67 +53,165 @@ export function roleFromRow(r: Selectable<S.RoleTable>): M.Role {
 
 export function userFromRow(r: Selectable<S.UserTable>, inboxIds: string[] | null): M.User {
   return {
-    id: r.id, workspaceId: r.workspace_id, name: r.name, email: r.email, imageUrl: r.image_url, roleId: r.role_id,
-    contact: r.contact, notificationSound: bool(r.notification_sound), onlyAssignedConversations: bool(r.only_assigned_conversations),
-    inboxIds: bool(r.all_inboxes) ? null : inboxIds ?? [], lastInboxUsedId: r.last_inbox_used_id, createdAt: r.created_at, updatedAt: r.updated_at,
+    id: r.id,
+    workspaceId: r.workspace_id,
+    name: r.name,
+    email: r.email,
+    imageUrl: r.image_url,
+    roleId: r.role_id,
+    contact: r.contact,
+    notificationSound: bool(r.notification_sound),
+    onlyAssignedConversations: bool(r.only_assigned_conversations),
+    inboxIds: bool(r.all_inboxes) ? null : (inboxIds ?? []),
+    lastInboxUsedId: r.last_inbox_used_id,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
   };
 }
 
 export function personFromRow(r: Selectable<S.PersonTable>, tagIds: string[]): M.Person {
   return {
-    id: r.id, workspaceId: r.workspace_id, inboxId: r.inbox_id, name: r.name, phoneNumber: r.phone_number, email: r.email,
-    imageUrl: r.image_url, document: r.document, description: r.description, country: r.country, city: r.city,
-    isBlocked: bool(r.is_blocked), referenceId: r.reference_id, tagIds, createdAt: r.created_at, updatedAt: r.updated_at,
+    id: r.id,
+    workspaceId: r.workspace_id,
+    inboxId: r.inbox_id,
+    name: r.name,
+    phoneNumber: r.phone_number,
+    email: r.email,
+    imageUrl: r.image_url,
+    document: r.document,
+    description: r.description,
+    country: r.country,
+    city: r.city,
+    isBlocked: bool(r.is_blocked),
+    referenceId: r.reference_id,
+    tagIds,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
   };
 }
 
 export function tagFromRow(r: Selectable<S.TagTable>): M.Tag {
-  return { id: r.id, workspaceId: r.workspace_id, inboxId: r.inbox_id, name: r.name, color: r.color, modules: parseJson<string[]>(r.modules) ?? [], createdAt: r.created_at, updatedAt: r.updated_at };
+  return {
+    id: r.id,
+    workspaceId: r.workspace_id,
+    inboxId: r.inbox_id,
+    name: r.name,
+    color: r.color,
+    modules: parseJson<string[]>(r.modules) ?? [],
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
 }
 
 export function groupFromRow(r: Selectable<S.GroupTable>): M.Group {
-  return { id: r.id, workspaceId: r.workspace_id, inboxId: r.inbox_id, channelId: r.channel_id, name: r.name, externalId: r.external_id, imageUrl: r.image_url, createdAt: r.created_at, updatedAt: r.updated_at };
+  return {
+    id: r.id,
+    workspaceId: r.workspace_id,
+    inboxId: r.inbox_id,
+    channelId: r.channel_id,
+    name: r.name,
+    externalId: r.external_id,
+    imageUrl: r.image_url,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
 }
 
 export function conversationFromRow(r: Selectable<S.ConversationTable>, tagIds: string[]): M.Conversation {
   return {
-    id: r.id, workspaceId: r.workspace_id, inboxId: r.inbox_id, channelId: r.channel_id, botId: r.bot_id,
-    personId: r.person_id, groupId: r.group_id, isGroup: bool(r.is_group), status: r.status as M.ConversationStatus,
-    priority: r.priority as M.Priority, assigneeUserId: r.assignee_user_id, roleId: r.role_id, agentId: r.agent_id,
-    isFixed: bool(r.is_fixed), isArchived: bool(r.is_archived), isPrivate: bool(r.is_private), unreadCount: r.unread_count,
-    lastMessageId: r.last_message_id, lastMessageAt: r.last_message_at, lastActivityAt: r.last_activity_at,
-    metadata: parseJson(r.metadata), tagIds, createdAt: r.created_at, updatedAt: r.updated_at,
+    id: r.id,
+    workspaceId: r.workspace_id,
+    inboxId: r.inbox_id,
+    channelId: r.channel_id,
+    botId: r.bot_id,
+    personId: r.person_id,
+    groupId: r.group_id,
+    isGroup: bool(r.is_group),
+    status: r.status as M.ConversationStatus,
+    priority: r.priority as M.Priority,
+    assigneeUserId: r.assignee_user_id,
+    roleId: r.role_id,
+    agentId: r.agent_id,
+    isFixed: bool(r.is_fixed),
+    isArchived: bool(r.is_archived),
+    isPrivate: bool(r.is_private),
+    unreadCount: r.unread_count,
+    lastMessageId: r.last_message_id,
+    lastMessageAt: r.last_message_at,
+    lastActivityAt: r.last_activity_at,
+    metadata: parseJson(r.metadata),
+    tagIds,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
   };
 }
 
 export function messageFromRow(r: Selectable<S.MessageTable>): M.Message {
   return {
-    id: r.id, workspaceId: r.workspace_id, conversationId: r.conversation_id, type: r.type as M.MessageType,
-    direction: r.direction as M.Direction, content: r.content,
-    media: r.media_url === null ? null : { url: r.media_url, mimeType: r.media_mime_type, fileName: r.media_file_name, caption: r.media_caption, size: r.media_size },
-    messageAt: r.message_at, externalId: r.external_id, externalStatus: r.external_status as M.ExternalStatus | null,
-    errorMessage: r.error_message, senderPersonId: r.sender_person_id, senderUserId: r.sender_user_id, senderBotId: r.sender_bot_id,
+    id: r.id,
+    workspaceId: r.workspace_id,
+    conversationId: r.conversation_id,
+    type: r.type as M.MessageType,
+    direction: r.direction as M.Direction,
+    content: r.content,
+    media:
+      r.media_url === null
+        ? null
+        : { url: r.media_url, mimeType: r.media_mime_type, fileName: r.media_file_name, caption: r.media_caption, size: r.media_size },
+    messageAt: r.message_at,
+    externalId: r.external_id,
+    externalStatus: r.external_status as M.ExternalStatus | null,
+    errorMessage: r.error_message,
+    senderPersonId: r.sender_person_id,
+    senderUserId: r.sender_user_id,
+    senderBotId: r.sender_bot_id,
     contact: r.contact_name === null && r.contact_phone === null ? null : { name: r.contact_name, phoneNumber: r.contact_phone },
-    quotedMessageId: r.quoted_message_id, transcription: r.transcription, summary: r.summary,
-    metadata: parseJson(r.metadata), clientMessageId: r.client_message_id, createdAt: r.created_at, updatedAt: r.updated_at,
+    quotedMessageId: r.quoted_message_id,
+    transcription: r.transcription,
+    summary: r.summary,
+    metadata: parseJson(r.metadata),
+    clientMessageId: r.client_message_id,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
   };
 }
 
 export function sessionFromRow(r: Selectable<S.SupportSessionTable>): M.SupportSession {
   return {
-    id: r.id, workspaceId: r.workspace_id, conversationId: r.conversation_id, botId: r.bot_id, personId: r.person_id,
-    state: r.state as M.SupportSession['state'], startAt: r.start_at, endAt: r.end_at, endedReason: r.ended_reason,
-    initialMessage: r.initial_message, metadata: parseJson(r.metadata),
+    id: r.id,
+    workspaceId: r.workspace_id,
+    conversationId: r.conversation_id,
+    botId: r.bot_id,
+    personId: r.person_id,
+    state: r.state as M.SupportSession['state'],
+    startAt: r.start_at,
+    endAt: r.end_at,
+    endedReason: r.ended_reason,
+    initialMessage: r.initial_message,
+    metadata: parseJson(r.metadata),
     assignment: r.assignment_type === null ? null : { type: r.assignment_type, target: r.assignment_target ?? '' },
-    redirectPayload: parseJson(r.redirect_payload), createdAt: r.created_at, updatedAt: r.updated_at,
+    redirectPayload: parseJson(r.redirect_payload),
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
   };
 }
 
 export function subscriptionFromRow(r: Selectable<S.WebhookSubscriptionTable>): WebhookSubscription {
   return {
-    id: r.id, workspaceId: r.workspace_id, dialect: r.dialect, name: r.name, description: r.description, url: r.url, secret: r.secret,
-    events: parseJson<string[]>(r.events) ?? [], isActive: bool(r.is_active), headers: parseJson(r.headers), authType: r.auth_type,
-    authorization: r.authorization, createdAt: r.created_at, updatedAt: r.updated_at,
+    id: r.id,
+    workspaceId: r.workspace_id,
+    dialect: r.dialect,
+    name: r.name,
+    description: r.description,
+    url: r.url,
+    secret: r.secret,
+    events: parseJson<string[]>(r.events) ?? [],
+    isActive: bool(r.is_active),
+    headers: parseJson(r.headers),
+    authType: r.auth_type,
+    authorization: r.authorization,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
   };
 }
 

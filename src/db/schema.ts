@@ -9,121 +9,321 @@ type Ms = number;
 type Bool = number;
 type Json = string;
 
-export interface WorkspaceTable { id: string; name: string; created_at: Ms }
+export interface WorkspaceTable {
+  id: string;
+  name: string;
+  created_at: Ms;
+}
 
 export interface ApiKeyTable {
-  workspace_id: string; id: string; name: string; prefix: string; key_hash: string;
-  client_id: string; client_secret_hash: string;
-  created_at: Ms; last_used_at: Ms | null; revoked_at: Ms | null;
+  workspace_id: string;
+  id: string;
+  name: string;
+  prefix: string;
+  key_hash: string;
+  client_id: string;
+  client_secret_hash: string;
+  created_at: Ms;
+  last_used_at: Ms | null;
+  revoked_at: Ms | null;
 }
 
 export interface IdempotencyKeyTable {
-  workspace_id: string; api_key_id: string; route: string; key: string; request_hash: string;
-  status_code: number | null; response_body: string | null; created_at: Ms;
+  workspace_id: string;
+  api_key_id: string;
+  route: string;
+  key: string;
+  request_hash: string;
+  status_code: number | null;
+  response_body: string | null;
+  created_at: Ms;
 }
 
 export interface InboxTable {
-  workspace_id: string; id: string; name: string; inactivity_timeout_minutes: number;
-  created_at: Ms; updated_at: Ms; deleted_at: Ms | null;
+  workspace_id: string;
+  id: string;
+  name: string;
+  inactivity_timeout_minutes: number;
+  created_at: Ms;
+  updated_at: Ms;
+  deleted_at: Ms | null;
 }
 
 export interface ChannelTable {
-  workspace_id: string; id: string; inbox_id: string; kind: string; name: string; config: Json;
-  created_at: Ms; updated_at: Ms; deleted_at: Ms | null;
+  workspace_id: string;
+  id: string;
+  inbox_id: string;
+  kind: string;
+  name: string;
+  config: Json;
+  created_at: Ms;
+  updated_at: Ms;
+  deleted_at: Ms | null;
 }
 
 export interface BotTable {
-  workspace_id: string; id: string; inbox_id: string; channel_id: string | null; name: string; type: string;
-  created_at: Ms; updated_at: Ms; deleted_at: Ms | null;
+  workspace_id: string;
+  id: string;
+  inbox_id: string;
+  channel_id: string | null;
+  name: string;
+  type: string;
+  created_at: Ms;
+  updated_at: Ms;
+  deleted_at: Ms | null;
 }
 
-export interface RoleTable { workspace_id: string; id: string; name: string; created_at: Ms; updated_at: Ms; deleted_at: Ms | null }
+export interface RoleTable {
+  workspace_id: string;
+  id: string;
+  name: string;
+  created_at: Ms;
+  updated_at: Ms;
+  deleted_at: Ms | null;
+}
 
 export interface UserTable {
-  workspace_id: string; id: string; name: string; email: string; email_key: string; image_url: string | null;
-  role_id: string | null; contact: string | null; notification_sound: Bool; only_assigned_conversations: Bool;
-  all_inboxes: Bool; last_inbox_used_id: string | null;
-  created_at: Ms; updated_at: Ms; deleted_at: Ms | null;
+  workspace_id: string;
+  id: string;
+  name: string;
+  email: string;
+  email_key: string;
+  image_url: string | null;
+  role_id: string | null;
+  contact: string | null;
+  notification_sound: Bool;
+  only_assigned_conversations: Bool;
+  all_inboxes: Bool;
+  last_inbox_used_id: string | null;
+  created_at: Ms;
+  updated_at: Ms;
+  deleted_at: Ms | null;
 }
 
-export interface UserInboxTable { workspace_id: string; user_id: string; inbox_id: string }
+export interface UserInboxTable {
+  workspace_id: string;
+  user_id: string;
+  inbox_id: string;
+}
 
 export interface PersonTable {
-  workspace_id: string; id: string; inbox_id: string; name: string | null; phone_number: string | null;
-  email: string | null; image_url: string | null; document: string | null; description: string | null;
-  country: string | null; city: string | null; is_blocked: Bool; reference_id: string | null;
-  search_text: string; created_at: Ms; updated_at: Ms; deleted_at: Ms | null;
+  workspace_id: string;
+  id: string;
+  inbox_id: string;
+  name: string | null;
+  phone_number: string | null;
+  email: string | null;
+  image_url: string | null;
+  document: string | null;
+  description: string | null;
+  country: string | null;
+  city: string | null;
+  is_blocked: Bool;
+  reference_id: string | null;
+  search_text: string;
+  created_at: Ms;
+  updated_at: Ms;
+  deleted_at: Ms | null;
 }
 
 export interface TagTable {
-  workspace_id: string; id: string; inbox_id: string; name: string; color: string; modules: Json;
-  created_at: Ms; updated_at: Ms;
+  workspace_id: string;
+  id: string;
+  inbox_id: string;
+  name: string;
+  color: string;
+  modules: Json;
+  created_at: Ms;
+  updated_at: Ms;
 }
 
-export interface PersonTagTable { workspace_id: string; person_id: string; tag_id: string }
-export interface ConversationTagTable { workspace_id: string; conversation_id: string; tag_id: string }
+export interface PersonTagTable {
+  workspace_id: string;
+  person_id: string;
+  tag_id: string;
+}
+export interface ConversationTagTable {
+  workspace_id: string;
+  conversation_id: string;
+  tag_id: string;
+}
 
 export interface GroupTable {
-  workspace_id: string; id: string; inbox_id: string; channel_id: string; name: string; external_id: string | null;
-  image_url: string | null; created_at: Ms; updated_at: Ms;
+  workspace_id: string;
+  id: string;
+  inbox_id: string;
+  channel_id: string;
+  name: string;
+  external_id: string | null;
+  image_url: string | null;
+  created_at: Ms;
+  updated_at: Ms;
 }
 
-export interface GroupMemberTable { workspace_id: string; group_id: string; person_id: string; is_member: Bool; updated_at: Ms }
+export interface GroupMemberTable {
+  workspace_id: string;
+  group_id: string;
+  person_id: string;
+  is_member: Bool;
+  updated_at: Ms;
+}
 
 export interface ConversationTable {
-  workspace_id: string; id: string; inbox_id: string; channel_id: string; bot_id: string | null;
-  person_id: string | null; group_id: string | null; is_group: Bool; status: string; priority: string;
-  assignee_user_id: string | null; role_id: string | null; agent_id: string | null;
-  is_fixed: Bool; is_archived: Bool; is_private: Bool; unread_count: number;
-  last_message_id: string | null; last_message_at: Ms | null; last_activity_at: Ms;
-  last_inbound_at: Ms | null; metadata: Json | null; search_text: string;
-  created_at: Ms; updated_at: Ms;
+  workspace_id: string;
+  id: string;
+  inbox_id: string;
+  channel_id: string;
+  bot_id: string | null;
+  person_id: string | null;
+  group_id: string | null;
+  is_group: Bool;
+  status: string;
+  priority: string;
+  assignee_user_id: string | null;
+  role_id: string | null;
+  agent_id: string | null;
+  is_fixed: Bool;
+  is_archived: Bool;
+  is_private: Bool;
+  unread_count: number;
+  last_message_id: string | null;
+  last_message_at: Ms | null;
+  last_activity_at: Ms;
+  last_inbound_at: Ms | null;
+  metadata: Json | null;
+  search_text: string;
+  created_at: Ms;
+  updated_at: Ms;
 }
 
-export interface ConversationAgentTable { workspace_id: string; conversation_id: string; user_id: string; first_at: Ms }
+export interface ConversationAgentTable {
+  workspace_id: string;
+  conversation_id: string;
+  user_id: string;
+  first_at: Ms;
+}
 
 export interface SupportSessionTable {
-  workspace_id: string; id: string; conversation_id: string; bot_id: string | null; person_id: string | null;
-  state: string; start_at: Ms; end_at: Ms | null; ended_reason: string | null; initial_message: string | null;
-  metadata: Json | null; assignment_type: string | null; assignment_target: string | null;
-  redirect_payload: Json | null; created_at: Ms; updated_at: Ms;
+  workspace_id: string;
+  id: string;
+  conversation_id: string;
+  bot_id: string | null;
+  person_id: string | null;
+  state: string;
+  start_at: Ms;
+  end_at: Ms | null;
+  ended_reason: string | null;
+  initial_message: string | null;
+  metadata: Json | null;
+  assignment_type: string | null;
+  assignment_target: string | null;
+  redirect_payload: Json | null;
+  created_at: Ms;
+  updated_at: Ms;
 }
 
 export interface MessageTable {
-  workspace_id: string; id: string; conversation_id: string; type: string; direction: string;
-  content: string | null; media_url: string | null; media_mime_type: string | null; media_file_name: string | null;
-  media_caption: string | null; media_size: number | null; message_at: Ms;
-  external_id: string | null; external_status: string | null; error_message: string | null;
-  sender_person_id: string | null; sender_user_id: string | null; sender_bot_id: string | null;
-  contact_name: string | null; contact_phone: string | null; quoted_message_id: string | null;
-  transcription: string | null; summary: string | null; metadata: Json | null; client_message_id: string | null;
-  created_at: Ms; updated_at: Ms;
+  workspace_id: string;
+  id: string;
+  conversation_id: string;
+  type: string;
+  direction: string;
+  content: string | null;
+  media_url: string | null;
+  media_mime_type: string | null;
+  media_file_name: string | null;
+  media_caption: string | null;
+  media_size: number | null;
+  message_at: Ms;
+  external_id: string | null;
+  external_status: string | null;
+  error_message: string | null;
+  sender_person_id: string | null;
+  sender_user_id: string | null;
+  sender_bot_id: string | null;
+  contact_name: string | null;
+  contact_phone: string | null;
+  quoted_message_id: string | null;
+  transcription: string | null;
+  summary: string | null;
+  metadata: Json | null;
+  client_message_id: string | null;
+  created_at: Ms;
+  updated_at: Ms;
 }
 
 export interface ScheduledMessageTable {
-  workspace_id: string; id: string; conversation_id: string; user_id: string | null; type: string;
-  content: string | null; media_url: string | null; media_mime_type: string | null; media_file_name: string | null;
-  media_caption: string | null; media_size: number | null; contact_name: string | null; contact_phone: string | null;
-  quoted_message_id: string | null; metadata: Json | null; scheduled_at: Ms; status: string; sent_at: Ms | null;
-  message_id: string | null; claimed_until: Ms | null; created_at: Ms; updated_at: Ms;
+  workspace_id: string;
+  id: string;
+  conversation_id: string;
+  user_id: string | null;
+  type: string;
+  content: string | null;
+  media_url: string | null;
+  media_mime_type: string | null;
+  media_file_name: string | null;
+  media_caption: string | null;
+  media_size: number | null;
+  contact_name: string | null;
+  contact_phone: string | null;
+  quoted_message_id: string | null;
+  metadata: Json | null;
+  scheduled_at: Ms;
+  status: string;
+  sent_at: Ms | null;
+  message_id: string | null;
+  claimed_until: Ms | null;
+  created_at: Ms;
+  updated_at: Ms;
 }
 
 export interface WebhookSubscriptionTable {
-  workspace_id: string; id: string; dialect: string; name: string; description: string | null; url: string;
-  secret: string; events: Json; is_active: Bool; headers: Json | null; auth_type: string | null;
-  authorization: string | null; created_at: Ms; updated_at: Ms; deleted_at: Ms | null;
+  workspace_id: string;
+  id: string;
+  dialect: string;
+  name: string;
+  description: string | null;
+  url: string;
+  secret: string;
+  events: Json;
+  is_active: Bool;
+  headers: Json | null;
+  auth_type: string | null;
+  authorization: string | null;
+  created_at: Ms;
+  updated_at: Ms;
+  deleted_at: Ms | null;
 }
 
 export interface EventTable {
-  workspace_id: string; id: string; tx_id: Generated<number>; type: string; conversation_id: string | null;
-  payload: Json; created_at: Ms;
+  workspace_id: string;
+  id: string;
+  tx_id: Generated<number>;
+  type: string;
+  conversation_id: string | null;
+  payload: Json;
+  created_at: Ms;
 }
 
 export interface DeliveryTable {
-  workspace_id: string; id: string; event_id: string; subscription_id: string; conversation_id: string | null;
-  event_type: string; status: string; body: string; attempt_count: number; next_attempt_at: Ms;
-  locked_until: Ms | null; status_code: number | null; response_body: string | null; error_message: string | null;
-  duration_ms: number | null; created_at: Ms; updated_at: Ms; expires_at: Ms;
+  workspace_id: string;
+  id: string;
+  event_id: string;
+  subscription_id: string;
+  conversation_id: string | null;
+  event_type: string;
+  status: string;
+  body: string;
+  attempt_count: number;
+  next_attempt_at: Ms;
+  locked_until: Ms | null;
+  status_code: number | null;
+  response_body: string | null;
+  error_message: string | null;
+  duration_ms: number | null;
+  created_at: Ms;
+  updated_at: Ms;
+  expires_at: Ms;
   /** When the claim still outstanding was made; null once recorded or released (migration 003). */
   claimed_at: Ms | null;
   /** Claim times (epoch ms, comma-separated) that ended without an outcome and are not yet in delivery_attempts. */
@@ -131,8 +331,14 @@ export interface DeliveryTable {
 }
 
 export interface DeliveryAttemptTable {
-  workspace_id: string; id: string; delivery_id: string; attempted_at: Ms; status_code: number | null;
-  response_body: string | null; error_message: string | null; duration_ms: number;
+  workspace_id: string;
+  id: string;
+  delivery_id: string;
+  attempted_at: Ms;
+  status_code: number | null;
+  response_body: string | null;
+  error_message: string | null;
+  duration_ms: number;
 }
 
 export interface Database {

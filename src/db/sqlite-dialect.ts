@@ -7,7 +7,10 @@ import { SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type
  * "cannot rollback - no transaction is active", and that error replaced the one that mattered.
  */
 class RollbackKeepingDriver extends SqliteDriver {
-  constructor(config: SqliteDialectConfig, private readonly sqlite: SQLite.Database) {
+  constructor(
+    config: SqliteDialectConfig,
+    private readonly sqlite: SQLite.Database,
+  ) {
     super(config);
   }
 
@@ -18,7 +21,10 @@ class RollbackKeepingDriver extends SqliteDriver {
 
 /** The SQLite dialect over `sqlite`; `config.database` may wrap it (a statement cache). */
 export class RollbackKeepingSqliteDialect extends SqliteDialect {
-  constructor(private readonly config: SqliteDialectConfig, private readonly sqlite: SQLite.Database) {
+  constructor(
+    private readonly config: SqliteDialectConfig,
+    private readonly sqlite: SQLite.Database,
+  ) {
     super(config);
   }
 

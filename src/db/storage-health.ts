@@ -33,7 +33,11 @@ export class StorageHealth {
   async recheck(probe: () => Promise<unknown>): Promise<StorageRefusal | null> {
     if (!this.current) return null;
     // The probe's own failure is noted like any write's; what it says is in `current`.
-    this.probing ??= probe().catch(() => {}).finally(() => { this.probing = null; });
+    this.probing ??= probe()
+      .catch(() => {})
+      .finally(() => {
+        this.probing = null;
+      });
     await this.probing;
     return this.current;
   }

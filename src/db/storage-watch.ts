@@ -8,7 +8,10 @@ const WRITES = new Set(['InsertQueryNode', 'UpdateQueryNode', 'DeleteQueryNode',
 class WatchedConnection implements DatabaseConnection {
   inTransaction = false;
 
-  constructor(readonly inner: DatabaseConnection, private readonly health: StorageHealth) {}
+  constructor(
+    readonly inner: DatabaseConnection,
+    private readonly health: StorageHealth,
+  ) {}
 
   // async: better-sqlite3 throws synchronously, and the throw must be seen too.
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
@@ -34,7 +37,10 @@ class WatchedConnection implements DatabaseConnection {
 class WatchedDriver implements Driver {
   private readonly connections = new WeakMap<DatabaseConnection, WatchedConnection>();
 
-  constructor(private readonly inner: Driver, private readonly health: StorageHealth) {}
+  constructor(
+    private readonly inner: Driver,
+    private readonly health: StorageHealth,
+  ) {}
 
   init(): Promise<void> {
     return this.inner.init();

@@ -12,7 +12,12 @@ const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 const randomBase62 = (length: number) => Array.from({ length }, () => BASE62[randomInt(62)]).join('');
 export const sha256 = (value: string) => createHash('sha256').update(value, 'utf8').digest('hex');
 
-export interface IssuedApiKey { apiKey: ApiKey; key: string; clientId: string; clientSecret: string }
+export interface IssuedApiKey {
+  apiKey: ApiKey;
+  key: string;
+  clientId: string;
+  clientSecret: string;
+}
 
 /** Issues a key (`cvs_live_…`) with its Basic client credentials; only their SHA-256 hashes are stored. */
 export async function issueApiKey(db: Db | Tx, workspaceId: string, name: string): Promise<IssuedApiKey> {
@@ -21,15 +26,25 @@ export async function issueApiKey(db: Db | Tx, workspaceId: string, name: string
   const clientSecret = randomBase62(40);
   const now = Date.now();
   const row = {
-    workspace_id: workspaceId, id: newId(), name, prefix: key.slice(0, 12), key_hash: sha256(key), client_id: clientId,
-    client_secret_hash: sha256(clientSecret), created_at: now, last_used_at: null, revoked_at: null,
+    workspace_id: workspaceId,
+    id: newId(),
+    name,
+    prefix: key.slice(0, 12),
+    key_hash: sha256(key),
+    client_id: clientId,
+    client_secret_hash: sha256(clientSecret),
+    created_at: now,
+    last_used_at: null,
+    revoked_at: null,
   };
   await db.insertInto('api_keys').values(row).execute();
   return { apiKey: apiKeyFromRow(row), key, clientId, clientSecret };
 }
 
-
-export interface Principal { workspaceId: string; apiKeyId: string }
+export interface Principal {
+  workspaceId: string;
+  apiKeyId: string;
+}
 
 // lastUsedAt is written at most once a minute per key, so authentication stays a read on the hot path.
 const LAST_USED_GRANULARITY_MS = 60_000;
@@ -40,8 +55,9 @@ async function touch(db: Db, row: { workspace_id: string; id: string; last_used_
   await db.updateTable('api_keys').set({ last_used_at: now }).where('workspace_id', '=', row.workspace_id).where('id', '=', row.id).execute();
 }
 
-const keyByHash = prepared<{ hash: string }, { workspace_id: string; id: string; key_hash: string; revoked_at: number | null; last_used_at: number | null }>((db, p) =>
-  db.selectFrom('api_keys').select(['workspace_id', 'id', 'key_hash', 'revoked_at', 'last_used_at']).where('key_hash', '=', p('hash')));
+const keyByHash = prepared<{ hash: string }, { workspace_id: string; id: string; key_hash: string; revoked_at: number | null; last_used_at: number | null }>(
+  (db, p) => db.selectFrom('api_keys').select(['workspace_id', 'id', 'key_hash', 'revoked_at', 'last_used_at']).where('key_hash', '=', p('hash')),
+);
 
 /** The workspace of a live key, or null. The lookup is by hash; the comparison is constant-time. */
 export async function authenticateKey(db: Db, key: string): Promise<Principal | null> {
@@ -54,12 +70,15 @@ export async function authenticateKey(db: Db, key: string): Promise<Principal | 
 
 /** Jelou's Basic `clientId:clientSecret`. */
 export async function authenticateClient(db: Db, clientId: string, clientSecret: string): Promise<Principal | null> {
-  const row = await db.selectFrom('api_keys').select(['workspace_id', 'id', 'client_secret_hash', 'revoked_at', 'last_used_at']).where('client_id', '=', clientId).executeTakeFirst();
+  const row = await db
+    .selectFrom('api_keys')
+    .select(['workspace_id', 'id', 'client_secret_hash', 'revoked_at', 'last_used_at'])
+    .where('client_id', '=', clientId)
+    .executeTakeFirst();
   if (!row || row.revoked_at !== null || !safeEqual(row.client_secret_hash, sha256(clientSecret))) return null;
   await touch(db, row);
   return { workspaceId: row.workspace_id, apiKeyId: row.id };
 }
-
 
 export async function revokeApiKey(db: Db, workspaceId: string, id: string): Promise<ApiKey> {
   const row = await db.selectFrom('api_keys').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();

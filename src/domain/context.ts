@@ -4,7 +4,10 @@ import type { Transact } from '../db/commit-groups.ts';
 import type { Channel, Message } from './model.ts';
 
 /** What a channel answers when an outbound message is handed to it inside the sending transaction. */
-export interface ChannelSendResult { externalId: string | null; externalStatus: 'pending' | 'sent' }
+export interface ChannelSendResult {
+  externalId: string | null;
+  externalStatus: 'pending' | 'sent';
+}
 
 export interface ChannelDriver {
   kind: string;
@@ -12,7 +15,10 @@ export interface ChannelDriver {
 }
 
 /** Who or what caused a change; recorded on every event. */
-export interface Actor { type: 'api_key' | 'user' | 'bot' | 'channel' | 'system' | 'scheduler' | 'integration'; id: string | null }
+export interface Actor {
+  type: 'api_key' | 'user' | 'bot' | 'channel' | 'system' | 'scheduler' | 'integration';
+  id: string | null;
+}
 
 export interface Ctx {
   db: Db;

@@ -55,8 +55,11 @@ export async function applyTrigger(_ctx: Ctx, trx: Tx, conversation: Conversatio
   if (statusChanged || assigneeChanged || roleChanged) {
     await updateConversationRow(trx, ws, conversation.id, { status, assignee_user_id: assignee, role_id: roleId, updated_at: now });
     if (assignee && assigneeChanged) {
-      await trx.insertInto('conversation_agents').values({ workspace_id: ws, conversation_id: conversation.id, user_id: assignee, first_at: now })
-        .onConflict((oc) => oc.doNothing()).execute();
+      await trx
+        .insertInto('conversation_agents')
+        .values({ workspace_id: ws, conversation_id: conversation.id, user_id: assignee, first_at: now })
+        .onConflict((oc) => oc.doNothing())
+        .execute();
     }
   } else {
     updated.updatedAt = conversation.updatedAt;
@@ -78,10 +81,17 @@ export async function applyTrigger(_ctx: Ctx, trx: Tx, conversation: Conversatio
       await emitEvent(trx, ws, 'conversation.updated', conversation.id, { conversation: snapshot, previousStatus, actor: options.actor, trigger });
     }
     if (assignee && assigneeChanged) {
-      await emitEvent(trx, ws, 'conversation.assigned', conversation.id, { conversation: snapshot, previousStatus, actor: options.actor, previousAssigneeUserId: conversation.assigneeUserId });
+      await emitEvent(trx, ws, 'conversation.assigned', conversation.id, {
+        conversation: snapshot,
+        previousStatus,
+        actor: options.actor,
+        previousAssigneeUserId: conversation.assigneeUserId,
+      });
     }
-    if (openedSession) await emitEvent(trx, ws, 'support_session.started', conversation.id, { conversation: snapshot, session: openedSession, actor: options.actor });
-    if (closedSession) await emitEvent(trx, ws, 'support_session.closed', conversation.id, { conversation: snapshot, session: closedSession, actor: options.actor });
+    if (openedSession)
+      await emitEvent(trx, ws, 'support_session.started', conversation.id, { conversation: snapshot, session: openedSession, actor: options.actor });
+    if (closedSession)
+      await emitEvent(trx, ws, 'support_session.closed', conversation.id, { conversation: snapshot, session: closedSession, actor: options.actor });
   }
   return { conversation: updated, previousStatus, openedSession, closedSession };
 }
@@ -89,22 +99,48 @@ export async function applyTrigger(_ctx: Ctx, trx: Tx, conversation: Conversatio
 async function openSession(trx: Tx, c: Conversation, now: number, options: TransitionOptions): Promise<SupportSession> {
   const s = options.session ?? {};
   const row = {
-    workspace_id: c.workspaceId, id: newId(), conversation_id: c.id, bot_id: c.botId, person_id: c.personId, state: 'active',
-    start_at: now, end_at: null, ended_reason: null, initial_message: s.initialMessage ?? null, metadata: toJson(s.metadata ?? null),
-    assignment_type: s.assignment?.type ?? null, assignment_target: s.assignment?.target ?? null, redirect_payload: null,
-    created_at: now, updated_at: now,
+    workspace_id: c.workspaceId,
+    id: newId(),
+    conversation_id: c.id,
+    bot_id: c.botId,
+    person_id: c.personId,
+    state: 'active',
+    start_at: now,
+    end_at: null,
+    ended_reason: null,
+    initial_message: s.initialMessage ?? null,
+    metadata: toJson(s.metadata ?? null),
+    assignment_type: s.assignment?.type ?? null,
+    assignment_target: s.assignment?.target ?? null,
+    redirect_payload: null,
+    created_at: now,
+    updated_at: now,
   };
   await trx.insertInto('support_sessions').values(row).execute();
   return sessionFromRow(row);
 }
 
-async function closeActiveSession(trx: Tx, c: Conversation, now: number, endedReason: string, redirectPayload: Record<string, unknown> | null): Promise<SupportSession | null> {
-  const row = await trx.selectFrom('support_sessions').selectAll()
-    .where('workspace_id', '=', c.workspaceId).where('conversation_id', '=', c.id).where('state', '=', ACTIVE_STATE).executeTakeFirst();
+async function closeActiveSession(
+  trx: Tx,
+  c: Conversation,
+  now: number,
+  endedReason: string,
+  redirectPayload: Record<string, unknown> | null,
+): Promise<SupportSession | null> {
+  const row = await trx
+    .selectFrom('support_sessions')
+    .selectAll()
+    .where('workspace_id', '=', c.workspaceId)
+    .where('conversation_id', '=', c.id)
+    .where('state', '=', ACTIVE_STATE)
+    .executeTakeFirst();
   if (!row) return null;
   const closed = { ...row, state: 'closed', end_at: now, ended_reason: endedReason, redirect_payload: toJson(redirectPayload), updated_at: now };
-  await trx.updateTable('support_sessions')
+  await trx
+    .updateTable('support_sessions')
     .set({ state: 'closed', end_at: now, ended_reason: endedReason, redirect_payload: closed.redirect_payload, updated_at: now })
-    .where('workspace_id', '=', c.workspaceId).where('id', '=', row.id).execute();
+    .where('workspace_id', '=', c.workspaceId)
+    .where('id', '=', row.id)
+    .execute();
   return sessionFromRow(closed);
 }

@@ -26,25 +26,70 @@ export interface ConversationTarget {
  * The one conversation per (inbox, person) or (inbox, group): returned locked when it exists,
  * created (emitting `conversation.created`) when it does not. Safe under concurrent callers.
  */
-export async function findOrCreateConversation(ctx: Ctx, trx: Tx, target: ConversationTarget, actor: Actor): Promise<{ conversation: Conversation; created: boolean }> {
+export async function findOrCreateConversation(
+  ctx: Ctx,
+  trx: Tx,
+  target: ConversationTarget,
+  actor: Actor,
+): Promise<{ conversation: Conversation; created: boolean }> {
   const existing = await lockByParticipant(ctx, trx, target);
   if (existing) return { conversation: existing, created: false };
 
   const now = Date.now();
-  const bot = await trx.selectFrom('bots').select('id').where('workspace_id', '=', target.workspaceId)
-    .where('channel_id', '=', target.channelId).where('deleted_at', 'is', null).orderBy('id').limit(1).executeTakeFirst();
+  const bot = await trx
+    .selectFrom('bots')
+    .select('id')
+    .where('workspace_id', '=', target.workspaceId)
+    .where('channel_id', '=', target.channelId)
+    .where('deleted_at', 'is', null)
+    .orderBy('id')
+    .limit(1)
+    .executeTakeFirst();
   const [person, group] = await Promise.all([
-    target.personId ? trx.selectFrom('people').select(['name', 'phone_number']).where('workspace_id', '=', target.workspaceId).where('id', '=', target.personId).executeTakeFirst() : undefined,
-    target.groupId ? trx.selectFrom('groups').select(['name']).where('workspace_id', '=', target.workspaceId).where('id', '=', target.groupId).executeTakeFirst() : undefined,
+    target.personId
+      ? trx
+          .selectFrom('people')
+          .select(['name', 'phone_number'])
+          .where('workspace_id', '=', target.workspaceId)
+          .where('id', '=', target.personId)
+          .executeTakeFirst()
+      : undefined,
+    target.groupId
+      ? trx.selectFrom('groups').select(['name']).where('workspace_id', '=', target.workspaceId).where('id', '=', target.groupId).executeTakeFirst()
+      : undefined,
   ]);
   const row = {
-    workspace_id: target.workspaceId, id: newId(), inbox_id: target.inboxId, channel_id: target.channelId, bot_id: bot?.id ?? null,
-    person_id: target.personId ?? null, group_id: target.groupId ?? null, is_group: target.groupId ? 1 : 0, status: target.status,
-    priority: target.priority ?? 'LOW', assignee_user_id: null, role_id: null, agent_id: null, is_fixed: 0, is_archived: 0,
-    is_private: 0, unread_count: 0, last_message_id: null, last_message_at: null, last_activity_at: now, last_inbound_at: null,
-    metadata: null, search_text: searchKey(person?.name, person?.phone_number, group?.name), created_at: now, updated_at: now,
+    workspace_id: target.workspaceId,
+    id: newId(),
+    inbox_id: target.inboxId,
+    channel_id: target.channelId,
+    bot_id: bot?.id ?? null,
+    person_id: target.personId ?? null,
+    group_id: target.groupId ?? null,
+    is_group: target.groupId ? 1 : 0,
+    status: target.status,
+    priority: target.priority ?? 'LOW',
+    assignee_user_id: null,
+    role_id: null,
+    agent_id: null,
+    is_fixed: 0,
+    is_archived: 0,
+    is_private: 0,
+    unread_count: 0,
+    last_message_id: null,
+    last_message_at: null,
+    last_activity_at: now,
+    last_inbound_at: null,
+    metadata: null,
+    search_text: searchKey(person?.name, person?.phone_number, group?.name),
+    created_at: now,
+    updated_at: now,
   };
-  const result = await trx.insertInto('conversations').values(row).onConflict((oc) => oc.doNothing()).executeTakeFirst();
+  const result = await trx
+    .insertInto('conversations')
+    .values(row)
+    .onConflict((oc) => oc.doNothing())
+    .executeTakeFirst();
   if (Number(result.numInsertedOrUpdatedRows ?? 0n) === 0) {
     const raced = await lockByParticipant(ctx, trx, target);
     if (raced) return { conversation: raced, created: false };
@@ -55,16 +100,25 @@ export async function findOrCreateConversation(ctx: Ctx, trx: Tx, target: Conver
 }
 
 // By person or by group, each with a row lock on PostgreSQL: four shapes, prepared once each.
-const participantQueries = [false, true].flatMap((group) => [false, true].map((lock) =>
-  prepared<{ ws: string; inboxId: string; participantId: string }, Selectable<ConversationTable>>((db, p) => {
-    const q = db.selectFrom('conversations').selectAll().where('workspace_id', '=', p('ws')).where('inbox_id', '=', p('inboxId'))
-      .where(group ? 'group_id' : 'person_id', '=', p('participantId'));
-    return lock ? q.forUpdate() : q;
-  })));
+const participantQueries = [false, true].flatMap((group) =>
+  [false, true].map((lock) =>
+    prepared<{ ws: string; inboxId: string; participantId: string }, Selectable<ConversationTable>>((db, p) => {
+      const q = db
+        .selectFrom('conversations')
+        .selectAll()
+        .where('workspace_id', '=', p('ws'))
+        .where('inbox_id', '=', p('inboxId'))
+        .where(group ? 'group_id' : 'person_id', '=', p('participantId'));
+      return lock ? q.forUpdate() : q;
+    }),
+  ),
+);
 
 async function lockByParticipant(ctx: Ctx, trx: Tx, target: ConversationTarget): Promise<Conversation | null> {
   const query = participantQueries[(target.groupId ? 2 : 0) + (ctx.engine === 'postgres' ? 1 : 0)]!;
-  const { rows: [row] } = await query(trx, { ws: target.workspaceId, inboxId: target.inboxId, participantId: target.groupId ?? target.personId ?? '' });
+  const {
+    rows: [row],
+  } = await query(trx, { ws: target.workspaceId, inboxId: target.inboxId, participantId: target.groupId ?? target.personId ?? '' });
   return row ? conversationFromRow(row, await conversationTagIds(trx, target.workspaceId, row.id)) : null;
 }
 
@@ -77,20 +131,52 @@ export async function lockConversation(ctx: Ctx, trx: Tx, workspaceId: string, i
  * JuriChat's create-or-reuse: the person's conversation in the inbox, created on the given channel
  * when there is none. A conversation opened by the business with no message yet is INACTIVE.
  */
-export async function openConversationWithPerson(ctx: Ctx, input: { workspaceId: string; personId: string; inboxId: string; channelId: string; priority?: Priority }, actor: Actor): Promise<{ conversation: Conversation; created: boolean; person: { id: string; name: string | null } }> {
+export async function openConversationWithPerson(
+  ctx: Ctx,
+  input: { workspaceId: string; personId: string; inboxId: string; channelId: string; priority?: Priority },
+  actor: Actor,
+): Promise<{ conversation: Conversation; created: boolean; person: { id: string; name: string | null } }> {
   const ws = input.workspaceId;
   return ctx.transact(async (trx) => {
-    const person = await trx.selectFrom('people').select(['id', 'name', 'inbox_id']).where('workspace_id', '=', ws).where('id', '=', input.personId).where('deleted_at', 'is', null).executeTakeFirst();
+    const person = await trx
+      .selectFrom('people')
+      .select(['id', 'name', 'inbox_id'])
+      .where('workspace_id', '=', ws)
+      .where('id', '=', input.personId)
+      .where('deleted_at', 'is', null)
+      .executeTakeFirst();
     if (!person) throw notFound('person', input.personId);
-    const inbox = await trx.selectFrom('inboxes').select('id').where('workspace_id', '=', ws).where('id', '=', input.inboxId).where('deleted_at', 'is', null).executeTakeFirst();
+    const inbox = await trx
+      .selectFrom('inboxes')
+      .select('id')
+      .where('workspace_id', '=', ws)
+      .where('id', '=', input.inboxId)
+      .where('deleted_at', 'is', null)
+      .executeTakeFirst();
     if (!inbox) throw notFound('inbox', input.inboxId);
-    const channel = await trx.selectFrom('channels').select(['id', 'inbox_id']).where('workspace_id', '=', ws).where('id', '=', input.channelId).where('deleted_at', 'is', null).executeTakeFirst();
+    const channel = await trx
+      .selectFrom('channels')
+      .select(['id', 'inbox_id'])
+      .where('workspace_id', '=', ws)
+      .where('id', '=', input.channelId)
+      .where('deleted_at', 'is', null)
+      .executeTakeFirst();
     if (!channel) throw notFound('integration', input.channelId);
     if (person.inbox_id !== input.inboxId) throw notFound('person', input.personId);
     if (channel.inbox_id !== input.inboxId) throw notFound('integration', input.channelId);
-    const { conversation, created } = await findOrCreateConversation(ctx, trx, {
-      workspaceId: ws, inboxId: input.inboxId, channelId: input.channelId, personId: input.personId, priority: input.priority, status: 'INACTIVE',
-    }, actor);
+    const { conversation, created } = await findOrCreateConversation(
+      ctx,
+      trx,
+      {
+        workspaceId: ws,
+        inboxId: input.inboxId,
+        channelId: input.channelId,
+        personId: input.personId,
+        priority: input.priority,
+        status: 'INACTIVE',
+      },
+      actor,
+    );
     return { conversation, created, person: { id: person.id, name: person.name } };
   });
 }

@@ -15,7 +15,11 @@ export class DomainError extends Error {
 }
 
 export const notFound = (entity: string, id?: string) =>
-  new DomainError('not_found', id ? `${capitalise(entity)} ${id} not found` : `${capitalise(entity)} not found`, `${entity.toLowerCase().replace(/ /g, '_')}_not_found`);
+  new DomainError(
+    'not_found',
+    id ? `${capitalise(entity)} ${id} not found` : `${capitalise(entity)} not found`,
+    `${entity.toLowerCase().replace(/ /g, '_')}_not_found`,
+  );
 
 export const invalid = (message: string, reason = 'invalid', field?: string) =>
   new DomainError('invalid', message, reason, field ? { [field]: [message] } : {});

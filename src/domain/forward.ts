@@ -26,10 +26,21 @@ export async function forwardMessages(ctx: Ctx, workspaceId: string, conversatio
     const copies: Message[] = [];
     for (const conversation of targets) {
       for (const original of originals) {
-        const { message } = await appendMessage(ctx, trx, conversation, {
-          type: original.type, direction: 'OUTBOUND', content: original.content, media: original.media, contact: original.contact,
-          metadata: { forwardedFrom: original.id }, senderUserId: null,
-        }, actor);
+        const { message } = await appendMessage(
+          ctx,
+          trx,
+          conversation,
+          {
+            type: original.type,
+            direction: 'OUTBOUND',
+            content: original.content,
+            media: original.media,
+            contact: original.contact,
+            metadata: { forwardedFrom: original.id },
+            senderUserId: null,
+          },
+          actor,
+        );
         copies.push(message);
       }
     }

@@ -17,7 +17,13 @@ async function onLockedConversation<T>(ctx: Ctx, workspaceId: string, conversati
 }
 
 /** An agent takes the conversation (→ ACTIVE), or `userId: null` removes the agent (ACTIVE → WAITING). */
-export async function assignConversation(ctx: Ctx, workspaceId: string, conversationId: string, input: { userId: string | null; roleId?: string | null }, actor: Actor): Promise<TransitionResult> {
+export async function assignConversation(
+  ctx: Ctx,
+  workspaceId: string,
+  conversationId: string,
+  input: { userId: string | null; roleId?: string | null },
+  actor: Actor,
+): Promise<TransitionResult> {
   return onLockedConversation(ctx, workspaceId, conversationId, async (trx, c) => {
     if (input.userId) await requireExisting(trx, 'users', workspaceId, input.userId);
     if (input.roleId) await requireExisting(trx, 'roles', workspaceId, input.roleId);
@@ -27,7 +33,13 @@ export async function assignConversation(ctx: Ctx, workspaceId: string, conversa
 }
 
 /** Hand over to humans without an agent (→ WAITING), optionally to a role (queue). */
-export async function handOff(ctx: Ctx, workspaceId: string, conversationId: string, input: { roleId?: string | null }, actor: Actor): Promise<TransitionResult> {
+export async function handOff(
+  ctx: Ctx,
+  workspaceId: string,
+  conversationId: string,
+  input: { roleId?: string | null },
+  actor: Actor,
+): Promise<TransitionResult> {
   return onLockedConversation(ctx, workspaceId, conversationId, async (trx, c) => {
     if (input.roleId) await requireExisting(trx, 'roles', workspaceId, input.roleId);
     return applyTrigger(ctx, trx, c, 'handoff', { actor, roleId: input.roleId });
@@ -35,9 +47,16 @@ export async function handOff(ctx: Ctx, workspaceId: string, conversationId: str
 }
 
 /** Human support ends: back to the bot (→ ROBOT_INTERACTIVE), the session closes. Idempotent. */
-export async function endHumanSupport(ctx: Ctx, workspaceId: string, conversationId: string, input: { reason?: string; redirectPayload?: Record<string, unknown> | null }, actor: Actor): Promise<TransitionResult> {
+export async function endHumanSupport(
+  ctx: Ctx,
+  workspaceId: string,
+  conversationId: string,
+  input: { reason?: string; redirectPayload?: Record<string, unknown> | null },
+  actor: Actor,
+): Promise<TransitionResult> {
   return onLockedConversation(ctx, workspaceId, conversationId, (trx, c) =>
-    applyTrigger(ctx, trx, c, 'support_ended', { actor, endedReason: input.reason, redirectPayload: input.redirectPayload ?? null }));
+    applyTrigger(ctx, trx, c, 'support_ended', { actor, endedReason: input.reason, redirectPayload: input.redirectPayload ?? null }),
+  );
 }
 
 /** Native resolve (→ INACTIVE); closes an active session with `resolved`. */
@@ -60,13 +79,15 @@ const cutoffOf = (now: number) => sql<number>`cast(${now} as bigint) - cast(i.in
 
 /** Conversations idle past their inbox's timeout go INACTIVE; returns how many moved. */
 export async function sweepInactive(ctx: Ctx, now = Date.now(), batch = 100): Promise<number> {
-  const candidates = await ctx.db.selectFrom('conversations as c')
+  const candidates = await ctx.db
+    .selectFrom('conversations as c')
     .innerJoin('inboxes as i', (j) => j.onRef('i.workspace_id', '=', 'c.workspace_id').onRef('i.id', '=', 'c.inbox_id'))
     .select(['c.workspace_id', 'c.id', 'c.last_activity_at', 'c.updated_at', 'i.inactivity_timeout_minutes'])
     .where('c.status', '!=', 'INACTIVE')
     .where('c.last_activity_at', '<', cutoffOf(now))
     .where('c.updated_at', '<', cutoffOf(now))
-    .limit(batch).execute();
+    .limit(batch)
+    .execute();
   let moved = 0;
   for (const c of candidates) {
     const cutoff = now - c.inactivity_timeout_minutes * 60000;
@@ -86,7 +107,13 @@ export type { SupportSession };
  * least-loaded user who can see the inbox (fewest ACTIVE conversations, then oldest id); none → 400.
  * Repeating it is harmless: the same agent on an ACTIVE conversation changes nothing.
  */
-export async function startHumanSupport(ctx: Ctx, workspaceId: string, conversationId: string, pick: { userId: string } | { random: true }, actor: Actor): Promise<TransitionResult> {
+export async function startHumanSupport(
+  ctx: Ctx,
+  workspaceId: string,
+  conversationId: string,
+  pick: { userId: string } | { random: true },
+  actor: Actor,
+): Promise<TransitionResult> {
   return onLockedConversation(ctx, workspaceId, conversationId, async (trx, c) => {
     let userId: string;
     if ('userId' in pick) {
@@ -104,14 +131,37 @@ export async function startHumanSupport(ctx: Ctx, workspaceId: string, conversat
 }
 
 async function leastLoadedUser(trx: Tx, workspaceId: string, inboxId: string): Promise<string | null> {
-  const row = await trx.selectFrom('users as u')
-    .select(['u.id', (eb) => eb.selectFrom('conversations as c').select((e) => e.fn.countAll().as('n'))
-      .whereRef('c.workspace_id', '=', 'u.workspace_id').whereRef('c.assignee_user_id', '=', 'u.id').where('c.status', '=', 'ACTIVE').as('load')])
-    .where('u.workspace_id', '=', workspaceId).where('u.deleted_at', 'is', null)
-    .where((eb) => eb.or([
-      eb('u.all_inboxes', '=', 1),
-      eb.exists(eb.selectFrom('user_inboxes as ui').select('ui.user_id').whereRef('ui.workspace_id', '=', 'u.workspace_id').whereRef('ui.user_id', '=', 'u.id').where('ui.inbox_id', '=', inboxId)),
-    ]))
-    .orderBy('load').orderBy('u.id').limit(1).executeTakeFirst();
+  const row = await trx
+    .selectFrom('users as u')
+    .select([
+      'u.id',
+      (eb) =>
+        eb
+          .selectFrom('conversations as c')
+          .select((e) => e.fn.countAll().as('n'))
+          .whereRef('c.workspace_id', '=', 'u.workspace_id')
+          .whereRef('c.assignee_user_id', '=', 'u.id')
+          .where('c.status', '=', 'ACTIVE')
+          .as('load'),
+    ])
+    .where('u.workspace_id', '=', workspaceId)
+    .where('u.deleted_at', 'is', null)
+    .where((eb) =>
+      eb.or([
+        eb('u.all_inboxes', '=', 1),
+        eb.exists(
+          eb
+            .selectFrom('user_inboxes as ui')
+            .select('ui.user_id')
+            .whereRef('ui.workspace_id', '=', 'u.workspace_id')
+            .whereRef('ui.user_id', '=', 'u.id')
+            .where('ui.inbox_id', '=', inboxId),
+        ),
+      ]),
+    )
+    .orderBy('load')
+    .orderBy('u.id')
+    .limit(1)
+    .executeTakeFirst();
   return row?.id ?? null;
 }

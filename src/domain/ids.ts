@@ -14,7 +14,7 @@ function nextUuidV7(): bigint {
     lastMs = now;
     const r = randomBytes(10);
     // keep the top bit of the 74-bit counter clear so increments cannot overflow into the timestamp
-    counter = (BigInt(`0x${r.toString('hex')}`) & ((1n << 73n) - 1n));
+    counter = BigInt(`0x${r.toString('hex')}`) & ((1n << 73n) - 1n);
   } else {
     counter += 1n;
   }

@@ -20,13 +20,26 @@ export interface InboundMessage {
   from: { phone: string; name?: string | null };
   group?: { externalId: string; name?: string | null } | null;
   message: {
-    externalId?: string | null; type: MessageType; text?: string | null; mediaUrl?: string | null; mimeType?: string | null;
-    fileName?: string | null; caption?: string | null; quotedExternalId?: string | null; timestamp?: number | null;
-    contactName?: string | null; contactPhone?: string | null;
+    externalId?: string | null;
+    type: MessageType;
+    text?: string | null;
+    mediaUrl?: string | null;
+    mimeType?: string | null;
+    fileName?: string | null;
+    caption?: string | null;
+    quotedExternalId?: string | null;
+    timestamp?: number | null;
+    contactName?: string | null;
+    contactPhone?: string | null;
   };
 }
 
-export interface InboundResult { personId: string; conversationId: string; messageId: string; duplicate: boolean }
+export interface InboundResult {
+  personId: string;
+  conversationId: string;
+  messageId: string;
+  duplicate: boolean;
+}
 
 /** A message from an end user arrives from a channel (spec §2, native-api "The sandbox channel"). */
 export async function receiveInbound(ctx: Ctx, input: InboundMessage): Promise<InboundResult> {
@@ -34,12 +47,15 @@ export async function receiveInbound(ctx: Ctx, input: InboundMessage): Promise<I
   if (!phone) throw invalid('from.phone must have 8 to 15 digits', 'invalid_phone', 'from.phone');
   const m = input.message;
   if (m.type === 'text' && !m.text) throw invalid('message.text is required for text messages', 'validation_failed', 'message.text');
-  if (MEDIA_TYPES.includes(m.type) && !m.mediaUrl) throw invalid(`message.mediaUrl is required for ${m.type} messages`, 'validation_failed', 'message.mediaUrl');
+  if (MEDIA_TYPES.includes(m.type) && !m.mediaUrl)
+    throw invalid(`message.mediaUrl is required for ${m.type} messages`, 'validation_failed', 'message.mediaUrl');
 
   return ctx.transact(async (trx) => {
     const ws = input.workspaceId;
     // Shared lock: a concurrent channel delete waits until this message (and its conversation) commits.
-    const { rows: [channel] } = await (ctx.engine === 'postgres' ? liveChannelForShare : liveChannel)(trx, { ws, id: input.channelId });
+    const {
+      rows: [channel],
+    } = await (ctx.engine === 'postgres' ? liveChannelForShare : liveChannel)(trx, { ws, id: input.channelId });
     if (!channel) throw notFound('channel', input.channelId);
     const actor: Actor = { type: 'channel', id: channel.id };
 
@@ -47,9 +63,19 @@ export async function receiveInbound(ctx: Ctx, input: InboundMessage): Promise<I
     let groupId: string | null = null;
     if (input.group) groupId = await findOrCreateGroup(trx, ws, channel.inbox_id, channel.id, input.group.externalId, input.group.name ?? null, personId);
 
-    const { conversation } = await findOrCreateConversation(ctx, trx, {
-      workspaceId: ws, inboxId: channel.inbox_id, channelId: channel.id, personId: groupId ? null : personId, groupId, status: 'ROBOT_INTERACTIVE',
-    }, actor);
+    const { conversation } = await findOrCreateConversation(
+      ctx,
+      trx,
+      {
+        workspaceId: ws,
+        inboxId: channel.inbox_id,
+        channelId: channel.id,
+        personId: groupId ? null : personId,
+        groupId,
+        status: 'ROBOT_INTERACTIVE',
+      },
+      actor,
+    );
 
     if (m.externalId) {
       const existing = await findMessageByKey(trx, ws, conversation.id, 'external_id', m.externalId);
@@ -59,28 +85,49 @@ export async function receiveInbound(ctx: Ctx, input: InboundMessage): Promise<I
 
     const quoted = m.quotedExternalId ? await findMessageByKey(trx, ws, conversation.id, 'external_id', m.quotedExternalId) : null;
     const isMedia = MEDIA_TYPES.includes(m.type);
-    const { message, duplicate } = await appendMessage(ctx, trx, current, {
-      type: m.type, direction: 'INBOUND',
-      content: isMedia ? m.mediaUrl! : m.text ?? m.caption ?? null,
-      media: isMedia ? { url: m.mediaUrl!, mimeType: m.mimeType ?? null, fileName: m.fileName ?? null, caption: m.caption ?? null, size: null } : null,
-      messageAt: m.timestamp ?? undefined, externalId: m.externalId ?? null, senderPersonId: personId,
-      contact: m.type === 'contact' ? { name: m.contactName ?? null, phoneNumber: m.contactPhone ?? null } : null,
-      quotedMessageId: quoted?.id ?? null,
-    }, actor);
+    const { message, duplicate } = await appendMessage(
+      ctx,
+      trx,
+      current,
+      {
+        type: m.type,
+        direction: 'INBOUND',
+        content: isMedia ? m.mediaUrl! : (m.text ?? m.caption ?? null),
+        media: isMedia ? { url: m.mediaUrl!, mimeType: m.mimeType ?? null, fileName: m.fileName ?? null, caption: m.caption ?? null, size: null } : null,
+        messageAt: m.timestamp ?? undefined,
+        externalId: m.externalId ?? null,
+        senderPersonId: personId,
+        contact: m.type === 'contact' ? { name: m.contactName ?? null, phoneNumber: m.contactPhone ?? null } : null,
+        quotedMessageId: quoted?.id ?? null,
+      },
+      actor,
+    );
     return { personId, conversationId: conversation.id, messageId: message.id, duplicate };
   });
 }
 
-const channelQuery = (share: boolean) => prepared<{ ws: string; id: string }, { id: string; inbox_id: string }>((db, p) => {
-  const q = db.selectFrom('channels').select(['id', 'inbox_id']).where('workspace_id', '=', p('ws')).where('id', '=', p('id')).where('deleted_at', 'is', null);
-  return share ? q.forShare() : q;
-});
+const channelQuery = (share: boolean) =>
+  prepared<{ ws: string; id: string }, { id: string; inbox_id: string }>((db, p) => {
+    const q = db
+      .selectFrom('channels')
+      .select(['id', 'inbox_id'])
+      .where('workspace_id', '=', p('ws'))
+      .where('id', '=', p('id'))
+      .where('deleted_at', 'is', null);
+    return share ? q.forShare() : q;
+  });
 const liveChannel = channelQuery(false);
 const liveChannelForShare = channelQuery(true);
 
 const personByPhone = prepared<{ ws: string; inboxId: string; phone: string }, { id: string; name: string | null }>((db, p) =>
-  db.selectFrom('people').select(['id', 'name']).where('workspace_id', '=', p('ws')).where('inbox_id', '=', p('inboxId'))
-    .where('phone_number', '=', p('phone')).where('deleted_at', 'is', null));
+  db
+    .selectFrom('people')
+    .select(['id', 'name'])
+    .where('workspace_id', '=', p('ws'))
+    .where('inbox_id', '=', p('inboxId'))
+    .where('phone_number', '=', p('phone'))
+    .where('deleted_at', 'is', null),
+);
 
 async function findOrCreatePersonByPhone(trx: Tx, ws: string, inboxId: string, phone: string, name: string | null, actor: Actor): Promise<string> {
   const find = async () => (await personByPhone(trx, { ws, inboxId, phone })).rows[0];
@@ -91,11 +138,29 @@ async function findOrCreatePersonByPhone(trx: Tx, ws: string, inboxId: string, p
   }
   const now = Date.now();
   const row = {
-    workspace_id: ws, id: newId(), inbox_id: inboxId, name, phone_number: phone, email: null, image_url: null, document: null,
-    description: null, country: null, city: null, is_blocked: 0, reference_id: null, search_text: searchKey(name, phone),
-    created_at: now, updated_at: now, deleted_at: null,
+    workspace_id: ws,
+    id: newId(),
+    inbox_id: inboxId,
+    name,
+    phone_number: phone,
+    email: null,
+    image_url: null,
+    document: null,
+    description: null,
+    country: null,
+    city: null,
+    is_blocked: 0,
+    reference_id: null,
+    search_text: searchKey(name, phone),
+    created_at: now,
+    updated_at: now,
+    deleted_at: null,
   };
-  const result = await trx.insertInto('people').values(row).onConflict((oc) => oc.doNothing()).executeTakeFirst();
+  const result = await trx
+    .insertInto('people')
+    .values(row)
+    .onConflict((oc) => oc.doNothing())
+    .executeTakeFirst();
   if (Number(result.numInsertedOrUpdatedRows ?? 0n) === 0) {
     const raced = await find();
     if (raced) return raced.id;
@@ -113,22 +178,61 @@ async function learnName(trx: Tx, ws: string, personId: string, name: string, ph
   await trx.updateTable('conversations').set({ search_text: search }).where('workspace_id', '=', ws).where('person_id', '=', personId).execute();
   const row = await trx.selectFrom('people').selectAll().where('workspace_id', '=', ws).where('id', '=', personId).executeTakeFirstOrThrow();
   const tags = await trx.selectFrom('person_tags').select('tag_id').where('workspace_id', '=', ws).where('person_id', '=', personId).execute();
-  await emitEvent(trx, ws, 'contact.updated', null, { person: await eventPerson(trx, personFromRow(row, tags.map((t) => t.tag_id))), actor });
+  await emitEvent(trx, ws, 'contact.updated', null, {
+    person: await eventPerson(
+      trx,
+      personFromRow(
+        row,
+        tags.map((t) => t.tag_id),
+      ),
+    ),
+    actor,
+  });
 }
 
-async function findOrCreateGroup(trx: Tx, ws: string, inboxId: string, channelId: string, externalId: string, name: string | null, memberId: string): Promise<string> {
-  const find = () => trx.selectFrom('groups').select('id').where('workspace_id', '=', ws).where('inbox_id', '=', inboxId)
-    .where('external_id', '=', externalId).executeTakeFirst();
+async function findOrCreateGroup(
+  trx: Tx,
+  ws: string,
+  inboxId: string,
+  channelId: string,
+  externalId: string,
+  name: string | null,
+  memberId: string,
+): Promise<string> {
+  const find = () =>
+    trx
+      .selectFrom('groups')
+      .select('id')
+      .where('workspace_id', '=', ws)
+      .where('inbox_id', '=', inboxId)
+      .where('external_id', '=', externalId)
+      .executeTakeFirst();
   let group = await find();
   const now = Date.now();
   if (!group) {
     const id = newId();
-    await trx.insertInto('groups').values({ workspace_id: ws, id, inbox_id: inboxId, channel_id: channelId, name: name ?? externalId, external_id: externalId, image_url: null, created_at: now, updated_at: now })
-      .onConflict((oc) => oc.doNothing()).execute();
+    await trx
+      .insertInto('groups')
+      .values({
+        workspace_id: ws,
+        id,
+        inbox_id: inboxId,
+        channel_id: channelId,
+        name: name ?? externalId,
+        external_id: externalId,
+        image_url: null,
+        created_at: now,
+        updated_at: now,
+      })
+      .onConflict((oc) => oc.doNothing())
+      .execute();
     group = await find();
   }
   const groupId = group!.id;
-  await trx.insertInto('group_members').values({ workspace_id: ws, group_id: groupId, person_id: memberId, is_member: 1, updated_at: now })
-    .onConflict((oc) => oc.columns(['workspace_id', 'group_id', 'person_id']).doUpdateSet({ is_member: 1, updated_at: now })).execute();
+  await trx
+    .insertInto('group_members')
+    .values({ workspace_id: ws, group_id: groupId, person_id: memberId, is_member: 1, updated_at: now })
+    .onConflict((oc) => oc.columns(['workspace_id', 'group_id', 'person_id']).doUpdateSet({ is_member: 1, updated_at: now }))
+    .execute();
   return groupId;
 }

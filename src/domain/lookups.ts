@@ -6,8 +6,18 @@ type Live = 'inboxes' | 'channels' | 'bots' | 'roles' | 'users' | 'people';
 type Plain = 'tags' | 'groups' | 'messages' | 'support_sessions' | 'scheduled_messages' | 'conversations';
 
 const ENTITY: Record<Live | Plain, string> = {
-  inboxes: 'inbox', channels: 'channel', bots: 'bot', roles: 'role', users: 'user', people: 'person',
-  tags: 'tag', groups: 'group', conversations: 'conversation', messages: 'message', support_sessions: 'session', scheduled_messages: 'scheduled message',
+  inboxes: 'inbox',
+  channels: 'channel',
+  bots: 'bot',
+  roles: 'role',
+  users: 'user',
+  people: 'person',
+  tags: 'tag',
+  groups: 'group',
+  conversations: 'conversation',
+  messages: 'message',
+  support_sessions: 'session',
+  scheduled_messages: 'scheduled message',
 };
 const SOFT_DELETED = new Set<string>(['inboxes', 'channels', 'bots', 'roles', 'users', 'people']);
 

@@ -27,7 +27,10 @@ export interface NewMessage {
   clientMessageId?: string | null;
 }
 
-export interface AppendResult { message: Message; duplicate: boolean }
+export interface AppendResult {
+  message: Message;
+  duplicate: boolean;
+}
 
 /**
  * Stores a message once per externalId and per clientMessageId, advances the conversation's
@@ -46,18 +49,46 @@ export async function appendMessage(ctx: Ctx, trx: Tx, conversation: Conversatio
   }
   const now = Date.now();
   const message: Message = {
-    id: newId(), workspaceId: ws, conversationId: conversation.id, type: input.type, direction: input.direction,
-    content: input.content, media: input.media ?? null, messageAt: input.messageAt ?? now,
-    externalId: input.externalId ?? null, externalStatus: input.externalStatus ?? null, errorMessage: null,
-    senderPersonId: input.senderPersonId ?? null, senderUserId: input.senderUserId ?? null, senderBotId: input.senderBotId ?? null,
-    contact: input.contact ?? null, quotedMessageId: input.quotedMessageId ?? null, transcription: null, summary: null,
-    metadata: input.metadata ?? null, clientMessageId: input.clientMessageId ?? null, createdAt: now, updatedAt: now,
+    id: newId(),
+    workspaceId: ws,
+    conversationId: conversation.id,
+    type: input.type,
+    direction: input.direction,
+    content: input.content,
+    media: input.media ?? null,
+    messageAt: input.messageAt ?? now,
+    externalId: input.externalId ?? null,
+    externalStatus: input.externalStatus ?? null,
+    errorMessage: null,
+    senderPersonId: input.senderPersonId ?? null,
+    senderUserId: input.senderUserId ?? null,
+    senderBotId: input.senderBotId ?? null,
+    contact: input.contact ?? null,
+    quotedMessageId: input.quotedMessageId ?? null,
+    transcription: null,
+    summary: null,
+    metadata: input.metadata ?? null,
+    clientMessageId: input.clientMessageId ?? null,
+    createdAt: now,
+    updatedAt: now,
   };
   if (message.direction === 'OUTBOUND') {
     const channel = await trx.selectFrom('channels').selectAll().where('workspace_id', '=', ws).where('id', '=', conversation.channelId).executeTakeFirst();
     const driver = channel ? ctx.channelDrivers.get(channel.kind) : undefined;
     if (channel && driver) {
-      const sent = driver.send({ id: channel.id, workspaceId: ws, inboxId: channel.inbox_id, kind: channel.kind as 'sandbox', name: channel.name, config: {}, createdAt: channel.created_at, updatedAt: channel.updated_at }, message);
+      const sent = driver.send(
+        {
+          id: channel.id,
+          workspaceId: ws,
+          inboxId: channel.inbox_id,
+          kind: channel.kind as 'sandbox',
+          name: channel.name,
+          config: {},
+          createdAt: channel.created_at,
+          updatedAt: channel.updated_at,
+        },
+        message,
+      );
       message.externalId = sent.externalId;
       message.externalStatus = sent.externalStatus;
     } else {
@@ -65,14 +96,33 @@ export async function appendMessage(ctx: Ctx, trx: Tx, conversation: Conversatio
     }
   }
   const inserted = await insertMessage(trx, {
-    workspace_id: ws, id: message.id, conversation_id: message.conversationId, type: message.type, direction: message.direction,
-    content: message.content, media_url: message.media?.url ?? null, media_mime_type: message.media?.mimeType ?? null,
-    media_file_name: message.media?.fileName ?? null, media_caption: message.media?.caption ?? null, media_size: message.media?.size ?? null,
-    message_at: message.messageAt, external_id: message.externalId, external_status: message.externalStatus, error_message: null,
-    sender_person_id: message.senderPersonId, sender_user_id: message.senderUserId, sender_bot_id: message.senderBotId,
-    contact_name: message.contact?.name ?? null, contact_phone: message.contact?.phoneNumber ?? null,
-    quoted_message_id: message.quotedMessageId, transcription: null, summary: null, metadata: toJson(message.metadata),
-    client_message_id: message.clientMessageId, created_at: now, updated_at: now,
+    workspace_id: ws,
+    id: message.id,
+    conversation_id: message.conversationId,
+    type: message.type,
+    direction: message.direction,
+    content: message.content,
+    media_url: message.media?.url ?? null,
+    media_mime_type: message.media?.mimeType ?? null,
+    media_file_name: message.media?.fileName ?? null,
+    media_caption: message.media?.caption ?? null,
+    media_size: message.media?.size ?? null,
+    message_at: message.messageAt,
+    external_id: message.externalId,
+    external_status: message.externalStatus,
+    error_message: null,
+    sender_person_id: message.senderPersonId,
+    sender_user_id: message.senderUserId,
+    sender_bot_id: message.senderBotId,
+    contact_name: message.contact?.name ?? null,
+    contact_phone: message.contact?.phoneNumber ?? null,
+    quoted_message_id: message.quotedMessageId,
+    transcription: null,
+    summary: null,
+    metadata: toJson(message.metadata),
+    client_message_id: message.clientMessageId,
+    created_at: now,
+    updated_at: now,
   });
   if (Number(inserted.numAffectedRows ?? 0n) === 0) {
     // A concurrent request with the same key committed first: answer with its message.
@@ -89,19 +139,30 @@ export async function appendMessage(ctx: Ctx, trx: Tx, conversation: Conversatio
   }
   if (message.direction === 'INBOUND') updated.unreadCount += 1;
   if (message.senderUserId) {
-    await trx.insertInto('conversation_agents').values({ workspace_id: ws, conversation_id: conversation.id, user_id: message.senderUserId, first_at: now })
-      .onConflict((oc) => oc.doNothing()).execute();
+    await trx
+      .insertInto('conversation_agents')
+      .values({ workspace_id: ws, conversation_id: conversation.id, user_id: message.senderUserId, first_at: now })
+      .onConflict((oc) => oc.doNothing())
+      .execute();
   }
   await (message.direction === 'INBOUND' ? recordInboundActivity : recordActivity)(trx, {
-    last_message_id: updated.lastMessageId, last_message_at: updated.lastMessageAt, last_activity_at: updated.lastActivityAt,
-    unread_count: updated.unreadCount, last_inbound_at: now, workspace_id: ws, id: conversation.id,
+    last_message_id: updated.lastMessageId,
+    last_message_at: updated.lastMessageAt,
+    last_activity_at: updated.lastActivityAt,
+    unread_count: updated.unreadCount,
+    last_inbound_at: now,
+    workspace_id: ws,
+    id: conversation.id,
   });
   Object.assign(conversation, updated);
 
   // The quoted message travels with the event, so webhook formatters need no database.
   const quoted = message.quotedMessageId ? await findMessage(trx, ws, message.quotedMessageId) : null;
   await emitEvent(trx, ws, 'message.created', conversation.id, {
-    conversation: await conversationSnapshot(trx, updated), message, quoted: quoted && { id: quoted.id, content: quoted.content, messageAt: quoted.messageAt }, actor,
+    conversation: await conversationSnapshot(trx, updated),
+    message,
+    quoted: quoted && { id: quoted.id, content: quoted.content, messageAt: quoted.messageAt },
+    actor,
   });
   return { message, duplicate: false };
 }
@@ -109,17 +170,63 @@ export async function appendMessage(ctx: Ctx, trx: Tx, conversation: Conversatio
 type MessageRow = Insertable<MessageTable>;
 /** Every column, so the statement has one shape; a repeat of a unique key inserts nothing. */
 const insertMessage = prepared<Required<MessageRow>, never>((db, p) => {
-  const columns = ['workspace_id', 'id', 'conversation_id', 'type', 'direction', 'content', 'media_url', 'media_mime_type', 'media_file_name',
-    'media_caption', 'media_size', 'message_at', 'external_id', 'external_status', 'error_message', 'sender_person_id', 'sender_user_id',
-    'sender_bot_id', 'contact_name', 'contact_phone', 'quoted_message_id', 'transcription', 'summary', 'metadata', 'client_message_id',
-    'created_at', 'updated_at'] as const;
-  return db.insertInto('messages').values(Object.fromEntries(columns.map((c) => [c, p(c)])) as Required<MessageRow>).onConflict((oc) => oc.doNothing());
+  const columns = [
+    'workspace_id',
+    'id',
+    'conversation_id',
+    'type',
+    'direction',
+    'content',
+    'media_url',
+    'media_mime_type',
+    'media_file_name',
+    'media_caption',
+    'media_size',
+    'message_at',
+    'external_id',
+    'external_status',
+    'error_message',
+    'sender_person_id',
+    'sender_user_id',
+    'sender_bot_id',
+    'contact_name',
+    'contact_phone',
+    'quoted_message_id',
+    'transcription',
+    'summary',
+    'metadata',
+    'client_message_id',
+    'created_at',
+    'updated_at',
+  ] as const;
+  return db
+    .insertInto('messages')
+    .values(Object.fromEntries(columns.map((c) => [c, p(c)])) as Required<MessageRow>)
+    .onConflict((oc) => oc.doNothing());
 });
 
-type Activity = { last_message_id: string | null; last_message_at: number | null; last_activity_at: number; unread_count: number; last_inbound_at: number; workspace_id: string; id: string };
-const activityStatement = (inbound: boolean) => prepared<Activity, never>((db, p) => db.updateTable('conversations').set({
-  last_message_id: p('last_message_id'), last_message_at: p('last_message_at'), last_activity_at: p('last_activity_at'), unread_count: p('unread_count'),
-  ...(inbound ? { last_inbound_at: p('last_inbound_at') } : {}),
-}).where('workspace_id', '=', p('workspace_id')).where('id', '=', p('id')));
+type Activity = {
+  last_message_id: string | null;
+  last_message_at: number | null;
+  last_activity_at: number;
+  unread_count: number;
+  last_inbound_at: number;
+  workspace_id: string;
+  id: string;
+};
+const activityStatement = (inbound: boolean) =>
+  prepared<Activity, never>((db, p) =>
+    db
+      .updateTable('conversations')
+      .set({
+        last_message_id: p('last_message_id'),
+        last_message_at: p('last_message_at'),
+        last_activity_at: p('last_activity_at'),
+        unread_count: p('unread_count'),
+        ...(inbound ? { last_inbound_at: p('last_inbound_at') } : {}),
+      })
+      .where('workspace_id', '=', p('workspace_id'))
+      .where('id', '=', p('id')),
+  );
 const recordActivity = activityStatement(false);
 const recordInboundActivity = activityStatement(true);

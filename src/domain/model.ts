@@ -12,76 +12,209 @@ export const EXTERNAL_STATUSES = ['pending', 'sent', 'delivered', 'read', 'faile
 export type ExternalStatus = (typeof EXTERNAL_STATUSES)[number];
 export type EndedReason = 'closed_by_operator' | 'inactivity' | 'resolved' | string;
 
-export interface Workspace { id: string; name: string; createdAt: number }
+export interface Workspace {
+  id: string;
+  name: string;
+  createdAt: number;
+}
 
 export interface ApiKey {
-  id: string; workspaceId: string; name: string; prefix: string; clientId: string;
-  createdAt: number; lastUsedAt: number | null; revokedAt: number | null;
+  id: string;
+  workspaceId: string;
+  name: string;
+  prefix: string;
+  clientId: string;
+  createdAt: number;
+  lastUsedAt: number | null;
+  revokedAt: number | null;
 }
 
-export interface Inbox { id: string; workspaceId: string; name: string; inactivityTimeoutMinutes: number; createdAt: number; updatedAt: number }
+export interface Inbox {
+  id: string;
+  workspaceId: string;
+  name: string;
+  inactivityTimeoutMinutes: number;
+  createdAt: number;
+  updatedAt: number;
+}
 
 export interface Channel {
-  id: string; workspaceId: string; inboxId: string; kind: 'sandbox' | 'whatsapp'; name: string;
-  config: Record<string, unknown>; createdAt: number; updatedAt: number;
+  id: string;
+  workspaceId: string;
+  inboxId: string;
+  kind: 'sandbox' | 'whatsapp';
+  name: string;
+  config: Record<string, unknown>;
+  createdAt: number;
+  updatedAt: number;
 }
 
-export interface Bot { id: string; workspaceId: string; inboxId: string; channelId: string | null; name: string; type: string; createdAt: number; updatedAt: number }
+export interface Bot {
+  id: string;
+  workspaceId: string;
+  inboxId: string;
+  channelId: string | null;
+  name: string;
+  type: string;
+  createdAt: number;
+  updatedAt: number;
+}
 
-export interface Role { id: string; workspaceId: string; name: string; createdAt: number; updatedAt: number }
+export interface Role {
+  id: string;
+  workspaceId: string;
+  name: string;
+  createdAt: number;
+  updatedAt: number;
+}
 
 export interface User {
-  id: string; workspaceId: string; name: string; email: string; imageUrl: string | null; roleId: string | null;
-  contact: string | null; notificationSound: boolean; onlyAssignedConversations: boolean;
+  id: string;
+  workspaceId: string;
+  name: string;
+  email: string;
+  imageUrl: string | null;
+  roleId: string | null;
+  contact: string | null;
+  notificationSound: boolean;
+  onlyAssignedConversations: boolean;
   /** null means every inbox of the workspace. */
-  inboxIds: string[] | null; lastInboxUsedId: string | null; createdAt: number; updatedAt: number;
+  inboxIds: string[] | null;
+  lastInboxUsedId: string | null;
+  createdAt: number;
+  updatedAt: number;
 }
 
 export interface Person {
-  id: string; workspaceId: string; inboxId: string; name: string | null; phoneNumber: string | null; email: string | null;
-  imageUrl: string | null; document: string | null; description: string | null; country: string | null; city: string | null;
-  isBlocked: boolean; referenceId: string | null; tagIds: string[]; createdAt: number; updatedAt: number;
+  id: string;
+  workspaceId: string;
+  inboxId: string;
+  name: string | null;
+  phoneNumber: string | null;
+  email: string | null;
+  imageUrl: string | null;
+  document: string | null;
+  description: string | null;
+  country: string | null;
+  city: string | null;
+  isBlocked: boolean;
+  referenceId: string | null;
+  tagIds: string[];
+  createdAt: number;
+  updatedAt: number;
 }
 
-export interface Tag { id: string; workspaceId: string; inboxId: string; name: string; color: string; modules: string[]; createdAt: number; updatedAt: number }
+export interface Tag {
+  id: string;
+  workspaceId: string;
+  inboxId: string;
+  name: string;
+  color: string;
+  modules: string[];
+  createdAt: number;
+  updatedAt: number;
+}
 
 export interface Group {
-  id: string; workspaceId: string; inboxId: string; channelId: string; name: string; externalId: string | null;
-  imageUrl: string | null; createdAt: number; updatedAt: number;
+  id: string;
+  workspaceId: string;
+  inboxId: string;
+  channelId: string;
+  name: string;
+  externalId: string | null;
+  imageUrl: string | null;
+  createdAt: number;
+  updatedAt: number;
 }
 
-export interface GroupMember { personId: string; isMember: boolean }
+export interface GroupMember {
+  personId: string;
+  isMember: boolean;
+}
 
 export interface Conversation {
-  id: string; workspaceId: string; inboxId: string; channelId: string; botId: string | null;
-  personId: string | null; groupId: string | null; isGroup: boolean; status: ConversationStatus; priority: Priority;
-  assigneeUserId: string | null; roleId: string | null; agentId: string | null;
-  isFixed: boolean; isArchived: boolean; isPrivate: boolean; unreadCount: number;
-  lastMessageId: string | null; lastMessageAt: number | null; lastActivityAt: number;
-  metadata: Record<string, unknown> | null; tagIds: string[]; createdAt: number; updatedAt: number;
+  id: string;
+  workspaceId: string;
+  inboxId: string;
+  channelId: string;
+  botId: string | null;
+  personId: string | null;
+  groupId: string | null;
+  isGroup: boolean;
+  status: ConversationStatus;
+  priority: Priority;
+  assigneeUserId: string | null;
+  roleId: string | null;
+  agentId: string | null;
+  isFixed: boolean;
+  isArchived: boolean;
+  isPrivate: boolean;
+  unreadCount: number;
+  lastMessageId: string | null;
+  lastMessageAt: number | null;
+  lastActivityAt: number;
+  metadata: Record<string, unknown> | null;
+  tagIds: string[];
+  createdAt: number;
+  updatedAt: number;
 }
 
-export interface Media { url: string; mimeType: string | null; fileName: string | null; caption: string | null; size: number | null }
+export interface Media {
+  url: string;
+  mimeType: string | null;
+  fileName: string | null;
+  caption: string | null;
+  size: number | null;
+}
 
 export interface Message {
-  id: string; workspaceId: string; conversationId: string; type: MessageType; direction: Direction;
-  content: string | null; media: Media | null; messageAt: number;
-  externalId: string | null; externalStatus: ExternalStatus | null; errorMessage: string | null;
-  senderPersonId: string | null; senderUserId: string | null; senderBotId: string | null;
+  id: string;
+  workspaceId: string;
+  conversationId: string;
+  type: MessageType;
+  direction: Direction;
+  content: string | null;
+  media: Media | null;
+  messageAt: number;
+  externalId: string | null;
+  externalStatus: ExternalStatus | null;
+  errorMessage: string | null;
+  senderPersonId: string | null;
+  senderUserId: string | null;
+  senderBotId: string | null;
   contact: { name: string | null; phoneNumber: string | null } | null;
-  quotedMessageId: string | null; transcription: string | null; summary: string | null;
-  metadata: Record<string, unknown> | null; clientMessageId: string | null; createdAt: number; updatedAt: number;
+  quotedMessageId: string | null;
+  transcription: string | null;
+  summary: string | null;
+  metadata: Record<string, unknown> | null;
+  clientMessageId: string | null;
+  createdAt: number;
+  updatedAt: number;
 }
 
 export interface SupportSession {
-  id: string; workspaceId: string; conversationId: string; botId: string | null; personId: string | null;
-  state: 'active' | 'closed'; startAt: number; endAt: number | null; endedReason: EndedReason | null;
-  initialMessage: string | null; metadata: Record<string, unknown> | null;
-  assignment: { type: string; target: string } | null; redirectPayload: Record<string, unknown> | null;
-  createdAt: number; updatedAt: number;
+  id: string;
+  workspaceId: string;
+  conversationId: string;
+  botId: string | null;
+  personId: string | null;
+  state: 'active' | 'closed';
+  startAt: number;
+  endAt: number | null;
+  endedReason: EndedReason | null;
+  initialMessage: string | null;
+  metadata: Record<string, unknown> | null;
+  assignment: { type: string; target: string } | null;
+  redirectPayload: Record<string, unknown> | null;
+  createdAt: number;
+  updatedAt: number;
 }
 
 export interface DomainEvent {
-  id: string; workspaceId: string; type: string; conversationId: string | null;
-  payload: Record<string, unknown>; createdAt: number;
+  id: string;
+  workspaceId: string;
+  type: string;
+  conversationId: string | null;
+  payload: Record<string, unknown>;
+  createdAt: number;
 }

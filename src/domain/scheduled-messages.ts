@@ -20,19 +20,40 @@ export interface ScheduledContent {
 }
 
 export interface ScheduledMessage extends ScheduledContent {
-  id: string; workspaceId: string; conversationId: string; userId: string | null; quotedMessageId: string | null;
-  scheduledAt: number; status: ScheduledStatus; sentAt: number | null; messageId: string | null; createdAt: number; updatedAt: number;
+  id: string;
+  workspaceId: string;
+  conversationId: string;
+  userId: string | null;
+  quotedMessageId: string | null;
+  scheduledAt: number;
+  status: ScheduledStatus;
+  sentAt: number | null;
+  messageId: string | null;
+  createdAt: number;
+  updatedAt: number;
 }
 
 export function scheduledFromRow(r: Selectable<ScheduledMessageTable>): ScheduledMessage {
   const meta = parseJson<{ text?: string | null }>(r.metadata) ?? {};
   return {
-    id: r.id, workspaceId: r.workspace_id, conversationId: r.conversation_id, userId: r.user_id, quotedMessageId: r.quoted_message_id,
+    id: r.id,
+    workspaceId: r.workspace_id,
+    conversationId: r.conversation_id,
+    userId: r.user_id,
+    quotedMessageId: r.quoted_message_id,
     type: r.type as MessageType,
-    text: MEDIA_TYPES.includes(r.type as MessageType) ? meta.text ?? null : r.content,
-    media: r.media_url === null ? null : { url: r.media_url, mimeType: r.media_mime_type, fileName: r.media_file_name, caption: r.media_caption, size: r.media_size },
+    text: MEDIA_TYPES.includes(r.type as MessageType) ? (meta.text ?? null) : r.content,
+    media:
+      r.media_url === null
+        ? null
+        : { url: r.media_url, mimeType: r.media_mime_type, fileName: r.media_file_name, caption: r.media_caption, size: r.media_size },
     contact: r.contact_name === null && r.contact_phone === null ? null : { name: r.contact_name, phoneNumber: r.contact_phone },
-    scheduledAt: r.scheduled_at, status: r.status as ScheduledStatus, sentAt: r.sent_at, messageId: r.message_id, createdAt: r.created_at, updatedAt: r.updated_at,
+    scheduledAt: r.scheduled_at,
+    status: r.status as ScheduledStatus,
+    sentAt: r.sent_at,
+    messageId: r.message_id,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
   };
 }
 
@@ -40,10 +61,14 @@ function contentColumns(c: ScheduledContent) {
   const isMedia = MEDIA_TYPES.includes(c.type);
   return {
     type: c.type,
-    content: isMedia ? c.media?.url ?? null : c.type === 'contact' ? c.contact?.name ?? c.contact?.phoneNumber ?? null : c.text,
-    media_url: c.media?.url ?? null, media_mime_type: c.media?.mimeType ?? null, media_file_name: c.media?.fileName ?? null,
-    media_caption: c.media?.caption ?? null, media_size: c.media?.size ?? null,
-    contact_name: c.contact?.name ?? null, contact_phone: c.contact?.phoneNumber ?? null,
+    content: isMedia ? (c.media?.url ?? null) : c.type === 'contact' ? (c.contact?.name ?? c.contact?.phoneNumber ?? null) : c.text,
+    media_url: c.media?.url ?? null,
+    media_mime_type: c.media?.mimeType ?? null,
+    media_file_name: c.media?.fileName ?? null,
+    media_caption: c.media?.caption ?? null,
+    media_size: c.media?.size ?? null,
+    contact_name: c.contact?.name ?? null,
+    contact_phone: c.contact?.phoneNumber ?? null,
     metadata: toJson(isMedia && c.text ? { text: c.text } : null),
   };
 }
@@ -52,7 +77,10 @@ function checkFuture(scheduledAt: number, now: number): void {
   if (!(scheduledAt > now)) throw invalid('scheduledAt: must be in the future', 'validation_failed', 'scheduledAt');
 }
 
-export async function scheduleMessage(ctx: Ctx, input: { workspaceId: string; conversationId: string; userId: string | null; quotedMessageId: string | null; scheduledAt: number; content: ScheduledContent }): Promise<ScheduledMessage> {
+export async function scheduleMessage(
+  ctx: Ctx,
+  input: { workspaceId: string; conversationId: string; userId: string | null; quotedMessageId: string | null; scheduledAt: number; content: ScheduledContent },
+): Promise<ScheduledMessage> {
   const ws = input.workspaceId;
   await requireExisting(ctx.db, 'conversations', ws, input.conversationId);
   if (input.userId) await requireExisting(ctx.db, 'users', ws, input.userId);
@@ -60,9 +88,19 @@ export async function scheduleMessage(ctx: Ctx, input: { workspaceId: string; co
   const now = Date.now();
   checkFuture(input.scheduledAt, now);
   const row = {
-    workspace_id: ws, id: newId(), conversation_id: input.conversationId, user_id: input.userId, quoted_message_id: input.quotedMessageId,
-    ...contentColumns(input.content), scheduled_at: input.scheduledAt, status: 'PENDING', sent_at: null, message_id: null, claimed_until: null,
-    created_at: now, updated_at: now,
+    workspace_id: ws,
+    id: newId(),
+    conversation_id: input.conversationId,
+    user_id: input.userId,
+    quoted_message_id: input.quotedMessageId,
+    ...contentColumns(input.content),
+    scheduled_at: input.scheduledAt,
+    status: 'PENDING',
+    sent_at: null,
+    message_id: null,
+    claimed_until: null,
+    created_at: now,
+    updated_at: now,
   };
   await ctx.db.insertInto('scheduled_messages').values(row).execute();
   return scheduledFromRow(row);
@@ -74,9 +112,17 @@ export async function findScheduled(ctx: Ctx, workspaceId: string, id: string): 
 }
 
 /** Changes or cancels a PENDING scheduled message (409 once it was sent or cancelled). */
-export async function updateScheduled(ctx: Ctx, workspaceId: string, id: string, changes: { content?: ScheduledContent; scheduledAt?: number; cancel?: boolean }): Promise<ScheduledMessage> {
+export async function updateScheduled(
+  ctx: Ctx,
+  workspaceId: string,
+  id: string,
+  changes: { content?: ScheduledContent; scheduledAt?: number; cancel?: boolean },
+): Promise<ScheduledMessage> {
   return ctx.transact(async (trx) => {
-    const row = await forUpdate(trx.selectFrom('scheduled_messages').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id), ctx.engine).executeTakeFirst();
+    const row = await forUpdate(
+      trx.selectFrom('scheduled_messages').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id),
+      ctx.engine,
+    ).executeTakeFirst();
     if (!row) throw notFound('scheduled message', id);
     if (row.status !== 'PENDING') throw conflict(`Scheduled message ${id} is ${row.status}; only PENDING ones can change`, 'not_pending');
     const now = Date.now();
@@ -103,7 +149,13 @@ const SCHEDULER: Actor = { type: 'scheduler', id: null };
  */
 export async function sendDueScheduledMessages(ctx: Ctx, now = Date.now(), batch = 50): Promise<number> {
   return ctx.transact(async (trx) => {
-    let q = trx.selectFrom('scheduled_messages').selectAll().where('status', '=', 'PENDING').where('scheduled_at', '<=', now).orderBy('scheduled_at').limit(batch);
+    let q = trx
+      .selectFrom('scheduled_messages')
+      .selectAll()
+      .where('status', '=', 'PENDING')
+      .where('scheduled_at', '<=', now)
+      .orderBy('scheduled_at')
+      .limit(batch);
     if (ctx.engine === 'postgres') q = q.forUpdate().skipLocked();
     const due = await q.execute();
     for (const row of due) {
@@ -111,19 +163,36 @@ export async function sendDueScheduledMessages(ctx: Ctx, now = Date.now(), batch
       let messageId: string | null = null;
       let status: ScheduledStatus = 'SENT';
       try {
-        const { message } = await sendMessageInTransaction(ctx, trx, {
-          workspaceId: s.workspaceId, conversationId: s.conversationId, type: s.type, text: s.text, media: s.media, contact: s.contact,
-          senderUserId: s.userId, defaultToAssignee: true, quotedMessageId: s.quotedMessageId, clientMessageId: `scheduled:${s.id}`,
-          metadata: { scheduledMessageId: s.id },
-        }, SCHEDULER);
+        const { message } = await sendMessageInTransaction(
+          ctx,
+          trx,
+          {
+            workspaceId: s.workspaceId,
+            conversationId: s.conversationId,
+            type: s.type,
+            text: s.text,
+            media: s.media,
+            contact: s.contact,
+            senderUserId: s.userId,
+            defaultToAssignee: true,
+            quotedMessageId: s.quotedMessageId,
+            clientMessageId: `scheduled:${s.id}`,
+            metadata: { scheduledMessageId: s.id },
+          },
+          SCHEDULER,
+        );
         messageId = message.id;
       } catch (error) {
         // What was valid when scheduled may not be now (the agent was deleted): it is cancelled rather than retried forever.
         if ((error as { kind?: string }).kind === undefined) throw error;
         status = 'CANCELLED';
       }
-      await trx.updateTable('scheduled_messages').set({ status, sent_at: status === 'SENT' ? now : null, message_id: messageId, updated_at: now })
-        .where('workspace_id', '=', s.workspaceId).where('id', '=', s.id).execute();
+      await trx
+        .updateTable('scheduled_messages')
+        .set({ status, sent_at: status === 'SENT' ? now : null, message_id: messageId, updated_at: now })
+        .where('workspace_id', '=', s.workspaceId)
+        .where('id', '=', s.id)
+        .execute();
     }
     return due.length;
   });

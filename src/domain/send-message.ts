@@ -39,8 +39,10 @@ export async function sendMessage(ctx: Ctx, input: OutgoingMessage, actor: Actor
 
 function checkContent(input: OutgoingMessage): void {
   if (input.type === 'text' && !input.text) throw invalid('text is required for text messages', 'validation_failed', 'text');
-  if (MEDIA_TYPES.includes(input.type) && !input.media) throw invalid(`a file or media URL is required for ${input.type} messages`, 'validation_failed', 'media');
-  if (input.type === 'contact' && !input.contact?.phoneNumber) throw invalid('contact phone number is required for contact messages', 'validation_failed', 'contact');
+  if (MEDIA_TYPES.includes(input.type) && !input.media)
+    throw invalid(`a file or media URL is required for ${input.type} messages`, 'validation_failed', 'media');
+  if (input.type === 'contact' && !input.contact?.phoneNumber)
+    throw invalid('contact phone number is required for contact messages', 'validation_failed', 'contact');
 }
 
 /** `sendMessage` inside a transaction the caller already holds (a Jelou start, the scheduler), so the send commits with the rest. */
@@ -60,12 +62,22 @@ export async function sendMessageInTransaction(ctx: Ctx, trx: Tx, input: Outgoin
   }
   const senderUserId = input.senderUserId ?? (input.defaultToAssignee && !input.senderBotId ? conversation.assigneeUserId : null);
   const isMedia = MEDIA_TYPES.includes(input.type);
-  return appendMessage(ctx, trx, conversation, {
-    type: input.type, direction: input.internal ? 'INTERNAL' : 'OUTBOUND',
-    content: isMedia ? input.media!.url : input.type === 'contact' ? input.contact?.name ?? input.contact?.phoneNumber ?? null : input.text ?? null,
-    media: isMedia ? { ...input.media!, caption: input.media!.caption ?? input.text ?? null } : null,
-    contact: input.type === 'contact' ? input.contact ?? null : null,
-    senderUserId, senderBotId: input.senderBotId ?? null, quotedMessageId: input.quotedMessageId ?? null,
-    clientMessageId: input.clientMessageId ?? null, metadata: input.metadata ?? null,
-  }, actor);
+  return appendMessage(
+    ctx,
+    trx,
+    conversation,
+    {
+      type: input.type,
+      direction: input.internal ? 'INTERNAL' : 'OUTBOUND',
+      content: isMedia ? input.media!.url : input.type === 'contact' ? (input.contact?.name ?? input.contact?.phoneNumber ?? null) : (input.text ?? null),
+      media: isMedia ? { ...input.media!, caption: input.media!.caption ?? input.text ?? null } : null,
+      contact: input.type === 'contact' ? (input.contact ?? null) : null,
+      senderUserId,
+      senderBotId: input.senderBotId ?? null,
+      quotedMessageId: input.quotedMessageId ?? null,
+      clientMessageId: input.clientMessageId ?? null,
+      metadata: input.metadata ?? null,
+    },
+    actor,
+  );
 }

@@ -53,18 +53,27 @@ type PersonRow = { id: string; name: string | null; reference_id: string | null;
 const notFoundAs = (reason: string, message: string) => new DomainError('not_found', message, reason);
 
 async function liveBot(db: Db | Tx, ws: string, botId: string): Promise<BotRow> {
-  const bot = await db.selectFrom('bots').select(['id', 'name', 'type', 'inbox_id', 'channel_id'])
-    .where('workspace_id', '=', ws).where('id', '=', botId).where('deleted_at', 'is', null).executeTakeFirst();
+  const bot = await db
+    .selectFrom('bots')
+    .select(['id', 'name', 'type', 'inbox_id', 'channel_id'])
+    .where('workspace_id', '=', ws)
+    .where('id', '=', botId)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst();
   if (!bot) throw notFoundAs('bot_not_found', `No bot ${botId} in this workspace`);
   return bot;
 }
 
 /** The person meant by `userId`: by id first, then by referenceId (the oldest such person), in the bot's inbox. */
 async function resolvePerson(db: Db | Tx, ws: string, inboxId: string, userId: string): Promise<PersonRow> {
-  const people = db.selectFrom('people').select(['id', 'name', 'reference_id', 'created_at'])
-    .where('workspace_id', '=', ws).where('inbox_id', '=', inboxId).where('deleted_at', 'is', null);
-  const person = (await people.where('id', '=', userId).executeTakeFirst())
-    ?? (await people.where('reference_id', '=', userId).orderBy('id').limit(1).executeTakeFirst());
+  const people = db
+    .selectFrom('people')
+    .select(['id', 'name', 'reference_id', 'created_at'])
+    .where('workspace_id', '=', ws)
+    .where('inbox_id', '=', inboxId)
+    .where('deleted_at', 'is', null);
+  const person =
+    (await people.where('id', '=', userId).executeTakeFirst()) ?? (await people.where('reference_id', '=', userId).orderBy('id').limit(1).executeTakeFirst());
   if (!person) throw notFoundAs('person_not_found', `No person with id or referenceId ${userId} in the bot's inbox`);
   return person;
 }
@@ -72,8 +81,9 @@ async function resolvePerson(db: Db | Tx, ws: string, inboxId: string, userId: s
 /** An operator: a live user by id, or by e-mail. */
 async function resolveOperator(trx: Tx, ws: string, target: string): Promise<string> {
   const users = trx.selectFrom('users').select('id').where('workspace_id', '=', ws).where('deleted_at', 'is', null);
-  const user = (await users.where('id', '=', target).executeTakeFirst())
-    ?? (isEmail(target.trim()) ? await users.where('email_key', '=', emailKey(target)).executeTakeFirst() : undefined);
+  const user =
+    (await users.where('id', '=', target).executeTakeFirst()) ??
+    (isEmail(target.trim()) ? await users.where('email_key', '=', emailKey(target)).executeTakeFirst() : undefined);
   if (!user) throw notFoundAs('user_not_found', `No user with id or e-mail ${target} in this workspace`);
   return user.id;
 }
@@ -82,8 +92,7 @@ async function resolveOperator(trx: Tx, ws: string, target: string): Promise<str
 async function resolveRole(trx: Tx, ws: string, target: string): Promise<string> {
   const roles = trx.selectFrom('roles').select('id').where('workspace_id', '=', ws).where('deleted_at', 'is', null);
   const name = target.trim();
-  const role = (await roles.where('id', '=', target).executeTakeFirst())
-    ?? (await roles.where('name', '=', name).orderBy('id').limit(1).executeTakeFirst());
+  const role = (await roles.where('id', '=', target).executeTakeFirst()) ?? (await roles.where('name', '=', name).orderBy('id').limit(1).executeTakeFirst());
   if (role) return role.id;
   const now = Date.now();
   const id = newId();
@@ -92,21 +101,35 @@ async function resolveRole(trx: Tx, ws: string, target: string): Promise<string>
 }
 
 async function activeSessionOfPair(db: Db | Tx, ws: string, botId: string, personId: string): Promise<SupportSession | null> {
-  const row = await db.selectFrom('support_sessions').selectAll().where('workspace_id', '=', ws)
-    .where('bot_id', '=', botId).where('person_id', '=', personId).where('state', '=', ACTIVE_STATE).executeTakeFirst();
+  const row = await db
+    .selectFrom('support_sessions')
+    .selectAll()
+    .where('workspace_id', '=', ws)
+    .where('bot_id', '=', botId)
+    .where('person_id', '=', personId)
+    .where('state', '=', ACTIVE_STATE)
+    .executeTakeFirst();
   return row ? sessionFromRow(row) : null;
 }
 
 async function activeSessionOfConversation(db: Db | Tx, ws: string, conversationId: string): Promise<SupportSession | null> {
-  const row = await db.selectFrom('support_sessions').selectAll().where('workspace_id', '=', ws)
-    .where('conversation_id', '=', conversationId).where('state', '=', ACTIVE_STATE).executeTakeFirst();
+  const row = await db
+    .selectFrom('support_sessions')
+    .selectAll()
+    .where('workspace_id', '=', ws)
+    .where('conversation_id', '=', conversationId)
+    .where('state', '=', ACTIVE_STATE)
+    .executeTakeFirst();
   return row ? sessionFromRow(row) : null;
 }
 
 const alreadyActive = (sessionId: string | null, botId: string, personId: string) =>
-  conflict(sessionId
-    ? `Bot ${botId} and person ${personId} already have an active support session: ${sessionId}`
-    : `Bot ${botId} and person ${personId} are already in human support`, 'session_already_active');
+  conflict(
+    sessionId
+      ? `Bot ${botId} and person ${personId} already have an active support session: ${sessionId}`
+      : `Bot ${botId} and person ${personId} are already in human support`,
+    'session_already_active',
+  );
 
 const viewOf = (session: SupportSession, person: PersonRow | null, bot: BotRow | { id: string; name: string; type: string } | null): SessionView => ({
   session,
@@ -131,28 +154,48 @@ export async function startSupportSession(ctx: Ctx, workspaceId: string, input: 
 
       const existing = await activeSessionOfPair(trx, ws, bot.id, person.id);
       if (existing) throw alreadyActive(existing.id, bot.id, person.id);
-      if (!bot.channel_id) throw new DomainError('unprocessable', `Bot ${bot.id} has no channel to reach the person on`, 'bot_without_channel', { botId: ['has no channel'] });
+      if (!bot.channel_id)
+        throw new DomainError('unprocessable', `Bot ${bot.id} has no channel to reach the person on`, 'bot_without_channel', { botId: ['has no channel'] });
 
       const roleId = assignment && assignment.type !== 'operator' ? await resolveRole(trx, ws, assignment.target) : undefined;
-      const { conversation } = await findOrCreateConversation(ctx, trx, {
-        workspaceId: ws, inboxId: bot.inbox_id, channelId: bot.channel_id, personId: person.id, status: 'INACTIVE',
-      }, actor);
+      const { conversation } = await findOrCreateConversation(
+        ctx,
+        trx,
+        {
+          workspaceId: ws,
+          inboxId: bot.inbox_id,
+          channelId: bot.channel_id,
+          personId: person.id,
+          status: 'INACTIVE',
+        },
+        actor,
+      );
       if (isHumanSupport(conversation.status)) {
         throw alreadyActive((await activeSessionOfConversation(trx, ws, conversation.id))?.id ?? null, bot.id, person.id);
       }
       if (conversation.botId !== bot.id) {
-        throw conflict(`Person ${person.id}'s conversation ${conversation.id} belongs to another bot (${conversation.botId ?? 'none'})`, 'conversation_of_another_bot');
+        throw conflict(
+          `Person ${person.id}'s conversation ${conversation.id} belongs to another bot (${conversation.botId ?? 'none'})`,
+          'conversation_of_another_bot',
+        );
       }
 
       const trigger: Trigger = assigneeUserId ? 'agent_assigned' : 'handoff';
       const initialMessage = input.initialMessage && input.initialMessage.trim() !== '' ? input.initialMessage : null;
       const { openedSession } = await applyTrigger(ctx, trx, conversation, trigger, {
-        actor, assigneeUserId, roleId,
+        actor,
+        assigneeUserId,
+        roleId,
         session: { initialMessage, metadata: input.metadata ?? null, assignment },
       });
       if (!openedSession) throw alreadyActive(null, bot.id, person.id);
       if (initialMessage) {
-        await sendMessageInTransaction(ctx, trx, { workspaceId: ws, conversationId: conversation.id, type: 'text', text: initialMessage, senderBotId: bot.id }, actor);
+        await sendMessageInTransaction(
+          ctx,
+          trx,
+          { workspaceId: ws, conversationId: conversation.id, type: 'text', text: initialMessage, senderBotId: bot.id },
+          actor,
+        );
       }
       return viewOf(openedSession, person, bot);
     });
@@ -179,12 +222,19 @@ export async function closeSupportSession(ctx: Ctx, workspaceId: string, input: 
     if (!conversation) throw noActive();
     const redirectPayload = input.redirectPayload ?? null;
     const { closedSession } = await applyTrigger(ctx, trx, conversation, 'support_ended', {
-      actor, endedReason: input.reason ?? 'closed_by_operator', redirectPayload,
+      actor,
+      endedReason: input.reason ?? 'closed_by_operator',
+      redirectPayload,
     });
     // Another close committed while this one waited for the lock.
     if (!closedSession || closedSession.id !== active.id) throw noActive();
     if (redirectPayload?.type === 'text' && redirectPayload.text) {
-      await sendMessageInTransaction(ctx, trx, { workspaceId: ws, conversationId: conversation.id, type: 'text', text: redirectPayload.text, senderBotId: bot.id }, actor);
+      await sendMessageInTransaction(
+        ctx,
+        trx,
+        { workspaceId: ws, conversationId: conversation.id, type: 'text', text: redirectPayload.text, senderBotId: bot.id },
+        actor,
+      );
     }
     return viewOf(closedSession, person, bot);
   });
@@ -195,8 +245,17 @@ export async function getSupportSession(ctx: Ctx, workspaceId: string, sessionId
   const row = await ctx.db.selectFrom('support_sessions').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', sessionId).executeTakeFirst();
   if (!row) throw notFoundAs('session_not_found', `No support session ${sessionId} in this workspace`);
   const [person, bot] = await Promise.all([
-    row.person_id ? ctx.db.selectFrom('people').select(['id', 'name', 'reference_id', 'created_at']).where('workspace_id', '=', workspaceId).where('id', '=', row.person_id).executeTakeFirst() : undefined,
-    row.bot_id ? ctx.db.selectFrom('bots').select(['id', 'name', 'type']).where('workspace_id', '=', workspaceId).where('id', '=', row.bot_id).executeTakeFirst() : undefined,
+    row.person_id
+      ? ctx.db
+          .selectFrom('people')
+          .select(['id', 'name', 'reference_id', 'created_at'])
+          .where('workspace_id', '=', workspaceId)
+          .where('id', '=', row.person_id)
+          .executeTakeFirst()
+      : undefined,
+    row.bot_id
+      ? ctx.db.selectFrom('bots').select(['id', 'name', 'type']).where('workspace_id', '=', workspaceId).where('id', '=', row.bot_id).executeTakeFirst()
+      : undefined,
   ]);
   return viewOf(sessionFromRow(row), person ?? null, bot ?? null);
 }
@@ -206,7 +265,12 @@ export async function findRoom(ctx: Ctx, workspaceId: string, conversationId: st
   const conversation = await findConversation(ctx.db, workspaceId, conversationId);
   if (!conversation) return null;
   const person = conversation.personId
-    ? await ctx.db.selectFrom('people').select(['id', 'reference_id']).where('workspace_id', '=', workspaceId).where('id', '=', conversation.personId).executeTakeFirst()
+    ? await ctx.db
+        .selectFrom('people')
+        .select(['id', 'reference_id'])
+        .where('workspace_id', '=', workspaceId)
+        .where('id', '=', conversation.personId)
+        .executeTakeFirst()
     : undefined;
   return { id: conversation.id, botId: conversation.botId, personId: conversation.personId, personReferenceId: person?.reference_id ?? null };
 }
@@ -224,7 +288,13 @@ export interface SessionReply {
  * attending agent, if any) and sent to the channel. A repeated clientMessageId returns the first
  * message even once the session has closed; otherwise no active session → conflict.
  */
-export async function replyInSession(ctx: Ctx, workspaceId: string, conversationId: string, reply: SessionReply, actor: Actor): Promise<{ message: Message; duplicate: boolean }> {
+export async function replyInSession(
+  ctx: Ctx,
+  workspaceId: string,
+  conversationId: string,
+  reply: SessionReply,
+  actor: Actor,
+): Promise<{ message: Message; duplicate: boolean }> {
   const ws = workspaceId;
   return ctx.transact(async (trx) => {
     const conversation = await lockConversation(ctx, trx, ws, conversationId);
@@ -234,9 +304,19 @@ export async function replyInSession(ctx: Ctx, workspaceId: string, conversation
     if (!(await activeSessionOfConversation(trx, ws, conversation.id))) {
       throw conflict(`Conversation ${conversation.id} has no active support session`, 'no_active_session');
     }
-    return sendMessageInTransaction(ctx, trx, {
-      workspaceId: ws, conversationId: conversation.id, type: reply.type, text: reply.text ?? null, media: reply.media ?? null,
-      clientMessageId: reply.clientMessageId, defaultToAssignee: true,
-    }, actor);
+    return sendMessageInTransaction(
+      ctx,
+      trx,
+      {
+        workspaceId: ws,
+        conversationId: conversation.id,
+        type: reply.type,
+        text: reply.text ?? null,
+        media: reply.media ?? null,
+        clientMessageId: reply.clientMessageId,
+        defaultToAssignee: true,
+      },
+      actor,
+    );
   });
 }

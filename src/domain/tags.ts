@@ -16,7 +16,16 @@ const duplicate = (name: string) => conflict(`A tag named "${name}" already exis
 export async function createTag(ctx: Ctx, workspaceId: string, input: { inboxId: string; name: string; color: string; modules: string[] }): Promise<Tag> {
   await requireExisting(ctx.db, 'inboxes', workspaceId, input.inboxId);
   const now = Date.now();
-  const row = { workspace_id: workspaceId, id: newId(), inbox_id: input.inboxId, name: input.name, color: input.color, modules: JSON.stringify([...new Set(input.modules)]), created_at: now, updated_at: now };
+  const row = {
+    workspace_id: workspaceId,
+    id: newId(),
+    inbox_id: input.inboxId,
+    name: input.name,
+    color: input.color,
+    modules: JSON.stringify([...new Set(input.modules)]),
+    created_at: now,
+    updated_at: now,
+  };
   try {
     await ctx.db.insertInto('tags').values(row).execute();
   } catch (error) {
@@ -36,12 +45,19 @@ export async function updateTag(ctx: Ctx, workspaceId: string, id: string, patch
   const row = await ctx.db.selectFrom('tags').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
   if (!row) throw notFound('tag', id);
   const next = {
-    ...row, name: patch.name ?? row.name, color: patch.color ?? row.color,
-    modules: patch.modules ? JSON.stringify([...new Set(patch.modules)]) : row.modules, updated_at: Date.now(),
+    ...row,
+    name: patch.name ?? row.name,
+    color: patch.color ?? row.color,
+    modules: patch.modules ? JSON.stringify([...new Set(patch.modules)]) : row.modules,
+    updated_at: Date.now(),
   };
   try {
-    await ctx.db.updateTable('tags').set({ name: next.name, color: next.color, modules: next.modules, updated_at: next.updated_at })
-      .where('workspace_id', '=', workspaceId).where('id', '=', id).execute();
+    await ctx.db
+      .updateTable('tags')
+      .set({ name: next.name, color: next.color, modules: next.modules, updated_at: next.updated_at })
+      .where('workspace_id', '=', workspaceId)
+      .where('id', '=', id)
+      .execute();
   } catch (error) {
     if (isUniqueViolation(error)) throw duplicate(next.name);
     throw error;
@@ -54,7 +70,12 @@ export async function deleteTag(ctx: Ctx, workspaceId: string, id: string, actor
   await ctx.transact(async (trx) => {
     const row = await trx.selectFrom('tags').select('id').where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
     if (!row) throw notFound('tag', id);
-    const tagged = await trx.selectFrom('conversation_tags').select('conversation_id').where('workspace_id', '=', workspaceId).where('tag_id', '=', id).execute();
+    const tagged = await trx
+      .selectFrom('conversation_tags')
+      .select('conversation_id')
+      .where('workspace_id', '=', workspaceId)
+      .where('tag_id', '=', id)
+      .execute();
     await trx.deleteFrom('conversation_tags').where('workspace_id', '=', workspaceId).where('tag_id', '=', id).execute();
     await trx.deleteFrom('person_tags').where('workspace_id', '=', workspaceId).where('tag_id', '=', id).execute();
     await trx.deleteFrom('tags').where('workspace_id', '=', workspaceId).where('id', '=', id).execute();
@@ -62,7 +83,10 @@ export async function deleteTag(ctx: Ctx, workspaceId: string, id: string, actor
       const conversation = await findConversation(trx, workspaceId, conversation_id);
       if (!conversation) continue;
       await emitEvent(trx, workspaceId, 'conversation.updated', conversation_id, {
-        conversation: await conversationSnapshot(trx, conversation), previousStatus: conversation.status, changes: ['tags'], actor,
+        conversation: await conversationSnapshot(trx, conversation),
+        previousStatus: conversation.status,
+        changes: ['tags'],
+        actor,
       });
     }
   });

@@ -13,16 +13,36 @@ export type { WebhookSubscription };
 export const newWhsecSecret = () => `whsec_${randomBytes(32).toString('base64')}`;
 
 export interface NewSubscription {
-  dialect: string; name: string; url: string; events: string[]; secret: string; description?: string | null; isActive?: boolean;
-  headers?: Record<string, string> | null; authType?: string | null; authorization?: string | null;
+  dialect: string;
+  name: string;
+  url: string;
+  events: string[];
+  secret: string;
+  description?: string | null;
+  isActive?: boolean;
+  headers?: Record<string, string> | null;
+  authType?: string | null;
+  authorization?: string | null;
 }
 
 export async function createSubscription(ctx: Ctx, workspaceId: string, input: NewSubscription): Promise<WebhookSubscription> {
   const now = Date.now();
   const row = {
-    workspace_id: workspaceId, id: newId(), dialect: input.dialect, name: input.name, description: input.description ?? null, url: input.url,
-    secret: input.secret, events: JSON.stringify(input.events), is_active: flag(input.isActive ?? true), headers: toJson(input.headers ?? null),
-    auth_type: input.authType ?? null, authorization: input.authorization ?? null, created_at: now, updated_at: now, deleted_at: null,
+    workspace_id: workspaceId,
+    id: newId(),
+    dialect: input.dialect,
+    name: input.name,
+    description: input.description ?? null,
+    url: input.url,
+    secret: input.secret,
+    events: JSON.stringify(input.events),
+    is_active: flag(input.isActive ?? true),
+    headers: toJson(input.headers ?? null),
+    auth_type: input.authType ?? null,
+    authorization: input.authorization ?? null,
+    created_at: now,
+    updated_at: now,
+    deleted_at: null,
   };
   await ctx.db.insertInto('webhook_subscriptions').values(row).execute();
   forgetSubscriptions(ctx.db);
@@ -30,8 +50,14 @@ export async function createSubscription(ctx: Ctx, workspaceId: string, input: N
 }
 
 export async function findSubscription(ctx: Ctx, workspaceId: string, id: string, dialect: string): Promise<WebhookSubscription | null> {
-  const row = await ctx.db.selectFrom('webhook_subscriptions').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id)
-    .where('dialect', '=', dialect).where('deleted_at', 'is', null).executeTakeFirst();
+  const row = await ctx.db
+    .selectFrom('webhook_subscriptions')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .where('dialect', '=', dialect)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst();
   return row ? subscriptionFromRow(row) : null;
 }
 
@@ -42,20 +68,47 @@ export async function requireSubscription(ctx: Ctx, workspaceId: string, id: str
 }
 
 export async function listSubscriptions(ctx: Ctx, workspaceId: string, dialect: string): Promise<WebhookSubscription[]> {
-  const rows = await ctx.db.selectFrom('webhook_subscriptions').selectAll().where('workspace_id', '=', workspaceId)
-    .where('dialect', '=', dialect).where('deleted_at', 'is', null).orderBy('id').execute();
+  const rows = await ctx.db
+    .selectFrom('webhook_subscriptions')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('dialect', '=', dialect)
+    .where('deleted_at', 'is', null)
+    .orderBy('id')
+    .execute();
   return rows.map(subscriptionFromRow);
 }
 
-export type SubscriptionChanges = Partial<Pick<WebhookSubscription, 'name' | 'description' | 'url' | 'events' | 'isActive' | 'headers' | 'authType' | 'authorization' | 'secret'>>;
+export type SubscriptionChanges = Partial<
+  Pick<WebhookSubscription, 'name' | 'description' | 'url' | 'events' | 'isActive' | 'headers' | 'authType' | 'authorization' | 'secret'>
+>;
 
-export async function updateSubscription(ctx: Ctx, workspaceId: string, id: string, dialect: string, changes: SubscriptionChanges): Promise<WebhookSubscription> {
+export async function updateSubscription(
+  ctx: Ctx,
+  workspaceId: string,
+  id: string,
+  dialect: string,
+  changes: SubscriptionChanges,
+): Promise<WebhookSubscription> {
   const current = await requireSubscription(ctx, workspaceId, id, dialect);
   const next: WebhookSubscription = { ...current, ...Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)), updatedAt: Date.now() };
-  await ctx.db.updateTable('webhook_subscriptions').set({
-    name: next.name, description: next.description, url: next.url, events: JSON.stringify(next.events), is_active: flag(next.isActive),
-    headers: toJson(next.headers), auth_type: next.authType, authorization: next.authorization, secret: next.secret, updated_at: next.updatedAt,
-  }).where('workspace_id', '=', workspaceId).where('id', '=', id).execute();
+  await ctx.db
+    .updateTable('webhook_subscriptions')
+    .set({
+      name: next.name,
+      description: next.description,
+      url: next.url,
+      events: JSON.stringify(next.events),
+      is_active: flag(next.isActive),
+      headers: toJson(next.headers),
+      auth_type: next.authType,
+      authorization: next.authorization,
+      secret: next.secret,
+      updated_at: next.updatedAt,
+    })
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .execute();
   forgetSubscriptions(ctx.db);
   return next;
 }
@@ -65,8 +118,12 @@ export async function deleteSubscription(ctx: Ctx, workspaceId: string, id: stri
   await requireSubscription(ctx, workspaceId, id, dialect);
   await ctx.transact(async (trx) => {
     const now = Date.now();
-    await trx.updateTable('webhook_subscriptions').set({ deleted_at: now, is_active: 0, updated_at: now })
-      .where('workspace_id', '=', workspaceId).where('id', '=', id).execute();
+    await trx
+      .updateTable('webhook_subscriptions')
+      .set({ deleted_at: now, is_active: 0, updated_at: now })
+      .where('workspace_id', '=', workspaceId)
+      .where('id', '=', id)
+      .execute();
     await cancelPendingDeliveries(trx, workspaceId, id, now);
     forgetSubscriptions(trx);
   });
@@ -76,8 +133,13 @@ export async function deleteSubscription(ctx: Ctx, workspaceId: string, id: stri
 export async function sendTestEvent(ctx: Ctx, workspaceId: string, subscription: WebhookSubscription, actor: Actor): Promise<string | null> {
   return ctx.transact(async (trx) => {
     const event = await emitEvent(trx, workspaceId, 'webhook.test', null, { subscriptionId: subscription.id, actor });
-    const delivery = await trx.selectFrom('deliveries').select('id').where('workspace_id', '=', workspaceId)
-      .where('event_id', '=', event.id).where('subscription_id', '=', subscription.id).executeTakeFirst();
+    const delivery = await trx
+      .selectFrom('deliveries')
+      .select('id')
+      .where('workspace_id', '=', workspaceId)
+      .where('event_id', '=', event.id)
+      .where('subscription_id', '=', subscription.id)
+      .executeTakeFirst();
     return delivery?.id ?? null;
   });
 }

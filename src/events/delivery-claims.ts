@@ -23,7 +23,11 @@ export type ClaimedDelivery = Selectable<DeliveryTable> & { claimed_at: number }
 export type AttemptRow = Insertable<DeliveryAttemptTable>;
 
 /** A claim this dispatcher holds: renewal and recording touch the delivery only while it is still this claim. */
-export interface HeldClaim { workspace_id: string; id: string; claimed_at: number }
+export interface HeldClaim {
+  workspace_id: string;
+  id: string;
+  claimed_at: number;
+}
 
 export const heldClaimKey = (claim: HeldClaim) => `${claim.workspace_id}\u0000${claim.id}\u0000${claim.claimed_at}`;
 
@@ -73,23 +77,42 @@ export async function renewClaims(db: Kysely<Database>, engine: Engine, claims: 
       where d.workspace_id = v.workspace_id and d.id = v.id and d.claimed_at = v.claimed_at and d.status in ('PENDING', 'RETRYING')`.execute(db);
     return;
   }
-  await db.updateTable('deliveries').set({ locked_until: lease })
-    .where((eb) => eb(eb.refTuple('workspace_id', 'id', 'claimed_at'), 'in', claims.map((c) => eb.tuple(c.workspace_id, c.id, c.claimed_at))))
+  await db
+    .updateTable('deliveries')
+    .set({ locked_until: lease })
+    .where((eb) =>
+      eb(
+        eb.refTuple('workspace_id', 'id', 'claimed_at'),
+        'in',
+        claims.map((c) => eb.tuple(c.workspace_id, c.id, c.claimed_at)),
+      ),
+    )
     .where('status', 'in', ['PENDING', 'RETRYING'])
     .execute();
 }
 
 /** Gives a claim back unattempted (its subscription is paused); the claims before it stay counted. */
 export async function releaseClaim(db: Kysely<Database>, claim: HeldClaim): Promise<void> {
-  await db.updateTable('deliveries').set({ locked_until: null, claimed_at: null })
-    .where('workspace_id', '=', claim.workspace_id).where('id', '=', claim.id).where('claimed_at', '=', claim.claimed_at).execute();
+  await db
+    .updateTable('deliveries')
+    .set({ locked_until: null, claimed_at: null })
+    .where('workspace_id', '=', claim.workspace_id)
+    .where('id', '=', claim.id)
+    .where('claimed_at', '=', claim.claimed_at)
+    .execute();
 }
 
 /** The log rows of the claims this delivery carries that ended without an outcome; the duration is unknown, recorded as 0. */
 export function interruptedAttempts(row: ClaimedDelivery): AttemptRow[] {
   if (!row.interrupted_claims) return [];
   return row.interrupted_claims.split(',').map((claimedAt) => ({
-    workspace_id: row.workspace_id, id: newId(), delivery_id: row.id, attempted_at: Number(claimedAt),
-    status_code: null, response_body: null, error_message: INTERRUPTED_ATTEMPT_MESSAGE, duration_ms: 0,
+    workspace_id: row.workspace_id,
+    id: newId(),
+    delivery_id: row.id,
+    attempted_at: Number(claimedAt),
+    status_code: null,
+    response_body: null,
+    error_message: INTERRUPTED_ATTEMPT_MESSAGE,
+    duration_ms: 0,
   }));
 }

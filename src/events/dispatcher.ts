@@ -14,8 +14,17 @@ import { webhookUrlProblem } from './webhook-url.ts';
 import { decodeCut, httpSender, type SendWebhook } from './http-send.ts';
 import { BlockedAddressError, type ResolveAll } from '../net/guarded-lookup.ts';
 import {
-  CLAIM_LEASE_MS, CLAIM_RENEW_MS, INTERRUPTED_ATTEMPT_MESSAGE, claimDueDeliveries, heldClaimKey, interruptedAttempts, releaseClaim, renewClaims,
-  type AttemptRow, type ClaimedDelivery, type HeldClaim,
+  CLAIM_LEASE_MS,
+  CLAIM_RENEW_MS,
+  INTERRUPTED_ATTEMPT_MESSAGE,
+  claimDueDeliveries,
+  heldClaimKey,
+  interruptedAttempts,
+  releaseClaim,
+  renewClaims,
+  type AttemptRow,
+  type ClaimedDelivery,
+  type HeldClaim,
 } from './delivery-claims.ts';
 
 /** How long a receiver has to answer (spec README §4). */
@@ -68,10 +77,7 @@ interface AttemptOutcome {
   retryAfter: string | null;
 }
 
-type SubscriptionState =
-  | { state: 'active'; subscription: Subscription }
-  | { state: 'paused' }
-  | { state: 'gone' };
+type SubscriptionState = { state: 'active'; subscription: Subscription } | { state: 'paused' } | { state: 'gone' };
 
 /**
  * Sends due webhook deliveries from the outbox (spec README §4): claims a batch, POSTs each
@@ -237,17 +243,19 @@ export class Dispatcher {
     };
     // One batch holds at most one delivery per (subscription, conversation), so sending them
     // side by side cannot reorder a conversation.
-    const results = await Promise.all(rows.map(async (row) => {
-      try {
-        return await this.deliver(row, await lookupSubscription(row));
-      } catch (error) {
-        // Its lease runs out and the delivery is claimed again, this claim logged as interrupted.
-        this.logger.error({ err: error, deliveryId: row.id }, 'webhook delivery could not be recorded');
-        return false;
-      } finally {
-        this.letGo(row);
-      }
-    }));
+    const results = await Promise.all(
+      rows.map(async (row) => {
+        try {
+          return await this.deliver(row, await lookupSubscription(row));
+        } catch (error) {
+          // Its lease runs out and the delivery is claimed again, this claim logged as interrupted.
+          this.logger.error({ err: error, deliveryId: row.id }, 'webhook delivery could not be recorded');
+          return false;
+        } finally {
+          this.letGo(row);
+        }
+      }),
+    );
     return results.filter(Boolean).length;
   }
 
@@ -258,8 +266,12 @@ export class Dispatcher {
   }
 
   private async loadSubscription(workspaceId: string, subscriptionId: string): Promise<SubscriptionState> {
-    const row = await this.db.selectFrom('webhook_subscriptions').selectAll()
-      .where('workspace_id', '=', workspaceId).where('id', '=', subscriptionId).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('webhook_subscriptions')
+      .selectAll()
+      .where('workspace_id', '=', workspaceId)
+      .where('id', '=', subscriptionId)
+      .executeTakeFirst();
     if (!row || row.deleted_at !== null) return { state: 'gone' };
     if (!bool(row.is_active)) return { state: 'paused' };
     return { state: 'active', subscription: subscriptionFromRow(row) };
@@ -269,8 +281,10 @@ export class Dispatcher {
   private async deliver(row: ClaimedDelivery, found: SubscriptionState): Promise<boolean> {
     const interrupted = interruptedAttempts(row);
     if (interrupted.length > 0) {
-      this.logger.warn({ deliveryId: row.id, interrupted: interrupted.length, attempts: row.attempt_count },
-        'webhook delivery taken over: earlier claims ended without a recorded outcome');
+      this.logger.warn(
+        { deliveryId: row.id, interrupted: interrupted.length, attempts: row.attempt_count },
+        'webhook delivery taken over: earlier claims ended without a recorded outcome',
+      );
     }
     if (found.state === 'gone') {
       await this.close(row, 'CANCELLED', interrupted);
@@ -283,7 +297,10 @@ export class Dispatcher {
     // Interrupted attempts count like failed ones: a delivery whose sends keep dying runs out of attempts too.
     if (interrupted.length > 0 && row.attempt_count >= MAX_ATTEMPTS) {
       await this.close(row, 'FAILED', interrupted);
-      this.logger.warn({ deliveryId: row.id, subscriptionId: row.subscription_id, attempt: row.attempt_count, error: INTERRUPTED_ATTEMPT_MESSAGE }, 'webhook delivery failed for good');
+      this.logger.warn(
+        { deliveryId: row.id, subscriptionId: row.subscription_id, attempt: row.attempt_count, error: INTERRUPTED_ATTEMPT_MESSAGE },
+        'webhook delivery failed for good',
+      );
       return false;
     }
     const subscription = found.subscription;
@@ -301,10 +318,17 @@ export class Dispatcher {
     await this.recorder.write({
       attempts: interrupted,
       record: {
-        status, next_attempt_at: row.next_attempt_at, attempt_count: row.attempt_count,
-        status_code: failed ? null : row.status_code, response_body: failed ? null : row.response_body,
-        error_message: failed ? INTERRUPTED_ATTEMPT_MESSAGE : row.error_message, duration_ms: failed ? null : row.duration_ms,
-        updated_at: this.now(), workspace_id: row.workspace_id, id: row.id, claimed_at: row.claimed_at,
+        status,
+        next_attempt_at: row.next_attempt_at,
+        attempt_count: row.attempt_count,
+        status_code: failed ? null : row.status_code,
+        response_body: failed ? null : row.response_body,
+        error_message: failed ? INTERRUPTED_ATTEMPT_MESSAGE : row.error_message,
+        duration_ms: failed ? null : row.duration_ms,
+        updated_at: this.now(),
+        workspace_id: row.workspace_id,
+        id: row.id,
+        claimed_at: row.claimed_at,
       },
       success: false,
     });
@@ -350,14 +374,31 @@ export class Dispatcher {
     const errorMessage = outcome.errorMessage === null ? null : cut(outcome.errorMessage);
 
     await this.recorder.write({
-      attempts: [...interrupted, {
-        workspace_id: row.workspace_id, id: newId(), delivery_id: row.id, attempted_at: attemptedAt,
-        status_code: outcome.statusCode, response_body: outcome.responseBody, error_message: errorMessage, duration_ms: durationMs,
-      }],
+      attempts: [
+        ...interrupted,
+        {
+          workspace_id: row.workspace_id,
+          id: newId(),
+          delivery_id: row.id,
+          attempted_at: attemptedAt,
+          status_code: outcome.statusCode,
+          response_body: outcome.responseBody,
+          error_message: errorMessage,
+          duration_ms: durationMs,
+        },
+      ],
       record: {
-        status, next_attempt_at: nextAttemptAt, attempt_count: attemptNumber, status_code: outcome.statusCode,
-        response_body: outcome.responseBody, error_message: errorMessage, duration_ms: durationMs, updated_at: finishedAt,
-        workspace_id: row.workspace_id, id: row.id, claimed_at: row.claimed_at,
+        status,
+        next_attempt_at: nextAttemptAt,
+        attempt_count: attemptNumber,
+        status_code: outcome.statusCode,
+        response_body: outcome.responseBody,
+        error_message: errorMessage,
+        duration_ms: durationMs,
+        updated_at: finishedAt,
+        workspace_id: row.workspace_id,
+        id: row.id,
+        claimed_at: row.claimed_at,
       },
       success,
     });
@@ -369,29 +410,59 @@ export class Dispatcher {
 }
 
 /** A delivery's new state after an attempt; `claimed_at` names the claim that made it, which must still be the delivery's. */
-type AttemptRecord = Pick<Selectable<DeliveryTable>, 'status' | 'next_attempt_at' | 'attempt_count' | 'status_code' | 'response_body' | 'error_message' | 'duration_ms' | 'updated_at' | 'workspace_id' | 'id'>
-  & { claimed_at: number };
+type AttemptRecord = Pick<
+  Selectable<DeliveryTable>,
+  'status' | 'next_attempt_at' | 'attempt_count' | 'status_code' | 'response_body' | 'error_message' | 'duration_ms' | 'updated_at' | 'workspace_id' | 'id'
+> & { claimed_at: number };
 
-const insertAttempt = prepared<AttemptRow, never>((db, p) => db.insertInto('delivery_attempts').values({
-  workspace_id: p('workspace_id'), id: p('id'), delivery_id: p('delivery_id'), attempted_at: p('attempted_at'), status_code: p('status_code'),
-  response_body: p('response_body'), error_message: p('error_message'), duration_ms: p('duration_ms'),
-}));
+const insertAttempt = prepared<AttemptRow, never>((db, p) =>
+  db.insertInto('delivery_attempts').values({
+    workspace_id: p('workspace_id'),
+    id: p('id'),
+    delivery_id: p('delivery_id'),
+    attempted_at: p('attempted_at'),
+    status_code: p('status_code'),
+    response_body: p('response_body'),
+    error_message: p('error_message'),
+    duration_ms: p('duration_ms'),
+  }),
+);
 
-const recordStatement = (unlessCancelled: boolean) => prepared<AttemptRecord, never>((db, p) => {
-  const update = db.updateTable('deliveries').set({
-    status: p('status'), next_attempt_at: p('next_attempt_at'), attempt_count: p('attempt_count'), locked_until: null,
-    claimed_at: null, interrupted_claims: null, status_code: p('status_code'), response_body: p('response_body'),
-    error_message: p('error_message'), duration_ms: p('duration_ms'), updated_at: p('updated_at'),
-  }).where('workspace_id', '=', p('workspace_id')).where('id', '=', p('id')).where('claimed_at', '=', p('claimed_at'));
-  return unlessCancelled ? update.where('status', '!=', 'CANCELLED') : update;
-});
+const recordStatement = (unlessCancelled: boolean) =>
+  prepared<AttemptRecord, never>((db, p) => {
+    const update = db
+      .updateTable('deliveries')
+      .set({
+        status: p('status'),
+        next_attempt_at: p('next_attempt_at'),
+        attempt_count: p('attempt_count'),
+        locked_until: null,
+        claimed_at: null,
+        interrupted_claims: null,
+        status_code: p('status_code'),
+        response_body: p('response_body'),
+        error_message: p('error_message'),
+        duration_ms: p('duration_ms'),
+        updated_at: p('updated_at'),
+      })
+      .where('workspace_id', '=', p('workspace_id'))
+      .where('id', '=', p('id'))
+      .where('claimed_at', '=', p('claimed_at'));
+    return unlessCancelled ? update.where('status', '!=', 'CANCELLED') : update;
+  });
 const recordAttempt = recordStatement(false);
 const recordAttemptUnlessCancelled = recordStatement(true);
 
 type ClaimKey = Pick<AttemptRecord, 'workspace_id' | 'id' | 'claimed_at'>;
 /** Ends the claim of a delivery cancelled while it was in flight, leaving its status alone. */
-const endClaim = prepared<ClaimKey, never>((db, p) => db.updateTable('deliveries').set({ locked_until: null, claimed_at: null, interrupted_claims: null })
-  .where('workspace_id', '=', p('workspace_id')).where('id', '=', p('id')).where('claimed_at', '=', p('claimed_at')));
+const endClaim = prepared<ClaimKey, never>((db, p) =>
+  db
+    .updateTable('deliveries')
+    .set({ locked_until: null, claimed_at: null, interrupted_claims: null })
+    .where('workspace_id', '=', p('workspace_id'))
+    .where('id', '=', p('id'))
+    .where('claimed_at', '=', p('claimed_at')),
+);
 
 const changed = (result: QueryResult<unknown>) => (result.numAffectedRows ?? 0n) > 0n;
 
@@ -401,7 +472,11 @@ const changed = (result: QueryResult<unknown>) => (result.numAffectedRows ?? 0n)
  * reached the receiver. A claim that is no longer the delivery's (its lease ran out and another
  * dispatcher took over) records nothing: the new holder logs it as interrupted.
  */
-interface FinishedAttempt { attempts: AttemptRow[]; record: AttemptRecord; success: boolean }
+interface FinishedAttempt {
+  attempts: AttemptRow[];
+  record: AttemptRecord;
+  success: boolean;
+}
 
 /**
  * Records finished attempts in one transaction. On SQLite a prepared statement per row costs
@@ -411,8 +486,7 @@ interface FinishedAttempt { attempts: AttemptRow[]; record: AttemptRecord; succe
 async function writeFinishedAttempts(trx: Kysely<Database>, engine: Engine, items: FinishedAttempt[]): Promise<void> {
   if (engine === 'sqlite') {
     for (const { attempts, record, success } of items) {
-      const owned = changed(await (success ? recordAttempt : recordAttemptUnlessCancelled)(trx, record))
-        || changed(await endClaim(trx, record));
+      const owned = changed(await (success ? recordAttempt : recordAttemptUnlessCancelled)(trx, record)) || changed(await endClaim(trx, record));
       if (owned) for (const attempt of attempts) await insertAttempt(trx, attempt);
     }
     return;
@@ -431,7 +505,10 @@ async function writeFinishedAttempts(trx: Kysely<Database>, engine: Engine, item
   const owned = new Set(recorded.map(key));
   const unrecorded = items.map((item) => item.record).filter((record) => !owned.has(key(record)));
   if (unrecorded.length > 0) {
-    const { rows: ended } = await sql<{ workspace_id: string; id: string }>`update deliveries as d set locked_until = null, claimed_at = null, interrupted_claims = null
+    const { rows: ended } = await sql<{
+      workspace_id: string;
+      id: string;
+    }>`update deliveries as d set locked_until = null, claimed_at = null, interrupted_claims = null
       from unnest(${field('workspace_id', unrecorded)}::text[], ${field('id', unrecorded)}::text[], ${field('claimed_at', unrecorded)}::bigint[]) as v(workspace_id, id, claimed_at)
       where d.workspace_id = v.workspace_id and d.id = v.id and d.claimed_at = v.claimed_at
       returning d.workspace_id, d.id`.execute(trx);
@@ -442,7 +519,9 @@ async function writeFinishedAttempts(trx: Kysely<Database>, engine: Engine, item
   const column = <K extends keyof AttemptRow>(name: K) => attempts.map((attempt) => attempt[name] ?? null);
   await sql`insert into delivery_attempts (workspace_id, id, delivery_id, attempted_at, status_code, response_body, error_message, duration_ms)
     select * from unnest(${column('workspace_id')}::text[], ${column('id')}::text[], ${column('delivery_id')}::text[], ${column('attempted_at')}::bigint[],
-      ${column('status_code')}::integer[], ${column('response_body')}::text[], ${column('error_message')}::text[], ${column('duration_ms')}::integer[])`.execute(trx);
+      ${column('status_code')}::integer[], ${column('response_body')}::text[], ${column('error_message')}::text[], ${column('duration_ms')}::integer[])`.execute(
+    trx,
+  );
 }
 
 /** At most 4 KiB of UTF-8 text; NUL is dropped because PostgreSQL text cannot hold it. */
@@ -454,7 +533,7 @@ function describeSendError(error: unknown): string {
   if (error instanceof BlockedAddressError) return `refused: ${error.message}`;
   const e = error as { name?: string; message?: string; cause?: { code?: string; message?: string } };
   if (e?.name === 'TimeoutError') return `no answer within ${SEND_TIMEOUT_MS / 1000} s`;
-  const cause = e?.cause ? e.cause.code ?? e.cause.message : undefined;
+  const cause = e?.cause ? (e.cause.code ?? e.cause.message) : undefined;
   const message = e?.message ?? String(error);
   return cause ? `${message}: ${cause}` : message;
 }
@@ -464,12 +543,15 @@ function describeSendError(error: unknown): string {
  * other status is a conflict; an unknown or foreign id is not found.
  */
 export async function retryDeliveryNow(db: Kysely<Database>, workspaceId: string, deliveryId: string, now: number = Date.now()): Promise<void> {
-  const result = await db.updateTable('deliveries').set({ status: 'PENDING', next_attempt_at: now, updated_at: now })
-    .where('workspace_id', '=', workspaceId).where('id', '=', deliveryId).where('status', 'in', ['FAILED', 'RETRYING'])
+  const result = await db
+    .updateTable('deliveries')
+    .set({ status: 'PENDING', next_attempt_at: now, updated_at: now })
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', deliveryId)
+    .where('status', 'in', ['FAILED', 'RETRYING'])
     .executeTakeFirst();
   if (Number(result.numUpdatedRows) > 0) return;
-  const existing = await db.selectFrom('deliveries').select('status')
-    .where('workspace_id', '=', workspaceId).where('id', '=', deliveryId).executeTakeFirst();
+  const existing = await db.selectFrom('deliveries').select('status').where('workspace_id', '=', workspaceId).where('id', '=', deliveryId).executeTakeFirst();
   if (!existing) throw notFound('delivery', deliveryId);
   throw conflict(`Delivery ${deliveryId} is ${existing.status}; only FAILED or RETRYING deliveries can be retried`, 'delivery_not_retryable');
 }
@@ -480,9 +562,14 @@ export async function retryDeliveryNow(db: Kysely<Database>, workspaceId: string
  * dispatcher: it claims it, finds the subscription gone, and cancels it with those attempts logged.
  */
 export async function cancelPendingDeliveries(trx: Kysely<Database>, workspaceId: string, subscriptionId: string, now: number = Date.now()): Promise<number> {
-  const result = await trx.updateTable('deliveries').set({ status: 'CANCELLED', locked_until: null, updated_at: now })
-    .where('workspace_id', '=', workspaceId).where('subscription_id', '=', subscriptionId).where('status', 'in', OPEN)
-    .where('claimed_at', 'is', null).where('interrupted_claims', 'is', null)
+  const result = await trx
+    .updateTable('deliveries')
+    .set({ status: 'CANCELLED', locked_until: null, updated_at: now })
+    .where('workspace_id', '=', workspaceId)
+    .where('subscription_id', '=', subscriptionId)
+    .where('status', 'in', OPEN)
+    .where('claimed_at', 'is', null)
+    .where('interrupted_claims', 'is', null)
     .executeTakeFirst();
   return Number(result.numUpdatedRows);
 }
@@ -493,15 +580,34 @@ const PURGE_BATCH = 1000;
 export async function purgeExpiredDeliveries(db: Kysely<Database>, now: number): Promise<number> {
   let purged = 0;
   for (;;) {
-    const expired = await db.selectFrom('deliveries').select(['workspace_id', 'id'])
-      .where('expires_at', '<', now).orderBy('expires_at').limit(PURGE_BATCH).execute();
+    const expired = await db
+      .selectFrom('deliveries')
+      .select(['workspace_id', 'id'])
+      .where('expires_at', '<', now)
+      .orderBy('expires_at')
+      .limit(PURGE_BATCH)
+      .execute();
     if (expired.length === 0) break;
     await db.transaction().execute(async (trx) => {
-      await trx.deleteFrom('delivery_attempts')
-        .where((eb) => eb(eb.refTuple('workspace_id', 'delivery_id'), 'in', expired.map((r) => eb.tuple(r.workspace_id, r.id))))
+      await trx
+        .deleteFrom('delivery_attempts')
+        .where((eb) =>
+          eb(
+            eb.refTuple('workspace_id', 'delivery_id'),
+            'in',
+            expired.map((r) => eb.tuple(r.workspace_id, r.id)),
+          ),
+        )
         .execute();
-      await trx.deleteFrom('deliveries')
-        .where((eb) => eb(eb.refTuple('workspace_id', 'id'), 'in', expired.map((r) => eb.tuple(r.workspace_id, r.id))))
+      await trx
+        .deleteFrom('deliveries')
+        .where((eb) =>
+          eb(
+            eb.refTuple('workspace_id', 'id'),
+            'in',
+            expired.map((r) => eb.tuple(r.workspace_id, r.id)),
+          ),
+        )
         .execute();
     });
     purged += expired.length;

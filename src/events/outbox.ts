@@ -30,28 +30,69 @@ export async function emitEvent(
     const format = webhookFormat(subscription.dialect);
     if (!format?.wants(event, subscription)) continue;
     await insertDelivery(trx, {
-      workspace_id: workspaceId, id: newId(), event_id: event.id, subscription_id: subscription.id,
-      conversation_id: conversationId, event_type: type, body: format.body(event, subscription), now, expires_at: now + DELIVERY_RETENTION_MS,
+      workspace_id: workspaceId,
+      id: newId(),
+      event_id: event.id,
+      subscription_id: subscription.id,
+      conversation_id: conversationId,
+      event_type: type,
+      body: format.body(event, subscription),
+      now,
+      expires_at: now + DELIVERY_RETENTION_MS,
     });
   }
   return event;
 }
 
 type EventRow = Omit<Insertable<EventTable>, 'tx_id'> & { conversation_id: string | null };
-const insertEvent = prepared<Required<EventRow>, never>((db, p) => db.insertInto('events').values({
-  workspace_id: p('workspace_id'), id: p('id'), type: p('type'), conversation_id: p('conversation_id'), payload: p('payload'), created_at: p('created_at'),
-}));
+const insertEvent = prepared<Required<EventRow>, never>((db, p) =>
+  db.insertInto('events').values({
+    workspace_id: p('workspace_id'),
+    id: p('id'),
+    type: p('type'),
+    conversation_id: p('conversation_id'),
+    payload: p('payload'),
+    created_at: p('created_at'),
+  }),
+);
 
-type NewDelivery = { workspace_id: string; id: string; event_id: string; subscription_id: string; conversation_id: string | null; event_type: string; body: string; now: number; expires_at: number };
-const insertDelivery = prepared<NewDelivery, never>((db, p) => db.insertInto('deliveries').values({
-  workspace_id: p('workspace_id'), id: p('id'), event_id: p('event_id'), subscription_id: p('subscription_id'),
-  conversation_id: p('conversation_id'), event_type: p('event_type'), status: 'PENDING', body: p('body'),
-  attempt_count: 0, next_attempt_at: p('now'), locked_until: null, status_code: null, response_body: null,
-  error_message: null, duration_ms: null, created_at: p('now'), updated_at: p('now'), expires_at: p('expires_at'),
-}));
+type NewDelivery = {
+  workspace_id: string;
+  id: string;
+  event_id: string;
+  subscription_id: string;
+  conversation_id: string | null;
+  event_type: string;
+  body: string;
+  now: number;
+  expires_at: number;
+};
+const insertDelivery = prepared<NewDelivery, never>((db, p) =>
+  db.insertInto('deliveries').values({
+    workspace_id: p('workspace_id'),
+    id: p('id'),
+    event_id: p('event_id'),
+    subscription_id: p('subscription_id'),
+    conversation_id: p('conversation_id'),
+    event_type: p('event_type'),
+    status: 'PENDING',
+    body: p('body'),
+    attempt_count: 0,
+    next_attempt_at: p('now'),
+    locked_until: null,
+    status_code: null,
+    response_body: null,
+    error_message: null,
+    duration_ms: null,
+    created_at: p('now'),
+    updated_at: p('now'),
+    expires_at: p('expires_at'),
+  }),
+);
 
-const subscriptionRows = prepared<{ ws: string }, Selectable<WebhookSubscriptionTable>>((db, p) => db.selectFrom('webhook_subscriptions').selectAll()
-  .where('workspace_id', '=', p('ws')).where('is_active', '=', 1).where('deleted_at', 'is', null));
+const subscriptionRows = prepared<{ ws: string }, Selectable<WebhookSubscriptionTable>>((db, p) =>
+  db.selectFrom('webhook_subscriptions').selectAll().where('workspace_id', '=', p('ws')).where('is_active', '=', 1).where('deleted_at', 'is', null),
+);
 
 /**
  * Active subscriptions, read once per transaction and workspace: a write emits several events. A

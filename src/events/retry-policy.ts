@@ -4,9 +4,7 @@
 export const MAX_ATTEMPTS = 8;
 
 /** Delay after failed attempt n (1-based) is `BACKOFF_MS[n - 1]`, before jitter. */
-export const BACKOFF_MS: readonly number[] = [
-  5_000, 30_000, 2 * 60_000, 10 * 60_000, 30 * 60_000, 3_600_000, 3 * 3_600_000, 6 * 3_600_000,
-];
+export const BACKOFF_MS: readonly number[] = [5_000, 30_000, 2 * 60_000, 10 * 60_000, 30 * 60_000, 3_600_000, 3 * 3_600_000, 6 * 3_600_000];
 
 /** Relative jitter applied to every computed delay: ±20 %. */
 export const JITTER = 0.2;
@@ -46,20 +44,13 @@ export function parseRetryAfter(value: string | null | undefined, nowMs: number)
   return Math.min(Math.max(delay, 0), MAX_RETRY_AFTER_MS);
 }
 
-export type RetryDecision =
-  | { status: 'RETRYING'; nextAttemptAt: number }
-  | { status: 'FAILED' };
+export type RetryDecision = { status: 'RETRYING'; nextAttemptAt: number } | { status: 'FAILED' };
 
 /**
  * What happens to a delivery after its attempt number `attempt` (1-based, counting every attempt
  * so far) failed at `nowMs`: retry later, or give up after the 8th.
  */
-export function afterFailedAttempt(
-  attempt: number,
-  nowMs: number,
-  retryAfter: string | null = null,
-  random: () => number = Math.random,
-): RetryDecision {
+export function afterFailedAttempt(attempt: number, nowMs: number, retryAfter: string | null = null, random: () => number = Math.random): RetryDecision {
   if (attempt >= MAX_ATTEMPTS) return { status: 'FAILED' };
   const delay = parseRetryAfter(retryAfter, nowMs) ?? backoffDelayMs(attempt, random);
   return { status: 'RETRYING', nextAttemptAt: nowMs + delay };

@@ -39,15 +39,27 @@ export function apiKeyFrom(value: string | string[] | null | undefined): Credent
  * unknown, 429 when this address failed too often or the key spent its budget. The rate limits
  * are keyed here, on what was actually resolved, so no other header can open a fresh bucket.
  */
-export async function authenticate(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply, presented: Credentials | null, missingMessage: string): Promise<Principal> {
+export async function authenticate(
+  app: FastifyInstance,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  presented: Credentials | null,
+  missingMessage: string,
+): Promise<Principal> {
   await app.rateLimits.refuseBlockedAddress(request);
   const db = app.ctx.db;
-  const principal = presented === null ? null
-    : 'apiKey' in presented ? await authenticateKey(db, presented.apiKey) : await authenticateClient(db, presented.clientId, presented.clientSecret);
+  const principal =
+    presented === null
+      ? null
+      : 'apiKey' in presented
+        ? await authenticateKey(db, presented.apiKey)
+        : await authenticateClient(db, presented.clientId, presented.clientSecret);
   if (!principal) {
     await app.rateLimits.countFailure(request);
     if (presented === null) throw new HttpError(401, missingMessage, 'missing_api_key');
-    throw 'apiKey' in presented ? new HttpError(401, 'Invalid API key', 'invalid_api_key') : new HttpError(401, 'Invalid client credentials', 'invalid_api_key');
+    throw 'apiKey' in presented
+      ? new HttpError(401, 'Invalid API key', 'invalid_api_key')
+      : new HttpError(401, 'Invalid client credentials', 'invalid_api_key');
   }
   request.principal = principal;
   await app.rateLimits.spend(request, reply, principal);

@@ -6,7 +6,11 @@ export function encodeCursor(parts: (string | number)[]): string {
 }
 
 /** Decodes a cursor whose parts have the given types; anything else is a 400 naming the cursor. */
-export function decodeCursor<const T extends readonly ('string' | 'number')[]>(cursor: string, types: T, field = 'cursor'): { [K in keyof T]: T[K] extends 'string' ? string : number } {
+export function decodeCursor<const T extends readonly ('string' | 'number')[]>(
+  cursor: string,
+  types: T,
+  field = 'cursor',
+): { [K in keyof T]: T[K] extends 'string' ? string : number } {
   let parts: unknown;
   try {
     if (!/^[A-Za-z0-9_-]+$/.test(cursor)) throw new Error('not base64url');
@@ -14,7 +18,11 @@ export function decodeCursor<const T extends readonly ('string' | 'number')[]>(c
   } catch {
     throw new HttpError(400, `${field} is not a valid cursor`, 'invalid_cursor', { [field]: ['is not a valid cursor'] });
   }
-  if (!Array.isArray(parts) || parts.length !== types.length || parts.some((p, i) => typeof p !== types[i] || (typeof p === 'number' && !Number.isSafeInteger(p)))) {
+  if (
+    !Array.isArray(parts) ||
+    parts.length !== types.length ||
+    parts.some((p, i) => typeof p !== types[i] || (typeof p === 'number' && !Number.isSafeInteger(p)))
+  ) {
     throw new HttpError(400, `${field} is not a valid cursor`, 'invalid_cursor', { [field]: ['is not a valid cursor'] });
   }
   return parts as never;

@@ -19,7 +19,12 @@ declare module 'fastify' {
 }
 
 /** The row of one key: scoped to the API key and the route. */
-interface KeyOf { workspaceId: string; apiKeyId: string; route: string; key: string }
+interface KeyOf {
+  workspaceId: string;
+  apiKeyId: string;
+  route: string;
+  key: string;
+}
 
 const sameKey = (k: KeyOf) => (eb: ExpressionBuilder<Database, 'idempotency_keys'>) =>
   eb.and([eb('workspace_id', '=', k.workspaceId), eb('api_key_id', '=', k.apiKeyId), eb('route', '=', k.route), eb('key', '=', k.key)]);
@@ -43,24 +48,44 @@ export function registerIdempotency(app: FastifyInstance, db: Db): void {
     const now = Date.now();
     const thisKey = sameKey({ workspaceId, apiKeyId, route, key });
 
-    const claim = await db.insertInto('idempotency_keys').values({
-      workspace_id: workspaceId, api_key_id: apiKeyId, route, key, request_hash: requestHash, status_code: null, response_body: null, created_at: now,
-    }).onConflict((oc) => oc.doNothing()).executeTakeFirst();
+    const claim = await db
+      .insertInto('idempotency_keys')
+      .values({
+        workspace_id: workspaceId,
+        api_key_id: apiKeyId,
+        route,
+        key,
+        request_hash: requestHash,
+        status_code: null,
+        response_body: null,
+        created_at: now,
+      })
+      .onConflict((oc) => oc.doNothing())
+      .executeTakeFirst();
     if (Number(claim.numInsertedOrUpdatedRows ?? 0n) === 0) {
       const existing = await db.selectFrom('idempotency_keys').selectAll().where(thisKey).executeTakeFirst();
       const expired = existing && now - existing.created_at > WINDOW_MS;
       const abandoned = existing && existing.status_code === null && now - existing.created_at > ABANDONED_MS;
       if (existing && !expired && !abandoned) {
-        if (existing.request_hash !== requestHash) throw new HttpError(409, 'Idempotency-Key was already used with a different request body', 'idempotency_key_reused');
+        if (existing.request_hash !== requestHash)
+          throw new HttpError(409, 'Idempotency-Key was already used with a different request body', 'idempotency_key_reused');
         if (existing.status_code === null) throw new HttpError(409, 'A request with this Idempotency-Key is still in progress', 'idempotency_in_progress');
         if (existing.response_body === null) {
-          throw new HttpError(409, 'This Idempotency-Key already completed a request whose answer held a secret shown only once; it is not stored, so it cannot be replayed', 'idempotency_not_replayable');
+          throw new HttpError(
+            409,
+            'This Idempotency-Key already completed a request whose answer held a secret shown only once; it is not stored, so it cannot be replayed',
+            'idempotency_not_replayable',
+          );
         }
         request.idempotency = { workspaceId, apiKeyId, route, key, replayed: true };
         reply.code(existing.status_code).header('content-type', 'application/json; charset=utf-8').header('idempotent-replayed', 'true');
         return reply.send(existing.response_body);
       }
-      await db.updateTable('idempotency_keys').set({ request_hash: requestHash, status_code: null, response_body: null, created_at: now }).where(thisKey).execute();
+      await db
+        .updateTable('idempotency_keys')
+        .set({ request_hash: requestHash, status_code: null, response_body: null, created_at: now })
+        .where(thisKey)
+        .execute();
     }
     request.idempotency = { workspaceId, apiKeyId, route, key, replayed: false };
   });

@@ -26,7 +26,8 @@ export async function readMultipart(request: FastifyRequest, maxFileBytes: numbe
   try {
     for await (const part of request.parts({ limits: { fileSize: maxFileBytes, files: 1, fields: MAX_FIELDS, parts: MAX_FIELDS + 1 } })) {
       if (part.type === 'file') {
-        if (part.fieldname !== 'file') throw new HttpError(400, `file: unexpected file field "${part.fieldname}"`, 'validation_failed', { [part.fieldname]: ['is not a known file field'] });
+        if (part.fieldname !== 'file')
+          throw new HttpError(400, `file: unexpected file field "${part.fieldname}"`, 'validation_failed', { [part.fieldname]: ['is not a known file field'] });
         const content = await part.toBuffer();
         file = { content, mimeType: part.mimetype || 'application/octet-stream', fileName: part.filename || 'file' };
       } else {

@@ -9,18 +9,26 @@ import { storageUnavailable } from '../db/storage-probe.ts';
 export function registerOperationsRoutes(app: FastifyInstance, store: Store): void {
   const Health = Type.Object({ status: Type.String() });
   app.get('/healthz', { schema: { tags: ['operations'], summary: 'The process is alive', response: { 200: Health } } }, async () => ({ status: 'ok' }));
-  app.get('/readyz', {
-    schema: { tags: ['operations'], summary: 'The database is reachable and migrated', response: { 200: Health, 503: Type.Object({ status: Type.String(), reason: Type.String() }) } },
-  }, async (_request, reply) => {
-    try {
-      await sql`select 1`.execute(store.db);
-      const pending = await pendingMigrations(store);
-      if (pending.length > 0) return reply.code(503).send({ status: 'unavailable', reason: `pending migrations: ${pending.join(', ')}` });
-      const full = await storageUnavailable(store);
-      if (full) return reply.code(503).send({ status: 'unavailable', reason: full });
-      return { status: 'ready' };
-    } catch (error) {
-      return reply.code(503).send({ status: 'unavailable', reason: `database unreachable: ${(error as Error).message}` });
-    }
-  });
+  app.get(
+    '/readyz',
+    {
+      schema: {
+        tags: ['operations'],
+        summary: 'The database is reachable and migrated',
+        response: { 200: Health, 503: Type.Object({ status: Type.String(), reason: Type.String() }) },
+      },
+    },
+    async (_request, reply) => {
+      try {
+        await sql`select 1`.execute(store.db);
+        const pending = await pendingMigrations(store);
+        if (pending.length > 0) return reply.code(503).send({ status: 'unavailable', reason: `pending migrations: ${pending.join(', ')}` });
+        const full = await storageUnavailable(store);
+        if (full) return reply.code(503).send({ status: 'unavailable', reason: full });
+        return { status: 'ready' };
+      } catch (error) {
+        return reply.code(503).send({ status: 'unavailable', reason: `database unreachable: ${(error as Error).message}` });
+      }
+    },
+  );
 }

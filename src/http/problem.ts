@@ -16,13 +16,29 @@ export interface Problem {
 }
 
 const STATUS_OF_KIND: Record<DomainError['kind'], number> = {
-  not_found: 404, invalid: 400, conflict: 409, unprocessable: 422, unauthorized: 401, too_large: 413,
+  not_found: 404,
+  invalid: 400,
+  conflict: 409,
+  unprocessable: 422,
+  unauthorized: 401,
+  too_large: 413,
 };
 
 const CODE_OF_STATUS: Record<number, string> = {
-  400: 'bad_request', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 405: 'method_not_allowed', 406: 'not_acceptable',
-  409: 'conflict', 413: 'payload_too_large', 414: 'uri_too_long', 415: 'unsupported_media_type', 422: 'unprocessable_entity', 429: 'too_many_requests',
-  500: 'internal_server_error', 503: 'service_unavailable',
+  400: 'bad_request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  406: 'not_acceptable',
+  409: 'conflict',
+  413: 'payload_too_large',
+  414: 'uri_too_long',
+  415: 'unsupported_media_type',
+  422: 'unprocessable_entity',
+  429: 'too_many_requests',
+  500: 'internal_server_error',
+  503: 'service_unavailable',
 };
 
 export class HttpError extends Error {
@@ -39,10 +55,30 @@ export class HttpError extends Error {
 
 /** Errors Fastify raises before a route runs, in words a client can act on; `path` is the offending URL part. */
 const FRAMEWORK_ERRORS: Record<string, (e: FastifyError) => Omit<Problem, 'fields'>> = {
-  FST_ERR_BAD_URL: (e) => ({ status: 400, code: 'bad_request', reason: 'invalid_url', message: `The URL is not valid: ${quotedPath(e)} is not valid percent-encoding` }),
-  FST_ERR_MAX_PARAM_LENGTH: () => ({ status: 414, code: 'uri_too_long', reason: 'path_parameter_too_long', message: `A path parameter is longer than ${MAX_PATH_PARAMETER} characters` }),
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: () => ({ status: 415, code: 'unsupported_media_type', reason: 'unsupported_media_type', message: 'Unsupported Content-Type: send application/json' }),
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: () => ({ status: 400, code: 'bad_request', reason: 'invalid_content_length', message: 'Content-Length does not match the body' }),
+  FST_ERR_BAD_URL: (e) => ({
+    status: 400,
+    code: 'bad_request',
+    reason: 'invalid_url',
+    message: `The URL is not valid: ${quotedPath(e)} is not valid percent-encoding`,
+  }),
+  FST_ERR_MAX_PARAM_LENGTH: () => ({
+    status: 414,
+    code: 'uri_too_long',
+    reason: 'path_parameter_too_long',
+    message: `A path parameter is longer than ${MAX_PATH_PARAMETER} characters`,
+  }),
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: () => ({
+    status: 415,
+    code: 'unsupported_media_type',
+    reason: 'unsupported_media_type',
+    message: 'Unsupported Content-Type: send application/json',
+  }),
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: () => ({
+    status: 400,
+    code: 'bad_request',
+    reason: 'invalid_content_length',
+    message: 'Content-Length does not match the body',
+  }),
   FST_ERR_CTP_BODY_TOO_LARGE: () => ({ status: 413, code: 'payload_too_large', reason: 'payload_too_large', message: 'Request body is larger than the limit' }),
 };
 
@@ -54,7 +90,12 @@ function quotedPath(e: FastifyError): string {
   return match ? `"${match[1].slice(0, 200)}"` : 'a part of the path';
 }
 
-interface AjvError { instancePath: string; message?: string; params?: Record<string, unknown>; keyword: string }
+interface AjvError {
+  instancePath: string;
+  message?: string;
+  params?: Record<string, unknown>;
+  keyword: string;
+}
 
 function fieldOf(e: AjvError): string {
   const path = e.instancePath.replace(/^\//, '').replace(/\//g, '.');
@@ -77,7 +118,14 @@ export function toProblem(error: unknown): Problem {
     return { status, code: CODE_OF_STATUS[status], reason: error.reason, message: error.message, fields: error.fields };
   }
   if (error instanceof HttpError) {
-    return { status: error.status, code: CODE_OF_STATUS[error.status] ?? 'error', reason: error.reason, message: error.message, fields: error.fields, retryAfterSeconds: error.retryAfterSeconds };
+    return {
+      status: error.status,
+      code: CODE_OF_STATUS[error.status] ?? 'error',
+      reason: error.reason,
+      message: error.message,
+      fields: error.fields,
+      retryAfterSeconds: error.retryAfterSeconds,
+    };
   }
   const e = error as FastifyError & { validation?: AjvError[]; validationContext?: string; retryAfterSeconds?: number };
   if (e.validation) {
@@ -88,7 +136,9 @@ export function toProblem(error: unknown): Problem {
       if (!Object.hasOwn(fields, field)) fields[field] = [];
       fields[field].push(describe(v));
     }
-    const message = Object.entries(fields).map(([f, m]) => `${f}: ${m.join(', ')}`).join('; ');
+    const message = Object.entries(fields)
+      .map(([f, m]) => `${f}: ${m.join(', ')}`)
+      .join('; ');
     return { status: 400, code: 'bad_request', reason: 'validation_failed', message: `${e.validationContext ?? 'request'} ${message}`.trim(), fields };
   }
   if (e.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || (e instanceof SyntaxError && e.statusCode === 400) || e.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
@@ -100,14 +150,32 @@ export function toProblem(error: unknown): Problem {
   if (unavailable) return unavailable;
   const status = typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 600 ? e.statusCode : 500;
   if (status === 413) return { status, code: 'payload_too_large', reason: 'payload_too_large', message: 'Request body is larger than the limit', fields: {} };
-  if (status === 429) return { status, code: 'too_many_requests', reason: 'rate_limited', message: e.message || 'Rate limit exceeded', fields: {}, retryAfterSeconds: e.retryAfterSeconds };
+  if (status === 429)
+    return {
+      status,
+      code: 'too_many_requests',
+      reason: 'rate_limited',
+      message: e.message || 'Rate limit exceeded',
+      fields: {},
+      retryAfterSeconds: e.retryAfterSeconds,
+    };
   if (status === 415) return { status, code: 'unsupported_media_type', reason: 'unsupported_media_type', message: e.message, fields: {} };
   if (status < 500) return { status, code: CODE_OF_STATUS[status] ?? 'error', reason: (e.code ?? 'error').toLowerCase(), message: e.message, fields: {} };
   return { status: 500, code: 'internal_server_error', reason: 'internal_error', message: 'Internal server error', fields: {} };
 }
 
 export const HTTP_REASON_PHRASE: Record<number, string> = {
-  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 409: 'Conflict',
-  413: 'Payload Too Large', 414: 'URI Too Long', 415: 'Unsupported Media Type', 422: 'Unprocessable Entity', 429: 'Too Many Requests',
-  500: 'Internal Server Error', 503: 'Service Unavailable',
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  414: 'URI Too Long',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Entity',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
 };

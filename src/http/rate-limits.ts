@@ -26,7 +26,10 @@ declare module 'fastify' {
 
 const WINDOW_MS = 60_000;
 
-type Limiter = (request: FastifyRequest, options?: { increment?: boolean }) => Promise<{ max?: number; remaining?: number; ttlInSeconds?: number; isExceeded?: boolean }>;
+type Limiter = (
+  request: FastifyRequest,
+  options?: { increment?: boolean },
+) => Promise<{ max?: number; remaining?: number; ttlInSeconds?: number; isExceeded?: boolean }>;
 
 const tooMany = (message: string, retryAfterSeconds: number) => new HttpError(429, message, 'rate_limited', {}, Math.max(1, retryAfterSeconds));
 
@@ -44,7 +47,10 @@ export async function registerRateLimits(app: FastifyInstance, config: Pick<Conf
       if (!perAddress) return;
       const state = await perAddress(request, { increment: false });
       if (state.remaining === 0) {
-        throw tooMany(`Too many failed authentication attempts from this address: at most ${state.max} a minute; retry in ${state.ttlInSeconds} s`, state.ttlInSeconds ?? 60);
+        throw tooMany(
+          `Too many failed authentication attempts from this address: at most ${state.max} a minute; retry in ${state.ttlInSeconds} s`,
+          state.ttlInSeconds ?? 60,
+        );
       }
     },
     async countFailure(request) {
@@ -54,8 +60,12 @@ export async function registerRateLimits(app: FastifyInstance, config: Pick<Conf
       if (!perKey) return;
       spending.set(request, principal);
       const state = await perKey(request);
-      reply.header('x-ratelimit-limit', String(state.max)).header('x-ratelimit-remaining', String(state.remaining)).header('x-ratelimit-reset', String(state.ttlInSeconds));
-      if (state.isExceeded) throw tooMany(`Rate limit exceeded: ${state.max} requests per minute for this API key; retry in ${state.ttlInSeconds} s`, state.ttlInSeconds ?? 60);
+      reply
+        .header('x-ratelimit-limit', String(state.max))
+        .header('x-ratelimit-remaining', String(state.remaining))
+        .header('x-ratelimit-reset', String(state.ttlInSeconds));
+      if (state.isExceeded)
+        throw tooMany(`Rate limit exceeded: ${state.max} requests per minute for this API key; retry in ${state.ttlInSeconds} s`, state.ttlInSeconds ?? 60);
     },
   } satisfies RateLimits);
 }

@@ -12,13 +12,21 @@ const RETRY_AFTER_SHORTAGE_SECONDS = 5;
 export function storageProblem(error: unknown): Problem | null {
   if (isOutOfSpace(error)) {
     return {
-      status: 503, code: 'service_unavailable', reason: 'storage_full', fields: {}, retryAfterSeconds: RETRY_AFTER_FULL_SECONDS,
+      status: 503,
+      code: 'service_unavailable',
+      reason: 'storage_full',
+      fields: {},
+      retryAfterSeconds: RETRY_AFTER_FULL_SECONDS,
       message: 'The server is out of storage space and cannot save changes; retry later',
     };
   }
   if (isInsufficientResources(error)) {
     return {
-      status: 503, code: 'service_unavailable', reason: 'insufficient_resources', fields: {}, retryAfterSeconds: RETRY_AFTER_SHORTAGE_SECONDS,
+      status: 503,
+      code: 'service_unavailable',
+      reason: 'insufficient_resources',
+      fields: {},
+      retryAfterSeconds: RETRY_AFTER_SHORTAGE_SECONDS,
       message: 'The database is short of resources; retry later',
     };
   }

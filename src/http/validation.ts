@@ -15,5 +15,12 @@ export const coercingAjv = ajv({ coerceTypes: 'array' });
 const exact = ajv({ coerceTypes: false });
 
 // Form fields are text too, so multipart bodies are coerced like query strings.
-export const validatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, httpPart, contentType }: { schema: unknown; httpPart?: string; contentType?: string }) =>
-  (httpPart === 'body' && !contentType?.startsWith('multipart/') ? exact : coercingAjv).compile(schema as object) as never;
+export const validatorCompiler: FastifySchemaCompiler<unknown> = ({
+  schema,
+  httpPart,
+  contentType,
+}: {
+  schema: unknown;
+  httpPart?: string;
+  contentType?: string;
+}) => (httpPart === 'body' && !contentType?.startsWith('multipart/') ? exact : coercingAjv).compile(schema as object) as never;

@@ -23,12 +23,16 @@ export function mediaHeaders(mimeType: string, fileName: string): Record<string,
 
 /** Stored media, without auth, like a CDN link: the 128-bit token in the path is the capability. */
 export function registerMediaRoutes(app: FastifyInstance): void {
-  app.get('/media/:token/:name', {
-    schema: { tags: ['media'], summary: 'A stored file', params: Type.Object({ token: Type.String(), name: Type.String() }) },
-  }, async (request, reply) => {
-    const { token } = request.params as { token: string };
-    const media = await app.media.load(token);
-    if (!media) return reply.callNotFound();
-    return reply.headers(mediaHeaders(media.mimeType, media.fileName)).send(media.content);
-  });
+  app.get(
+    '/media/:token/:name',
+    {
+      schema: { tags: ['media'], summary: 'A stored file', params: Type.Object({ token: Type.String(), name: Type.String() }) },
+    },
+    async (request, reply) => {
+      const { token } = request.params as { token: string };
+      const media = await app.media.load(token);
+      if (!media) return reply.callNotFound();
+      return reply.headers(mediaHeaders(media.mimeType, media.fileName)).send(media.content);
+    },
+  );
 }

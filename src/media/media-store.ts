@@ -2,10 +2,20 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomToken } from '../domain/ids.ts';
 
-export interface StoredMedia { token: string; url: string; mimeType: string; fileName: string; size: number }
+export interface StoredMedia {
+  token: string;
+  url: string;
+  mimeType: string;
+  fileName: string;
+  size: number;
+}
 
 /** A file as it arrived in a request, not yet stored. */
-export interface IncomingFile { content: Buffer; mimeType: string; fileName: string }
+export interface IncomingFile {
+  content: Buffer;
+  mimeType: string;
+  fileName: string;
+}
 
 const TOKEN = /^[A-Za-z0-9_-]{22}$/;
 /** Longest stored file name; the media URL carries it, so it also bounds the URL's length. */
@@ -13,7 +23,10 @@ export const MAX_FILE_NAME = 200;
 
 /** Files uploaded through the API, kept under the data directory and served at unguessable URLs. */
 export class MediaStore {
-  constructor(private readonly dir: string, private readonly publicUrl: string) {}
+  constructor(
+    private readonly dir: string,
+    private readonly publicUrl: string,
+  ) {}
 
   async save(content: Buffer, mimeType: string, fileName: string): Promise<StoredMedia> {
     await mkdir(this.dir, { recursive: true });
@@ -35,7 +48,12 @@ export class MediaStore {
    * Stores `file` (when there is one) for `use`, and deletes it again when `use` throws or
    * `keep` declines the result (a duplicate that created nothing): nothing refused leaves a file.
    */
-  async holding<T>(file: IncomingFile | null | undefined, fileName: string | undefined, use: (stored: StoredMedia | null) => Promise<T>, keep: (result: T) => boolean = () => true): Promise<T> {
+  async holding<T>(
+    file: IncomingFile | null | undefined,
+    fileName: string | undefined,
+    use: (stored: StoredMedia | null) => Promise<T>,
+    keep: (result: T) => boolean = () => true,
+  ): Promise<T> {
     if (!file) return use(null);
     const stored = await this.save(file.content, file.mimeType, fileName ?? file.fileName);
     let result: T;

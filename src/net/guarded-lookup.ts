@@ -16,8 +16,7 @@ import { isPrivateAddress } from './private-address.ts';
 /** Every address a host name resolves to, IPv4 and IPv6, in the resolver's order. */
 export type ResolveAll = (hostname: string) => Promise<string[]>;
 
-export const resolveAll: ResolveAll = async (hostname) =>
-  (await dnsLookup(hostname, { all: true, verbatim: true })).map((entry) => entry.address);
+export const resolveAll: ResolveAll = async (hostname) => (await dnsLookup(hostname, { all: true, verbatim: true })).map((entry) => entry.address);
 
 export interface OutboundPolicy {
   /** Private, loopback and link-local addresses may be reached (tests, local development). */
@@ -31,10 +30,15 @@ export class BlockedAddressError extends Error {
   override name = 'BlockedAddressError';
   readonly code = 'ERR_BLOCKED_ADDRESS';
 
-  constructor(readonly host: string, readonly address: string) {
-    super(host === address
-      ? `${address} is a private, loopback or link-local address`
-      : `host ${host} resolves to ${address}, a private, loopback or link-local address`);
+  constructor(
+    readonly host: string,
+    readonly address: string,
+  ) {
+    super(
+      host === address
+        ? `${address} is a private, loopback or link-local address`
+        : `host ${host} resolves to ${address}, a private, loopback or link-local address`,
+    );
   }
 }
 
@@ -51,18 +55,23 @@ function familyOf(option: number | 'IPv4' | 'IPv6' | undefined): number {
 export function guardedLookup(policy: OutboundPolicy): LookupFunction {
   const resolve = policy.resolve ?? resolveAll;
   return (hostname, options, callback) => {
-    resolve(hostname).then((found) => {
-      const blocked = policy.allowPrivate ? undefined : found.find(isPrivateAddress);
-      if (blocked !== undefined) return callback(new BlockedAddressError(hostname, blocked), '');
-      const family = familyOf(options.family);
-      const usable = found.map((address) => ({ address, family: isIP(address) }))
-        .filter((entry) => entry.family !== 0 && (family === 0 || entry.family === family));
-      if (usable.length === 0) return callback(Object.assign(new Error(`host ${hostname} could not be resolved: no usable address`), { code: 'ENOTFOUND' }), '');
-      if (options.all) callback(null, usable);
-      else callback(null, usable[0].address, usable[0].family);
-    }, (error: NodeJS.ErrnoException) => {
-      callback(Object.assign(new Error(`host ${hostname} could not be resolved: ${error.message}`), { code: error.code }), '');
-    });
+    resolve(hostname).then(
+      (found) => {
+        const blocked = policy.allowPrivate ? undefined : found.find(isPrivateAddress);
+        if (blocked !== undefined) return callback(new BlockedAddressError(hostname, blocked), '');
+        const family = familyOf(options.family);
+        const usable = found
+          .map((address) => ({ address, family: isIP(address) }))
+          .filter((entry) => entry.family !== 0 && (family === 0 || entry.family === family));
+        if (usable.length === 0)
+          return callback(Object.assign(new Error(`host ${hostname} could not be resolved: no usable address`), { code: 'ENOTFOUND' }), '');
+        if (options.all) callback(null, usable);
+        else callback(null, usable[0].address, usable[0].family);
+      },
+      (error: NodeJS.ErrnoException) => {
+        callback(Object.assign(new Error(`host ${hostname} could not be resolved: ${error.message}`), { code: error.code }), '');
+      },
+    );
   };
 }
 
@@ -80,7 +89,10 @@ function refusedSocket(error: Error): Duplex {
 }
 
 class GuardedHttpAgent extends http.Agent {
-  constructor(private readonly policy: OutboundPolicy, options: http.AgentOptions) {
+  constructor(
+    private readonly policy: OutboundPolicy,
+    options: http.AgentOptions,
+  ) {
     super({ ...options, lookup: guardedLookup(policy) });
   }
 
@@ -91,7 +103,10 @@ class GuardedHttpAgent extends http.Agent {
 }
 
 class GuardedHttpsAgent extends https.Agent {
-  constructor(private readonly policy: OutboundPolicy, options: https.AgentOptions) {
+  constructor(
+    private readonly policy: OutboundPolicy,
+    options: https.AgentOptions,
+  ) {
     super({ ...options, lookup: guardedLookup(policy) });
   }
 
@@ -101,7 +116,10 @@ class GuardedHttpsAgent extends https.Agent {
   }
 }
 
-export interface GuardedAgents { 'http:': http.Agent; 'https:': https.Agent }
+export interface GuardedAgents {
+  'http:': http.Agent;
+  'https:': https.Agent;
+}
 
 /**
  * http and https agents whose every new connection passes the policy. A pooled keep-alive socket

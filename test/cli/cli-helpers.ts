@@ -24,7 +24,8 @@ export async function emptyDatabase(): Promise<{ url: string; dataDir: string; d
   const target = new URL(server);
   target.pathname = `/${name}`;
   return {
-    url: target.toString(), dataDir,
+    url: target.toString(),
+    dataDir,
     drop: async () => {
       const c = new pg.Client({ connectionString: server });
       await c.connect();
@@ -38,15 +39,26 @@ export async function emptyDatabase(): Promise<{ url: string; dataDir: string; d
 /** The environment a CLI process gets: this database, a free port, quiet logs, no rate limit. */
 export function cliEnv(db: { url: string; dataDir: string }, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
-    ...process.env, DATABASE_URL: db.url, CONVERSAS_DATA_DIR: db.dataDir, HOST: '127.0.0.1', PORT: '0',
-    LOG_LEVEL: 'warn', CONVERSAS_RATE_LIMIT_PER_MINUTE: '0', ...extra,
+    ...process.env,
+    DATABASE_URL: db.url,
+    CONVERSAS_DATA_DIR: db.dataDir,
+    HOST: '127.0.0.1',
+    PORT: '0',
+    LOG_LEVEL: 'warn',
+    CONVERSAS_RATE_LIMIT_PER_MINUTE: '0',
+    ...extra,
   };
   if (!('PUBLIC_URL' in extra)) delete env.PUBLIC_URL;
   delete env.NODE_OPTIONS;
   return env;
 }
 
-export interface CliResult { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }
+export interface CliResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
 
 /** Runs `conversas <args>` to completion. */
 export function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
@@ -54,14 +66,24 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<CliResul
     const child = spawn(process.execPath, [CLI, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk; });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; });
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+    });
     child.once('error', reject);
     child.once('close', (code, signal) => resolvePromise({ code, signal, stdout, stderr }));
   });
 }
 
-export interface Credentials { workspaceId: string; channelId: string; apiKey: string; clientId: string; clientSecret: string }
+export interface Credentials {
+  workspaceId: string;
+  channelId: string;
+  apiKey: string;
+  clientId: string;
+  clientSecret: string;
+}
 
 export interface Server {
   child: ChildProcess;
@@ -81,8 +103,13 @@ export function startServe(env: NodeJS.ProcessEnv, timeoutMs = 30_000): Promise<
   let stderr = '';
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => child.once('exit', (code, signal) => r({ code, signal })));
   return new Promise((resolvePromise, reject) => {
-    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`serve did not start in time:\n${stdout}\n${stderr}`)); }, timeoutMs);
-    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; });
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`serve did not start in time:\n${stdout}\n${stderr}`));
+    }, timeoutMs);
+    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+    });
     child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
       stdout += chunk;
       const listening = /listening on (http:\/\/\S+)/.exec(stdout);
@@ -90,11 +117,19 @@ export function startServe(env: NodeJS.ProcessEnv, timeoutMs = 30_000): Promise<
       clearTimeout(timer);
       const apiKey = field(stdout, 'API key');
       resolvePromise({
-        child, baseUrl: listening[1]!, exited, output: () => ({ stdout, stderr }),
-        credentials: apiKey ? {
-          apiKey, workspaceId: field(stdout, 'Workspace id')!, channelId: field(stdout, 'Channel id')!,
-          clientId: field(stdout, 'Client id')!, clientSecret: field(stdout, 'Client secret')!,
-        } : null,
+        child,
+        baseUrl: listening[1]!,
+        exited,
+        output: () => ({ stdout, stderr }),
+        credentials: apiKey
+          ? {
+              apiKey,
+              workspaceId: field(stdout, 'Workspace id')!,
+              channelId: field(stdout, 'Channel id')!,
+              clientId: field(stdout, 'Client id')!,
+              clientSecret: field(stdout, 'Client secret')!,
+            }
+          : null,
       });
     });
     void exited.then(({ code, signal }) => {
@@ -119,6 +154,10 @@ export async function api(server: Server, apiKey: string, method: string, path: 
   });
   const text = await response.text();
   let json: any = null;
-  try { json = JSON.parse(text); } catch { json = null; }
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = null;
+  }
   return { status: response.status, json, text };
 }

@@ -6,8 +6,12 @@ import { ENGINE } from '../helpers/harness.ts';
 import { cliEnv, emptyDatabase, runCli } from './cli-helpers.ts';
 
 let db: Awaited<ReturnType<typeof emptyDatabase>>;
-before(async () => { db = await emptyDatabase(); });
-after(async () => { await db.drop(); });
+before(async () => {
+  db = await emptyDatabase();
+});
+after(async () => {
+  await db.drop();
+});
 
 const KEYS = ['apiKey', 'botId', 'channelId', 'clientId', 'clientSecret', 'inboxId', 'workspaceId'];
 
@@ -27,7 +31,12 @@ test(`init --json prints exactly one JSON object with the documented keys (${ENG
   try {
     const ws = await store.db.selectFrom('workspaces').selectAll().where('id', '=', parsed.workspaceId).executeTakeFirst();
     assert.equal(ws?.name, 'Escritório Silva');
-    const channel = await store.db.selectFrom('channels').selectAll().where('workspace_id', '=', parsed.workspaceId).where('id', '=', parsed.channelId).executeTakeFirst();
+    const channel = await store.db
+      .selectFrom('channels')
+      .selectAll()
+      .where('workspace_id', '=', parsed.workspaceId)
+      .where('id', '=', parsed.channelId)
+      .executeTakeFirst();
     assert.equal(channel?.kind, 'sandbox');
   } finally {
     await store.close();

@@ -6,8 +6,12 @@ import { ENGINE } from '../helpers/harness.ts';
 import { cliEnv, emptyDatabase, runCli } from './cli-helpers.ts';
 
 let db: Awaited<ReturnType<typeof emptyDatabase>>;
-before(async () => { db = await emptyDatabase(); });
-after(async () => { await db.drop(); });
+before(async () => {
+  db = await emptyDatabase();
+});
+after(async () => {
+  await db.drop();
+});
 
 test(`migrate applies pending migrations once and is idempotent (${ENGINE})`, async () => {
   const first = await runCli(['migrate'], cliEnv(db));

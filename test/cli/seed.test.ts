@@ -61,12 +61,21 @@ test('seeded data is consistent and readable through the native API', { timeout:
   assert.equal(result.conversations, 60);
   assert.equal(result.messages, 720);
   assert.equal(result.createdWorkspace, null);
-  assert.equal(await h.store.db.selectFrom('events').select('id').where('workspace_id', '=', h.ws.workspaceId).executeTakeFirst(), undefined,
-    'seeding is history: it emits no events');
+  assert.equal(
+    await h.store.db.selectFrom('events').select('id').where('workspace_id', '=', h.ws.workspaceId).executeTakeFirst(),
+    undefined,
+    'seeding is history: it emits no events',
+  );
 
   const conversations = await h.store.db.selectFrom('conversations').selectAll().where('workspace_id', '=', h.ws.workspaceId).execute();
-  const messages = await h.store.db.selectFrom('messages').selectAll().where('workspace_id', '=', h.ws.workspaceId)
-    .orderBy('conversation_id').orderBy('message_at').orderBy('id').execute();
+  const messages = await h.store.db
+    .selectFrom('messages')
+    .selectAll()
+    .where('workspace_id', '=', h.ws.workspaceId)
+    .orderBy('conversation_id')
+    .orderBy('message_at')
+    .orderBy('id')
+    .execute();
   const sessions = await h.store.db.selectFrom('support_sessions').selectAll().where('workspace_id', '=', h.ws.workspaceId).execute();
   const statuses = new Set(conversations.map((c) => c.status));
   assert.ok(statuses.size >= 3, `varied statuses, got ${[...statuses]}`);
@@ -104,7 +113,11 @@ test('seeded data is consistent and readable through the native API', { timeout:
   assert.equal(archived.status, 200, archived.body);
   assert.equal(list.json.data.length + archived.json.data.length, 60);
   const activity = list.json.data.map((c: { lastActivityAt: string }) => Date.parse(c.lastActivityAt));
-  assert.deepEqual(activity, [...activity].sort((a, b) => b - a), 'listed by last activity');
+  assert.deepEqual(
+    activity,
+    [...activity].sort((a, b) => b - a),
+    'listed by last activity',
+  );
   const one = await call(h, 'GET', `/api/v1/conversations/${list.json.data[0].id}/messages`, { query: { limit: '200' } });
   assert.equal(one.status, 200, one.body);
   assert.equal(one.json.data.length, 12);
@@ -116,7 +129,12 @@ test('conversations without messages still follow the status rules', async () =>
   const result = await seedWorkspace(h.store.db, { workspaceId: h.other.workspaceId, conversations: 40, messagesPerConversation: 0, randomSeed: 7 });
   assert.equal(result.messages, 0);
   const conversations = await h.store.db.selectFrom('conversations').selectAll().where('workspace_id', '=', h.other.workspaceId).execute();
-  const sessions = await h.store.db.selectFrom('support_sessions').selectAll().where('workspace_id', '=', h.other.workspaceId).where('state', '=', 'active').execute();
+  const sessions = await h.store.db
+    .selectFrom('support_sessions')
+    .selectAll()
+    .where('workspace_id', '=', h.other.workspaceId)
+    .where('state', '=', 'active')
+    .execute();
   assert.equal(conversations.length, 40);
   for (const c of conversations) {
     assert.equal(c.last_message_id, null);

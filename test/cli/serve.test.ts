@@ -6,14 +6,18 @@ import { api, cliEnv, emptyDatabase, startServe, stopServer, type Credentials, t
 let db: Awaited<ReturnType<typeof emptyDatabase>>;
 let server: Server | undefined;
 let credentials: Credentials;
-before(async () => { db = await emptyDatabase(); });
+before(async () => {
+  db = await emptyDatabase();
+});
 after(async () => {
   await stopServer(server);
   await db.drop();
 });
 
-const inboundBody = (phone: string, text: string, externalId?: string) =>
-  ({ from: { phone, name: 'Maria' }, message: { type: 'text', text, ...(externalId ? { externalId } : {}) } });
+const inboundBody = (phone: string, text: string, externalId?: string) => ({
+  from: { phone, name: 'Maria' },
+  message: { type: 'text', text, ...(externalId ? { externalId } : {}) },
+});
 
 test(`serve on an empty database prints working credentials (${ENGINE})`, { timeout: 60_000 }, async () => {
   server = await startServe(cliEnv(db));
@@ -36,7 +40,10 @@ test(`serve on an empty database prints working credentials (${ENGINE})`, { time
 
   const conversations = await api(server, credentials.apiKey, 'GET', '/api/v1/conversations');
   assert.equal(conversations.status, 200, conversations.text);
-  assert.deepEqual(conversations.json.data.map((c: { id: string }) => c.id), [sent.json.conversationId]);
+  assert.deepEqual(
+    conversations.json.data.map((c: { id: string }) => c.id),
+    [sent.json.conversationId],
+  );
 
   const docs = await fetch(`${server.baseUrl}/openapi.json`);
   assert.equal(docs.status, 200);

@@ -25,13 +25,28 @@ const insert = (id: number) => (trx: Store['db']) => sql`insert into notes (id, 
 
 test('units queued together share one commit; a failing unit rolls back alone and only its caller sees the error', async () => {
   const results = await Promise.allSettled([
-    store.transact(async (trx) => { await insert(1)(trx); return 'one'; }),
-    store.transact(async (trx) => { await insert(2)(trx); throw new Error('unit two refused'); }),
-    store.transact(async (trx) => { await insert(3)(trx); return 'three'; }),
+    store.transact(async (trx) => {
+      await insert(1)(trx);
+      return 'one';
+    }),
+    store.transact(async (trx) => {
+      await insert(2)(trx);
+      throw new Error('unit two refused');
+    }),
+    store.transact(async (trx) => {
+      await insert(3)(trx);
+      return 'three';
+    }),
   ]);
-  assert.deepEqual(results.map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as Error).message)), ['one', 'unit two refused', 'three']);
+  assert.deepEqual(
+    results.map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as Error).message)),
+    ['one', 'unit two refused', 'three'],
+  );
   const { rows } = await sql<{ id: number }>`select id from notes order by id`.execute(store.db);
-  assert.deepEqual(rows.map((r) => r.id), [1, 3]);
+  assert.deepEqual(
+    rows.map((r) => r.id),
+    [1, 3],
+  );
 });
 
 test('the event loop runs between the units of a group; a query issued meanwhile waits for the commit', async () => {
@@ -41,11 +56,20 @@ test('the event loop runs between the units of a group; a query issued meanwhile
   await Promise.all([
     store.transact(async (trx) => {
       await insert(10)(trx);
-      setImmediate(() => { order.push('callback'); readMeanwhile = count(); });
+      setImmediate(() => {
+        order.push('callback');
+        readMeanwhile = count();
+      });
       order.push('unit 1');
     }),
-    store.transact(async (trx) => { await insert(11)(trx); order.push('unit 2'); }),
-    store.transact(async (trx) => { await insert(12)(trx); order.push('unit 3'); }),
+    store.transact(async (trx) => {
+      await insert(11)(trx);
+      order.push('unit 2');
+    }),
+    store.transact(async (trx) => {
+      await insert(12)(trx);
+      order.push('unit 3');
+    }),
   ]);
   assert.deepEqual(order, ['unit 1', 'callback', 'unit 2', 'unit 3']);
   // Had it run inside the open transaction, on the same connection, it would have seen unit 1's row alone.

@@ -9,13 +9,20 @@ import { emptyDatabase } from '../cli/cli-helpers.ts';
 // migrateToLatest answers an up-to-date database with one query; these are the cases that must still reach Kysely's Migrator.
 let db: Awaited<ReturnType<typeof emptyDatabase>>;
 let store: Store;
-before(async () => { db = await emptyDatabase(); store = openStore(db.url); });
-after(async () => { await store.close(); await db.drop(); });
+before(async () => {
+  db = await emptyDatabase();
+  store = openStore(db.url);
+});
+after(async () => {
+  await store.close();
+  await db.drop();
+});
 
 async function tableCount(): Promise<number> {
-  const query = ENGINE === 'sqlite'
-    ? sql<{ n: number }>`select count(*) as n from sqlite_master where type = 'table'`
-    : sql<{ n: number }>`select count(*) as n from information_schema.tables where table_schema = current_schema()`;
+  const query =
+    ENGINE === 'sqlite'
+      ? sql<{ n: number }>`select count(*) as n from sqlite_master where type = 'table'`
+      : sql<{ n: number }>`select count(*) as n from information_schema.tables where table_schema = current_schema()`;
   return Number((await query.execute(store.db)).rows[0]!.n);
 }
 

@@ -51,7 +51,14 @@ test('a full disk in the middle of a group: every unit fails with SQLITE_FULL (n
   await disk.fill();
   let results: PromiseSettledResult<unknown>[];
   try {
-    results = await Promise.allSettled([11, 12, 13, 14].map((id) => store.transact(async (trx) => { await insertBig(id)(trx); return id; })));
+    results = await Promise.allSettled(
+      [11, 12, 13, 14].map((id) =>
+        store.transact(async (trx) => {
+          await insertBig(id)(trx);
+          return id;
+        }),
+      ),
+    );
   } finally {
     await disk.free();
   }
@@ -61,7 +68,7 @@ test('a full disk in the middle of a group: every unit fails with SQLITE_FULL (n
   assert.deepEqual(await ids(), [10, 15], 'the connection is usable afterwards');
 });
 
-test('a refused write raises the store\'s refusal; the next commit clears it', async () => {
+test("a refused write raises the store's refusal; the next commit clears it", async () => {
   assert.equal(refusal(), null);
   await disk.fill();
   try {

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { newId, isValidId } from '../../src/domain/ids.ts';
 
-test('ids are c + 26 lowercase Crockford base32 characters and match JuriChat\'s pattern', () => {
+test("ids are c + 26 lowercase Crockford base32 characters and match JuriChat's pattern", () => {
   const id = newId();
   assert.match(id, /^c[0-9a-hjkmnp-tv-z]{26}$/);
   assert.match(id, /^[cC][^\s-]{8,}$/);

@@ -61,7 +61,10 @@ test('the table covers every status for every trigger that can apply to an exist
   const triggers: Trigger[] = ['inbound', 'handoff', 'agent_assigned', 'agent_unassigned', 'support_ended', 'inactivity', 'resolved'];
   for (const trigger of triggers) {
     for (const from of ALL.filter((s) => s !== null)) {
-      assert.ok(TABLE.some(([f, t]) => f === from && t === trigger), `missing ${from} × ${trigger}`);
+      assert.ok(
+        TABLE.some(([f, t]) => f === from && t === trigger),
+        `missing ${from} × ${trigger}`,
+      );
     }
   }
 });

@@ -18,7 +18,12 @@ import { startWorkers } from '../../src/workers.ts';
 import { httpSender, SendTimeoutError, type SendWebhook } from '../../src/events/http-send.ts';
 import type { ResolveAll } from '../../src/net/guarded-lookup.ts';
 import {
-  RESPONSE_BODY_LIMIT, Dispatcher, cancelPendingDeliveries, purgeExpiredDeliveries, retryDeliveryNow, type DispatcherOptions,
+  RESPONSE_BODY_LIMIT,
+  Dispatcher,
+  cancelPendingDeliveries,
+  purgeExpiredDeliveries,
+  retryDeliveryNow,
+  type DispatcherOptions,
 } from '../../src/events/dispatcher.ts';
 import { CLAIM_LEASE_MS, CLAIM_RENEW_MS, INTERRUPTED_ATTEMPT_MESSAGE } from '../../src/events/delivery-claims.ts';
 
@@ -33,8 +38,18 @@ registerWebhookFormat({
   }),
 });
 
-interface Received { path: string; headers: IncomingHttpHeaders; body: Buffer; json: any }
-interface Reply { status: number; headers?: Record<string, string>; body?: string; delayMs?: number }
+interface Received {
+  path: string;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+  json: any;
+}
+interface Reply {
+  status: number;
+  headers?: Record<string, string>;
+  body?: string;
+  delayMs?: number;
+}
 
 /** A real HTTP receiver on 127.0.0.1; each subscription gets its own path and answer. */
 class Receiver {
@@ -50,14 +65,19 @@ class Receiver {
       req.on('end', () => {
         const body = Buffer.concat(chunks);
         let json: any = null;
-        try { json = JSON.parse(body.toString('utf8')); } catch { json = null; }
+        try {
+          json = JSON.parse(body.toString('utf8'));
+        } catch {
+          json = null;
+        }
         const received: Received = { path: req.url ?? '', headers: req.headers, body, json };
         this.requests.push(received);
         const answer = this.answers.get(received.path) ?? ((): Reply => ({ status: 200, body: 'ok' }));
         const nth = this.requests.filter((r) => r.path === received.path).length;
         const reply = answer(received, nth);
         const send = () => res.writeHead(reply.status, reply.headers ?? {}).end(reply.body ?? '');
-        if (reply.delayMs) setTimeout(send, reply.delayMs); else send();
+        if (reply.delayMs) setTimeout(send, reply.delayMs);
+        else send();
       });
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
@@ -98,42 +118,83 @@ after(async () => {
 /** A clock the test moves by hand; it starts at the real time so new deliveries are due at once. */
 function testClock() {
   let now = Date.now();
-  return { now: () => now, advance: (ms: number) => { now += ms; }, set: (ms: number) => { now = ms; } };
+  return {
+    now: () => now,
+    advance: (ms: number) => {
+      now += ms;
+    },
+    set: (ms: number) => {
+      now = ms;
+    },
+  };
 }
 
 function dispatcher(clock: { now: () => number }, options: Partial<DispatcherOptions> = {}): Dispatcher {
   return new Dispatcher({ db: h.store.db, engine: h.store.engine, config: h.config, logger: silent, now: clock.now, random: () => 0.5, ...options });
 }
 
-interface Sub { id: string; secret: string; url: string; path: string; ws: InitResult }
+interface Sub {
+  id: string;
+  secret: string;
+  url: string;
+  path: string;
+  ws: InitResult;
+}
 
 /** A workspace of its own per test, so deliveries of other tests never interfere; closed down afterwards. */
 async function workspace(t: TestContext): Promise<InitResult> {
   const ws = await initWorkspace(h.store.db, `ws ${t.name}`);
   t.after(async () => {
     await h.store.db.updateTable('webhook_subscriptions').set({ deleted_at: Date.now() }).where('workspace_id', '=', ws.workspaceId).execute();
-    await h.store.db.updateTable('deliveries').set({ status: 'CANCELLED' })
-      .where('workspace_id', '=', ws.workspaceId).where('status', 'in', ['PENDING', 'RETRYING']).execute();
+    await h.store.db
+      .updateTable('deliveries')
+      .set({ status: 'CANCELLED' })
+      .where('workspace_id', '=', ws.workspaceId)
+      .where('status', 'in', ['PENDING', 'RETRYING'])
+      .execute();
   });
   return ws;
 }
 
-async function subscribe(ws: InitResult, endpoint: { url: string; path: string }, options: { headers?: Record<string, string>; events?: string[]; isActive?: boolean } = {}): Promise<Sub> {
+async function subscribe(
+  ws: InitResult,
+  endpoint: { url: string; path: string },
+  options: { headers?: Record<string, string>; events?: string[]; isActive?: boolean } = {},
+): Promise<Sub> {
   const id = newId();
   const secret = `whsec_${randomBytes(32).toString('base64')}`;
   const now = Date.now();
-  await h.store.db.insertInto('webhook_subscriptions').values({
-    workspace_id: ws.workspaceId, id, dialect: 'test', name: 'test hook', description: null, url: endpoint.url, secret,
-    events: JSON.stringify(options.events ?? ['*']), is_active: options.isActive === false ? 0 : 1,
-    headers: options.headers ? JSON.stringify(options.headers) : null, auth_type: null, authorization: null,
-    created_at: now, updated_at: now, deleted_at: null,
-  }).execute();
+  await h.store.db
+    .insertInto('webhook_subscriptions')
+    .values({
+      workspace_id: ws.workspaceId,
+      id,
+      dialect: 'test',
+      name: 'test hook',
+      description: null,
+      url: endpoint.url,
+      secret,
+      events: JSON.stringify(options.events ?? ['*']),
+      is_active: options.isActive === false ? 0 : 1,
+      headers: options.headers ? JSON.stringify(options.headers) : null,
+      auth_type: null,
+      authorization: null,
+      created_at: now,
+      updated_at: now,
+      deleted_at: null,
+    })
+    .execute();
   return { id, secret, ...endpoint, ws };
 }
 
 async function deliveriesOf(sub: Sub) {
-  return h.store.db.selectFrom('deliveries').selectAll()
-    .where('workspace_id', '=', sub.ws.workspaceId).where('subscription_id', '=', sub.id).orderBy('id').execute();
+  return h.store.db
+    .selectFrom('deliveries')
+    .selectAll()
+    .where('workspace_id', '=', sub.ws.workspaceId)
+    .where('subscription_id', '=', sub.id)
+    .orderBy('id')
+    .execute();
 }
 
 async function deliveryById(sub: Sub, id: string) {
@@ -141,8 +202,13 @@ async function deliveryById(sub: Sub, id: string) {
 }
 
 async function attemptsOf(sub: Sub, deliveryId: string) {
-  return h.store.db.selectFrom('delivery_attempts').selectAll()
-    .where('workspace_id', '=', sub.ws.workspaceId).where('delivery_id', '=', deliveryId).orderBy('id').execute();
+  return h.store.db
+    .selectFrom('delivery_attempts')
+    .selectAll()
+    .where('workspace_id', '=', sub.ws.workspaceId)
+    .where('delivery_id', '=', deliveryId)
+    .orderBy('id')
+    .execute();
 }
 
 /** Checks both signatures over the raw received bytes, independently of the signing helpers. */
@@ -161,7 +227,10 @@ test('a delivery reaches the receiver with its exact body, signed over the raw b
   const sub = await subscribe(ws, receiver.endpoint(), { headers: { 'X-Tenant': 'acme', 'Content-Type': 'text/plain' } });
   const ids = await inbound(h, { ws, name: 'Zoë Ñandú', text: 'Olá, tudo bem? 🎉 “aspas”' });
   const created = await deliveriesOf(sub);
-  assert.deepEqual(created.map((d) => d.event_type), ['contact.created', 'conversation.created', 'message.created']);
+  assert.deepEqual(
+    created.map((d) => d.event_type),
+    ['contact.created', 'conversation.created', 'message.created'],
+  );
   assert.ok(created.every((d) => d.status === 'PENDING' && d.attempt_count === 0));
 
   const clock = testClock();
@@ -205,10 +274,13 @@ test('a delivery reaches the receiver with its exact body, signed over the raw b
 
 test('a receiver that fails twice gets the same id and identical bytes on the third attempt', async (t) => {
   const ws = await workspace(t);
-  const sub = await subscribe(ws, receiver.endpoint((request) => {
-    const sameDelivery = receiver.at(request.path).filter((r) => r.headers['webhook-id'] === request.headers['webhook-id']).length;
-    return sameDelivery <= 2 ? { status: 500, body: `boom ${sameDelivery}` } : { status: 204 };
-  }));
+  const sub = await subscribe(
+    ws,
+    receiver.endpoint((request) => {
+      const sameDelivery = receiver.at(request.path).filter((r) => r.headers['webhook-id'] === request.headers['webhook-id']).length;
+      return sameDelivery <= 2 ? { status: 500, body: `boom ${sameDelivery}` } : { status: 204 };
+    }),
+  );
   await inbound(h, { ws });
   const [contact, conversation] = await deliveriesOf(sub);
   const clock = testClock();
@@ -252,17 +324,30 @@ test('a receiver that fails twice gets the same id and identical bytes on the th
       assertSigned(request, sub.secret);
     }
     // Each attempt is signed at its own send time.
-    assert.deepEqual(sent.map((r) => Number(r.headers['webhook-timestamp'])), [start, start + BACKOFF_MS[0], start + BACKOFF_MS[0] + BACKOFF_MS[1]].map((ms) => Math.floor(ms / 1000)));
+    assert.deepEqual(
+      sent.map((r) => Number(r.headers['webhook-timestamp'])),
+      [start, start + BACKOFF_MS[0], start + BACKOFF_MS[0] + BACKOFF_MS[1]].map((ms) => Math.floor(ms / 1000)),
+    );
     const attempts = await attemptsOf(sub, delivery.id);
-    assert.deepEqual(attempts.map((a) => a.status_code), [500, 500, 204]);
-    assert.deepEqual(attempts.map((a) => a.response_body), ['boom 1', 'boom 2', '']);
+    assert.deepEqual(
+      attempts.map((a) => a.status_code),
+      [500, 500, 204],
+    );
+    assert.deepEqual(
+      attempts.map((a) => a.response_body),
+      ['boom 1', 'boom 2', ''],
+    );
   }
 });
 
 test('Retry-After replaces the backoff, in seconds or as a date, capped at 6 h', async (t) => {
   const ws = await workspace(t);
   let replies: Reply[] = [];
-  const sub = await subscribe(ws, receiver.endpoint((_request, nth) => replies[nth - 1]), { events: ['contact.created'] });
+  const sub = await subscribe(
+    ws,
+    receiver.endpoint((_request, nth) => replies[nth - 1]),
+    { events: ['contact.created'] },
+  );
   await inbound(h, { ws });
   const [delivery] = await deliveriesOf(sub);
   const clock = testClock();
@@ -293,15 +378,20 @@ test('Retry-After replaces the backoff, in seconds or as a date, capped at 6 h',
   const row = await deliveryById(sub, delivery.id);
   assert.equal(row.status, 'SUCCESS');
   assert.equal(row.attempt_count, 4);
-  assert.deepEqual((await attemptsOf(sub, delivery.id)).map((a) => a.status_code), [503, 429, 503, 200]);
+  assert.deepEqual(
+    (await attemptsOf(sub, delivery.id)).map((a) => a.status_code),
+    [503, 429, 503, 200],
+  );
 });
 
 test('a failing delivery holds back later ones of its conversation only, until it has FAILED', async (t) => {
   const ws = await workspace(t);
   let conversationA = '';
   let healed = false;
-  const sub = await subscribe(ws, receiver.endpoint((request) =>
-    !healed && request.json.conversationId === conversationA ? { status: 500 } : { status: 200 }));
+  const sub = await subscribe(
+    ws,
+    receiver.endpoint((request) => (!healed && request.json.conversationId === conversationA ? { status: 500 } : { status: 200 })),
+  );
   const a = await inbound(h, { ws, phone: '5511900000001', text: 'first in A' });
   conversationA = a.conversationId;
   const b = await inbound(h, { ws, phone: '5511900000002', text: 'first in B' });
@@ -403,7 +493,9 @@ test('network errors, timeouts of the connection and refused targets are recorde
 
   // An injected sender that fails the way a request without an answer does.
   clock.advance(BACKOFF_MS[1]);
-  const timingOut: SendWebhook = async () => { throw new SendTimeoutError('no answer'); };
+  const timingOut: SendWebhook = async () => {
+    throw new SendTimeoutError('no answer');
+  };
   assert.equal(await dispatcher(clock, { send: timingOut }).runOnce(), 1);
   row = await deliveryById(sub, delivery.id);
   assert.equal(row.error_message, 'no answer within 10 s');
@@ -459,9 +551,11 @@ test('response bodies are kept up to 4 KiB; redirects are not followed', async (
   const ws = await workspace(t);
   const big = 'é'.repeat(5000);
   const target = receiver.endpoint();
-  const sub = await subscribe(ws, receiver.endpoint((_r, nth) => (nth === 1
-    ? { status: 502, body: big }
-    : { status: 302, headers: { location: target.url }, body: '' })), { events: ['contact.created'] });
+  const sub = await subscribe(
+    ws,
+    receiver.endpoint((_r, nth) => (nth === 1 ? { status: 502, body: big } : { status: 302, headers: { location: target.url }, body: '' })),
+    { events: ['contact.created'] },
+  );
   await inbound(h, { ws });
   const [delivery] = await deliveriesOf(sub);
   const clock = testClock();
@@ -485,7 +579,11 @@ test('response bodies are kept up to 4 KiB; redirects are not followed', async (
 test('attempts recorded together keep each response exactly, quotes, braces and "NULL" included', async (t) => {
   const ws = await workspace(t);
   const bodies = ['{"a":[1,2]}', 'back\\slash "quoted", comma', 'NULL', 'line\nbreak\ttab é 😀', ''];
-  const sub = await subscribe(ws, receiver.endpoint((_r, nth) => ({ status: 500, body: bodies[(nth - 1) % bodies.length] })), { events: ['contact.created'] });
+  const sub = await subscribe(
+    ws,
+    receiver.endpoint((_r, nth) => ({ status: 500, body: bodies[(nth - 1) % bodies.length] })),
+    { events: ['contact.created'] },
+  );
   for (let i = 0; i < bodies.length; i++) await inbound(h, { ws });
   const deliveries = await deliveriesOf(sub);
   assert.equal(deliveries.length, bodies.length);
@@ -513,40 +611,63 @@ test('a deleted subscription has its deliveries cancelled, unsent; a paused one 
   assert.equal((await deliveriesOf(paused)).length, 3);
   const db = h.store.db;
   // Deleted behind the dispatcher's back (no cancellation) and paused.
-  await db.updateTable('webhook_subscriptions').set({ deleted_at: Date.now() }).where('workspace_id', '=', ws.workspaceId).where('id', '=', deleted.id).execute();
+  await db
+    .updateTable('webhook_subscriptions')
+    .set({ deleted_at: Date.now() })
+    .where('workspace_id', '=', ws.workspaceId)
+    .where('id', '=', deleted.id)
+    .execute();
   await db.updateTable('webhook_subscriptions').set({ is_active: 0 }).where('workspace_id', '=', ws.workspaceId).where('id', '=', paused.id).execute();
 
   const clock = testClock();
   const d = dispatcher(clock);
   assert.equal(await d.runOnce(), 0);
   assert.equal(await d.runOnce(), 0);
-  assert.deepEqual((await deliveriesOf(deleted)).map((r) => r.status), ['CANCELLED', 'CANCELLED', 'CANCELLED']);
+  assert.deepEqual(
+    (await deliveriesOf(deleted)).map((r) => r.status),
+    ['CANCELLED', 'CANCELLED', 'CANCELLED'],
+  );
   assert.equal(receiver.at(deleted.path).length, 0);
   const waiting = await deliveriesOf(paused);
-  assert.deepEqual(waiting.map((r) => r.status), ['PENDING', 'PENDING', 'PENDING']);
+  assert.deepEqual(
+    waiting.map((r) => r.status),
+    ['PENDING', 'PENDING', 'PENDING'],
+  );
   assert.ok(waiting.every((r) => r.locked_until === null && r.attempt_count === 0));
   assert.equal(receiver.at(paused.path).length, 0);
-  for (const r of [...await deliveriesOf(deleted), ...waiting]) assert.equal((await attemptsOf(deleted, r.id)).length, 0);
+  for (const r of [...(await deliveriesOf(deleted)), ...waiting]) assert.equal((await attemptsOf(deleted, r.id)).length, 0);
 
   // Resumed: the paused deliveries go out, in order.
   await db.updateTable('webhook_subscriptions').set({ is_active: 1 }).where('workspace_id', '=', ws.workspaceId).where('id', '=', paused.id).execute();
   assert.equal(await d.runOnce(), 2);
   assert.equal(await d.runOnce(), 1);
-  assert.deepEqual((await deliveriesOf(paused)).map((r) => r.status), ['SUCCESS', 'SUCCESS', 'SUCCESS']);
+  assert.deepEqual(
+    (await deliveriesOf(paused)).map((r) => r.status),
+    ['SUCCESS', 'SUCCESS', 'SUCCESS'],
+  );
 });
 
 test('cancelPendingDeliveries cancels only the open deliveries of that subscription', async (t) => {
   const ws = await workspace(t);
-  const sub = await subscribe(ws, receiver.endpoint((r) => (r.json.event === 'contact.created' ? { status: 200 } : { status: 500 })));
+  const sub = await subscribe(
+    ws,
+    receiver.endpoint((r) => (r.json.event === 'contact.created' ? { status: 200 } : { status: 500 })),
+  );
   const keep = await subscribe(ws, receiver.endpoint());
   await inbound(h, { ws });
   await dispatcher(testClock()).runOnce();
   // contact: SUCCESS, conversation.created: RETRYING, message.created: PENDING
-  assert.deepEqual((await deliveriesOf(sub)).map((r) => r.status), ['SUCCESS', 'RETRYING', 'PENDING']);
+  assert.deepEqual(
+    (await deliveriesOf(sub)).map((r) => r.status),
+    ['SUCCESS', 'RETRYING', 'PENDING'],
+  );
 
   const cancelled = await h.store.db.transaction().execute((trx) => cancelPendingDeliveries(trx, ws.workspaceId, sub.id));
   assert.equal(cancelled, 2);
-  assert.deepEqual((await deliveriesOf(sub)).map((r) => r.status), ['SUCCESS', 'CANCELLED', 'CANCELLED']);
+  assert.deepEqual(
+    (await deliveriesOf(sub)).map((r) => r.status),
+    ['SUCCESS', 'CANCELLED', 'CANCELLED'],
+  );
   assert.ok((await deliveriesOf(keep)).every((r) => r.status !== 'CANCELLED'));
   // Another workspace cannot cancel them.
   assert.equal(await cancelPendingDeliveries(h.store.db, h.other.workspaceId, keep.id), 0);
@@ -554,7 +675,10 @@ test('cancelPendingDeliveries cancels only the open deliveries of that subscript
 
 test('retryDeliveryNow: FAILED or RETRYING go back to PENDING; others conflict; foreign ids are not found', async (t) => {
   const ws = await workspace(t);
-  const sub = await subscribe(ws, receiver.endpoint((r) => (r.json.event === 'contact.created' ? { status: 200 } : { status: 500 })));
+  const sub = await subscribe(
+    ws,
+    receiver.endpoint((r) => (r.json.event === 'contact.created' ? { status: 200 } : { status: 500 })),
+  );
   await inbound(h, { ws });
   const clock = testClock();
   await dispatcher(clock).runOnce();
@@ -593,12 +717,20 @@ test('purgeExpiredDeliveries removes deliveries past their 90 days, with their a
   assert.equal(rows.length, 3);
   assert.ok(rows.every((r) => r.expires_at === r.created_at + DELIVERY_RETENTION_MS));
   const [old] = rows;
-  await h.store.db.updateTable('deliveries').set({ expires_at: clock.now() - 1 }).where('workspace_id', '=', ws.workspaceId).where('id', '=', old.id).execute();
+  await h.store.db
+    .updateTable('deliveries')
+    .set({ expires_at: clock.now() - 1 })
+    .where('workspace_id', '=', ws.workspaceId)
+    .where('id', '=', old.id)
+    .execute();
   assert.equal((await attemptsOf(sub, old.id)).length, 1);
 
-  assert.ok(await purgeExpiredDeliveries(h.store.db, clock.now()) >= 1);
+  assert.ok((await purgeExpiredDeliveries(h.store.db, clock.now())) >= 1);
   const left = await deliveriesOf(sub);
-  assert.deepEqual(left.map((r) => r.id), rows.slice(1).map((r) => r.id));
+  assert.deepEqual(
+    left.map((r) => r.id),
+    rows.slice(1).map((r) => r.id),
+  );
   assert.equal((await attemptsOf(sub, old.id)).length, 0);
   assert.equal((await attemptsOf(sub, rows[1].id)).length, 1);
 
@@ -610,12 +742,15 @@ test('purgeExpiredDeliveries removes deliveries past their 90 days, with their a
 /** A send that starts, then waits until the test answers it. */
 function gate() {
   let started!: () => void;
-  const whenStarted = new Promise<void>((resolve) => { started = resolve; });
-  let answer: (status: number) => void = () => {};
-  const send: SendWebhook = () => new Promise((resolve) => {
-    answer = (status) => resolve({ status, body: 'ok', retryAfter: null });
-    started();
+  const whenStarted = new Promise<void>((resolve) => {
+    started = resolve;
   });
+  let answer: (status: number) => void = () => {};
+  const send: SendWebhook = () =>
+    new Promise((resolve) => {
+      answer = (status) => resolve({ status, body: 'ok', retryAfter: null });
+      started();
+    });
   return { send, started: whenStarted, answer: (status = 200) => answer(status) };
 }
 
@@ -626,10 +761,17 @@ function gate() {
 async function dieMidSend(clock: { now: () => number }): Promise<void> {
   const doomed = openStore(h.url);
   let started!: () => void;
-  const sending = new Promise<void>((resolve) => { started = resolve; });
+  const sending = new Promise<void>((resolve) => {
+    started = resolve;
+  });
   let cut!: (error: Error) => void;
-  const died = new Promise<never>((_resolve, reject) => { cut = reject; });
-  const send: SendWebhook = () => { started(); return died; };
+  const died = new Promise<never>((_resolve, reject) => {
+    cut = reject;
+  });
+  const send: SendWebhook = () => {
+    started();
+    return died;
+  };
   const run = new Dispatcher({ db: doomed.db, engine: doomed.engine, config: h.config, logger: silent, now: clock.now, send }).runOnce();
   const claimed = await Promise.race([sending.then(() => true), run.then(() => false)]);
   await doomed.close();
@@ -663,10 +805,13 @@ test('a claim abandoned by a dispatcher that died mid-send is taken over after t
   assert.equal(row.interrupted_claims, null);
   assert.equal(row.locked_until, null);
   const attempts = await attemptsOf(sub, delivery.id);
-  assert.deepEqual(attempts.map((a) => [a.attempted_at, a.status_code, a.error_message, a.duration_ms]), [
-    [claimedAt, null, INTERRUPTED_ATTEMPT_MESSAGE, 0],
-    [clock.now(), 200, null, attempts[1].duration_ms],
-  ]);
+  assert.deepEqual(
+    attempts.map((a) => [a.attempted_at, a.status_code, a.error_message, a.duration_ms]),
+    [
+      [claimedAt, null, INTERRUPTED_ATTEMPT_MESSAGE, 0],
+      [clock.now(), 200, null, attempts[1].duration_ms],
+    ],
+  );
   assert.equal(receiver.at(sub.path).length, 1);
 });
 
@@ -694,9 +839,14 @@ test('dispatchers that die one after the other on the same delivery lose none of
   assert.equal(row.status, 'SUCCESS');
   assert.equal(row.attempt_count, 3);
   const attempts = await attemptsOf(sub, delivery.id);
-  assert.deepEqual(attempts.map((a) => [a.attempted_at, a.status_code, a.error_message]), [
-    [first, null, INTERRUPTED_ATTEMPT_MESSAGE], [second, null, INTERRUPTED_ATTEMPT_MESSAGE], [clock.now(), 200, null],
-  ]);
+  assert.deepEqual(
+    attempts.map((a) => [a.attempted_at, a.status_code, a.error_message]),
+    [
+      [first, null, INTERRUPTED_ATTEMPT_MESSAGE],
+      [second, null, INTERRUPTED_ATTEMPT_MESSAGE],
+      [clock.now(), 200, null],
+    ],
+  );
 });
 
 test('a slow send keeps its claim past the lease by renewing it: no other dispatcher takes the delivery', async (t) => {
@@ -772,7 +922,13 @@ test('a dispatcher whose lease ran out neither renews nor records the claim it l
   row = await deliveryById(sub, delivery.id);
   assert.equal(row.status, 'SUCCESS');
   assert.equal(row.attempt_count, 2);
-  assert.deepEqual((await attemptsOf(sub, delivery.id)).map((a) => [a.attempted_at, a.status_code]), [[holderClaim, null], [rivalClaim, 200]]);
+  assert.deepEqual(
+    (await attemptsOf(sub, delivery.id)).map((a) => [a.attempted_at, a.status_code]),
+    [
+      [holderClaim, null],
+      [rivalClaim, 200],
+    ],
+  );
 });
 
 test('interrupted attempts count toward the limit: a delivery whose sends keep dying fails without another send', async (t) => {
@@ -782,8 +938,12 @@ test('interrupted attempts count toward the limit: a delivery whose sends keep d
   const [delivery] = await deliveriesOf(sub);
   const clock = testClock();
   // As if seven attempts had failed already.
-  await h.store.db.updateTable('deliveries').set({ status: 'RETRYING', attempt_count: MAX_ATTEMPTS - 1 })
-    .where('workspace_id', '=', ws.workspaceId).where('id', '=', delivery.id).execute();
+  await h.store.db
+    .updateTable('deliveries')
+    .set({ status: 'RETRYING', attempt_count: MAX_ATTEMPTS - 1 })
+    .where('workspace_id', '=', ws.workspaceId)
+    .where('id', '=', delivery.id)
+    .execute();
   const claimedAt = clock.now();
   await dieMidSend(clock);
   clock.advance(CLAIM_LEASE_MS + 1);
@@ -794,7 +954,10 @@ test('interrupted attempts count toward the limit: a delivery whose sends keep d
   assert.equal(row.status_code, null);
   assert.equal(row.error_message, INTERRUPTED_ATTEMPT_MESSAGE);
   assert.equal(row.claimed_at, null);
-  assert.deepEqual((await attemptsOf(sub, delivery.id)).map((a) => [a.attempted_at, a.error_message]), [[claimedAt, INTERRUPTED_ATTEMPT_MESSAGE]]);
+  assert.deepEqual(
+    (await attemptsOf(sub, delivery.id)).map((a) => [a.attempted_at, a.error_message]),
+    [[claimedAt, INTERRUPTED_ATTEMPT_MESSAGE]],
+  );
   assert.equal(receiver.at(sub.path).length, 0);
 });
 
@@ -807,8 +970,12 @@ test('a deleted subscription whose delivery was abandoned mid-send: the dispatch
   const claimedAt = clock.now();
   await dieMidSend(clock);
   const deleted = await h.store.db.transaction().execute(async (trx) => {
-    await trx.updateTable('webhook_subscriptions').set({ deleted_at: clock.now(), is_active: 0 })
-      .where('workspace_id', '=', ws.workspaceId).where('id', '=', sub.id).execute();
+    await trx
+      .updateTable('webhook_subscriptions')
+      .set({ deleted_at: clock.now(), is_active: 0 })
+      .where('workspace_id', '=', ws.workspaceId)
+      .where('id', '=', sub.id)
+      .execute();
     return cancelPendingDeliveries(trx, ws.workspaceId, sub.id, clock.now());
   });
   assert.equal(deleted, 0, 'left to the dispatcher, which logs the claim');
@@ -818,7 +985,10 @@ test('a deleted subscription whose delivery was abandoned mid-send: the dispatch
   assert.equal(row.status, 'CANCELLED');
   assert.equal(row.attempt_count, 1);
   assert.equal(row.claimed_at, null);
-  assert.deepEqual((await attemptsOf(sub, delivery.id)).map((a) => [a.attempted_at, a.error_message]), [[claimedAt, INTERRUPTED_ATTEMPT_MESSAGE]]);
+  assert.deepEqual(
+    (await attemptsOf(sub, delivery.id)).map((a) => [a.attempted_at, a.error_message]),
+    [[claimedAt, INTERRUPTED_ATTEMPT_MESSAGE]],
+  );
   assert.equal(receiver.at(sub.path).length, 0);
 });
 
@@ -843,7 +1013,10 @@ test("JuriChat's delivery log counts interrupted attempts in attemptCount", asyn
 
 test('start() keeps sending until stop(), and stop() waits for the send in flight', async (t) => {
   const ws = await workspace(t);
-  const sub = await subscribe(ws, receiver.endpoint(() => ({ status: 200, delayMs: 150 })));
+  const sub = await subscribe(
+    ws,
+    receiver.endpoint(() => ({ status: 200, delayMs: 150 })),
+  );
   await inbound(h, { ws });
   const d = dispatcher({ now: Date.now }, { pollIntervalMs: 20 });
   d.start();
@@ -852,13 +1025,19 @@ test('start() keeps sending until stop(), and stop() waits for the send in fligh
   assert.equal(receiver.at(sub.path).length, 3);
   await d.stop();
   // Every send that started has been recorded by the time stop() resolves.
-  assert.deepEqual((await deliveriesOf(sub)).map((r) => r.status), ['SUCCESS', 'SUCCESS', 'SUCCESS']);
+  assert.deepEqual(
+    (await deliveriesOf(sub)).map((r) => r.status),
+    ['SUCCESS', 'SUCCESS', 'SUCCESS'],
+  );
   await d.stop();
 });
 
 test('two dispatchers on separate connections deliver each delivery exactly once', async (t) => {
   const ws = await workspace(t);
-  const sub = await subscribe(ws, receiver.endpoint(() => ({ status: 200, delayMs: 5 })));
+  const sub = await subscribe(
+    ws,
+    receiver.endpoint(() => ({ status: 200, delayMs: 5 })),
+  );
   const conversations = 12;
   const phone = (i: number) => `55119100000${String(i).padStart(2, '0')}`;
   for (let i = 0; i < conversations; i++) await inbound(h, { ws, phone: phone(i), text: `hello ${i}` });
@@ -872,10 +1051,22 @@ test('two dispatchers on separate connections deliver each delivery exactly once
   const clock = { now: Date.now };
   const sentBy = [0, 0];
   const send = httpSender({ allowPrivate: true });
-  const countingSend = (n: number): SendWebhook => (request) => { sentBy[n]++; return send(request); };
+  const countingSend =
+    (n: number): SendWebhook =>
+    (request) => {
+      sentBy[n]++;
+      return send(request);
+    };
   const first = dispatcher(clock, { batchSize: 4, pollIntervalMs: 10, send: countingSend(0) });
   const other = new Dispatcher({
-    db: second.db, engine: second.engine, config: h.config, logger: silent, now: clock.now, batchSize: 4, pollIntervalMs: 10, send: countingSend(1),
+    db: second.db,
+    engine: second.engine,
+    config: h.config,
+    logger: silent,
+    now: clock.now,
+    batchSize: 4,
+    pollIntervalMs: 10,
+    send: countingSend(1),
   });
   first.start();
   other.start();
@@ -888,8 +1079,7 @@ test('two dispatchers on separate connections deliver each delivery exactly once
   for (const r of receiver.at(sub.path)) counts.set(r.headers['webhook-id'] as string, (counts.get(r.headers['webhook-id'] as string) ?? 0) + 1);
   assert.equal(counts.size, expected.length);
   for (const delivery of expected) assert.equal(counts.get(delivery.id), 1, `delivery ${delivery.id} sent once`);
-  const attempts = await h.store.db.selectFrom('delivery_attempts').select('delivery_id')
-    .where('workspace_id', '=', ws.workspaceId).execute();
+  const attempts = await h.store.db.selectFrom('delivery_attempts').select('delivery_id').where('workspace_id', '=', ws.workspaceId).execute();
   assert.equal(attempts.length, expected.length);
   assert.equal(sentBy[0] + sentBy[1], expected.length);
   t.diagnostic(`sent by the two dispatchers: ${sentBy.join(' + ')}`);
@@ -919,5 +1109,8 @@ test('startWorkers runs the dispatcher when runWorkers is on, and does nothing w
   for (let i = 0; i < 200 && receiver.at(sub.path).length < 3; i++) await new Promise((r) => setTimeout(r, 20));
   await workers.stop();
   assert.equal(receiver.at(sub.path).length, 3);
-  assert.deepEqual((await deliveriesOf(sub)).map((r) => r.status), ['SUCCESS', 'SUCCESS', 'SUCCESS']);
+  assert.deepEqual(
+    (await deliveriesOf(sub)).map((r) => r.status),
+    ['SUCCESS', 'SUCCESS', 'SUCCESS'],
+  );
 });

@@ -1,8 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  BACKOFF_MS, MAX_ATTEMPTS, MAX_RETRY_AFTER_MS, afterFailedAttempt, backoffDelayMs, parseRetryAfter,
-} from '../../src/events/retry-policy.ts';
+import { BACKOFF_MS, MAX_ATTEMPTS, MAX_RETRY_AFTER_MS, afterFailedAttempt, backoffDelayMs, parseRetryAfter } from '../../src/events/retry-policy.ts';
 
 const NOW = Date.UTC(2026, 5, 8, 2, 33, 36);
 const fixed = (value: number) => () => value;

@@ -42,9 +42,12 @@ function sqliteFullDisk(store: Store): FullDisk {
 
 /** PostgreSQL: a trigger on every table raises disk_full (SQLSTATE 53100), as when a data file cannot be extended. */
 function postgresFullDisk(store: Store): FullDisk {
-  const tables = async () => (await sql<{ name: string }>`
+  const tables = async () =>
+    (
+      await sql<{ name: string }>`
     select table_name as name from information_schema.tables
-    where table_schema = current_schema() and table_type = 'BASE TABLE' and table_name not like 'kysely%'`.execute(store.db)).rows.map((r) => r.name);
+    where table_schema = current_schema() and table_type = 'BASE TABLE' and table_name not like 'kysely%'`.execute(store.db)
+    ).rows.map((r) => r.name);
   return {
     refusal: /No space left on device/,
     async fill() {

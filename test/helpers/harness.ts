@@ -20,7 +20,15 @@ export async function freshStore(): Promise<{ store: Store; url: string; dataDir
     const url = `sqlite:${join(dataDir, 'test.db')}`;
     const store = openStore(url);
     await migrateToLatest(store);
-    return { store, url, dataDir, drop: async () => { await store.close(); rmSync(dataDir, { recursive: true, force: true }); } };
+    return {
+      store,
+      url,
+      dataDir,
+      drop: async () => {
+        await store.close();
+        rmSync(dataDir, { recursive: true, force: true });
+      },
+    };
   }
   const name = `conversas_test_${process.pid}_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
@@ -33,7 +41,9 @@ export async function freshStore(): Promise<{ store: Store; url: string; dataDir
   const store = openStore(url, { poolSize: 5 });
   await migrateToLatest(store);
   return {
-    store, url, dataDir,
+    store,
+    url,
+    dataDir,
     drop: async () => {
       await store.close();
       const c = new pg.Client({ connectionString: TEST_DATABASE_URL });
@@ -68,26 +78,59 @@ export interface Harness {
 /** `appOptions.logger`: a pino configuration (with a `stream`) for tests that read the log; silent otherwise. */
 export async function startHarness(overrides: Partial<Config> = {}, appOptions: { logger?: object } = {}): Promise<Harness> {
   const { store, url, dataDir, drop } = await freshStore();
-  const config = loadConfig({ CONVERSAS_DATA_DIR: dataDir, CONVERSAS_RATE_LIMIT_PER_MINUTE: '0', CONVERSAS_AUTH_FAILURES_PER_MINUTE: '0', LOG_LEVEL: 'silent' }, {
-    databaseUrl: url, runWorkers: false, allowPrivateWebhooks: true, ...overrides,
-  });
+  const config = loadConfig(
+    { CONVERSAS_DATA_DIR: dataDir, CONVERSAS_RATE_LIMIT_PER_MINUTE: '0', CONVERSAS_AUTH_FAILURES_PER_MINUTE: '0', LOG_LEVEL: 'silent' },
+    {
+      databaseUrl: url,
+      runWorkers: false,
+      allowPrivateWebhooks: true,
+      ...overrides,
+    },
+  );
   // TEST_LOG=1 shows what a failing request logged (500s log their error).
   const app = await buildApp(config, store, { logger: appOptions.logger ?? (process.env.TEST_LOG ? { level: 'error' } : false) });
   await app.ready();
   const ws = await initWorkspace(store.db, 'Test');
   const other = await initWorkspace(store.db, 'Other');
-  return { app, store, ctx: app.ctx, config, ws, other, url, close: async () => { await app.close(); await drop(); } };
+  return {
+    app,
+    store,
+    ctx: app.ctx,
+    config,
+    ws,
+    other,
+    url,
+    close: async () => {
+      await app.close();
+      await drop();
+    },
+  };
 }
 
-export interface CallOptions { key?: string | null; body?: unknown; headers?: Record<string, string>; query?: Record<string, string | string[]> }
+export interface CallOptions {
+  key?: string | null;
+  body?: unknown;
+  headers?: Record<string, string>;
+  query?: Record<string, string | string[]>;
+}
 
 /** A native API call with `Authorization: Bearer` (the harness's first workspace unless `key` says otherwise). */
 export async function call(h: Harness, method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', url: string, options: CallOptions = {}) {
   const key = options.key === undefined ? h.ws.apiKey : options.key;
   const headers: Record<string, string> = { ...(key ? { authorization: `Bearer ${key}` } : {}), ...options.headers };
-  const response = await h.app.inject({ method, url, headers, query: options.query, ...(options.body !== undefined ? { payload: options.body as object } : {}) });
+  const response = await h.app.inject({
+    method,
+    url,
+    headers,
+    query: options.query,
+    ...(options.body !== undefined ? { payload: options.body as object } : {}),
+  });
   let json: any = null;
-  try { json = response.json(); } catch { json = null; }
+  try {
+    json = response.json();
+  } catch {
+    json = null;
+  }
   return { status: response.statusCode, json, headers: response.headers, body: response.body };
 }
 
@@ -98,7 +141,10 @@ export async function inbound(h: Harness, options: { phone?: string; text?: stri
   const phone = options.phone ?? `55119${String(Date.now() % 100000).padStart(5, '0')}${String(++phoneCounter).padStart(3, '0')}`;
   const res = await call(h, 'POST', `/api/v1/channels/${ws.channelId}/inbound`, {
     key: ws.apiKey,
-    body: { from: { phone, name: options.name ?? 'Maria' }, message: { type: 'text', text: options.text ?? 'Olá', ...(options.externalId ? { externalId: options.externalId } : {}) } },
+    body: {
+      from: { phone, name: options.name ?? 'Maria' },
+      message: { type: 'text', text: options.text ?? 'Olá', ...(options.externalId ? { externalId: options.externalId } : {}) },
+    },
   });
   if (res.status !== 200) throw new Error(`inbound failed: ${res.status} ${res.body}`);
   return res.json as { personId: string; conversationId: string; messageId: string; duplicate: boolean };

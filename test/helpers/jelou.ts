@@ -32,7 +32,11 @@ export async function jelou(h: Harness, method: 'GET' | 'POST' | 'PATCH' | 'PUT'
   const payload = options.raw !== undefined ? options.raw : options.body !== undefined ? (options.body as object) : undefined;
   const response = await h.app.inject({ method, url, headers, ...(payload !== undefined ? { payload } : {}) });
   let json: any = null;
-  try { json = response.json(); } catch { json = null; }
+  try {
+    json = response.json();
+  } catch {
+    json = null;
+  }
   return { status: response.statusCode, json, headers: response.headers, body: response.body };
 }
 
@@ -46,15 +50,26 @@ export async function panelReply(h: Harness, body: unknown, secret: string, opti
   const raw = options.raw ?? JSON.stringify(body);
   const signature = options.signature === undefined ? sign(secret, raw) : options.signature;
   return jelou(h, 'POST', options.path ?? '/v1/external-support/webhook', {
-    auth: 'none', raw, headers: signature === null ? {} : { 'x-jelou-signature': signature },
+    auth: 'none',
+    raw,
+    headers: signature === null ? {} : { 'x-jelou-signature': signature },
   });
 }
 
 /** A text reply body for a room. */
-export function replyBody(ids: { projectId: string; roomId: string; botId: string; userId: string }, valueId: string, value: Record<string, unknown> = { type: 'text', content: { body: 'Hi from the panel' } }) {
+export function replyBody(
+  ids: { projectId: string; roomId: string; botId: string; userId: string },
+  valueId: string,
+  value: Record<string, unknown> = { type: 'text', content: { body: 'Hi from the panel' } },
+) {
   return {
-    field: 'messages', object: 'message_event', event_type: 'incoming_message',
-    project_id: ids.projectId, room_id: ids.roomId, bot_id: ids.botId, user_id: ids.userId,
+    field: 'messages',
+    object: 'message_event',
+    event_type: 'incoming_message',
+    project_id: ids.projectId,
+    room_id: ids.roomId,
+    bot_id: ids.botId,
+    user_id: ids.userId,
     value: { id: valueId, ...value },
   };
 }
@@ -68,7 +83,15 @@ export function jelouError(res: { status: number; json: any; body: string }, sta
   assert.equal(e.statusMessage, 'error');
   assert.equal(e.status, 0);
   assert.deepEqual(Object.keys(e.error), ['code', 'key', 'description', 'developerMessages', 'clientMessages']);
-  const code = { 401: 'unauthorized', 404: 'not_found', 409: 'conflict', 413: 'payload_too_large', 422: 'unprocessable_entity', 429: 'too_many_requests', 500: 'internal_server_error' }[status];
+  const code = {
+    401: 'unauthorized',
+    404: 'not_found',
+    409: 'conflict',
+    413: 'payload_too_large',
+    422: 'unprocessable_entity',
+    429: 'too_many_requests',
+    500: 'internal_server_error',
+  }[status];
   assert.equal(e.error.code, code);
   assert.equal(e.error.key, key, res.body);
   assert.equal(typeof e.error.description, 'string');
@@ -83,7 +106,12 @@ export function jelouError(res: { status: number; json: any; body: string }, sta
 export async function createIntegration(h: Harness, webhookUrl: string, options: { ws?: InitResult; authType?: string; authorization?: string } = {}) {
   const ws = options.ws ?? h.ws;
   const res = await jelou(h, 'POST', base(ws.workspaceId), {
-    ws, body: { webhookUrl, ...(options.authType ? { authType: options.authType } : {}), ...(options.authorization ? { authorization: options.authorization } : {}) },
+    ws,
+    body: {
+      webhookUrl,
+      ...(options.authType ? { authType: options.authType } : {}),
+      ...(options.authorization ? { authorization: options.authorization } : {}),
+    },
   });
   assert.equal(res.status, 200, res.body);
   return res.json.data as { id: string; brainId: string; webhookUrl: string; authType: string; signingSecret: string; createdAt: string; updatedAt: string };

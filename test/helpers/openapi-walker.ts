@@ -29,7 +29,12 @@ export interface JsonSchema {
   default?: unknown;
 }
 
-interface ParameterObject { name: string; in: 'path' | 'query' | 'header' | 'cookie'; required?: boolean; schema?: JsonSchema }
+interface ParameterObject {
+  name: string;
+  in: 'path' | 'query' | 'header' | 'cookie';
+  required?: boolean;
+  schema?: JsonSchema;
+}
 type SecurityRequirement = Record<string, string[]>;
 interface OperationObject {
   parameters?: ParameterObject[];
@@ -69,7 +74,9 @@ export function operationsOf(doc: OpenApiDocument): Operation[] {
       const bodies: Record<string, JsonSchema> = {};
       for (const [type, media] of Object.entries(op.requestBody?.content ?? {})) bodies[type] = deref(doc, media.schema ?? {});
       ops.push({
-        name: `${method} ${path}`, method, path,
+        name: `${method} ${path}`,
+        method,
+        path,
         pathParams: params.filter((p) => p.in === 'path'),
         queryParams: params.filter((p) => p.in === 'query'),
         bodies,
@@ -99,7 +106,7 @@ export function acceptedKinds(schema: JsonSchema): Set<JsonKind> {
   const union = schema.anyOf ?? schema.oneOf;
   if (union) return new Set(union.flatMap((s) => [...acceptedKinds(s)]));
   if (schema.enum || schema.const !== undefined) {
-    return new Set((schema.enum ?? [schema.const]).map((v): JsonKind => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v as JsonKind)));
+    return new Set((schema.enum ?? [schema.const]).map((v): JsonKind => (v === null ? 'null' : Array.isArray(v) ? 'array' : (typeof v as JsonKind))));
   }
   if (schema.type) return new Set(Array.isArray(schema.type) ? schema.type : [schema.type]);
   if (schema.properties) return new Set(['object']);
@@ -150,7 +157,10 @@ export const ID_PATTERN = '^[cC][^\\s-]{8,}$';
 export const UNKNOWN_ID = 'c0000000000000000000000fvzz';
 
 /** One place in a body: the path of keys to it, and the schema declared there. */
-interface Slot { path: string[]; schema: JsonSchema }
+interface Slot {
+  path: string[];
+  schema: JsonSchema;
+}
 
 /** Every declared property of every object present in `value`, depth first, and every such object. */
 function slotsOf(schema: JsonSchema, value: unknown, path: string[] = []): { properties: Slot[]; objects: string[][] } {
@@ -206,7 +216,11 @@ export interface FuzzCase {
   authenticated: boolean;
 }
 
-export interface CredentialVariant { mutation: string; headers: Record<string, string>; authenticated: boolean }
+export interface CredentialVariant {
+  mutation: string;
+  headers: Record<string, string>;
+  authenticated: boolean;
+}
 
 export interface WalkerContext {
   /** A real value for a path or query parameter (an id of a row that exists), or undefined. */
@@ -241,7 +255,10 @@ function formFields(body: unknown): [string, string][] {
 const BOUNDARY = '----conversas-fuzz-boundary';
 function multipartBody(fields: [string, string][], file?: { field: string; name: string; type: string; content: string }): Buffer {
   const parts = fields.map(([k, v]) => `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`);
-  if (file) parts.push(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="${file.field}"; filename="${file.name}"\r\nContent-Type: ${file.type}\r\n\r\n${file.content}\r\n`);
+  if (file)
+    parts.push(
+      `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${file.field}"; filename="${file.name}"\r\nContent-Type: ${file.type}\r\n\r\n${file.content}\r\n`,
+    );
   return Buffer.from(`${parts.join('')}--${BOUNDARY}--\r\n`);
 }
 
@@ -250,15 +267,31 @@ const LONG_ID = `c${'0'.repeat(9_999)}`;
 const TWO_MIB_JSON = `{"pad":"${'x'.repeat(2 * 1024 * 1024)}"}`;
 const DEEP_JSON = `${'['.repeat(10_000)}${']'.repeat(10_000)}`;
 /** A value of each JSON kind, for "wrong type" mutations. */
-const VALUE_OF_KIND: Record<Exclude<JsonKind, 'integer'>, unknown> = { string: 'fuzz', number: 12345, boolean: true, object: { fuzz: 1 }, array: ['fuzz'], null: null };
+const VALUE_OF_KIND: Record<Exclude<JsonKind, 'integer'>, unknown> = {
+  string: 'fuzz',
+  number: 12345,
+  boolean: true,
+  object: { fuzz: 1 },
+  array: ['fuzz'],
+  null: null,
+};
 
 /** The minimal valid request of an operation: its path, query and body, before any mutation. */
 export function baselineOf(op: Operation, ctx: WalkerContext) {
-  const pathValues = Object.fromEntries(op.pathParams.map((p) => [p.name, ctx.param(op, p.name) ?? exampleOf(p.schema ?? {}, p.name, () => undefined) as string]));
-  const query: [string, string][] = op.queryParams.filter((p) => p.required).map((p) => [p.name, ctx.param(op, p.name) ?? String(exampleOf(p.schema ?? {}, p.name, () => undefined))]);
+  const pathValues = Object.fromEntries(
+    op.pathParams.map((p) => [p.name, ctx.param(op, p.name) ?? (exampleOf(p.schema ?? {}, p.name, () => undefined) as string)]),
+  );
+  const query: [string, string][] = op.queryParams
+    .filter((p) => p.required)
+    .map((p) => [p.name, ctx.param(op, p.name) ?? String(exampleOf(p.schema ?? {}, p.name, () => undefined))]);
   const bodyType = JSON_TYPE in op.bodies ? JSON_TYPE : Object.keys(op.bodies)[0];
   const schema = bodyType ? op.bodies[bodyType] : undefined;
-  const body = schema ? deepMerge(exampleOf(schema, '(body)', (name, s) => ctx.bodyValue(op, name, s)), ctx.bodyHints(op) ?? {}) : undefined;
+  const body = schema
+    ? deepMerge(
+        exampleOf(schema, '(body)', (name, s) => ctx.bodyValue(op, name, s)),
+        ctx.bodyHints(op) ?? {},
+      )
+    : undefined;
   return { pathValues, query, bodyType, schema, body };
 }
 
@@ -276,29 +309,53 @@ export function casesFor(op: Operation, ctx: WalkerContext): FuzzCase[] {
   const baseUrl = buildUrl(op.path, base.pathValues, base.query);
 
   /** A request with the operation's own credentials, computed over its final body. */
-  const add = (c: { mutation: string; target?: string; url?: string; payload?: string | Buffer; contentType?: string | null; headers?: Record<string, string>; undeclaredContentType?: string }) => {
+  const add = (c: {
+    mutation: string;
+    target?: string;
+    url?: string;
+    payload?: string | Buffer;
+    contentType?: string | null;
+    headers?: Record<string, string>;
+    undeclaredContentType?: string;
+  }) => {
     const payload = c.payload ?? baseRaw;
     const contentType = c.contentType === undefined ? (payload !== undefined ? JSON_TYPE : null) : c.contentType;
     cases.push({
-      operation: op, mutation: c.mutation, target: c.target, method: op.method, url: c.url ?? baseUrl,
+      operation: op,
+      mutation: c.mutation,
+      target: c.target,
+      method: op.method,
+      url: c.url ?? baseUrl,
       headers: { ...ctx.credentials(op, 'own', payload), ...(contentType ? { 'content-type': contentType } : {}), ...c.headers },
-      payload, undeclaredContentType: c.undeclaredContentType, authenticated: true,
+      payload,
+      undeclaredContentType: c.undeclaredContentType,
+      authenticated: true,
     });
   };
 
   // Credentials: none, another workspace's, and whatever malformed variants the surface has.
   for (const who of ['none', 'other'] as const) {
     cases.push({
-      operation: op, mutation: who === 'none' ? 'no credentials' : "another workspace's credentials", method: op.method, url: baseUrl,
+      operation: op,
+      mutation: who === 'none' ? 'no credentials' : "another workspace's credentials",
+      method: op.method,
+      url: baseUrl,
       headers: { ...ctx.credentials(op, who, baseRaw), ...(baseRaw !== undefined ? { 'content-type': JSON_TYPE } : {}) },
-      payload: baseRaw, authenticated: false,
+      payload: baseRaw,
+      authenticated: false,
     });
   }
   const variants = ctx.credentialVariants(op, baseRaw);
-  const sendVariant = (v: CredentialVariant) => cases.push({
-    operation: op, mutation: v.mutation, method: op.method, url: baseUrl,
-    headers: { ...v.headers, ...(baseRaw !== undefined ? { 'content-type': JSON_TYPE } : {}) }, payload: baseRaw, authenticated: v.authenticated,
-  });
+  const sendVariant = (v: CredentialVariant) =>
+    cases.push({
+      operation: op,
+      mutation: v.mutation,
+      method: op.method,
+      url: baseUrl,
+      headers: { ...v.headers, ...(baseRaw !== undefined ? { 'content-type': JSON_TYPE } : {}) },
+      payload: baseRaw,
+      authenticated: v.authenticated,
+    });
   variants.filter((v) => !v.authenticated).forEach(sendVariant);
 
   // Path parameters: over the router's length limit, malformed percent-encoding, dot segments, unicode, unknown ids.
@@ -316,23 +373,34 @@ export function casesFor(op: Operation, ctx: WalkerContext): FuzzCase[] {
     ['path parameter: unknown valid-shaped id', UNKNOWN_ID],
   ];
   for (const p of op.pathParams) {
-    for (const [mutation, value] of pathMutations) add({ mutation, target: p.name, url: buildUrl(op.path, { ...base.pathValues, [p.name]: value }, base.query) });
+    for (const [mutation, value] of pathMutations)
+      add({ mutation, target: p.name, url: buildUrl(op.path, { ...base.pathValues, [p.name]: value }, base.query) });
   }
 
   // Query parameters: each declared one with hostile values, and unknown keys named like built-ins.
   const queryMutations: [string, string | string[]][] = [
-    ['1e308', '1e308'], ['-1', '-1'], ['abc', 'abc'], ["''", ''], ['a 5,000-character value', 'x'.repeat(5_000)], ['repeated (an array)', ['1', '2']],
+    ['1e308', '1e308'],
+    ['-1', '-1'],
+    ['abc', 'abc'],
+    ["''", ''],
+    ['a 5,000-character value', 'x'.repeat(5_000)],
+    ['repeated (an array)', ['1', '2']],
     ['a NUL byte', 'fuzz\u0000'],
   ];
   for (const p of op.queryParams) {
     for (const [label, value] of queryMutations) {
       const others = base.query.filter(([k]) => k !== p.name);
       const values = Array.isArray(value) ? value : [value];
-      add({ mutation: `query parameter = ${label}`, target: p.name, url: buildUrl(op.path, base.pathValues, [...others, ...values.map((v): [string, string] => [p.name, v])]) });
+      add({
+        mutation: `query parameter = ${label}`,
+        target: p.name,
+        url: buildUrl(op.path, base.pathValues, [...others, ...values.map((v): [string, string] => [p.name, v])]),
+      });
     }
   }
   if (op.method === 'GET' || op.queryParams.length > 0) {
-    for (const key of [...BUILT_IN_KEYS, 'surprise']) add({ mutation: `unknown query key "${key}"`, target: key, url: buildUrl(op.path, base.pathValues, [...base.query, [key, 'x']]) });
+    for (const key of [...BUILT_IN_KEYS, 'surprise'])
+      add({ mutation: `unknown query key "${key}"`, target: key, url: buildUrl(op.path, base.pathValues, [...base.query, [key, 'x']]) });
   }
 
   // Headers: an over-long Idempotency-Key on writes.
@@ -367,20 +435,45 @@ export function casesFor(op: Operation, ctx: WalkerContext): FuzzCase[] {
       if (kinds.has('string')) {
         const long = main.pattern === ID_PATTERN ? LONG_ID : LONG_STRING;
         add({ mutation: 'body string of 10,000 characters', target, payload: JSON.stringify(withValue(body, slot.path, long)) });
-        add({ mutation: 'body string with a NUL character', target, payload: JSON.stringify(withValue(body, slot.path, main.pattern === ID_PATTERN ? 'c0000000000\u0000' : 'fuzz\u0000fuzz')) });
+        add({
+          mutation: 'body string with a NUL character',
+          target,
+          payload: JSON.stringify(withValue(body, slot.path, main.pattern === ID_PATTERN ? 'c0000000000\u0000' : 'fuzz\u0000fuzz')),
+        });
         if (main.enum) add({ mutation: 'body string outside its enum', target, payload: JSON.stringify(withValue(body, slot.path, 'not-in-enum')) });
-        if (main.pattern || main.format) add({ mutation: `body string that is not a valid ${main.format ?? 'id'}`, target, payload: JSON.stringify(withValue(body, slot.path, 'not valid: %00 ../')) });
+        if (main.pattern || main.format)
+          add({
+            mutation: `body string that is not a valid ${main.format ?? 'id'}`,
+            target,
+            payload: JSON.stringify(withValue(body, slot.path, 'not valid: %00 ../')),
+          });
       }
       if (kinds.has('array')) {
         const item = exampleOf(main.items ?? {}, slot.path.at(-1) ?? '', (name, s) => ctx.bodyValue(op, name, s));
-        add({ mutation: 'body array of 1,000 items', target, payload: JSON.stringify(withValue(body, slot.path, Array.from({ length: 1_000 }, () => item))) });
+        add({
+          mutation: 'body array of 1,000 items',
+          target,
+          payload: JSON.stringify(
+            withValue(
+              body,
+              slot.path,
+              Array.from({ length: 1_000 }, () => item),
+            ),
+          ),
+        });
       }
     }
 
     // Whole bodies that are not the object the route wants.
     const wholeBodies: [string, string][] = [
-      ['invalid JSON', '{"fuzz": '], ['JSON null', 'null'], ['JSON array', '[]'], ['bare JSON string', '"fuzz"'], ['bare JSON number', '12'],
-      ['empty body with Content-Type: application/json', ''], ['2 MiB JSON document', TWO_MIB_JSON], ['JSON nested 10,000 levels deep', DEEP_JSON],
+      ['invalid JSON', '{"fuzz": '],
+      ['JSON null', 'null'],
+      ['JSON array', '[]'],
+      ['bare JSON string', '"fuzz"'],
+      ['bare JSON number', '12'],
+      ['empty body with Content-Type: application/json', ''],
+      ['2 MiB JSON document', TWO_MIB_JSON],
+      ['JSON nested 10,000 levels deep', DEEP_JSON],
     ];
     for (const [mutation, payload] of wholeBodies) add({ mutation, payload });
 
@@ -388,16 +481,45 @@ export function casesFor(op: Operation, ctx: WalkerContext): FuzzCase[] {
     const declared = new Set(Object.keys(op.bodies));
     const undeclared = (type: string) => (declared.size > 0 && !declared.has(type) ? type : undefined);
     add({ mutation: 'Content-Type: text/plain', payload: raw, contentType: 'text/plain', undeclaredContentType: undeclared('text/plain') });
-    add({ mutation: 'Content-Type: application/x-www-form-urlencoded', payload: new URLSearchParams(formFields(body)).toString(), contentType: 'application/x-www-form-urlencoded', undeclaredContentType: undeclared('application/x-www-form-urlencoded') });
-    add({ mutation: 'Content-Type: application/xml', payload: '<fuzz/>', contentType: 'application/xml', undeclaredContentType: undeclared('application/xml') });
-    add({ mutation: 'Content-Type: multipart/form-data', payload: multipartBody(formFields(body)), contentType: `${MULTIPART}; boundary=${BOUNDARY}`, undeclaredContentType: undeclared(MULTIPART) });
+    add({
+      mutation: 'Content-Type: application/x-www-form-urlencoded',
+      payload: new URLSearchParams(formFields(body)).toString(),
+      contentType: 'application/x-www-form-urlencoded',
+      undeclaredContentType: undeclared('application/x-www-form-urlencoded'),
+    });
+    add({
+      mutation: 'Content-Type: application/xml',
+      payload: '<fuzz/>',
+      contentType: 'application/xml',
+      undeclaredContentType: undeclared('application/xml'),
+    });
+    add({
+      mutation: 'Content-Type: multipart/form-data',
+      payload: multipartBody(formFields(body)),
+      contentType: `${MULTIPART}; boundary=${BOUNDARY}`,
+      undeclaredContentType: undeclared(MULTIPART),
+    });
     add({ mutation: 'a body without Content-Type', payload: raw, contentType: null });
     add({ mutation: 'malformed multipart body', payload: 'not multipart at all', contentType: `${MULTIPART}; boundary=${BOUNDARY}` });
     add({ mutation: 'multipart without a boundary', payload: multipartBody(formFields(body)), contentType: MULTIPART });
     if (declared.has(MULTIPART)) {
-      for (const key of BUILT_IN_KEYS) add({ mutation: `multipart field "${key}"`, target: key, payload: multipartBody([...formFields(body), [key, 'x']]), contentType: `${MULTIPART}; boundary=${BOUNDARY}` });
-      add({ mutation: 'multipart with a file', payload: multipartBody(formFields(body), { field: 'file', name: 'fuzz.txt', type: 'text/plain', content: 'fuzz' }), contentType: `${MULTIPART}; boundary=${BOUNDARY}` });
-      add({ mutation: 'multipart with a file under another field name', payload: multipartBody(formFields(body), { field: 'upload', name: 'fuzz.txt', type: 'text/plain', content: 'fuzz' }), contentType: `${MULTIPART}; boundary=${BOUNDARY}` });
+      for (const key of BUILT_IN_KEYS)
+        add({
+          mutation: `multipart field "${key}"`,
+          target: key,
+          payload: multipartBody([...formFields(body), [key, 'x']]),
+          contentType: `${MULTIPART}; boundary=${BOUNDARY}`,
+        });
+      add({
+        mutation: 'multipart with a file',
+        payload: multipartBody(formFields(body), { field: 'file', name: 'fuzz.txt', type: 'text/plain', content: 'fuzz' }),
+        contentType: `${MULTIPART}; boundary=${BOUNDARY}`,
+      });
+      add({
+        mutation: 'multipart with a file under another field name',
+        payload: multipartBody(formFields(body), { field: 'upload', name: 'fuzz.txt', type: 'text/plain', content: 'fuzz' }),
+        contentType: `${MULTIPART}; boundary=${BOUNDARY}`,
+      });
     }
   }
 
@@ -417,7 +539,13 @@ export function surfaceOf(url: string): Surface {
 }
 
 const JELOU_CODE_OF_STATUS: Record<number, string> = {
-  401: 'unauthorized', 404: 'not_found', 409: 'conflict', 413: 'payload_too_large', 422: 'unprocessable_entity', 429: 'too_many_requests', 500: 'internal_server_error',
+  401: 'unauthorized',
+  404: 'not_found',
+  409: 'conflict',
+  413: 'payload_too_large',
+  422: 'unprocessable_entity',
+  429: 'too_many_requests',
+  500: 'internal_server_error',
 };
 
 const sameKeys = (value: Record<string, unknown>, keys: string[]) => Object.keys(value).sort().join(',') === [...keys].sort().join(',');
@@ -427,7 +555,11 @@ export function errorShapeProblem(surface: Surface, status: number, contentType:
   if (/\bTypeError\b|\bReferenceError\b|\bRangeError\b/.test(body)) return 'the body names a JavaScript error (TypeError/ReferenceError/RangeError)';
   if (/\bat (?:[\w$.<>]+ )?\(?(?:file:|node:|\/)[^)\s]*:\d+:\d+/.test(body) || /\.[cm]?[jt]s:\d+:\d+/.test(body)) return 'the body carries a stack trace';
   let json: unknown;
-  try { json = JSON.parse(body); } catch { return `not JSON (content-type ${contentType ?? 'none'})`; }
+  try {
+    json = JSON.parse(body);
+  } catch {
+    return `not JSON (content-type ${contentType ?? 'none'})`;
+  }
   if (!isPlainObject(json)) return 'the body is not a JSON object';
   const fst = /\bFST_[A-Z_]+/.exec(body)?.[0];
   if (surface === 'native') {
@@ -436,29 +568,39 @@ export function errorShapeProblem(surface: Surface, status: number, contentType:
     const e = json.error;
     if (!sameKeys(json, ['error']) || !isPlainObject(e)) return `not the native shape {"error":{…}} (keys: ${Object.keys(json).join(',')})`;
     if (!sameKeys(e, ['code', 'message', 'details'])) return `native error keys are ${Object.keys(e).join(',')}, not code,message,details`;
-    if (typeof e.code !== 'string' || typeof e.message !== 'string' || !isPlainObject(e.details)) return 'native error.code/message not strings or details not an object';
+    if (typeof e.code !== 'string' || typeof e.message !== 'string' || !isPlainObject(e.details))
+      return 'native error.code/message not strings or details not an object';
     return null;
   }
   if (surface === 'jelou') {
     if (fst && 'statusCode' in json) return `Fastify's default shape with ${fst} instead of Jelou's envelope`;
     if (fst) return `a Fastify code (${fst}) in the Jelou body`;
-    if (!sameKeys(json, ['message', 'statusMessage', 'status', 'error', 'validationError'])) return `not Jelou's envelope (keys: ${Object.keys(json).join(',')})`;
+    if (!sameKeys(json, ['message', 'statusMessage', 'status', 'error', 'validationError']))
+      return `not Jelou's envelope (keys: ${Object.keys(json).join(',')})`;
     const e = json.error;
-    if (typeof json.message !== 'string' || json.statusMessage !== 'error' || json.status !== 0 || !isPlainObject(json.validationError)) return "Jelou's envelope with wrong message/statusMessage/status/validationError";
-    if (!isPlainObject(e) || typeof e.code !== 'string' || typeof e.key !== 'string' || typeof e.description !== 'string') return "Jelou's error without code/key/description strings";
+    if (typeof json.message !== 'string' || json.statusMessage !== 'error' || json.status !== 0 || !isPlainObject(json.validationError))
+      return "Jelou's envelope with wrong message/statusMessage/status/validationError";
+    if (!isPlainObject(e) || typeof e.code !== 'string' || typeof e.key !== 'string' || typeof e.description !== 'string')
+      return "Jelou's error without code/key/description strings";
     const expected = JELOU_CODE_OF_STATUS[status];
     if (expected && e.code !== expected) return `Jelou error.code ${e.code} on a ${status} (expected ${expected})`;
     if (!expected) return `HTTP ${status}, a status Jelou's envelope has no error.code for`;
     return null;
   }
   // Fastify's own errors add `code` to the same shape; JuriChat's surface is that shape, so it may stay.
-  if (!sameKeys(json, ['statusCode', 'error', 'message']) && !sameKeys(json, ['statusCode', 'code', 'error', 'message'])) return `not Fastify's {"statusCode","error","message"} (keys: ${Object.keys(json).join(',')})`;
+  if (!sameKeys(json, ['statusCode', 'error', 'message']) && !sameKeys(json, ['statusCode', 'code', 'error', 'message']))
+    return `not Fastify's {"statusCode","error","message"} (keys: ${Object.keys(json).join(',')})`;
   if (json.statusCode !== status) return `statusCode ${String(json.statusCode)} in the body differs from HTTP ${status}`;
   if (typeof json.error !== 'string' || typeof json.message !== 'string') return 'error/message not strings';
   return null;
 }
 
-export interface Outcome { fuzz: FuzzCase; status: number; contentType: string | undefined; body: string }
+export interface Outcome {
+  fuzz: FuzzCase;
+  status: number;
+  contentType: string | undefined;
+  body: string;
+}
 
 /** The first 200 characters of a body, with ids, paths and long runs folded, so equal causes group. */
 export function digest(body: string): string {
@@ -487,7 +629,12 @@ export interface Finding {
   outcome: Outcome;
 }
 
-interface Group { causes: Set<string>; status: number; answers: Set<string>; items: Finding[] }
+interface Group {
+  causes: Set<string>;
+  status: number;
+  answers: Set<string>;
+  items: Finding[];
+}
 
 /**
  * All findings in one message, grouped by cause and status: each group names the operations (and

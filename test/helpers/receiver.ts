@@ -3,7 +3,12 @@ import type { AddressInfo } from 'node:net';
 import { Dispatcher } from '../../src/events/dispatcher.ts';
 import type { Harness } from './harness.ts';
 
-export interface Received { headers: IncomingHttpHeaders; body: Buffer; text: string; json: any }
+export interface Received {
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+  text: string;
+  json: any;
+}
 
 /** A real local webhook receiver: records every request; answers from `plan` (status codes) in turn, then 200. */
 export async function startReceiver(plan: number[] = []): Promise<{ url: string; received: Received[]; plan: number[]; close(): Promise<void> }> {
@@ -16,7 +21,11 @@ export async function startReceiver(plan: number[] = []): Promise<{ url: string;
       const body = Buffer.concat(chunks);
       const text = body.toString('utf8');
       let json: any = null;
-      try { json = JSON.parse(text); } catch { json = null; }
+      try {
+        json = JSON.parse(text);
+      } catch {
+        json = null;
+      }
       received.push({ headers: req.headers, body, text, json });
       const status = queue.shift() ?? 200;
       res.writeHead(status, { 'content-type': 'text/plain' }).end(status < 300 ? 'ok' : 'nope');
@@ -30,7 +39,14 @@ export async function startReceiver(plan: number[] = []): Promise<{ url: string;
 /** A dispatcher on the harness's database with a hand-driven clock. */
 export function testDispatcher(h: Harness, clock: { now: number }) {
   const silent = { debug() {}, warn() {}, error() {} };
-  return new Dispatcher({ db: h.store.db, engine: h.store.engine, config: { allowPrivateWebhooks: true }, logger: silent, now: () => clock.now, random: () => 0.5 });
+  return new Dispatcher({
+    db: h.store.db,
+    engine: h.store.engine,
+    config: { allowPrivateWebhooks: true },
+    logger: silent,
+    now: () => clock.now,
+    random: () => 0.5,
+  });
 }
 
 /** Runs the dispatcher until nothing is due at the clock's current time. */

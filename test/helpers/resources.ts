@@ -57,7 +57,11 @@ export async function assertPaginates(h: Harness, path: string, minimum: number,
   const ids = all.map((r) => r.id);
   assert.deepEqual(ids, [...ids].sort(), 'ordered by id');
   const paged = await listAll(h, path, { query, limit: 2 });
-  assert.deepEqual(paged.map((r) => r.id), ids, 'pages of 2 give the same rows');
+  assert.deepEqual(
+    paged.map((r) => r.id),
+    ids,
+    'pages of 2 give the same rows',
+  );
 }
 
 /** Malformed JSON, unknown fields and an empty body on a route with a JSON body. */
@@ -77,7 +81,13 @@ export async function assertRefusesBadBodies(h: Harness, method: 'POST' | 'PATCH
 /** Bad list queries: malformed cursors, out-of-range limits, unknown parameters. */
 export async function assertRefusesBadListQueries(h: Harness, path: string): Promise<void> {
   const url = `/api/v1/${path}`;
-  for (const cursor of ['!!!', 'abc', Buffer.from('[1]').toString('base64url'), Buffer.from('["x"]').toString('base64url'), Buffer.from('{"a":1}').toString('base64url')]) {
+  for (const cursor of [
+    '!!!',
+    'abc',
+    Buffer.from('[1]').toString('base64url'),
+    Buffer.from('["x"]').toString('base64url'),
+    Buffer.from('{"a":1}').toString('base64url'),
+  ]) {
     assertError(await call(h, 'GET', url, { query: { cursor } }), 400, { reason: 'invalid_cursor' });
   }
   for (const limit of ['0', '201', 'ten', '-1', '1.5']) {
@@ -119,9 +129,20 @@ export async function assertForeignIs404(h: Harness, path: string, id: string, m
  * transaction of the cluster has ended, so under a busy cluster it may lag; the feed has its own tests.)
  */
 export async function events(h: Harness, types: string, ws: InitResult = h.ws): Promise<any[]> {
-  const rows = await h.store.db.selectFrom('events').selectAll().where('workspace_id', '=', ws.workspaceId)
-    .where('type', 'in', types.split(',')).orderBy('id').execute();
-  return rows.map((r) => ({ id: r.id, type: r.type, conversationId: r.conversation_id, createdAt: new Date(r.created_at).toISOString(), payload: JSON.parse(r.payload) }));
+  const rows = await h.store.db
+    .selectFrom('events')
+    .selectAll()
+    .where('workspace_id', '=', ws.workspaceId)
+    .where('type', 'in', types.split(','))
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    type: r.type,
+    conversationId: r.conversation_id,
+    createdAt: new Date(r.created_at).toISOString(),
+    payload: JSON.parse(r.payload),
+  }));
 }
 
 /** Tags have no native route yet: tests insert them directly. */
@@ -129,7 +150,10 @@ export async function insertTag(h: Harness, inboxId: string, name: string, ws: I
   const { newId } = await import('../../src/domain/ids.ts');
   const id = newId();
   const now = Date.now();
-  await h.store.db.insertInto('tags').values({ workspace_id: ws.workspaceId, id, inbox_id: inboxId, name, color: '#000000', modules: '[]', created_at: now, updated_at: now }).execute();
+  await h.store.db
+    .insertInto('tags')
+    .values({ workspace_id: ws.workspaceId, id, inbox_id: inboxId, name, color: '#000000', modules: '[]', created_at: now, updated_at: now })
+    .execute();
   return id;
 }
 

@@ -9,8 +9,12 @@ import { juri } from '../helpers/jurichat.ts';
 import { newId } from '../../src/domain/ids.ts';
 
 let h: Harness;
-before(async () => { h = await startHarness(); });
-after(async () => { await h.close(); });
+before(async () => {
+  h = await startHarness();
+});
+after(async () => {
+  await h.close();
+});
 
 type File = { name: string; type: string; content: Buffer };
 
@@ -35,13 +39,20 @@ describe('stored files cannot run in a browser', () => {
     assert.match(html.headers['content-disposition'] as string, /^attachment; filename="x.html"$/);
     assert.equal(html.headers['x-content-type-options'], 'nosniff');
     assert.equal(html.headers['content-security-policy'], "default-src 'none'; sandbox");
-    const svg = await served({ name: 'x.svg', type: 'image/svg+xml', content: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>') }, 'image');
+    const svg = await served(
+      { name: 'x.svg', type: 'image/svg+xml', content: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>') },
+      'image',
+    );
     assert.match(svg.headers['content-disposition'] as string, /^attachment;/);
     assert.equal(svg.headers['content-security-policy'], "default-src 'none'; sandbox");
   });
 
   test('plain images, audio and video stay inline, still with nosniff and the CSP', async () => {
-    for (const [type, mime] of [['image', 'image/png'], ['audio', 'audio/ogg'], ['video', 'video/mp4']]) {
+    for (const [type, mime] of [
+      ['image', 'image/png'],
+      ['audio', 'audio/ogg'],
+      ['video', 'video/mp4'],
+    ]) {
       const res = await served({ name: `f.${mime.split('/')[1]}`, type: mime, content: Buffer.from('bytes') }, type);
       assert.equal(res.headers['content-type'], mime);
       assert.match(res.headers['content-disposition'] as string, /^inline;/, mime);
@@ -66,7 +77,7 @@ describe('a refused upload leaves no file behind', () => {
   };
   const pdf: File = { name: 'contrato.pdf', type: 'application/pdf', content: Buffer.alloc(64 * 1024, 1) };
 
-  test('native: another workspace\'s conversation (404), a wrong type (400), a duplicate (200) store nothing', async () => {
+  test("native: another workspace's conversation (404), a wrong type (400), a duplicate (200) store nothing", async () => {
     const { conversationId } = await inbound(h);
     const foreign = await inbound(h, { ws: h.other });
     await post(`/api/v1/conversations/${conversationId}/messages`, native(), { type: 'document', clientMessageId: 'once' }, pdf);

@@ -5,8 +5,20 @@ import { startHarness, call, inbound, engineBanner, type Harness } from '../help
 import { jelou, base, sign } from '../helpers/jelou.ts';
 import { juri } from '../helpers/jurichat.ts';
 import {
-  operationsOf, casesFor, surfaceOf, errorShapeProblem, report, describeRequest, acceptedKinds,
-  type OpenApiDocument, type Operation, type CredentialVariant, type JsonSchema, type WalkerContext, type Outcome, type Finding,
+  operationsOf,
+  casesFor,
+  surfaceOf,
+  errorShapeProblem,
+  report,
+  describeRequest,
+  acceptedKinds,
+  type OpenApiDocument,
+  type Operation,
+  type CredentialVariant,
+  type JsonSchema,
+  type WalkerContext,
+  type Outcome,
+  type Finding,
 } from '../helpers/openapi-walker.ts';
 
 /**
@@ -21,11 +33,29 @@ let elapsedMs = 0;
 
 /** Rows created through the API so path parameters and body ids name things that exist. */
 interface Rows {
-  conversationA: string; personA: string; messageA: string; outboundExternalId: string;
-  userId: string; roleId: string; inboxId: string; channelId: string; botId: string; personId: string; groupId: string;
-  apiKeyId: string; tagId: string; webhookId: string; deliveryId: string; scheduledId: string;
-  signingSecret: string; conversationB: string; personB: string; sessionB: string; personC: string;
-  mediaToken: string; mediaName: string;
+  conversationA: string;
+  personA: string;
+  messageA: string;
+  outboundExternalId: string;
+  userId: string;
+  roleId: string;
+  inboxId: string;
+  channelId: string;
+  botId: string;
+  personId: string;
+  groupId: string;
+  apiKeyId: string;
+  tagId: string;
+  webhookId: string;
+  deliveryId: string;
+  scheduledId: string;
+  signingSecret: string;
+  conversationB: string;
+  personB: string;
+  sessionB: string;
+  personC: string;
+  mediaToken: string;
+  mediaName: string;
 }
 let rows: Rows;
 
@@ -43,7 +73,11 @@ async function createRows(): Promise<Rows> {
   created(user, 'user');
   const role = await call(h, 'POST', '/api/v1/roles', { body: { name: 'Suporte' } });
   created(role, 'role');
-  created(await juri(h, 'POST', '/conversation/start-human-support', { body: { conversationId: a.conversationId, selectedUserId: user.json.id } }), 'human support', 200);
+  created(
+    await juri(h, 'POST', '/conversation/start-human-support', { body: { conversationId: a.conversationId, selectedUserId: user.json.id } }),
+    'human support',
+    200,
+  );
   const sent = await call(h, 'POST', `/api/v1/conversations/${a.conversationId}/messages`, { body: { message: 'fuzz outbound' } });
   created(sent, 'outbound message');
   const inbox = await call(h, 'POST', '/api/v1/inboxes', { body: { name: 'Fuzz' } });
@@ -64,7 +98,9 @@ async function createRows(): Promise<Rows> {
   created(webhook, 'webhook', 200);
   const delivery = await juri(h, 'POST', `/webhooks/${webhook.json.id}/test`);
   created(delivery, 'test delivery', 200);
-  const scheduled = await juri(h, 'POST', '/scheduled-message', { body: { conversationId: a.conversationId, message: 'later', scheduledAt: '2099-01-01T12:00:00.000Z' } });
+  const scheduled = await juri(h, 'POST', '/scheduled-message', {
+    body: { conversationId: a.conversationId, message: 'later', scheduledAt: '2099-01-01T12:00:00.000Z' },
+  });
   created(scheduled, 'scheduled message', 200);
   const integration = await jelou(h, 'POST', base(h.ws.workspaceId), { body: { webhookUrl: HOOK_URL } });
   created(integration, 'Jelou integration', 200);
@@ -74,11 +110,28 @@ async function createRows(): Promise<Rows> {
   const c = await inbound(h, { phone: '5511966665555', name: 'Clara' });
   const media = await uploadedMedia(a.conversationId);
   return {
-    conversationA: a.conversationId, personA: a.personId, messageA: a.messageId, outboundExternalId: sent.json.externalId,
-    userId: user.json.id, roleId: role.json.id, inboxId: inbox.json.id, channelId: channel.json.id, botId: bot.json.id,
-    personId: person.json.id, groupId: group.json.id, apiKeyId: key.json.id, tagId: tag.json.id, webhookId: webhook.json.id,
-    deliveryId: delivery.json.deliveryId, scheduledId: scheduled.json.data.id, signingSecret: integration.json.data.signingSecret,
-    conversationB: b.conversationId, personB: b.personId, sessionB: session.json.data._id, personC: c.personId, ...media,
+    conversationA: a.conversationId,
+    personA: a.personId,
+    messageA: a.messageId,
+    outboundExternalId: sent.json.externalId,
+    userId: user.json.id,
+    roleId: role.json.id,
+    inboxId: inbox.json.id,
+    channelId: channel.json.id,
+    botId: bot.json.id,
+    personId: person.json.id,
+    groupId: group.json.id,
+    apiKeyId: key.json.id,
+    tagId: tag.json.id,
+    webhookId: webhook.json.id,
+    deliveryId: delivery.json.deliveryId,
+    scheduledId: scheduled.json.data.id,
+    signingSecret: integration.json.data.signingSecret,
+    conversationB: b.conversationId,
+    personB: b.personId,
+    sessionB: session.json.data._id,
+    personC: c.personId,
+    ...media,
   };
 }
 
@@ -91,7 +144,12 @@ async function uploadedMedia(conversationId: string): Promise<{ mediaToken: stri
     `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="fuzz.pdf"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4 fuzz\r\n`,
     `--${boundary}--\r\n`,
   ].join('');
-  const res = await h.app.inject({ method: 'POST', url: '/conversation/send-message', headers: { 'x-jurichat-api-key': h.ws.apiKey, 'content-type': `multipart/form-data; boundary=${boundary}` }, payload });
+  const res = await h.app.inject({
+    method: 'POST',
+    url: '/conversation/send-message',
+    headers: { 'x-jurichat-api-key': h.ws.apiKey, 'content-type': `multipart/form-data; boundary=${boundary}` },
+    payload,
+  });
   created({ status: res.statusCode, body: res.body }, 'media upload', 200);
   const match = /\/media\/([^/]+)\/([^/?"]+)/.exec((res.json() as { content: string }).content);
   assert.ok(match, `setup: media URL in ${res.body}`);
@@ -103,8 +161,16 @@ function idOfCollection(op: Operation): string | undefined {
   const collection = /\/([a-z-]+)\/\{id\}/.exec(op.path)?.[1];
   if (op.path.startsWith('/api/v1/channels/{id}/')) return h.ws.channelId;
   const byCollection: Record<string, string> = {
-    conversations: rows.conversationA, 'api-keys': rows.apiKeyId, inboxes: rows.inboxId, channels: rows.channelId, bots: rows.botId,
-    users: rows.userId, roles: rows.roleId, people: rows.personId, groups: rows.groupId, tag: rows.tagId,
+    conversations: rows.conversationA,
+    'api-keys': rows.apiKeyId,
+    inboxes: rows.inboxId,
+    channels: rows.channelId,
+    bots: rows.botId,
+    users: rows.userId,
+    roles: rows.roleId,
+    people: rows.personId,
+    groups: rows.groupId,
+    tag: rows.tagId,
   };
   return collection ? byCollection[collection] : undefined;
 }
@@ -112,11 +178,27 @@ function idOfCollection(op: Operation): string | undefined {
 /** Ids by the name JuriChat and the native API give them. */
 function idByName(name: string): string | undefined {
   const ids: Record<string, string> = {
-    userId: rows.userId, selectedUserId: rows.userId, senderUserId: rows.userId, roleId: rows.roleId,
-    conversationId: rows.conversationA, personId: rows.personA, peopleId: rows.personA, personIds: rows.personA,
-    inboxId: h.ws.inboxId, inboxIds: h.ws.inboxId, channelId: h.ws.channelId, integrationId: h.ws.channelId,
-    botId: h.ws.botId, agentId: h.ws.botId, tagId: rows.tagId, tags: rows.tagId, tagIds: rows.tagId,
-    webhookId: rows.webhookId, messageId: rows.messageA, deliveryId: rows.deliveryId, scheduledMessageId: rows.scheduledId,
+    userId: rows.userId,
+    selectedUserId: rows.userId,
+    senderUserId: rows.userId,
+    roleId: rows.roleId,
+    conversationId: rows.conversationA,
+    personId: rows.personA,
+    peopleId: rows.personA,
+    personIds: rows.personA,
+    inboxId: h.ws.inboxId,
+    inboxIds: h.ws.inboxId,
+    channelId: h.ws.channelId,
+    integrationId: h.ws.channelId,
+    botId: h.ws.botId,
+    agentId: h.ws.botId,
+    tagId: rows.tagId,
+    tags: rows.tagId,
+    tagIds: rows.tagId,
+    webhookId: rows.webhookId,
+    messageId: rows.messageA,
+    deliveryId: rows.deliveryId,
+    scheduledMessageId: rows.scheduledId,
     groupId: rows.groupId,
   };
   return ids[name];
@@ -125,8 +207,13 @@ function idByName(name: string): string | undefined {
 /** Jelou's words: a user is a person, a conversation a support session, a room a conversation. */
 function jelouIdByName(name: string, inPath: boolean): string | undefined {
   const ids: Record<string, string> = {
-    projectId: h.ws.workspaceId, project_id: h.ws.workspaceId, botId: h.ws.botId, bot_id: h.ws.botId,
-    userId: rows.personB, user_id: rows.personB, room_id: rows.conversationB,
+    projectId: h.ws.workspaceId,
+    project_id: h.ws.workspaceId,
+    botId: h.ws.botId,
+    bot_id: h.ws.botId,
+    userId: rows.personB,
+    user_id: rows.personB,
+    room_id: rows.conversationB,
   };
   if (name === 'conversationId' && inPath) return rows.sessionB;
   return ids[name];
@@ -168,27 +255,39 @@ const context: WalkerContext = {
     const ws = who === 'own' ? h.ws : h.other;
     if (isPanelWebhook(op)) return { 'x-jelou-signature': sign(who === 'own' ? rows.signingSecret : 'f'.repeat(64), raw ?? '') };
     switch (op.security[0]) {
-      case 'bearer': return { authorization: `Bearer ${ws.apiKey}` };
-      case 'jurichatKey': return { 'x-jurichat-api-key': ws.apiKey };
-      case 'jelouKey': return { 'x-api-key': ws.apiKey };
-      default: return {};
+      case 'bearer':
+        return { authorization: `Bearer ${ws.apiKey}` };
+      case 'jurichatKey':
+        return { 'x-jurichat-api-key': ws.apiKey };
+      case 'jelouKey':
+        return { 'x-api-key': ws.apiKey };
+      default:
+        return {};
     }
   },
   credentialVariants(op): CredentialVariant[] {
     if (isPanelWebhook(op)) return [{ mutation: 'malformed signature', headers: { 'x-jelou-signature': 'sha256=zz' }, authenticated: false }];
     const long = 'k'.repeat(10_000);
     switch (op.security[0]) {
-      case 'bearer': return [
-        { mutation: 'credential of 10,000 characters', headers: { authorization: `Bearer ${long}` }, authenticated: false },
-        { mutation: 'Authorization header without a token', headers: { authorization: 'Bearer ' }, authenticated: false },
-      ];
-      case 'jurichatKey': return [{ mutation: 'credential of 10,000 characters', headers: { 'x-jurichat-api-key': long }, authenticated: false }];
-      case 'jelouKey': return [
-        { mutation: 'credential of 10,000 characters', headers: { 'x-api-key': long }, authenticated: false },
-        { mutation: 'Basic credentials', headers: { authorization: `Basic ${Buffer.from(`${h.ws.clientId}:${h.ws.clientSecret}`).toString('base64')}` }, authenticated: true },
-        { mutation: 'malformed Basic credentials', headers: { authorization: 'Basic %%%not-base64' }, authenticated: false },
-      ];
-      default: return [];
+      case 'bearer':
+        return [
+          { mutation: 'credential of 10,000 characters', headers: { authorization: `Bearer ${long}` }, authenticated: false },
+          { mutation: 'Authorization header without a token', headers: { authorization: 'Bearer ' }, authenticated: false },
+        ];
+      case 'jurichatKey':
+        return [{ mutation: 'credential of 10,000 characters', headers: { 'x-jurichat-api-key': long }, authenticated: false }];
+      case 'jelouKey':
+        return [
+          { mutation: 'credential of 10,000 characters', headers: { 'x-api-key': long }, authenticated: false },
+          {
+            mutation: 'Basic credentials',
+            headers: { authorization: `Basic ${Buffer.from(`${h.ws.clientId}:${h.ws.clientSecret}`).toString('base64')}` },
+            authenticated: true,
+          },
+          { mutation: 'malformed Basic credentials', headers: { authorization: 'Basic %%%not-base64' }, authenticated: false },
+        ];
+      default:
+        return [];
     }
   },
 };
@@ -214,7 +313,12 @@ before(async () => {
   for (const op of operations) {
     await prepare();
     for (const fuzz of casesFor(op, context)) {
-      const res = await h.app.inject({ method: fuzz.method, url: fuzz.url, headers: fuzz.headers, ...(fuzz.payload !== undefined ? { payload: fuzz.payload } : {}) });
+      const res = await h.app.inject({
+        method: fuzz.method,
+        url: fuzz.url,
+        headers: fuzz.headers,
+        ...(fuzz.payload !== undefined ? { payload: fuzz.payload } : {}),
+      });
       const contentType = res.headers['content-type'];
       outcomes.push({ fuzz, status: res.statusCode, contentType: typeof contentType === 'string' ? contentType : undefined, body: res.body });
     }
@@ -222,24 +326,49 @@ before(async () => {
   elapsedMs = performance.now() - started;
   // FUZZ_OUTCOMES=<file> keeps every request and answer (one JSON line each) for whoever fixes what this finds.
   if (process.env.FUZZ_OUTCOMES) {
-    writeFileSync(process.env.FUZZ_OUTCOMES, outcomes.map((o) => JSON.stringify({
-      operation: o.fuzz.operation.name, mutation: o.fuzz.mutation, target: o.fuzz.target, request: describeRequest(o.fuzz), status: o.status, body: o.body.slice(0, 500),
-    })).join('\n'));
+    writeFileSync(
+      process.env.FUZZ_OUTCOMES,
+      outcomes
+        .map((o) =>
+          JSON.stringify({
+            operation: o.fuzz.operation.name,
+            mutation: o.fuzz.mutation,
+            target: o.fuzz.target,
+            request: describeRequest(o.fuzz),
+            status: o.status,
+            body: o.body.slice(0, 500),
+          }),
+        )
+        .join('\n'),
+    );
   }
 });
-after(async () => { await h?.close(); });
+after(async () => {
+  await h?.close();
+});
 
 describe(`OpenAPI fuzz walk (${engineBanner()})`, () => {
   test('the walk covers every operation and gets past authentication on each', (t) => {
     t.diagnostic(`${operations.length} operations, ${outcomes.length} requests in ${Math.round(elapsedMs)} ms`);
     const statuses = new Map<number, number>();
     for (const o of outcomes) statuses.set(o.status, (statuses.get(o.status) ?? 0) + 1);
-    t.diagnostic(`answers: ${[...statuses].sort((a, b) => a[0] - b[0]).map(([s, n]) => `${s}×${n}`).join(' ')}`);
+    t.diagnostic(
+      `answers: ${[...statuses]
+        .sort((a, b) => a[0] - b[0])
+        .map(([s, n]) => `${s}×${n}`)
+        .join(' ')}`,
+    );
     assert.ok(operations.length >= 90, `only ${operations.length} operations in /openapi.json`);
     const refused = outcomes.filter((o) => o.fuzz.mutation === 'the valid request' && o.status === 401);
     const notAccepted = outcomes.filter((o) => o.fuzz.mutation === 'the valid request' && o.status >= 300);
-    t.diagnostic(`valid requests not answered 2xx (state left by earlier operations; informative): ${notAccepted.map((o) => `${o.fuzz.operation.name} ${o.status}`).join(', ') || 'none'}`);
-    assert.deepEqual(refused.map((o) => `${o.fuzz.operation.name}: ${o.body.slice(0, 200)}`), [], 'the valid request of each operation is authenticated');
+    t.diagnostic(
+      `valid requests not answered 2xx (state left by earlier operations; informative): ${notAccepted.map((o) => `${o.fuzz.operation.name} ${o.status}`).join(', ') || 'none'}`,
+    );
+    assert.deepEqual(
+      refused.map((o) => `${o.fuzz.operation.name}: ${o.body.slice(0, 200)}`),
+      [],
+      'the valid request of each operation is authenticated',
+    );
   });
 
   test('no request answers 5xx', () => {

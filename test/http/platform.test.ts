@@ -5,8 +5,12 @@ import { startHarness, call, inbound, ENGINE, type Harness } from '../helpers/ha
 import { newId } from '../../src/domain/ids.ts';
 
 let h: Harness;
-before(async () => { h = await startHarness(); });
-after(async () => { await h.close(); });
+before(async () => {
+  h = await startHarness();
+});
+after(async () => {
+  await h.close();
+});
 
 describe('operations', () => {
   test('/healthz and /readyz need no auth', async () => {
@@ -23,10 +27,19 @@ describe('operations', () => {
     }
     const routes = h.app.printRoutes({ commonPrefix: false });
     const expected = [
-      'GET /api/v1/conversations', 'GET /api/v1/conversations/{id}', 'GET /api/v1/conversations/{id}/messages',
-      'POST /api/v1/conversations/{id}/messages', 'POST /api/v1/conversations/{id}/assign', 'POST /api/v1/conversations/{id}/handoff',
-      'POST /api/v1/conversations/{id}/resolve', 'POST /api/v1/conversations/{id}/read', 'POST /api/v1/channels/{id}/inbound',
-      'POST /api/v1/channels/{id}/receipts', 'GET /api/v1/events', 'GET /healthz', 'GET /readyz',
+      'GET /api/v1/conversations',
+      'GET /api/v1/conversations/{id}',
+      'GET /api/v1/conversations/{id}/messages',
+      'POST /api/v1/conversations/{id}/messages',
+      'POST /api/v1/conversations/{id}/assign',
+      'POST /api/v1/conversations/{id}/handoff',
+      'POST /api/v1/conversations/{id}/resolve',
+      'POST /api/v1/conversations/{id}/read',
+      'POST /api/v1/channels/{id}/inbound',
+      'POST /api/v1/channels/{id}/receipts',
+      'GET /api/v1/events',
+      'GET /healthz',
+      'GET /readyz',
     ];
     for (const route of expected) assert.ok(described.has(route), `${route} missing from the OpenAPI document`);
     assert.ok(routes.length > 0);
@@ -68,7 +81,10 @@ describe('Idempotency-Key', () => {
     const theirs = await inbound(h, { ws: h.other });
     const headers = { 'idempotency-key': 'shared-value' };
     assert.equal((await call(h, 'POST', `/api/v1/conversations/${mine.conversationId}/messages`, { body: { message: 'x' }, headers })).status, 201);
-    assert.equal((await call(h, 'POST', `/api/v1/conversations/${theirs.conversationId}/messages`, { key: h.other.apiKey, body: { message: 'x' }, headers })).status, 201);
+    assert.equal(
+      (await call(h, 'POST', `/api/v1/conversations/${theirs.conversationId}/messages`, { key: h.other.apiKey, body: { message: 'x' }, headers })).status,
+      201,
+    );
   });
 
   test('a refused request is replayed as refused, not retried into a different answer', async () => {
@@ -111,24 +127,36 @@ describe('event feed', () => {
     const { conversationId, messageId, personId } = await inbound(h, { phone: '5511944443333' });
     const ours = (e: FeedEvent) => e.conversationId === conversationId || e.payload?.person?.id === personId;
     const fresh = await feedAfter(cursor, 3, ours);
-    assert.deepEqual(fresh.data.map((e: { type: string }) => e.type), ['contact.created', 'conversation.created', 'message.created']);
+    assert.deepEqual(
+      fresh.data.map((e: { type: string }) => e.type),
+      ['contact.created', 'conversation.created', 'message.created'],
+    );
     const created = fresh.data.at(-1)!;
     assert.equal(created.conversationId, conversationId);
     assert.equal(created.payload.message.id, messageId);
     const onlyMessages = await feedAfter(cursor, 1, ours, 'message.created');
-    assert.deepEqual(onlyMessages.data.map((e: { type: string }) => e.type), ['message.created']);
+    assert.deepEqual(
+      onlyMessages.data.map((e: { type: string }) => e.type),
+      ['message.created'],
+    );
     const caughtUp = await call(h, 'GET', '/api/v1/events', { query: { after: fresh.nextCursor } });
     assert.deepEqual(caughtUp.json.data.filter(ours), [], 'nothing of ours is shown twice');
   });
 
-  test('a transaction still open holds back what committed after it, so a reader never skips it', { skip: ENGINE !== 'postgres' && 'SQLite has one writer: ids are commit order' }, async () => {
+  test('a transaction still open holds back what committed after it, so a reader never skips it', {
+    skip: ENGINE !== 'postgres' && 'SQLite has one writer: ids are commit order',
+  }, async () => {
     const cursor = await endOfFeed();
     let ours: (e: FeedEvent) => boolean = () => false;
     const slow = new pg.Client({ connectionString: h.url });
     await slow.connect();
     try {
       await slow.query('begin');
-      await slow.query(`insert into events (workspace_id, id, type, conversation_id, payload, created_at) values ($1, $2, 'test.slow', null, '{}', $3)`, [h.ws.workspaceId, newId(), Date.now()]);
+      await slow.query(`insert into events (workspace_id, id, type, conversation_id, payload, created_at) values ($1, $2, 'test.slow', null, '{}', $3)`, [
+        h.ws.workspaceId,
+        newId(),
+        Date.now(),
+      ]);
       const { conversationId, personId } = await inbound(h, { phone: '5511944445555' });
       ours = (e) => e.type === 'test.slow' || e.conversationId === conversationId || e.payload?.person?.id === personId;
       const during = await call(h, 'GET', '/api/v1/events', { query: cursor ? { after: cursor } : {} });
@@ -138,6 +166,9 @@ describe('event feed', () => {
       await slow.end();
     }
     const after = await feedAfter(cursor, 4, ours);
-    assert.deepEqual(after.data.map((e: { type: string }) => e.type), ['test.slow', 'contact.created', 'conversation.created', 'message.created']);
+    assert.deepEqual(
+      after.data.map((e: { type: string }) => e.type),
+      ['test.slow', 'contact.created', 'conversation.created', 'message.created'],
+    );
   });
 });

@@ -8,8 +8,12 @@ const PER_KEY = 4;
 const FAILURES = 3;
 
 let h: Harness;
-before(async () => { h = await startHarness({ rateLimitPerMinute: PER_KEY, authFailuresPerMinute: FAILURES }); });
-after(async () => { await h.close(); });
+before(async () => {
+  h = await startHarness({ rateLimitPerMinute: PER_KEY, authFailuresPerMinute: FAILURES });
+});
+after(async () => {
+  await h.close();
+});
 
 let addresses = 0;
 /** Each test speaks from its own address, so the per-address budget of one does not spill into another. */
@@ -77,7 +81,11 @@ describe('per client address, for missing and refused credentials', () => {
     assert.match(guessed.json.error.message, /failed authentication attempts from this address/);
     assert.ok(Number(guessed.headers['retry-after']) > 0);
     const { key, clientId } = await freshKey();
-    assert.equal((await get('/api/v1/conversations', { authorization: `Bearer ${key}` }, address)).status, 429, 'a right guess is not told apart from a wrong one');
+    assert.equal(
+      (await get('/api/v1/conversations', { authorization: `Bearer ${key}` }, address)).status,
+      429,
+      'a right guess is not told apart from a wrong one',
+    );
     const basic = `Basic ${Buffer.from(`${clientId}:wrong`).toString('base64')}`;
     assert.equal((await get(`${base(h.ws.workspaceId)}/conversations/c00000000000000000000000000`, { authorization: basic }, address)).status, 429);
     assert.equal((await get('/api/v1/conversations', { authorization: `Bearer ${key}` }, newAddress())).status, 200);
@@ -85,7 +93,8 @@ describe('per client address, for missing and refused credentials', () => {
 
   test('successful requests do not count as failures', async () => {
     const address = newAddress();
-    for (let i = 0; i < FAILURES + 1; i++) assert.equal((await get('/api/v1/conversations', { authorization: `Bearer ${(await freshKey()).key}` }, address)).status, 200);
+    for (let i = 0; i < FAILURES + 1; i++)
+      assert.equal((await get('/api/v1/conversations', { authorization: `Bearer ${(await freshKey()).key}` }, address)).status, 200);
     assert.equal((await get('/api/v1/conversations', {}, address)).status, 401);
   });
 });

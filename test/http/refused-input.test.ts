@@ -6,8 +6,12 @@ import { jelou, base } from '../helpers/jelou.ts';
 import { multipartBody } from '../helpers/multipart.ts';
 
 let h: Harness;
-before(async () => { h = await startHarness({}, ); });
-after(async () => { await h.close(); });
+before(async () => {
+  h = await startHarness({});
+});
+after(async () => {
+  await h.close();
+});
 
 const BUILT_IN_NAMES = ['constructor', 'toString', 'valueOf', 'hasOwnProperty', '__defineGetter__', 'isPrototypeOf'];
 
@@ -29,7 +33,12 @@ describe('a JSON key named like a built-in property', () => {
   test('in a multipart form is a 400 too', async () => {
     const { conversationId } = await inbound(h);
     const { payload, contentType } = multipartBody({ message: 'oi', constructor: '1' });
-    const res = await h.app.inject({ method: 'POST', url: `/api/v1/conversations/${conversationId}/messages`, payload, headers: { authorization: `Bearer ${h.ws.apiKey}`, 'content-type': contentType } });
+    const res = await h.app.inject({
+      method: 'POST',
+      url: `/api/v1/conversations/${conversationId}/messages`,
+      payload,
+      headers: { authorization: `Bearer ${h.ws.apiKey}`, 'content-type': contentType },
+    });
     assert.equal(res.statusCode, 400, res.body);
     assert.match(res.json().error.message, /may not be named __proto__, constructor or prototype/);
   });
@@ -42,17 +51,24 @@ describe('page numbers far past the end', () => {
     assert.equal(webhook.status, 200, webhook.body);
     await juri(h, 'POST', '/scheduled-message', { body: { conversationId, message: 'depois', scheduledAt: new Date(Date.now() + 3600_000).toISOString() } });
     const lists = [
-      `/conversation?inboxId=${h.ws.inboxId}`, `/people?inboxId=${h.ws.inboxId}&limit=10`, `/user?inboxId=${h.ws.inboxId}`,
-      '/scheduled-message?', `/webhooks/${webhook.json.id}/deliveries?`,
+      `/conversation?inboxId=${h.ws.inboxId}`,
+      `/people?inboxId=${h.ws.inboxId}&limit=10`,
+      `/user?inboxId=${h.ws.inboxId}`,
+      '/scheduled-message?',
+      `/webhooks/${webhook.json.id}/deliveries?`,
     ];
     for (const list of lists) {
       for (const page of ['9007199254740991', '100000000000']) {
         const res = await juri(h, 'GET', `${list}&page=${page}`);
-        if (res.status !== 200) { const r = await h.app.inject({ method: "GET", url: `${list}&page=${page}`, headers: { "x-jurichat-api-key": h.ws.apiKey } }); console.log(list, page, r.body); }
+        if (res.status !== 200) {
+          const r = await h.app.inject({ method: 'GET', url: `${list}&page=${page}`, headers: { 'x-jurichat-api-key': h.ws.apiKey } });
+          console.log(list, page, r.body);
+        }
         assert.equal(res.status, 200, `${list} page=${page}: ${res.body}`);
         assert.deepEqual(res.json.data, [], list);
       }
-      for (const page of ['0', '1e308', '1e309', '9007199254740993']) assert.match(fastifyError(await juri(h, 'GET', `${list}&page=${page}`), 400), /page/, `${list} page=${page}`);
+      for (const page of ['0', '1e308', '1e309', '9007199254740993'])
+        assert.match(fastifyError(await juri(h, 'GET', `${list}&page=${page}`), 400), /page/, `${list} page=${page}`);
     }
     const conversations = await juri(h, 'GET', `/conversation?inboxId=${h.ws.inboxId}&page=100000000000`);
     assert.ok(conversations.json.totalResults >= 1);
@@ -62,18 +78,33 @@ describe('page numbers far past the end', () => {
 describe('content types a route does not declare', () => {
   test('text/plain on a route that takes JSON or multipart is a 415 naming what it takes, not a 500', async () => {
     const { conversationId } = await inbound(h);
-    const scheduled = await juri(h, 'POST', '/scheduled-message', { body: { conversationId, message: 'depois', scheduledAt: new Date(Date.now() + 3600_000).toISOString() } });
+    const scheduled = await juri(h, 'POST', '/scheduled-message', {
+      body: { conversationId, message: 'depois', scheduledAt: new Date(Date.now() + 3600_000).toISOString() },
+    });
     const id = scheduled.json.data.id;
     for (const payload of ['message=x', '']) {
-      const res = await h.app.inject({ method: 'PATCH', url: `/scheduled-message/${id}`, payload, headers: { 'x-jurichat-api-key': h.ws.apiKey, 'content-type': 'text/plain' } });
+      const res = await h.app.inject({
+        method: 'PATCH',
+        url: `/scheduled-message/${id}`,
+        payload,
+        headers: { 'x-jurichat-api-key': h.ws.apiKey, 'content-type': 'text/plain' },
+      });
       assert.equal(res.statusCode, 415, res.body);
-      assert.match(fastifyError({ status: res.statusCode, json: res.json() }, 415), /text\/plain is not accepted here: send application\/json or multipart\/form-data/);
+      assert.match(
+        fastifyError({ status: res.statusCode, json: res.json() }, 415),
+        /text\/plain is not accepted here: send application\/json or multipart\/form-data/,
+      );
     }
   });
 
   test('multipart on a JSON-only route is a 415 and creates nothing', async () => {
     const { payload, contentType } = multipartBody({ name: 'multipart role' });
-    const res = await h.app.inject({ method: 'POST', url: '/api/v1/roles', payload, headers: { authorization: `Bearer ${h.ws.apiKey}`, 'content-type': contentType } });
+    const res = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/roles',
+      payload,
+      headers: { authorization: `Bearer ${h.ws.apiKey}`, 'content-type': contentType },
+    });
     assert.equal(res.statusCode, 415, res.body);
     assert.equal(res.json().error.code, 'unsupported_media_type');
     assert.match(res.json().error.message, /multipart\/form-data is not accepted here: send application\/json/);
@@ -82,23 +113,38 @@ describe('content types a route does not declare', () => {
   });
 
   test('a body without a Content-Type is a 415; JSON with a charset is fine', async () => {
-    const missing = await h.app.inject({ method: 'POST', url: '/api/v1/roles', payload: Buffer.from('{"name":"y"}'), headers: { authorization: `Bearer ${h.ws.apiKey}` } });
+    const missing = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/roles',
+      payload: Buffer.from('{"name":"y"}'),
+      headers: { authorization: `Bearer ${h.ws.apiKey}` },
+    });
     assert.equal(missing.statusCode, 415, missing.body);
     assert.match(missing.json().error.message, /Content-Type is missing/);
-    const charset = await h.app.inject({ method: 'POST', url: '/api/v1/roles', payload: '{"name":"z"}', headers: { authorization: `Bearer ${h.ws.apiKey}`, 'content-type': 'application/json; charset=utf-8' } });
+    const charset = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/roles',
+      payload: '{"name":"z"}',
+      headers: { authorization: `Bearer ${h.ws.apiKey}`, 'content-type': 'application/json; charset=utf-8' },
+    });
     assert.equal(charset.statusCode, 201, charset.body);
   });
 
-  test('multipart on a Jelou route is a 415 in Jelou\'s shape', async () => {
+  test("multipart on a Jelou route is a 415 in Jelou's shape", async () => {
     const { payload, contentType } = multipartBody({ url: 'https://example.com' });
-    const res = await h.app.inject({ method: 'POST', url: base(h.ws.workspaceId), payload, headers: { 'x-api-key': h.ws.apiKey, 'content-type': contentType } });
+    const res = await h.app.inject({
+      method: 'POST',
+      url: base(h.ws.workspaceId),
+      payload,
+      headers: { 'x-api-key': h.ws.apiKey, 'content-type': contentType },
+    });
     assert.equal(res.statusCode, 422, res.body);
     assert.equal(res.json().error.key, 'validation_failed');
     assert.match(res.json().error.description, /multipart\/form-data is not accepted here/);
   });
 });
 
-describe('router-level errors answer in the surface\'s shape', () => {
+describe("router-level errors answer in the surface's shape", () => {
   test('malformed percent-encoding: 400 in the native, JuriChat and Jelou shapes', async () => {
     const native = await call(h, 'GET', '/api/v1/conversations/%E0%A4%A');
     assert.equal(native.status, 400, native.body);
@@ -111,7 +157,7 @@ describe('router-level errors answer in the surface\'s shape', () => {
     assert.doesNotMatch(native.body + j.body, /FST_/);
   });
 
-  test('an over-long path parameter: 414 in the native and JuriChat shapes, 422 in Jelou\'s', async () => {
+  test("an over-long path parameter: 414 in the native and JuriChat shapes, 422 in Jelou's", async () => {
     const long = 'c'.repeat(2000);
     const native = await call(h, 'GET', `/api/v1/conversations/${long}`);
     assert.equal(native.status, 414, native.body);
@@ -143,7 +189,12 @@ describe('router-level errors answer in the surface\'s shape', () => {
     const { conversationId } = await inbound(h);
     const name = `${'relatório mensal '.repeat(12).slice(0, 196)}.pdf`;
     const { payload, contentType } = multipartBody({ type: 'document' }, [{ name, type: 'application/pdf', content: Buffer.from('%PDF-1.4') }]);
-    const sent = await h.app.inject({ method: 'POST', url: `/api/v1/conversations/${conversationId}/messages`, payload, headers: { authorization: `Bearer ${h.ws.apiKey}`, 'content-type': contentType } });
+    const sent = await h.app.inject({
+      method: 'POST',
+      url: `/api/v1/conversations/${conversationId}/messages`,
+      payload,
+      headers: { authorization: `Bearer ${h.ws.apiKey}`, 'content-type': contentType },
+    });
     assert.equal(sent.statusCode, 201, sent.body);
     const url = new URL(sent.json().media.url);
     assert.ok(url.pathname.length > 200, 'the name is in the URL, encoded');
@@ -161,7 +212,12 @@ describe('NUL characters, which PostgreSQL text cannot hold', () => {
     const note = await juri(h, 'POST', '/conversation/note', { body: { conversationId: `${conversationId.slice(0, 20)}\u0000`, note: 'x' } });
     assert.match(fastifyError(note, 400), /NUL character/);
     const { payload, contentType } = multipartBody({ message: 'o\u0000i' });
-    const form = await h.app.inject({ method: 'POST', url: `/api/v1/conversations/${conversationId}/messages`, payload, headers: { authorization: `Bearer ${h.ws.apiKey}`, 'content-type': contentType } });
+    const form = await h.app.inject({
+      method: 'POST',
+      url: `/api/v1/conversations/${conversationId}/messages`,
+      payload,
+      headers: { authorization: `Bearer ${h.ws.apiKey}`, 'content-type': contentType },
+    });
     assert.equal(form.statusCode, 400, form.body);
     const search = await call(h, 'GET', '/api/v1/conversations?search=a%00b');
     assert.equal(search.status, 400, search.body);
@@ -172,7 +228,12 @@ describe('NUL characters, which PostgreSQL text cannot hold', () => {
 
   test('JSON nested deeper than the parser goes is malformed JSON, a 400', async () => {
     const deep = `${'['.repeat(20_000)}${']'.repeat(20_000)}`;
-    const res = await h.app.inject({ method: 'POST', url: '/api/v1/roles', payload: deep, headers: { authorization: `Bearer ${h.ws.apiKey}`, 'content-type': 'application/json' } });
+    const res = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/roles',
+      payload: deep,
+      headers: { authorization: `Bearer ${h.ws.apiKey}`, 'content-type': 'application/json' },
+    });
     assert.equal(res.statusCode, 400, res.body);
     assert.equal(res.json().error.code, 'invalid_json');
   });

@@ -6,7 +6,11 @@ import { juri } from '../helpers/jurichat.ts';
 import { base, jelou } from '../helpers/jelou.ts';
 import { fullDisk, type FullDisk } from '../helpers/full-disk.ts';
 
-interface LogLine { level: number; msg: string; err?: { message: string; code?: string; type?: string } }
+interface LogLine {
+  level: number;
+  msg: string;
+  err?: { message: string; code?: string; type?: string };
+}
 
 let h: Harness;
 let disk: FullDisk;
@@ -16,9 +20,13 @@ before(async () => {
   h = await startHarness({}, { logger: { level: 'error', stream: { write: (line: string) => logs.push(JSON.parse(line) as LogLine) } } });
   disk = fullDisk(h.store);
 });
-after(async () => { await h.close(); });
+after(async () => {
+  await h.close();
+});
 // Whatever a test did, the next one starts with room to write.
-afterEach(async () => { await disk.free(); });
+afterEach(async () => {
+  await disk.free();
+});
 
 /** Text long enough that storing it needs new pages (SQLite overflow pages), on any engine. */
 const big = (label: string) => `${label} ${'x'.repeat(20_000)}`;
@@ -119,7 +127,9 @@ describe(`a full disk (${ENGINE}: ${ENGINE === 'sqlite' ? 'PRAGMA max_page_count
     }
 
     await disk.fill();
-    const refused = await Promise.all([0, 1, 2, 3].map((i) => call(h, 'POST', url, { body: { message: big(`refused ${i}`) }, headers: { 'idempotency-key': `full-${i}` } })));
+    const refused = await Promise.all(
+      [0, 1, 2, 3].map((i) => call(h, 'POST', url, { body: { message: big(`refused ${i}`) }, headers: { 'idempotency-key': `full-${i}` } })),
+    );
     for (const res of refused) assertRetryLater(res);
     await disk.free();
 
@@ -129,23 +139,33 @@ describe(`a full disk (${ENGINE}: ${ENGINE === 'sqlite' ? 'PRAGMA max_page_count
     acknowledged.push(retried.json.id);
 
     const stored = await h.store.db.selectFrom('messages').select(['id', 'content']).where('conversation_id', '=', conversationId).execute();
-    for (const id of acknowledged) assert.ok(stored.some((m) => m.id === id), `acknowledged message ${id} is stored`);
+    for (const id of acknowledged)
+      assert.ok(
+        stored.some((m) => m.id === id),
+        `acknowledged message ${id} is stored`,
+      );
     const refusedStored = stored.map((m) => /^refused \d/.exec(m.content ?? '')?.[0]).filter((label) => label !== undefined);
     assert.deepEqual(refusedStored, ['refused 0'], 'of the refused writes, only the retried one is stored');
   });
 
-  test('SQLite: concurrent writes share a commit group; every one answers 503 with SQLITE_FULL, not a savepoint error', { skip: ENGINE !== 'sqlite' && 'group commit is SQLite\'s; PostgreSQL runs one transaction per request (covered above)' }, async () => {
+  test('SQLite: concurrent writes share a commit group; every one answers 503 with SQLITE_FULL, not a savepoint error', {
+    skip: ENGINE !== 'sqlite' && "group commit is SQLite's; PostgreSQL runs one transaction per request (covered above)",
+  }, async () => {
     const { conversationId } = await inbound(h, { phone: '5511970000005' });
     const since = logs.length;
     await disk.fill();
-    const results = await Promise.all([0, 1, 2, 3, 4, 5].map((i) => call(h, 'POST', `/api/v1/conversations/${conversationId}/messages`, { body: { message: big(`group ${i}`) } })));
+    const results = await Promise.all(
+      [0, 1, 2, 3, 4, 5].map((i) => call(h, 'POST', `/api/v1/conversations/${conversationId}/messages`, { body: { message: big(`group ${i}`) } })),
+    );
     for (const res of results) assertRetryLater(res);
     const lines = refusalsLogged(since);
     assert.equal(lines.length, results.length);
     for (const line of lines) assert.equal(line.err?.code, 'SQLITE_FULL');
   });
 
-  test('PostgreSQL: SQLSTATE 53100 is kept as the error, and other class-53 shortages answer 503 with a shorter Retry-After', { skip: ENGINE !== 'postgres' && 'SQLSTATE class 53 is PostgreSQL\'s; SQLite\'s SQLITE_FULL is covered above' }, async () => {
+  test('PostgreSQL: SQLSTATE 53100 is kept as the error, and other class-53 shortages answer 503 with a shorter Retry-After', {
+    skip: ENGINE !== 'postgres' && "SQLSTATE class 53 is PostgreSQL's; SQLite's SQLITE_FULL is covered above",
+  }, async () => {
     const { conversationId } = await inbound(h, { phone: '5511970000006' });
     const since = logs.length;
     await disk.fill();
@@ -178,10 +198,14 @@ describe(`a full disk (${ENGINE}: ${ENGINE === 'sqlite' ? 'PRAGMA max_page_count
       const boundary = '----conversas-full';
       const payload = Buffer.concat([
         Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="type"\r\n\r\ndocument\r\n`),
-        Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4\r\n--${boundary}--\r\n`),
+        Buffer.from(
+          `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4\r\n--${boundary}--\r\n`,
+        ),
       ]);
       const res = await h.app.inject({
-        method: 'POST', url: `/api/v1/conversations/${conversationId}/messages`, payload,
+        method: 'POST',
+        url: `/api/v1/conversations/${conversationId}/messages`,
+        payload,
         headers: { authorization: `Bearer ${h.ws.apiKey}`, 'content-type': `multipart/form-data; boundary=${boundary}` },
       });
       assert.equal(res.statusCode, 503, res.body);

@@ -11,7 +11,9 @@ before(async () => {
   h = await startHarness();
   person = await inbound(h, { phone: '5511910000001' });
 });
-after(async () => { await h.close(); });
+after(async () => {
+  await h.close();
+});
 
 const url = (path: string) => `${base(h.ws.workspaceId)}${path}`;
 const start = (body: unknown) => jelou(h, 'POST', url('/conversations/start'), { body });
@@ -85,7 +87,11 @@ describe('start: unknown references → 404 of their kind, bot first', () => {
   test('unknown operator → operator_not_found; nothing changed', async () => {
     const before = await eventsOf(h, person.conversationId);
     jelouError(await start({ botId: h.ws.botId, userId: person.personId, assignment: { type: 'operator', target: newId() } }), 404, 'operator_not_found');
-    jelouError(await start({ botId: h.ws.botId, userId: person.personId, assignment: { type: 'operator', target: 'nobody@example.com' } }), 404, 'operator_not_found');
+    jelouError(
+      await start({ botId: h.ws.botId, userId: person.personId, assignment: { type: 'operator', target: 'nobody@example.com' } }),
+      404,
+      'operator_not_found',
+    );
     assert.deepEqual(await eventsOf(h, person.conversationId), before);
     assert.equal((await sessionsOf(h, person.conversationId)).length, 0);
   });
@@ -111,7 +117,12 @@ describe('start: a second one for the same bot and user', () => {
     assert.deepEqual(results.map((r) => r.status).sort(), [200, 409, 409], results.map((r) => r.body).join('\n'));
     const sessions = await sessionsOf(h, racer.conversationId);
     assert.equal(sessions.length, 1);
-    const sent = await h.store.db.selectFrom('messages').select('id').where('conversation_id', '=', racer.conversationId).where('direction', '=', 'OUTBOUND').execute();
+    const sent = await h.store.db
+      .selectFrom('messages')
+      .select('id')
+      .where('conversation_id', '=', racer.conversationId)
+      .where('direction', '=', 'OUTBOUND')
+      .execute();
     assert.equal(sent.length, 1, 'one initial message');
   });
 });
@@ -131,7 +142,12 @@ describe('close: refused', () => {
   test('required fields, redirect type, text required for a text redirect → 422', async () => {
     assert.deepEqual(jelouError(await close({ userId: person.personId }), 422, 'validation_failed').validationError, { botId: ['is required'] });
     assert.deepEqual(Object.keys(jelouError(await close({ botId: h.ws.botId }), 422, 'validation_failed').validationError), ['userId']);
-    assert.deepEqual(Object.keys(jelouError(await close({ botId: h.ws.botId, userId: person.personId, redirectPayload: { type: 'flow' } }), 422, 'validation_failed').validationError), ['redirectPayload.type']);
+    assert.deepEqual(
+      Object.keys(
+        jelouError(await close({ botId: h.ws.botId, userId: person.personId, redirectPayload: { type: 'flow' } }), 422, 'validation_failed').validationError,
+      ),
+      ['redirectPayload.type'],
+    );
     for (const redirectPayload of [{ type: 'text' }, { type: 'text', text: '' }, { type: 'text', text: null }]) {
       const e = jelouError(await close({ botId: h.ws.botId, userId: person.personId, redirectPayload }), 422, 'validation_failed');
       assert.deepEqual(Object.keys(e.validationError), ['redirectPayload.text']);

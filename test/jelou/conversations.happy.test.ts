@@ -7,23 +7,50 @@ import { newId } from '../../src/domain/ids.ts';
 import { ISO_MS, PREFIXES, base, jelou, startSession } from '../helpers/jelou.ts';
 
 let h: Harness;
-before(async () => { h = await startHarness(); });
-after(async () => { await h.close(); });
+before(async () => {
+  h = await startHarness();
+});
+after(async () => {
+  await h.close();
+});
 
 const url = (path = '', prefix: '/jelouapi' | '/platform' = '/jelouapi') => `${base(h.ws.workspaceId, prefix)}${path}`;
-const messagesOf = (conversationId: string) => h.store.db.selectFrom('messages').selectAll()
-  .where('workspace_id', '=', h.ws.workspaceId).where('conversation_id', '=', conversationId).orderBy('id').execute();
+const messagesOf = (conversationId: string) =>
+  h.store.db
+    .selectFrom('messages')
+    .selectAll()
+    .where('workspace_id', '=', h.ws.workspaceId)
+    .where('conversation_id', '=', conversationId)
+    .orderBy('id')
+    .execute();
 const conversationRow = (id: string) => h.store.db.selectFrom('conversations').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 
 /** A person with a referenceId and no conversation yet, in the workspace's inbox. */
 async function makePerson(name: string, referenceId: string | null = null) {
   const id = newId();
   const now = Date.now();
-  await h.store.db.insertInto('people').values({
-    workspace_id: h.ws.workspaceId, id, inbox_id: h.ws.inboxId, name, phone_number: `55118${String(now).slice(-6)}${Math.floor(Math.random() * 100)}`,
-    email: null, image_url: null, document: null, description: null, country: null, city: null, is_blocked: 0, reference_id: referenceId,
-    search_text: name.toLowerCase(), created_at: now, updated_at: now, deleted_at: null,
-  }).execute();
+  await h.store.db
+    .insertInto('people')
+    .values({
+      workspace_id: h.ws.workspaceId,
+      id,
+      inbox_id: h.ws.inboxId,
+      name,
+      phone_number: `55118${String(now).slice(-6)}${Math.floor(Math.random() * 100)}`,
+      email: null,
+      image_url: null,
+      document: null,
+      description: null,
+      country: null,
+      city: null,
+      is_blocked: 0,
+      reference_id: referenceId,
+      search_text: name.toLowerCase(),
+      created_at: now,
+      updated_at: now,
+      deleted_at: null,
+    })
+    .execute();
   return id;
 }
 
@@ -31,7 +58,13 @@ describe('start', () => {
   test('queue by name → WAITING with a new role; the documented shape; the initial message is a bot OUTBOUND message; the JuriChat view agrees', async () => {
     const { personId, conversationId } = await inbound(h, { phone: '5511920000001', name: 'Carla Cliente', text: 'quero falar com alguém' });
     const res = await jelou(h, 'POST', url('/conversations/start'), {
-      body: { botId: h.ws.botId, userId: personId, initialMessage: 'Um atendente vai falar com você', metadata: { ticketId: 'T-12345' }, assignment: { type: 'queue', target: 'SUPPORT' } },
+      body: {
+        botId: h.ws.botId,
+        userId: personId,
+        initialMessage: 'Um atendente vai falar com você',
+        metadata: { ticketId: 'T-12345' },
+        assignment: { type: 'queue', target: 'SUPPORT' },
+      },
     });
     assert.equal(res.status, 200, res.body);
     assert.deepEqual(Object.keys(res.json), ['message', 'statusMessage', 'status', 'data']);
@@ -54,7 +87,12 @@ describe('start', () => {
     const c = await conversationRow(conversationId);
     assert.equal(c.status, 'WAITING');
     assert.equal(c.assignee_user_id, null);
-    const role = await h.store.db.selectFrom('roles').selectAll().where('workspace_id', '=', h.ws.workspaceId).where('id', '=', c.role_id!).executeTakeFirstOrThrow();
+    const role = await h.store.db
+      .selectFrom('roles')
+      .selectAll()
+      .where('workspace_id', '=', h.ws.workspaceId)
+      .where('id', '=', c.role_id!)
+      .executeTakeFirstOrThrow();
     assert.equal(role.name, 'SUPPORT', 'a role of that name was created');
 
     const [session] = await sessionsOf(h, conversationId);
@@ -174,7 +212,8 @@ describe('close', () => {
     const { personId, conversationId } = await inbound(h, { phone: '5511920000020', name: 'Tânia' });
     const s = await startSession(h, { userId: personId, assignment: { type: 'queue', target: 'SUPPORT' } });
     const res = await jelou(h, 'POST', url('/conversations/close', '/platform'), {
-      auth: 'basic', body: { botId: h.ws.botId, userId: personId, redirectPayload: { type: 'text', text: 'Obrigado! Voltando ao menu.' } },
+      auth: 'basic',
+      body: { botId: h.ws.botId, userId: personId, redirectPayload: { type: 'text', text: 'Obrigado! Voltando ao menu.' } },
     });
     assert.equal(res.status, 200, res.body);
     assert.deepEqual(res.json.message, ['Conversation closed successfully']);

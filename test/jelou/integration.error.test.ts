@@ -4,8 +4,12 @@ import { startHarness, type Harness } from '../helpers/harness.ts';
 import { base, createIntegration, jelou, jelouError } from '../helpers/jelou.ts';
 
 let h: Harness;
-before(async () => { h = await startHarness(); });
-after(async () => { await h.close(); });
+before(async () => {
+  h = await startHarness();
+});
+after(async () => {
+  await h.close();
+});
 
 describe('without an integration', () => {
   for (const method of ['GET', 'PATCH', 'DELETE'] as const) {
@@ -31,13 +35,21 @@ describe('refused input on create', () => {
   });
 
   test('authType must be one of the four', async () => {
-    const e = jelouError(await jelou(h, 'POST', base(h.ws.workspaceId), { body: { webhookUrl: 'https://p.example.com', authType: 'oauth' } }), 422, 'validation_failed');
+    const e = jelouError(
+      await jelou(h, 'POST', base(h.ws.workspaceId), { body: { webhookUrl: 'https://p.example.com', authType: 'oauth' } }),
+      422,
+      'validation_failed',
+    );
     assert.deepEqual(Object.keys(e.validationError), ['authType']);
   });
 
   test('authorization is required unless no_auth', async () => {
     for (const authType of ['bearer', 'api_key', 'basic']) {
-      const e = jelouError(await jelou(h, 'POST', base(h.ws.workspaceId), { body: { webhookUrl: 'https://p.example.com', authType } }), 422, 'validation_failed');
+      const e = jelouError(
+        await jelou(h, 'POST', base(h.ws.workspaceId), { body: { webhookUrl: 'https://p.example.com', authType } }),
+        422,
+        'validation_failed',
+      );
       assert.deepEqual(Object.keys(e.validationError), ['authorization']);
     }
   });
@@ -56,7 +68,11 @@ describe('refused input on create', () => {
 describe('with an integration', () => {
   test('a second create → 409 integration_already_exists; the first one is untouched', async () => {
     const first = await createIntegration(h, 'https://p.example.com/one');
-    const e = jelouError(await jelou(h, 'POST', base(h.ws.workspaceId), { body: { webhookUrl: 'https://p.example.com/two' } }), 409, 'integration_already_exists');
+    const e = jelouError(
+      await jelou(h, 'POST', base(h.ws.workspaceId), { body: { webhookUrl: 'https://p.example.com/two' } }),
+      409,
+      'integration_already_exists',
+    );
     assert.equal(e.message, 'Integration already exists');
     const got = await jelou(h, 'GET', base(h.ws.workspaceId));
     assert.equal(got.json.data.id, first.id);
@@ -65,10 +81,17 @@ describe('with an integration', () => {
 
   test('two creates at once: exactly one wins', async () => {
     await jelou(h, 'DELETE', base(h.ws.workspaceId));
-    const results = await Promise.all([1, 2, 3].map((i) => jelou(h, 'POST', base(h.ws.workspaceId), { body: { webhookUrl: `https://p.example.com/race${i}` } })));
+    const results = await Promise.all(
+      [1, 2, 3].map((i) => jelou(h, 'POST', base(h.ws.workspaceId), { body: { webhookUrl: `https://p.example.com/race${i}` } })),
+    );
     assert.deepEqual(results.map((r) => r.status).sort(), [200, 409, 409]);
-    const rows = await h.store.db.selectFrom('webhook_subscriptions').select('id').where('workspace_id', '=', h.ws.workspaceId)
-      .where('dialect', '=', 'jelou').where('deleted_at', 'is', null).execute();
+    const rows = await h.store.db
+      .selectFrom('webhook_subscriptions')
+      .select('id')
+      .where('workspace_id', '=', h.ws.workspaceId)
+      .where('dialect', '=', 'jelou')
+      .where('deleted_at', 'is', null)
+      .execute();
     assert.equal(rows.length, 1);
   });
 

@@ -4,11 +4,21 @@ import { startHarness, inbound, type Harness } from '../helpers/harness.ts';
 import { ISO_MS, PREFIXES, base, createIntegration, jelou } from '../helpers/jelou.ts';
 
 let h: Harness;
-before(async () => { h = await startHarness(); });
-after(async () => { await h.close(); });
+before(async () => {
+  h = await startHarness();
+});
+after(async () => {
+  await h.close();
+});
 
-const integrationRow = () => h.store.db.selectFrom('webhook_subscriptions').selectAll()
-  .where('workspace_id', '=', h.ws.workspaceId).where('dialect', '=', 'jelou').where('deleted_at', 'is', null).executeTakeFirst();
+const integrationRow = () =>
+  h.store.db
+    .selectFrom('webhook_subscriptions')
+    .selectAll()
+    .where('workspace_id', '=', h.ws.workspaceId)
+    .where('dialect', '=', 'jelou')
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst();
 
 describe('integration lifecycle', () => {
   test('create: the success envelope, every field, a 64-hex signingSecret shown only here', async () => {
@@ -46,7 +56,8 @@ describe('integration lifecycle', () => {
 
   test('patch: webhookUrl, authType and authorization (never shown); rotateSecret returns a new secret once', async () => {
     const patched = await jelou(h, 'PATCH', base(h.ws.workspaceId, '/platform'), {
-      auth: 'basic', body: { webhookUrl: 'https://panel.example.com/jelou-v2', authType: 'bearer', authorization: 'panel-token-123' },
+      auth: 'basic',
+      body: { webhookUrl: 'https://panel.example.com/jelou-v2', authType: 'bearer', authorization: 'panel-token-123' },
     });
     assert.equal(patched.status, 200, patched.body);
     assert.deepEqual(patched.json.message, ['Integration updated successfully']);
@@ -85,16 +96,27 @@ describe('integration lifecycle', () => {
     const start = await jelou(h, 'POST', `${base(h.ws.workspaceId)}/conversations/start`, { body: { botId: h.ws.botId, userId: personId } });
     assert.equal(start.status, 200, start.body);
     const integration = await integrationRow();
-    const pending = await h.store.db.selectFrom('deliveries').select(['status']).where('workspace_id', '=', h.ws.workspaceId)
-      .where('subscription_id', '=', integration!.id).execute();
+    const pending = await h.store.db
+      .selectFrom('deliveries')
+      .select(['status'])
+      .where('workspace_id', '=', h.ws.workspaceId)
+      .where('subscription_id', '=', integration!.id)
+      .execute();
     assert.ok(pending.length > 0 && pending.every((d) => d.status === 'PENDING'), 'conversation.start is waiting to be sent');
 
     const deleted = await jelou(h, 'DELETE', base(h.ws.workspaceId, '/platform'));
     assert.equal(deleted.status, 200, deleted.body);
     assert.equal(deleted.body, JSON.stringify({ message: ['Integration deleted successfully'], statusMessage: 'success', status: 1 }));
-    const after = await h.store.db.selectFrom('deliveries').select(['status']).where('workspace_id', '=', h.ws.workspaceId)
-      .where('subscription_id', '=', integration!.id).execute();
-    assert.ok(after.every((d) => d.status === 'CANCELLED'), JSON.stringify(after));
+    const after = await h.store.db
+      .selectFrom('deliveries')
+      .select(['status'])
+      .where('workspace_id', '=', h.ws.workspaceId)
+      .where('subscription_id', '=', integration!.id)
+      .execute();
+    assert.ok(
+      after.every((d) => d.status === 'CANCELLED'),
+      JSON.stringify(after),
+    );
     assert.equal((await jelou(h, 'GET', base(h.ws.workspaceId))).status, 404);
 
     const again = await createIntegration(h, 'https://panel.example.com/again', { authType: 'api_key', authorization: 'key-xyz' });

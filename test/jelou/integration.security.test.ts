@@ -5,8 +5,12 @@ import { issueApiKey } from '../../src/domain/api-keys.ts';
 import { PREFIXES, base, createIntegration, jelou, jelouError } from '../helpers/jelou.ts';
 
 let h: Harness;
-before(async () => { h = await startHarness(); });
-after(async () => { await h.close(); });
+before(async () => {
+  h = await startHarness();
+});
+after(async () => {
+  await h.close();
+});
 
 const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
 
@@ -17,12 +21,20 @@ describe('credentials', () => {
       jelouError(await jelou(h, 'GET', url, { auth: 'none' }), 401, 'invalid_api_key');
       jelouError(await jelou(h, 'GET', url, { auth: 'none', headers: { 'x-api-key': 'cvs_live_nope' } }), 401, 'invalid_api_key');
       jelouError(await jelou(h, 'GET', url, { auth: 'none', headers: { authorization: basic(h.ws.clientId, 'wrong-secret') } }), 401, 'invalid_api_key');
-      jelouError(await jelou(h, 'GET', url, { auth: 'none', headers: { authorization: basic('cvs_client_unknown', h.ws.clientSecret) } }), 401, 'invalid_api_key');
+      jelouError(
+        await jelou(h, 'GET', url, { auth: 'none', headers: { authorization: basic('cvs_client_unknown', h.ws.clientSecret) } }),
+        401,
+        'invalid_api_key',
+      );
       jelouError(await jelou(h, 'GET', url, { auth: 'none', headers: { authorization: `Bearer ${h.ws.apiKey}` } }), 401, 'invalid_api_key');
       jelouError(await jelou(h, 'GET', url, { auth: 'none', headers: { authorization: 'Basic %%%' } }), 401, 'invalid_api_key');
 
       const issued = await issueApiKey(h.store.db, h.ws.workspaceId, 'to revoke');
-      assert.equal((await jelou(h, 'GET', url, { auth: 'none', headers: { 'x-api-key': issued.key } })).status, 404, 'the fresh key works (no integration yet)');
+      assert.equal(
+        (await jelou(h, 'GET', url, { auth: 'none', headers: { 'x-api-key': issued.key } })).status,
+        404,
+        'the fresh key works (no integration yet)',
+      );
       await h.store.db.updateTable('api_keys').set({ revoked_at: Date.now() }).where('id', '=', issued.apiKey.id).execute();
       jelouError(await jelou(h, 'GET', url, { auth: 'none', headers: { 'x-api-key': issued.key } }), 401, 'invalid_api_key');
       jelouError(await jelou(h, 'GET', url, { auth: 'none', headers: { authorization: basic(issued.clientId, issued.clientSecret) } }), 401, 'invalid_api_key');
@@ -51,12 +63,17 @@ describe('credentials', () => {
     assert.notEqual(created.signingSecret, mine.signingSecret);
     assert.equal((await jelou(h, 'GET', base(h.ws.workspaceId))).json.data.id, mine.id);
     await jelou(h, 'DELETE', base(h.other.workspaceId), { ws: h.other });
-    assert.equal((await jelou(h, 'GET', base(h.ws.workspaceId))).status, 200, "deleting theirs leaves mine");
+    assert.equal((await jelou(h, 'GET', base(h.ws.workspaceId))).status, 200, 'deleting theirs leaves mine');
   });
 
   test('neither the signingSecret nor the authorization ever appears after create', async () => {
-    const row = await h.store.db.selectFrom('webhook_subscriptions').selectAll().where('workspace_id', '=', h.ws.workspaceId)
-      .where('dialect', '=', 'jelou').where('deleted_at', 'is', null).executeTakeFirstOrThrow();
+    const row = await h.store.db
+      .selectFrom('webhook_subscriptions')
+      .selectAll()
+      .where('workspace_id', '=', h.ws.workspaceId)
+      .where('dialect', '=', 'jelou')
+      .where('deleted_at', 'is', null)
+      .executeTakeFirstOrThrow();
     for (const res of [
       await jelou(h, 'GET', base(h.ws.workspaceId)),
       await jelou(h, 'PATCH', base(h.ws.workspaceId), { body: { webhookUrl: 'https://mine.example.com/v2' } }),

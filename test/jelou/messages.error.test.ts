@@ -17,10 +17,21 @@ before(async () => {
   const q = await inbound(h, { phone: '5511880000002' });
   idle = { projectId: h.ws.workspaceId, roomId: q.conversationId, botId: h.ws.botId, userId: q.personId };
 });
-after(async () => { await h.close(); });
+after(async () => {
+  await h.close();
+});
 
-const outboundCount = async () => Number((await h.store.db.selectFrom('messages').select((eb) => eb.fn.countAll<number>().as('n'))
-  .where('workspace_id', '=', h.ws.workspaceId).where('direction', '=', 'OUTBOUND').executeTakeFirstOrThrow()).n);
+const outboundCount = async () =>
+  Number(
+    (
+      await h.store.db
+        .selectFrom('messages')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('workspace_id', '=', h.ws.workspaceId)
+        .where('direction', '=', 'OUTBOUND')
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 
 describe('signature', () => {
   test('missing → 401 invalid_signature', async () => {
@@ -79,8 +90,14 @@ describe('the project and the room', () => {
   });
 
   test("bot_id or user_id that are not the room's → 422 naming the field", async () => {
-    assert.deepEqual(Object.keys(jelouError(await panelReply(h, replyBody({ ...room, botId: newId() }, 'r-3'), secret), 422, 'validation_failed').validationError), ['bot_id']);
-    assert.deepEqual(Object.keys(jelouError(await panelReply(h, replyBody({ ...room, userId: idle.userId }, 'r-4'), secret), 422, 'validation_failed').validationError), ['user_id']);
+    assert.deepEqual(
+      Object.keys(jelouError(await panelReply(h, replyBody({ ...room, botId: newId() }, 'r-3'), secret), 422, 'validation_failed').validationError),
+      ['bot_id'],
+    );
+    assert.deepEqual(
+      Object.keys(jelouError(await panelReply(h, replyBody({ ...room, userId: idle.userId }, 'r-4'), secret), 422, 'validation_failed').validationError),
+      ['user_id'],
+    );
   });
 
   test('a reply after the session closed → 409; a repeat of a reply sent before the close → 200 with its id', async () => {
@@ -97,7 +114,11 @@ describe('the project and the room', () => {
 });
 
 describe('the body', () => {
-  const fixed: [string, string][] = [['field', 'message'], ['object', 'event'], ['event_type', 'message']];
+  const fixed: [string, string][] = [
+    ['field', 'message'],
+    ['object', 'event'],
+    ['event_type', 'message'],
+  ];
   for (const [field, wrong] of fixed) {
     test(`${field} other than the fixed value → 422`, async () => {
       const e = jelouError(await panelReply(h, { ...replyBody(room, `f-${field}`), [field]: wrong }, secret), 422, 'validation_failed');

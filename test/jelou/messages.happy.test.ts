@@ -20,7 +20,10 @@ before(async () => {
   dispatcher = testDispatcher(h, clock);
   secret = (await createIntegration(h, receiver.url, { authType: 'bearer', authorization: 'panel-token' })).signingSecret;
 });
-after(async () => { await receiver.close(); await h.close(); });
+after(async () => {
+  await receiver.close();
+  await h.close();
+});
 
 /** Sends everything due now and returns what the receiver got since the last call. */
 async function deliveries(): Promise<Received[]> {
@@ -32,9 +35,17 @@ async function deliveries(): Promise<Received[]> {
 }
 
 function verifySignatures(r: Received) {
-  assert.equal(r.headers['x-jelou-signature'], sign(secret, r.body), 'X-Jelou-Signature: HMAC-SHA256 over the exact bytes, keyed with the signingSecret as UTF-8');
+  assert.equal(
+    r.headers['x-jelou-signature'],
+    sign(secret, r.body),
+    'X-Jelou-Signature: HMAC-SHA256 over the exact bytes, keyed with the signingSecret as UTF-8',
+  );
   const signed = `${r.headers['webhook-id']}.${r.headers['webhook-timestamp']}.${r.text}`;
-  assert.equal(r.headers['webhook-signature'], `v1,${createHmac('sha256', Buffer.from(secret, 'utf8')).update(signed).digest('base64')}`, 'Standard Webhooks signature keyed with the secret\'s UTF-8 bytes');
+  assert.equal(
+    r.headers['webhook-signature'],
+    `v1,${createHmac('sha256', Buffer.from(secret, 'utf8')).update(signed).digest('base64')}`,
+    "Standard Webhooks signature keyed with the secret's UTF-8 bytes",
+  );
   assert.match(String(r.headers['content-type']), /application\/json/);
 }
 
@@ -42,11 +53,16 @@ const sandbox = (phone: string, message: Record<string, unknown>, name = 'Paula'
   call(h, 'POST', `/api/v1/channels/${h.ws.channelId}/inbound`, { body: { from: { phone, name }, message } });
 
 describe('events to the panel', () => {
-  test('conversation.start, then the end user\'s message, signed with the bearer header; a failed attempt is retried with identical bytes and id', async () => {
+  test("conversation.start, then the end user's message, signed with the bearer header; a failed attempt is retried with identical bytes and id", async () => {
     const first = await inbound(h, { phone: '5511890000001', name: 'Paula Pessoa', text: 'antes do atendimento' });
     assert.deepEqual(await deliveries(), [], 'no session yet: the bot is handling it, the panel hears nothing');
 
-    const s = await startSession(h, { userId: first.personId, initialMessage: 'Olá, sou a Ana', metadata: { ticketId: 'T-12345' }, assignment: { type: 'queue', target: 'SUPPORT' } });
+    const s = await startSession(h, {
+      userId: first.personId,
+      initialMessage: 'Olá, sou a Ana',
+      metadata: { ticketId: 'T-12345' },
+      assignment: { type: 'queue', target: 'SUPPORT' },
+    });
     const during = await inbound(h, { phone: '5511890000001', text: 'preciso de ajuda' });
 
     const firstRound = await deliveries();
@@ -65,7 +81,18 @@ describe('events to the panel', () => {
     }
 
     const start = startEvent.json;
-    assert.deepEqual(Object.keys(start), ['event', 'timestamp', 'project_id', 'room_id', 'conversation', 'contact', 'bot', 'initial_message', 'metadata', 'assignment']);
+    assert.deepEqual(Object.keys(start), [
+      'event',
+      'timestamp',
+      'project_id',
+      'room_id',
+      'conversation',
+      'contact',
+      'bot',
+      'initial_message',
+      'metadata',
+      'assignment',
+    ]);
     assert.equal(start.event, 'conversation.start');
     assert.equal(typeof start.timestamp, 'number');
     assert.ok(Math.abs(start.timestamp - Date.parse(s.startAt)) < 5_000, 'epoch milliseconds');
@@ -97,7 +124,7 @@ describe('events to the panel', () => {
     assert.equal(closed.status, 200, closed.body);
     await inbound(h, { phone: '5511890000001', text: 'depois do atendimento' });
     const afterClose = await deliveries();
-    assert.equal(afterClose.length, 1, 'only conversation.close: bot messages and messages after the close are not the panel\'s');
+    assert.equal(afterClose.length, 1, "only conversation.close: bot messages and messages after the close are not the panel's");
     verifySignatures(afterClose[0]);
     const close = afterClose[0].json;
     assert.deepEqual(Object.keys(close), ['event', 'timestamp', 'project_id', 'room_id', 'conversation', 'contact', 'bot', 'ended_reason', 'redirect_payload']);
@@ -144,9 +171,26 @@ describe('events to the panel', () => {
 
   test('authType api_key, basic and no_auth send their header (or none)', async () => {
     const cases: [Record<string, unknown>, (r: Received) => void][] = [
-      [{ authType: 'api_key', authorization: 'k-123' }, (r) => { assert.equal(r.headers['x-api-key'], 'k-123'); assert.equal(r.headers.authorization, undefined); }],
-      [{ authType: 'basic', authorization: 'panel:s3cret' }, (r) => { assert.equal(r.headers.authorization, `Basic ${Buffer.from('panel:s3cret').toString('base64')}`); }],
-      [{ authType: 'no_auth' }, (r) => { assert.equal(r.headers.authorization, undefined); assert.equal(r.headers['x-api-key'], undefined); }],
+      [
+        { authType: 'api_key', authorization: 'k-123' },
+        (r) => {
+          assert.equal(r.headers['x-api-key'], 'k-123');
+          assert.equal(r.headers.authorization, undefined);
+        },
+      ],
+      [
+        { authType: 'basic', authorization: 'panel:s3cret' },
+        (r) => {
+          assert.equal(r.headers.authorization, `Basic ${Buffer.from('panel:s3cret').toString('base64')}`);
+        },
+      ],
+      [
+        { authType: 'no_auth' },
+        (r) => {
+          assert.equal(r.headers.authorization, undefined);
+          assert.equal(r.headers['x-api-key'], undefined);
+        },
+      ],
     ];
     let n = 10;
     for (const [patch, check] of cases) {
@@ -187,8 +231,15 @@ describe("the panel's replies", () => {
     await deliveries();
   });
 
-  const rows = () => h.store.db.selectFrom('messages').selectAll().where('workspace_id', '=', h.ws.workspaceId)
-    .where('conversation_id', '=', room.roomId).where('direction', '=', 'OUTBOUND').orderBy('id').execute();
+  const rows = () =>
+    h.store.db
+      .selectFrom('messages')
+      .selectAll()
+      .where('workspace_id', '=', h.ws.workspaceId)
+      .where('conversation_id', '=', room.roomId)
+      .where('direction', '=', 'OUTBOUND')
+      .orderBy('id')
+      .execute();
 
   test('a signed text reply is stored as OUTBOUND with clientMessageId = value.id, sent, and visible in the JuriChat view', async () => {
     const res = await panelReply(h, replyBody(room, 'panel-msg-1', { type: 'text', content: { body: 'Olá! Como posso ajudar?' } }), secret);
@@ -263,7 +314,11 @@ describe("the panel's replies", () => {
     const agent = await makeUser(h);
     const p = await inbound(h, { phone: '5511890000031' });
     await startSession(h, { userId: p.personId, assignment: { type: 'operator', target: agent } });
-    const res = await panelReply(h, replyBody({ projectId: h.ws.workspaceId, roomId: p.conversationId, botId: h.ws.botId, userId: p.personId }, 'op-1'), secret);
+    const res = await panelReply(
+      h,
+      replyBody({ projectId: h.ws.workspaceId, roomId: p.conversationId, botId: h.ws.botId, userId: p.personId }, 'op-1'),
+      secret,
+    );
     assert.equal(res.status, 200, res.body);
     const m = await h.store.db.selectFrom('messages').selectAll().where('id', '=', res.json.data.id).executeTakeFirstOrThrow();
     assert.equal(m.sender_user_id, agent);

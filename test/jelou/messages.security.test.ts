@@ -26,14 +26,18 @@ before(async () => {
   await startSession(h, { userId: q.personId }, h.other);
   theirs = { projectId: h.other.workspaceId, roomId: q.conversationId, botId: h.other.botId, userId: q.personId };
 });
-after(async () => { await myReceiver.close(); await theirReceiver.close(); await h.close(); });
+after(async () => {
+  await myReceiver.close();
+  await theirReceiver.close();
+  await h.close();
+});
 
 const ID = /c[0-9a-z]{26}/g;
-const outbound = (conversationId: string) => h.store.db.selectFrom('messages').select('id')
-  .where('conversation_id', '=', conversationId).where('direction', '=', 'OUTBOUND').execute();
+const outbound = (conversationId: string) =>
+  h.store.db.selectFrom('messages').select('id').where('conversation_id', '=', conversationId).where('direction', '=', 'OUTBOUND').execute();
 
 describe("one project's signature never reaches another project's room", () => {
-  test("their project and secret with my room → 404 conversation_not_found, like an unknown room", async () => {
+  test('their project and secret with my room → 404 conversation_not_found, like an unknown room', async () => {
     const foreign = await panelReply(h, replyBody({ ...theirs, roomId: mine.roomId }, 'x-1'), theirSecret);
     const unknown = await panelReply(h, replyBody({ ...theirs, roomId: newId() }, 'x-2'), theirSecret);
     jelouError(foreign, 404, 'conversation_not_found');
@@ -41,7 +45,7 @@ describe("one project's signature never reaches another project's room", () => {
     assert.equal(foreign.json.error.description.replace(ID, 'ID'), unknown.json.error.description.replace(ID, 'ID'));
   });
 
-  test("their project and secret with my room, bot and user → still 404", async () => {
+  test('their project and secret with my room, bot and user → still 404', async () => {
     jelouError(await panelReply(h, replyBody({ ...mine, projectId: theirs.projectId }, 'x-3'), theirSecret), 404, 'conversation_not_found');
   });
 
@@ -61,7 +65,7 @@ describe("one project's signature never reaches another project's room", () => {
   });
 });
 
-describe("events stay in their workspace", () => {
+describe('events stay in their workspace', () => {
   test("each integration receives its own workspace's events only", async () => {
     await inbound(h, { phone: '5511870000001', text: 'minha mensagem' });
     await inbound(h, { ws: h.other, phone: '5511870000002', text: 'mensagem deles' });
@@ -69,8 +73,14 @@ describe("events stay in their workspace", () => {
     await drain(testDispatcher(h, clock));
     const mineGot = myReceiver.received.map((r) => r.json);
     const theirsGot = theirReceiver.received.map((r) => r.json);
-    assert.deepEqual(mineGot.map((e) => e.event ?? e.event_type), ['conversation.start', 'message']);
-    assert.deepEqual(theirsGot.map((e) => e.event ?? e.event_type), ['conversation.start', 'message']);
+    assert.deepEqual(
+      mineGot.map((e) => e.event ?? e.event_type),
+      ['conversation.start', 'message'],
+    );
+    assert.deepEqual(
+      theirsGot.map((e) => e.event ?? e.event_type),
+      ['conversation.start', 'message'],
+    );
     assert.ok(mineGot.every((e) => e.project_id === h.ws.workspaceId && e.room_id === mine.roomId));
     assert.ok(theirsGot.every((e) => e.project_id === h.other.workspaceId && e.room_id === theirs.roomId));
     assert.equal(mineGot[1].value.content.body, 'minha mensagem');

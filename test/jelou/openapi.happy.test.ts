@@ -8,7 +8,9 @@ before(async () => {
   h = await startHarness();
   doc = (await h.app.inject({ method: 'GET', url: '/openapi.json' })).json();
 });
-after(async () => { await h.close(); });
+after(async () => {
+  await h.close();
+});
 
 const MANAGEMENT = ['', '/conversations/start', '/conversations/close', '/conversations/{conversationId}'];
 

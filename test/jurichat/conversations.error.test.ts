@@ -12,13 +12,18 @@ before(async () => {
   h = await startHarness({ maxUploadMb: 1 });
   ({ conversationId, messageId } = await inbound(h));
 });
-after(async () => { await h.close(); });
+after(async () => {
+  await h.close();
+});
 
 describe('authentication', () => {
-  test('a missing or unknown X-JuriChat-Api-Key is a 401 in Fastify\'s shape; Bearer is not accepted here', async () => {
+  test("a missing or unknown X-JuriChat-Api-Key is a 401 in Fastify's shape; Bearer is not accepted here", async () => {
     assert.match(fastifyError(await juri(h, 'GET', '/conversation', { key: null, query: { inboxId: h.ws.inboxId } }), 401), /X-JuriChat-Api-Key/);
     fastifyError(await juri(h, 'GET', '/conversation', { key: 'cvs_live_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx', query: { inboxId: h.ws.inboxId } }), 401);
-    fastifyError(await juri(h, 'GET', '/conversation', { key: null, headers: { authorization: `Bearer ${h.ws.apiKey}` }, query: { inboxId: h.ws.inboxId } }), 401);
+    fastifyError(
+      await juri(h, 'GET', '/conversation', { key: null, headers: { authorization: `Bearer ${h.ws.apiKey}` }, query: { inboxId: h.ws.inboxId } }),
+      401,
+    );
   });
 
   test('the header name is case-insensitive', async () => {
@@ -38,7 +43,14 @@ describe('GET /conversation refused input', () => {
     assert.match(fastifyError(await list({ inboxId: h.ws.inboxId, tagId: ['c12345678', 'bad'] }), 400), /tagId/);
   });
   test('page and limit out of range or not numbers', async () => {
-    for (const [query, field] of [[{ page: '0' }, 'page'], [{ page: '-1' }, 'page'], [{ limit: '0' }, 'limit'], [{ limit: '101' }, 'limit'], [{ limit: 'ten' }, 'limit'], [{ page: '1.5' }, 'page']] as const) {
+    for (const [query, field] of [
+      [{ page: '0' }, 'page'],
+      [{ page: '-1' }, 'page'],
+      [{ limit: '0' }, 'limit'],
+      [{ limit: '101' }, 'limit'],
+      [{ limit: 'ten' }, 'limit'],
+      [{ page: '1.5' }, 'page'],
+    ] as const) {
       assert.match(fastifyError(await list({ inboxId: h.ws.inboxId, ...query }), 400), new RegExp(field));
     }
   });
@@ -66,11 +78,20 @@ describe('GET /conversation/{id} refused input', () => {
 describe('writes refused', () => {
   test('POST /conversation: missing fields, unknown person/inbox/integration, a person of another inbox', async () => {
     assert.match(fastifyError(await juri(h, 'POST', '/conversation', { body: { personId: newId(), inboxId: h.ws.inboxId } }), 400), /integrationId: Required/);
-    assert.match(fastifyError(await juri(h, 'POST', '/conversation', { body: { personId: newId(), inboxId: h.ws.inboxId, integrationId: h.ws.channelId } }), 404), /Person/);
+    assert.match(
+      fastifyError(await juri(h, 'POST', '/conversation', { body: { personId: newId(), inboxId: h.ws.inboxId, integrationId: h.ws.channelId } }), 404),
+      /Person/,
+    );
     const { personId } = await inbound(h, { phone: '5511930009999' });
     assert.match(fastifyError(await juri(h, 'POST', '/conversation', { body: { personId, inboxId: newId(), integrationId: h.ws.channelId } }), 404), /Inbox/);
-    assert.match(fastifyError(await juri(h, 'POST', '/conversation', { body: { personId, inboxId: h.ws.inboxId, integrationId: newId() } }), 404), /Integration/);
-    assert.match(fastifyError(await juri(h, 'POST', '/conversation', { body: { personId, inboxId: h.ws.inboxId, integrationId: h.ws.channelId, priority: 'NOW' } }), 400), /priority/);
+    assert.match(
+      fastifyError(await juri(h, 'POST', '/conversation', { body: { personId, inboxId: h.ws.inboxId, integrationId: newId() } }), 404),
+      /Integration/,
+    );
+    assert.match(
+      fastifyError(await juri(h, 'POST', '/conversation', { body: { personId, inboxId: h.ws.inboxId, integrationId: h.ws.channelId, priority: 'NOW' } }), 400),
+      /priority/,
+    );
   });
 
   test('PATCH: unknown fields are refused, not ignored; unknown tag 400; unknown role/agent 404; bad types 400', async () => {
@@ -84,8 +105,13 @@ describe('writes refused', () => {
     assert.match(fastifyError(await juri(h, 'PATCH', `/conversation/${conversationId}/archive`, { body: {} }), 400), /isArchived: Required/);
   });
 
-  test('malformed JSON is a 400 in Fastify\'s shape', async () => {
-    const res = await h.app.inject({ method: 'PATCH', url: `/conversation/${conversationId}`, payload: '{"isFixed":', headers: { 'x-jurichat-api-key': h.ws.apiKey, 'content-type': 'application/json' } });
+  test("malformed JSON is a 400 in Fastify's shape", async () => {
+    const res = await h.app.inject({
+      method: 'PATCH',
+      url: `/conversation/${conversationId}`,
+      payload: '{"isFixed":',
+      headers: { 'x-jurichat-api-key': h.ws.apiKey, 'content-type': 'application/json' },
+    });
     assert.equal(res.statusCode, 400);
     assert.deepEqual(Object.keys(res.json()).sort(), ['error', 'message', 'statusCode']);
   });
@@ -94,7 +120,10 @@ describe('writes refused', () => {
     assert.match(fastifyError(await juri(h, 'POST', '/conversation/start-human-support', { body: { conversationId } }), 400), /selectedUserId/);
     assert.match(fastifyError(await juri(h, 'POST', '/conversation/start-human-support', { body: { conversationId, selectedUserId: newId() } }), 404), /User/);
     assert.match(fastifyError(await juri(h, 'POST', '/conversation/start-human-support', { body: { conversationId, isRandom: true } }), 400), /No user/);
-    assert.match(fastifyError(await juri(h, 'POST', '/conversation/start-human-support', { body: { conversationId: newId(), isRandom: true } }), 404), /Conversation/);
+    assert.match(
+      fastifyError(await juri(h, 'POST', '/conversation/start-human-support', { body: { conversationId: newId(), isRandom: true } }), 404),
+      /Conversation/,
+    );
     assert.match(fastifyError(await juri(h, 'POST', '/conversation/end-human-support', { body: {} }), 400), /conversationId: Required/);
   });
 
@@ -110,15 +139,25 @@ describe('writes refused', () => {
     assert.match(fastifyError(await juri(h, 'POST', '/conversation/send-message', { body: { conversationId } }), 400), /message: Required/);
     assert.match(fastifyError(await juri(h, 'POST', '/conversation/send-message', { body: { conversationId, type: 'image' } }), 400), /file: Required/);
     assert.match(fastifyError(await juri(h, 'POST', '/conversation/send-message', { body: { conversationId, type: 'sticker', message: 'x' } }), 400), /type/);
-    assert.match(fastifyError(await juri(h, 'POST', '/conversation/send-message', { body: { conversationId, message: 'x', quotedMessageId: newId() } }), 404), /Message/);
+    assert.match(
+      fastifyError(await juri(h, 'POST', '/conversation/send-message', { body: { conversationId, message: 'x', quotedMessageId: newId() } }), 404),
+      /Message/,
+    );
     const boundary = 'xx';
-    const upload = (type: string, mime: string, size: number) => h.app.inject({
-      method: 'POST', url: '/conversation/send-message', headers: { 'x-jurichat-api-key': h.ws.apiKey, 'content-type': `multipart/form-data; boundary=${boundary}` },
-      payload: Buffer.concat([
-        Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="conversationId"\r\n\r\n${conversationId}\r\n--${boundary}\r\nContent-Disposition: form-data; name="type"\r\n\r\n${type}\r\n`),
-        Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="f.bin"\r\nContent-Type: ${mime}\r\n\r\n`), Buffer.alloc(size, 7), Buffer.from(`\r\n--${boundary}--\r\n`),
-      ]),
-    });
+    const upload = (type: string, mime: string, size: number) =>
+      h.app.inject({
+        method: 'POST',
+        url: '/conversation/send-message',
+        headers: { 'x-jurichat-api-key': h.ws.apiKey, 'content-type': `multipart/form-data; boundary=${boundary}` },
+        payload: Buffer.concat([
+          Buffer.from(
+            `--${boundary}\r\nContent-Disposition: form-data; name="conversationId"\r\n\r\n${conversationId}\r\n--${boundary}\r\nContent-Disposition: form-data; name="type"\r\n\r\n${type}\r\n`,
+          ),
+          Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="f.bin"\r\nContent-Type: ${mime}\r\n\r\n`),
+          Buffer.alloc(size, 7),
+          Buffer.from(`\r\n--${boundary}--\r\n`),
+        ]),
+      });
     const mismatch = await upload('image', 'application/pdf', 10);
     assert.equal(mismatch.statusCode, 400);
     assert.match(mismatch.json().message, /does not match type image/);
@@ -133,14 +172,26 @@ describe('writes refused', () => {
     assert.match(fastifyError(await juri(h, 'GET', '/conversation/notes', { query: { conversationId: newId() } }), 404), /Conversation/);
     const target = (await inbound(h)).conversationId;
     const before = (await juri(h, 'GET', `/conversation/${target}`)).json.data.messages.length;
-    assert.match(fastifyError(await juri(h, 'POST', '/conversation/forward-message', { body: { conversationId: [target], messageId: [messageId, newId()] } }), 404), /Message/);
-    assert.match(fastifyError(await juri(h, 'POST', '/conversation/forward-message', { body: { conversationId: [target, newId()], messageId: [messageId] } }), 404), /Conversation/);
+    assert.match(
+      fastifyError(await juri(h, 'POST', '/conversation/forward-message', { body: { conversationId: [target], messageId: [messageId, newId()] } }), 404),
+      /Message/,
+    );
+    assert.match(
+      fastifyError(await juri(h, 'POST', '/conversation/forward-message', { body: { conversationId: [target, newId()], messageId: [messageId] } }), 404),
+      /Conversation/,
+    );
     assert.equal((await juri(h, 'GET', `/conversation/${target}`)).json.data.messages.length, before, 'nothing was forwarded');
-    assert.match(fastifyError(await juri(h, 'POST', '/conversation/forward-message', { body: { conversationId: [], messageId: [messageId] } }), 400), /conversationId/);
-    assert.match(fastifyError(await juri(h, 'POST', '/conversation/forward-message', { body: { conversationId: Array(51).fill(target), messageId: [messageId] } }), 400), /conversationId/);
+    assert.match(
+      fastifyError(await juri(h, 'POST', '/conversation/forward-message', { body: { conversationId: [], messageId: [messageId] } }), 400),
+      /conversationId/,
+    );
+    assert.match(
+      fastifyError(await juri(h, 'POST', '/conversation/forward-message', { body: { conversationId: Array(51).fill(target), messageId: [messageId] } }), 400),
+      /conversationId/,
+    );
   });
 
-  test('unknown routes answer Fastify\'s 404', async () => {
+  test("unknown routes answer Fastify's 404", async () => {
     const res = await juri(h, 'GET', '/crm/lead/c123456789');
     assert.match(fastifyError(res, 404), /Route GET:\/crm\/lead\/c123456789 not found/);
   });

@@ -6,8 +6,12 @@ import { juri } from '../helpers/jurichat.ts';
 import { newId } from '../../src/domain/ids.ts';
 
 let h: Harness;
-before(async () => { h = await startHarness(); });
-after(async () => { await h.close(); });
+before(async () => {
+  h = await startHarness();
+});
+after(async () => {
+  await h.close();
+});
 
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 const FORMATTED = /^\d\d\/\d\d\/\d{4} \d\d:\d\d$/;
@@ -15,7 +19,10 @@ const FORMATTED = /^\d\d\/\d\d\/\d{4} \d\d:\d\d$/;
 async function makeTag(name: string, color = '#FF0000') {
   const id = newId();
   const now = Date.now();
-  await h.store.db.insertInto('tags').values({ workspace_id: h.ws.workspaceId, id, inbox_id: h.ws.inboxId, name, color, modules: '["conversas"]', created_at: now, updated_at: now }).execute();
+  await h.store.db
+    .insertInto('tags')
+    .values({ workspace_id: h.ws.workspaceId, id, inbox_id: h.ws.inboxId, name, color, modules: '["conversas"]', created_at: now, updated_at: now })
+    .execute();
   return id;
 }
 
@@ -35,8 +42,26 @@ describe('GET /conversation', () => {
     assert.deepEqual(Object.keys(res.json).sort(), ['data', 'totalPages', 'totalResults']);
     const item = res.json.data.find((c: { id: string }) => c.id === conversationId);
     assert.deepEqual(Object.keys(item).sort(), [
-      'createdAt', 'formattedDate', 'group', 'id', 'inbox', 'integration', 'isArchived', 'isFixed', 'isGroup', 'isPrivate', 'lastMessage',
-      'person', 'priority', 'responsables', 'role', 'status', 'tags', 'unreadCount', 'updatedAt', 'user',
+      'createdAt',
+      'formattedDate',
+      'group',
+      'id',
+      'inbox',
+      'integration',
+      'isArchived',
+      'isFixed',
+      'isGroup',
+      'isPrivate',
+      'lastMessage',
+      'person',
+      'priority',
+      'responsables',
+      'role',
+      'status',
+      'tags',
+      'unreadCount',
+      'updatedAt',
+      'user',
     ]);
     assert.equal(item.status, 'ACTIVE');
     assert.equal(item.priority, 'HIGH');
@@ -53,8 +78,13 @@ describe('GET /conversation', () => {
     assert.match(item.updatedAt, ISO);
     assert.equal(item.unreadCount, 1);
     assert.deepEqual(item.lastMessage, {
-      id: sent.json.id, content: 'Olá, sou o Dr. Paulo', type: 'text', messageAt: sent.json.messageAt,
-      userId: agent, userName: 'Dr. Paulo', isViewedBySameUserLastMessage: false,
+      id: sent.json.id,
+      content: 'Olá, sou o Dr. Paulo',
+      type: 'text',
+      messageAt: sent.json.messageAt,
+      userId: agent,
+      userName: 'Dr. Paulo',
+      isViewedBySameUserLastMessage: false,
     });
   });
 
@@ -83,10 +113,11 @@ describe('GET /conversation', () => {
     const { conversationId } = await inbound(h, { phone: '5521930000001', name: 'Cláudia Ávila' });
     const tag = await makeTag('filtro');
     await juri(h, 'PATCH', `/conversation/${conversationId}`, { body: { tags: [tag], priority: 'MEDIUM' } });
-    const q = (extra: Record<string, string | string[]>) => juri(h, 'GET', '/conversation', { query: { inboxId: h.ws.inboxId, limit: '100', ...extra } }).then((r) => {
-      assert.equal(r.status, 200, r.body);
-      return r.json.data.map((c: { id: string }) => c.id) as string[];
-    });
+    const q = (extra: Record<string, string | string[]>) =>
+      juri(h, 'GET', '/conversation', { query: { inboxId: h.ws.inboxId, limit: '100', ...extra } }).then((r) => {
+        assert.equal(r.status, 200, r.body);
+        return r.json.data.map((c: { id: string }) => c.id) as string[];
+      });
     assert.ok((await q({ search: 'claudia avila' })).includes(conversationId));
     assert.ok((await q({ search: '930000' })).includes(conversationId));
     assert.ok((await q({ tagId: tag })).includes(conversationId));
@@ -108,7 +139,11 @@ describe('GET /conversation', () => {
 
   test('groups: person null, group set; showGroups=false hides them', async () => {
     const res = await call(h, 'POST', `/api/v1/channels/${h.ws.channelId}/inbound`, {
-      body: { from: { phone: '5511900009999', name: 'Tio' }, group: { externalId: 'grp-1@g.us', name: 'Família Silva' }, message: { type: 'text', text: 'oi' } },
+      body: {
+        from: { phone: '5511900009999', name: 'Tio' },
+        group: { externalId: 'grp-1@g.us', name: 'Família Silva' },
+        message: { type: 'text', text: 'oi' },
+      },
     });
     const groupConversation = res.json.conversationId;
     const list = await juri(h, 'GET', '/conversation', { query: { inboxId: h.ws.inboxId, limit: '100' } });
@@ -121,7 +156,7 @@ describe('GET /conversation', () => {
     assert.ok(hidden.json.data.every((c: { isGroup: boolean }) => !c.isGroup));
     const detail = await juri(h, 'GET', `/conversation/${groupConversation}`);
     assert.equal(detail.json.data.participants[0].name, 'Tio');
-    assert.equal(detail.json.data.messages[0].participantId, detail.json.data.participants[0].id, 'a group member\'s message names its participant');
+    assert.equal(detail.json.data.messages[0].participantId, detail.json.data.participants[0].id, "a group member's message names its participant");
   });
 });
 
@@ -140,7 +175,11 @@ describe('GET /conversation/{id}', () => {
       assert.equal(res.status, 200, res.body);
       const ids = res.json.data.messages.map((m: { id: string }) => m.id);
       const times = res.json.data.messages.map((m: { messageAt: string }) => Date.parse(m.messageAt));
-      assert.deepEqual(times, [...times].sort((a, b) => a - b), 'each page is chronological');
+      assert.deepEqual(
+        times,
+        [...times].sort((a, b) => a - b),
+        'each page is chronological',
+      );
       pages.push(ids);
       if (!res.json.hasMore) {
         assert.equal('nextCursor' in res.json, false, 'nextCursor is absent when hasMore is false');
@@ -148,7 +187,10 @@ describe('GET /conversation/{id}', () => {
       }
       cursor = res.json.nextCursor;
     }
-    assert.deepEqual(pages.map((p) => p.length), [50, 50, 21]);
+    assert.deepEqual(
+      pages.map((p) => p.length),
+      [50, 50, 21],
+    );
     assert.deepEqual(pages.reverse().flat(), sent, 'newest page first; together every message once, in order');
   });
 
@@ -157,14 +199,30 @@ describe('GET /conversation/{id}', () => {
     const agent = await makeUser(h, undefined, 'Dra. Lúcia');
     await juri(h, 'POST', '/conversation/start-human-support', { body: { conversationId, selectedUserId: agent } });
     const reply = await juri(h, 'POST', '/conversation/send-message', { body: { conversationId, message: 'respondendo', quotedMessageId: messageId } });
-    const _contact = await juri(h, 'POST', '/conversation/send-message', { body: { conversationId, type: 'contact', contactName: 'Cartório', contactPhoneNumber: '551133334444' } });
+    const _contact = await juri(h, 'POST', '/conversation/send-message', {
+      body: { conversationId, type: 'contact', contactName: 'Cartório', contactPhoneNumber: '551133334444' },
+    });
     await juri(h, 'POST', '/conversation/note', { body: { conversationId, note: 'não aparece' } });
     const before = (await call(h, 'GET', `/api/v1/conversations/${conversationId}`)).json;
 
     const res = await juri(h, 'GET', `/conversation/${conversationId}`);
     assert.equal(res.status, 200);
     const d = res.json.data;
-    assert.deepEqual(Object.keys(d).sort(), ['createdAt', 'group', 'id', 'inboxId', 'isGroup', 'messages', 'participants', 'person', 'priority', 'status', 'tags', 'updatedAt', 'user']);
+    assert.deepEqual(Object.keys(d).sort(), [
+      'createdAt',
+      'group',
+      'id',
+      'inboxId',
+      'isGroup',
+      'messages',
+      'participants',
+      'person',
+      'priority',
+      'status',
+      'tags',
+      'updatedAt',
+      'user',
+    ]);
     assert.deepEqual(d.person, { id: personId, name: 'Rita', phoneNumber: '5511920005555', imageUrl: null });
     assert.deepEqual(d.user, { id: agent, name: 'Dra. Lúcia', imageUrl: null });
     assert.deepEqual(d.participants, [
@@ -173,7 +231,23 @@ describe('GET /conversation/{id}', () => {
     ]);
     assert.equal(d.messages.length, 3);
     const [inboundMsg, replyMsg, contactMsg] = d.messages;
-    assert.deepEqual(Object.keys(inboundMsg).sort(), ['contact', 'content', 'direction', 'errorMessage', 'externalId', 'externalStatus', 'formattedDate', 'id', 'messageAt', 'metadata', 'participantId', 'quotedMessage', 'summary', 'transcription', 'type']);
+    assert.deepEqual(Object.keys(inboundMsg).sort(), [
+      'contact',
+      'content',
+      'direction',
+      'errorMessage',
+      'externalId',
+      'externalStatus',
+      'formattedDate',
+      'id',
+      'messageAt',
+      'metadata',
+      'participantId',
+      'quotedMessage',
+      'summary',
+      'transcription',
+      'type',
+    ]);
     assert.equal(inboundMsg.participantId, null, 'the person of a 1:1 conversation has no participant id on messages');
     assert.equal(inboundMsg.externalId, 'wamid.rita');
     assert.deepEqual(replyMsg, reply.json);
@@ -201,16 +275,37 @@ describe('writes', () => {
   test('POST /conversation for a person with no conversation opens one (INACTIVE, the given priority) with chat.conversation.created', async () => {
     const now = Date.now();
     const personId = newId();
-    await h.store.db.insertInto('people').values({
-      workspace_id: h.ws.workspaceId, id: personId, inbox_id: h.ws.inboxId, name: 'Novo', phone_number: '5511920008888', email: null, image_url: null,
-      document: null, description: null, country: null, city: null, is_blocked: 0, reference_id: null, search_text: 'novo 5511920008888', created_at: now, updated_at: now, deleted_at: null,
-    }).execute();
+    await h.store.db
+      .insertInto('people')
+      .values({
+        workspace_id: h.ws.workspaceId,
+        id: personId,
+        inbox_id: h.ws.inboxId,
+        name: 'Novo',
+        phone_number: '5511920008888',
+        email: null,
+        image_url: null,
+        document: null,
+        description: null,
+        country: null,
+        city: null,
+        is_blocked: 0,
+        reference_id: null,
+        search_text: 'novo 5511920008888',
+        created_at: now,
+        updated_at: now,
+        deleted_at: null,
+      })
+      .execute();
     const res = await juri(h, 'POST', '/conversation', { body: { personId, inboxId: h.ws.inboxId, integrationId: h.ws.channelId, priority: 'MEDIUM' } });
     assert.equal(res.status, 200, res.body);
     const c = (await call(h, 'GET', `/api/v1/conversations/${res.json.conversation.id}`)).json;
     assert.equal(c.status, 'INACTIVE');
     assert.equal(c.priority, 'MEDIUM');
-    assert.deepEqual((await eventsOf(h, c.id)).map((e) => e.type), ['conversation.created']);
+    assert.deepEqual(
+      (await eventsOf(h, c.id)).map((e) => e.type),
+      ['conversation.created'],
+    );
   });
 
   test('PATCH and archive answer the JSON string and emit conversation.updated only when something changed', async () => {
@@ -223,7 +318,10 @@ describe('writes', () => {
     const archive = await juri(h, 'PATCH', `/conversation/${conversationId}/archive`, { body: { isArchived: true } });
     assert.equal(archive.json, 'Conversa atualizada com sucesso');
     const updates = (await eventsOf(h, conversationId)).filter((e) => e.type === 'conversation.updated');
-    assert.deepEqual(updates.map((e) => e.payload.changes), [['isFixed', 'priority'], ['isArchived']]);
+    assert.deepEqual(
+      updates.map((e) => e.payload.changes),
+      [['isFixed', 'priority'], ['isArchived']],
+    );
     assert.equal(updates[0].payload.previousStatus, 'ROBOT_INTERACTIVE');
   });
 
@@ -254,12 +352,25 @@ describe('writes', () => {
     const { conversationId } = await inbound(h);
     await juri(h, 'POST', '/conversation/start-human-support', { body: { conversationId, isRandom: true } });
     const boundary = 'b0undary';
-    const form = (fields: Record<string, string>, file?: { name: string; type: string; content: Buffer }) => Buffer.concat([
-      ...Object.entries(fields).map(([k, v]) => Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`)),
-      ...(file ? [Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.name}"\r\nContent-Type: ${file.type}\r\n\r\n`), file.content, Buffer.from('\r\n')] : []),
-      Buffer.from(`--${boundary}--\r\n`),
-    ]);
-    const send = (payload: Buffer) => h.app.inject({ method: 'POST', url: '/conversation/send-message', payload, headers: { 'x-jurichat-api-key': h.ws.apiKey, 'content-type': `multipart/form-data; boundary=${boundary}` } });
+    const form = (fields: Record<string, string>, file?: { name: string; type: string; content: Buffer }) =>
+      Buffer.concat([
+        ...Object.entries(fields).map(([k, v]) => Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`)),
+        ...(file
+          ? [
+              Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.name}"\r\nContent-Type: ${file.type}\r\n\r\n`),
+              file.content,
+              Buffer.from('\r\n'),
+            ]
+          : []),
+        Buffer.from(`--${boundary}--\r\n`),
+      ]);
+    const send = (payload: Buffer) =>
+      h.app.inject({
+        method: 'POST',
+        url: '/conversation/send-message',
+        payload,
+        headers: { 'x-jurichat-api-key': h.ws.apiKey, 'content-type': `multipart/form-data; boundary=${boundary}` },
+      });
     const text = await send(form({ conversationId, type: 'text', message: 'via multipart', clientMessageId: 'once' }));
     assert.equal(text.statusCode, 200, text.body);
     assert.equal(text.json().content, 'via multipart');
@@ -279,12 +390,26 @@ describe('writes', () => {
     const { conversationId } = await inbound(h);
     const agent = await makeUser(h, undefined, 'Dra. Nota');
     const first = await juri(h, 'POST', '/conversation/note', { body: { conversationId, note: 'primeira' } });
-    assert.deepEqual(Object.keys(first.json).sort(), ['content', 'conversationId', 'direction', 'externalId', 'externalStatus', 'id', 'messageAt', 'metadata', 'type', 'userId']);
+    assert.deepEqual(Object.keys(first.json).sort(), [
+      'content',
+      'conversationId',
+      'direction',
+      'externalId',
+      'externalStatus',
+      'id',
+      'messageAt',
+      'metadata',
+      'type',
+      'userId',
+    ]);
     assert.equal(first.json.direction, 'INTERNAL');
     assert.equal(first.json.userId, null);
     await juri(h, 'POST', '/conversation/note', { body: { conversationId, note: 'segunda', userId: agent } });
     const notes = await juri(h, 'GET', '/conversation/notes', { query: { conversationId } });
-    assert.deepEqual(notes.json.map((n: { content: string }) => n.content), ['segunda', 'primeira']);
+    assert.deepEqual(
+      notes.json.map((n: { content: string }) => n.content),
+      ['segunda', 'primeira'],
+    );
     assert.deepEqual(notes.json[0].user, { id: agent, name: 'Dra. Nota', imageUrl: null });
     assert.equal(notes.json[1].user, null);
   });
@@ -297,8 +422,14 @@ describe('writes', () => {
     assert.deepEqual(res.json, { success: true });
     for (const target of targets) {
       const messages = (await juri(h, 'GET', `/conversation/${target}`)).json.data.messages.slice(-2);
-      assert.deepEqual(messages.map((m: { content: string }) => m.content), ['um', 'dois']);
-      assert.deepEqual(messages.map((m: { metadata: { forwardedFrom: string } }) => m.metadata.forwardedFrom), [source.messageId, second.messageId]);
+      assert.deepEqual(
+        messages.map((m: { content: string }) => m.content),
+        ['um', 'dois'],
+      );
+      assert.deepEqual(
+        messages.map((m: { metadata: { forwardedFrom: string } }) => m.metadata.forwardedFrom),
+        [source.messageId, second.messageId],
+      );
       assert.ok(messages.every((m: { direction: string }) => m.direction === 'OUTBOUND'));
     }
   });

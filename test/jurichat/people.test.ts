@@ -5,10 +5,29 @@ import { juri, fastifyError } from '../helpers/jurichat.ts';
 import { newId } from '../../src/domain/ids.ts';
 
 let h: Harness;
-before(async () => { h = await startHarness(); });
-after(async () => { await h.close(); });
+before(async () => {
+  h = await startHarness();
+});
+after(async () => {
+  await h.close();
+});
 
-const PERSON_KEYS = ['city', 'country', 'createdAt', 'description', 'document', 'email', 'id', 'imageUrl', 'inboxId', 'isBlocked', 'name', 'phoneNumber', 'tags', 'updatedAt'];
+const PERSON_KEYS = [
+  'city',
+  'country',
+  'createdAt',
+  'description',
+  'document',
+  'email',
+  'id',
+  'imageUrl',
+  'inboxId',
+  'isBlocked',
+  'name',
+  'phoneNumber',
+  'tags',
+  'updatedAt',
+];
 
 test('list (all, then paged), filters, one person, patch with tags; shapes field by field', async () => {
   const a = await inbound(h, { phone: '5511970000001', name: 'José Conceição' });
@@ -30,7 +49,9 @@ test('list (all, then paged), filters, one person, patch with tags; shapes field
   assert.equal(paged.json.data.length, 1);
   assert.equal(paged.json.totalPages, 2);
 
-  const patch = await juri(h, 'PATCH', `/people/${a.personId}`, { body: { inboxId: h.ws.inboxId, email: 'jose@example.com', city: 'Recife', tags: [tag.id], isBlocked: true } });
+  const patch = await juri(h, 'PATCH', `/people/${a.personId}`, {
+    body: { inboxId: h.ws.inboxId, email: 'jose@example.com', city: 'Recife', tags: [tag.id], isBlocked: true },
+  });
   assert.equal(patch.status, 200, patch.body);
   assert.equal(patch.body, '"Contato atualizado com sucesso"');
 
@@ -40,7 +61,8 @@ test('list (all, then paged), filters, one person, patch with tags; shapes field
   assert.equal(one.json.city, 'Recife');
   assert.deepEqual(one.json.tags, [{ id: tag.id, name: 'cliente', color: '#123456' }]);
 
-  const ids = async (query: Record<string, string | string[]>) => (await juri(h, 'GET', '/people/', { query: { inboxId: h.ws.inboxId, ...query } })).json.data.map((p: { id: string }) => p.id);
+  const ids = async (query: Record<string, string | string[]>) =>
+    (await juri(h, 'GET', '/people/', { query: { inboxId: h.ws.inboxId, ...query } })).json.data.map((p: { id: string }) => p.id);
   assert.deepEqual(await ids({ name: 'jose conceicao' }), [a.personId]);
   assert.deepEqual(await ids({ name: '70000001' }), [a.personId], 'digits also match the phone');
   assert.deepEqual(await ids({ email: 'JOSE@' }), [a.personId]);
@@ -58,7 +80,7 @@ test('refused: inboxId required everywhere, invalid email, person of another inb
   assert.match(fastifyError(await juri(h, 'PATCH', `/people/${personId}`, { body: { inboxId: h.ws.inboxId, email: 'not-an-email' } }), 400), /email/);
   assert.match(fastifyError(await juri(h, 'PATCH', `/people/${personId}`, { body: { inboxId: h.ws.inboxId, nickname: 'x' } }), 400), /nickname/);
   assert.match(fastifyError(await juri(h, 'GET', '/people/', { query: { inboxId: h.ws.inboxId, isBlocked: 'sometimes' } }), 400), /isBlocked/);
-  const otherInbox = (await juri(h, 'GET', `/people/${personId}`, { query: { inboxId: newId() } }));
+  const otherInbox = await juri(h, 'GET', `/people/${personId}`, { query: { inboxId: newId() } });
   assert.equal(otherInbox.status, 404);
   assert.equal((await juri(h, 'GET', `/people/${personId}`, { key: h.other.apiKey, query: { inboxId: h.other.inboxId } })).status, 404);
   assert.equal((await juri(h, 'GET', `/people/${newId()}`, { key: h.other.apiKey, query: { inboxId: h.other.inboxId } })).status, 404);

@@ -8,8 +8,12 @@ import { openStore } from '../../src/db/connect.ts';
 import { newId } from '../../src/domain/ids.ts';
 
 let h: Harness;
-before(async () => { h = await startHarness(); });
-after(async () => { await h.close(); });
+before(async () => {
+  h = await startHarness();
+});
+after(async () => {
+  await h.close();
+});
 
 const inAnHour = () => new Date(Date.now() + 3600_000).toISOString();
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
@@ -21,7 +25,19 @@ describe('scheduled messages', () => {
     const created = await juri(h, 'POST', '/scheduled-message', { body: { conversationId, message: 'lembrete', scheduledAt: inAnHour(), userId: agent } });
     assert.equal(created.status, 200, created.body);
     const s = created.json.data;
-    assert.deepEqual(Object.keys(s).sort(), ['content', 'conversationId', 'createdAt', 'id', 'metadata', 'scheduledAt', 'sentAt', 'status', 'type', 'updatedAt', 'userId']);
+    assert.deepEqual(Object.keys(s).sort(), [
+      'content',
+      'conversationId',
+      'createdAt',
+      'id',
+      'metadata',
+      'scheduledAt',
+      'sentAt',
+      'status',
+      'type',
+      'updatedAt',
+      'userId',
+    ]);
     assert.equal(s.status, 'PENDING');
     assert.equal(s.type, 'text');
     assert.equal(s.content, 'lembrete');
@@ -32,7 +48,11 @@ describe('scheduled messages', () => {
     const list = await juri(h, 'GET', '/scheduled-message', { query: { conversationId, page: '1', limit: '10' } });
     assert.equal(list.json.totalResults, 1);
     assert.equal(list.json.totalPages, 1);
-    assert.deepEqual(list.json.data[0].conversation, { id: conversationId, person: { id: personId, name: 'Agenda', phoneNumber: '5511960000001' }, group: null });
+    assert.deepEqual(list.json.data[0].conversation, {
+      id: conversationId,
+      person: { id: personId, name: 'Agenda', phoneNumber: '5511960000001' },
+      group: null,
+    });
     assert.equal((await juri(h, 'GET', '/scheduled-message', { query: { inboxId: h.ws.inboxId, status: 'SENT' } })).json.totalResults, 0);
 
     const later = new Date(Date.now() + 7200_000).toISOString();
@@ -47,7 +67,9 @@ describe('scheduled messages', () => {
 
   test('the scheduler sends a due message once, through the send path, without the human-support rule', async () => {
     const { conversationId } = await inbound(h, { phone: '5511960000002' });
-    const created = await juri(h, 'POST', '/scheduled-message', { body: { conversationId, message: 'agora', scheduledAt: new Date(Date.now() + 1000).toISOString() } });
+    const created = await juri(h, 'POST', '/scheduled-message', {
+      body: { conversationId, message: 'agora', scheduledAt: new Date(Date.now() + 1000).toISOString() },
+    });
     const id = created.json.data.id;
     assert.equal(await sendDueScheduledMessages(h.ctx, Date.now()), 0, 'not due yet');
     const due = Date.now() + 2000;
@@ -67,16 +89,31 @@ describe('scheduled messages', () => {
 
   test('refused: past scheduledAt, missing fields, bad status, unknown ids, other workspace', async () => {
     const { conversationId } = await inbound(h, { phone: '5511960000003' });
-    assert.match(fastifyError(await juri(h, 'POST', '/scheduled-message', { body: { conversationId, message: 'x', scheduledAt: new Date(Date.now() - 1000).toISOString() } }), 400), /scheduledAt/);
+    assert.match(
+      fastifyError(
+        await juri(h, 'POST', '/scheduled-message', { body: { conversationId, message: 'x', scheduledAt: new Date(Date.now() - 1000).toISOString() } }),
+        400,
+      ),
+      /scheduledAt/,
+    );
     assert.match(fastifyError(await juri(h, 'POST', '/scheduled-message', { body: { conversationId, message: 'x' } }), 400), /scheduledAt: Required/);
-    assert.match(fastifyError(await juri(h, 'POST', '/scheduled-message', { body: { conversationId, message: 'x', scheduledAt: 'tomorrow' } }), 400), /scheduledAt/);
-    assert.match(fastifyError(await juri(h, 'POST', '/scheduled-message', { body: { conversationId: newId(), message: 'x', scheduledAt: inAnHour() } }), 404), /Conversation/);
+    assert.match(
+      fastifyError(await juri(h, 'POST', '/scheduled-message', { body: { conversationId, message: 'x', scheduledAt: 'tomorrow' } }), 400),
+      /scheduledAt/,
+    );
+    assert.match(
+      fastifyError(await juri(h, 'POST', '/scheduled-message', { body: { conversationId: newId(), message: 'x', scheduledAt: inAnHour() } }), 404),
+      /Conversation/,
+    );
     assert.match(fastifyError(await juri(h, 'GET', '/scheduled-message', { query: { status: 'DONE' } }), 400), /status/);
     assert.match(fastifyError(await juri(h, 'GET', '/scheduled-message', { query: { limit: '101' } }), 400), /limit/);
     assert.match(fastifyError(await juri(h, 'PATCH', `/scheduled-message/${newId()}`, { body: { message: 'x' } }), 404), /Scheduled message/);
     const mine = (await juri(h, 'POST', '/scheduled-message', { body: { conversationId, message: 'meu', scheduledAt: inAnHour() } })).json.data.id;
     assert.equal((await juri(h, 'PATCH', `/scheduled-message/${mine}`, { key: h.other.apiKey, body: { status: 'CANCELLED' } })).status, 404);
-    assert.equal((await juri(h, 'POST', '/scheduled-message', { key: h.other.apiKey, body: { conversationId, message: 'x', scheduledAt: inAnHour() } })).status, 404);
+    assert.equal(
+      (await juri(h, 'POST', '/scheduled-message', { key: h.other.apiKey, body: { conversationId, message: 'x', scheduledAt: inAnHour() } })).status,
+      404,
+    );
     assert.equal((await juri(h, 'GET', '/scheduled-message', { key: h.other.apiKey, query: { conversationId } })).status, 404);
     const theirs = await juri(h, 'GET', '/scheduled-message', { key: h.other.apiKey });
     assert.ok(theirs.json.data.every((s: { id: string }) => s.id !== mine));
@@ -87,13 +124,20 @@ describe('scheduled messages', () => {
     const { conversationId } = await inbound(h, { phone: '5511960000004' });
     const ids: string[] = [];
     for (let i = 0; i < 30; i++) {
-      ids.push((await juri(h, 'POST', '/scheduled-message', { body: { conversationId, message: `lote ${i}`, scheduledAt: new Date(Date.now() + 500).toISOString() } })).json.data.id);
+      ids.push(
+        (await juri(h, 'POST', '/scheduled-message', { body: { conversationId, message: `lote ${i}`, scheduledAt: new Date(Date.now() + 500).toISOString() } }))
+          .json.data.id,
+      );
     }
     const second = openStore(h.url, { poolSize: 3 });
     const otherCtx = { ...h.ctx, db: second.db, transact: second.transact };
     try {
       const due = Date.now() + 1000;
-      const run = async (ctx: typeof h.ctx) => { let n = 0; for (let i = 0; i < 10; i++) n += await sendDueScheduledMessages(ctx, due, 5); return n; };
+      const run = async (ctx: typeof h.ctx) => {
+        let n = 0;
+        for (let i = 0; i < 10; i++) n += await sendDueScheduledMessages(ctx, due, 5);
+        return n;
+      };
       const [a, b] = await Promise.all([run(h.ctx), run(otherCtx)]);
       assert.equal(a + b, 30);
       assert.ok(a > 0 && b > 0, `both schedulers took some (${a}, ${b})`);

@@ -6,8 +6,12 @@ import { juri, fastifyError } from '../helpers/jurichat.ts';
 import { newId } from '../../src/domain/ids.ts';
 
 let h: Harness;
-before(async () => { h = await startHarness(); });
-after(async () => { await h.close(); });
+before(async () => {
+  h = await startHarness();
+});
+after(async () => {
+  await h.close();
+});
 
 test('GET /user/: the documented shape, search, role filter, paging', async () => {
   const role = await makeRole(h, undefined, 'Cível');
@@ -19,14 +23,41 @@ test('GET /user/: the documented shape, search, role filter, paging', async () =
   assert.equal(res.json.totalResults, 2);
   assert.equal(res.json.totalPages, 1);
   const u = res.json.data[0];
-  assert.deepEqual(Object.keys(u).sort(), ['contact', 'createdAt', 'email', 'id', 'imageUrl', 'inboxes', 'lastInboxUsed', 'name', 'notificationSound', 'office', 'officeId', 'onlyAssignedConversations', 'role', 'roleId'].sort());
+  assert.deepEqual(
+    Object.keys(u).sort(),
+    [
+      'contact',
+      'createdAt',
+      'email',
+      'id',
+      'imageUrl',
+      'inboxes',
+      'lastInboxUsed',
+      'name',
+      'notificationSound',
+      'office',
+      'officeId',
+      'onlyAssignedConversations',
+      'role',
+      'roleId',
+    ].sort(),
+  );
   assert.equal(u.id, ana);
   assert.deepEqual(u.role, { id: role, name: 'Cível' });
   assert.deepEqual(u.office, { id: h.ws.workspaceId, name: 'Test' });
   assert.deepEqual(u.inboxes, [{ id: h.ws.inboxId, name: 'Inbox' }]);
-  assert.deepEqual((await juri(h, 'GET', '/user/', { query: { search: 'brUNO' } })).json.data.map((x: { name: string }) => x.name), ['Bruno Lima']);
-  assert.deepEqual((await juri(h, 'GET', '/user/', { query: { search: `${ana}@` } })).json.data.map((x: { id: string }) => x.id), [ana]);
-  assert.deepEqual((await juri(h, 'GET', '/user/', { query: { roleId: role } })).json.data.map((x: { id: string }) => x.id), [ana]);
+  assert.deepEqual(
+    (await juri(h, 'GET', '/user/', { query: { search: 'brUNO' } })).json.data.map((x: { name: string }) => x.name),
+    ['Bruno Lima'],
+  );
+  assert.deepEqual(
+    (await juri(h, 'GET', '/user/', { query: { search: `${ana}@` } })).json.data.map((x: { id: string }) => x.id),
+    [ana],
+  );
+  assert.deepEqual(
+    (await juri(h, 'GET', '/user/', { query: { roleId: role } })).json.data.map((x: { id: string }) => x.id),
+    [ana],
+  );
   const paged = await juri(h, 'GET', '/user/', { query: { page: '2', limit: '1' } });
   assert.equal(paged.json.data.length, 1);
   assert.equal(paged.json.totalPages, 2);

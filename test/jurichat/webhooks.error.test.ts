@@ -5,8 +5,12 @@ import { juri, fastifyError } from '../helpers/jurichat.ts';
 import { newId } from '../../src/domain/ids.ts';
 
 let h: Harness;
-before(async () => { h = await startHarness({ allowPrivateWebhooks: false }); });
-after(async () => { await h.close(); });
+before(async () => {
+  h = await startHarness({ allowPrivateWebhooks: false });
+});
+after(async () => {
+  await h.close();
+});
 
 const valid = { name: 'ok', url: 'https://hooks.example.com/x', events: ['chat.conversation.created'] };
 
@@ -42,8 +46,12 @@ test('another workspace sees none of it', async () => {
   const delivery = (await juri(h, 'POST', `/webhooks/${w.id}/test`)).json.deliveryId;
   const key = h.other.apiKey;
   for (const [method, url, body] of [
-    ['GET', `/webhooks/${w.id}`], ['PATCH', `/webhooks/${w.id}`, { name: 'x' }], ['DELETE', `/webhooks/${w.id}`],
-    ['POST', `/webhooks/${w.id}/test`], ['GET', `/webhooks/${w.id}/deliveries`], ['POST', `/webhooks/deliveries/${delivery}/retry`],
+    ['GET', `/webhooks/${w.id}`],
+    ['PATCH', `/webhooks/${w.id}`, { name: 'x' }],
+    ['DELETE', `/webhooks/${w.id}`],
+    ['POST', `/webhooks/${w.id}/test`],
+    ['GET', `/webhooks/${w.id}/deliveries`],
+    ['POST', `/webhooks/deliveries/${delivery}/retry`],
   ] as const) {
     const res = await juri(h, method, url, { key, ...(body ? { body } : {}) });
     assert.equal(res.status, 404, `${method} ${url}: ${res.body}`);

@@ -7,10 +7,24 @@ import { juri } from '../helpers/jurichat.ts';
 import { startReceiver, testDispatcher, drain } from '../helpers/receiver.ts';
 
 let h: Harness;
-before(async () => { h = await startHarness(); });
-after(async () => { await h.close(); });
+before(async () => {
+  h = await startHarness();
+});
+after(async () => {
+  await h.close();
+});
 
-const ALL_EVENTS = ['chat.conversation.created', 'chat.conversation.updated', 'chat.conversation.assigned', 'chat.message.created', 'chat.message.updated', 'contact.created', 'contact.updated', 'contact.deleted', 'webhook.test'];
+const ALL_EVENTS = [
+  'chat.conversation.created',
+  'chat.conversation.updated',
+  'chat.conversation.assigned',
+  'chat.message.created',
+  'chat.message.updated',
+  'contact.created',
+  'contact.updated',
+  'contact.deleted',
+  'webhook.test',
+];
 
 function verify(secret: string, headers: Record<string, unknown>, raw: Buffer) {
   const expected = `sha256=${createHmac('sha256', Buffer.from(secret, 'utf8')).update(raw).digest('hex')}`;
@@ -23,10 +37,24 @@ function verify(secret: string, headers: Record<string, unknown>, raw: Buffer) {
 
 describe('webhook management', () => {
   test('create (secret once), events list, get one, list with stats, patch, delete', async () => {
-    const created = await juri(h, 'POST', '/webhooks', { body: { name: 'CRM', url: 'https://crm.example.com/hook', events: ['chat.conversation.created'], description: 'sync', headers: { 'X-Env': 'test' } } });
+    const created = await juri(h, 'POST', '/webhooks', {
+      body: { name: 'CRM', url: 'https://crm.example.com/hook', events: ['chat.conversation.created'], description: 'sync', headers: { 'X-Env': 'test' } },
+    });
     assert.equal(created.status, 200, created.body);
     const w = created.json;
-    assert.deepEqual(Object.keys(w).sort(), ['createdAt', 'description', 'events', 'headers', 'id', 'isActive', 'name', 'officeId', 'secret', 'updatedAt', 'url']);
+    assert.deepEqual(Object.keys(w).sort(), [
+      'createdAt',
+      'description',
+      'events',
+      'headers',
+      'id',
+      'isActive',
+      'name',
+      'officeId',
+      'secret',
+      'updatedAt',
+      'url',
+    ]);
     assert.match(w.secret, /^whsec_[A-Za-z0-9+/]{43}=$/);
     assert.equal(Buffer.from(w.secret.slice(6), 'base64').length, 32);
     assert.equal(w.officeId, h.ws.workspaceId);
@@ -42,7 +70,9 @@ describe('webhook management', () => {
     assert.equal('headers' in item, false);
     assert.deepEqual(item.stats, { totalDeliveries: 0, successCount: 0, failedCount: 0, successRate: 0 });
 
-    const patched = await juri(h, 'PATCH', `/webhooks/${w.id}`, { body: { events: ['contact.created', 'contact.updated'], description: null, headers: null, isActive: false } });
+    const patched = await juri(h, 'PATCH', `/webhooks/${w.id}`, {
+      body: { events: ['contact.created', 'contact.updated'], description: null, headers: null, isActive: false },
+    });
     assert.equal(patched.status, 200, patched.body);
     assert.deepEqual(patched.json.events, ['contact.created', 'contact.updated']);
     assert.equal(patched.json.description, null);
@@ -74,17 +104,37 @@ describe('deliveries to a real receiver', () => {
       clock.now += 40_000;
       await drain(dispatcher);
       const first = receiver.received.slice(0, 3);
-      assert.deepEqual(first.map((r) => r.headers['x-jurichat-delivery']), Array(3).fill(first[0].headers['x-jurichat-delivery']));
-      assert.ok(first.every((r) => r.body.equals(first[0].body)), 'every retry sends the same bytes');
+      assert.deepEqual(
+        first.map((r) => r.headers['x-jurichat-delivery']),
+        Array(3).fill(first[0].headers['x-jurichat-delivery']),
+      );
+      assert.ok(
+        first.every((r) => r.body.equals(first[0].body)),
+        'every retry sends the same bytes',
+      );
       for (const r of receiver.received) verify(secret, r.headers, r.body);
       assert.equal(receiver.received[0].headers['x-extra'], 'yes');
       assert.match(String(receiver.received[0].headers['content-type']), /application\/json/);
 
       const events = receiver.received.slice(2).map((r) => r.json);
-      assert.deepEqual(events.map((e) => e.event), ['chat.conversation.created', 'chat.message.created']);
+      assert.deepEqual(
+        events.map((e) => e.event),
+        ['chat.conversation.created', 'chat.message.created'],
+      );
       const conversationCreated = events[0];
       assert.match(conversationCreated.timestamp, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
-      assert.deepEqual(Object.keys(conversationCreated.data).sort(), ['conversationId', 'inboxId', 'inboxName', 'personId', 'personName', 'personPhone', 'previousStatus', 'priority', 'status', 'userId']);
+      assert.deepEqual(Object.keys(conversationCreated.data).sort(), [
+        'conversationId',
+        'inboxId',
+        'inboxName',
+        'personId',
+        'personName',
+        'personPhone',
+        'previousStatus',
+        'priority',
+        'status',
+        'userId',
+      ]);
       assert.equal(conversationCreated.data.conversationId, conversationId);
       assert.equal(conversationCreated.data.inboxName, 'Inbox');
       assert.equal(conversationCreated.data.personName, 'Webhook Person');
@@ -94,7 +144,10 @@ describe('deliveries to a real receiver', () => {
       assert.equal(messageCreated.data.inboxId, h.ws.inboxId);
       assert.equal(messageCreated.data.message.content, 'oi webhook');
       assert.equal(messageCreated.data.message.direction, 'INBOUND');
-      assert.ok(events.every((e) => e.data.inboxId === h.ws.inboxId), 'every data carries inboxId');
+      assert.ok(
+        events.every((e) => e.data.inboxId === h.ws.inboxId),
+        'every data carries inboxId',
+      );
 
       const deliveries = await juri(h, 'GET', `/webhooks/${created.json.id}/deliveries`);
       assert.equal(deliveries.json.total, 2);
@@ -110,7 +163,10 @@ describe('deliveries to a real receiver', () => {
       clock.now = Math.max(clock.now, Date.now());
       await drain(dispatcher);
       const later = receiver.received.slice(4).map((r) => r.json);
-      assert.deepEqual(later.map((e) => e.event), ['chat.conversation.updated', 'chat.conversation.assigned']);
+      assert.deepEqual(
+        later.map((e) => e.event),
+        ['chat.conversation.updated', 'chat.conversation.assigned'],
+      );
       assert.equal(later[0].data.status, 'ACTIVE');
       assert.equal(later[0].data.previousStatus, 'ROBOT_INTERACTIVE');
       assert.equal(later[1].data.userId, agent);
@@ -162,12 +218,21 @@ describe('deliveries to a real receiver', () => {
     const clock = { now: Date.now() };
     const dispatcher = testDispatcher(h, clock);
     try {
-      const w = (await juri(h, 'POST', '/webhooks', { body: { name: 'contacts', url: receiver.url, events: ['contact.created', 'contact.updated', 'chat.message.updated'] } })).json;
+      const w = (
+        await juri(h, 'POST', '/webhooks', {
+          body: { name: 'contacts', url: receiver.url, events: ['contact.created', 'contact.updated', 'chat.message.updated'] },
+        })
+      ).json;
       const { conversationId, personId } = await inbound(h, { phone: '5511950000009', name: 'Contato' });
       await juri(h, 'PATCH', `/people/${personId}`, { body: { inboxId: h.ws.inboxId, city: 'Natal' } });
       await juri(h, 'POST', '/conversation/start-human-support', { body: { conversationId, selectedUserId: await makeUser(h) } });
       const sent = (await juri(h, 'POST', '/conversation/send-message', { body: { conversationId, message: 'status' } })).json;
-      await h.app.inject({ method: 'POST', url: `/api/v1/channels/${h.ws.channelId}/receipts`, headers: { authorization: `Bearer ${h.ws.apiKey}` }, payload: { externalId: sent.externalId, status: 'read' } });
+      await h.app.inject({
+        method: 'POST',
+        url: `/api/v1/channels/${h.ws.channelId}/receipts`,
+        headers: { authorization: `Bearer ${h.ws.apiKey}` },
+        payload: { externalId: sent.externalId, status: 'read' },
+      });
       clock.now = Date.now();
       await drain(dispatcher);
       const bodies = receiver.received.map((r) => r.json);
@@ -176,7 +241,22 @@ describe('deliveries to a real receiver', () => {
       assert.equal(updated.data.id, personId);
       assert.equal(updated.data.city, 'Natal');
       assert.equal(updated.data.inboxId, h.ws.inboxId);
-      assert.deepEqual(Object.keys(updated.data).sort(), ['city', 'country', 'createdAt', 'description', 'document', 'email', 'id', 'imageUrl', 'inboxId', 'isBlocked', 'name', 'phoneNumber', 'tags', 'updatedAt']);
+      assert.deepEqual(Object.keys(updated.data).sort(), [
+        'city',
+        'country',
+        'createdAt',
+        'description',
+        'document',
+        'email',
+        'id',
+        'imageUrl',
+        'inboxId',
+        'isBlocked',
+        'name',
+        'phoneNumber',
+        'tags',
+        'updatedAt',
+      ]);
       const messageUpdated = bodies.find((b) => b.event === 'chat.message.updated');
       assert.equal(messageUpdated.data.conversationId, conversationId);
       assert.equal(messageUpdated.data.message.id, sent.id);

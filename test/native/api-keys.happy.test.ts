@@ -4,8 +4,12 @@ import { startHarness, call, type Harness } from '../helpers/harness.ts';
 import { assertError, assertKeys, assertPaginates, assertTimes, create, listAll, ID, ISO } from '../helpers/resources.ts';
 
 let h: Harness;
-before(async () => { h = await startHarness(); });
-after(async () => { await h.close(); });
+before(async () => {
+  h = await startHarness();
+});
+after(async () => {
+  await h.close();
+});
 
 const KEY_KEYS = ['id', 'name', 'prefix', 'clientId', 'createdAt', 'lastUsedAt', 'revokedAt'];
 
@@ -24,7 +28,10 @@ test('POST /api-keys issues a working key and shows the key and client secret on
 
   const withNewKey = await call(h, 'GET', '/api/v1/inboxes', { key: issued.apiKey });
   assert.equal(withNewKey.status, 200);
-  assert.ok(withNewKey.json.data.some((i: { id: string }) => i.id === h.ws.inboxId), 'the new key belongs to the same workspace');
+  assert.ok(
+    withNewKey.json.data.some((i: { id: string }) => i.id === h.ws.inboxId),
+    'the new key belongs to the same workspace',
+  );
 
   const listed = (await listAll(h, 'api-keys')).find((k) => k.id === issued.id);
   assertKeys(listed, KEY_KEYS);
@@ -52,7 +59,11 @@ test('DELETE /api-keys/{id} revokes: 200 with the key, which gets 401 at once', 
   assert.equal(revoked.json.id, victim.id);
   assert.match(revoked.json.revokedAt, ISO);
 
-  for (const [method, url] of [['GET', '/api/v1/people'], ['GET', '/api/v1/api-keys'], ['POST', '/api/v1/inboxes']] as const) {
+  for (const [method, url] of [
+    ['GET', '/api/v1/people'],
+    ['GET', '/api/v1/api-keys'],
+    ['POST', '/api/v1/inboxes'],
+  ] as const) {
     assertError(await call(h, method, url, { key: victim.apiKey, body: method === 'POST' ? { name: 'x' } : undefined }), 401, { reason: 'invalid_api_key' });
   }
   const listed = (await listAll(h, 'api-keys')).find((k) => k.id === victim.id);

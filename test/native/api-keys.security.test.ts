@@ -5,10 +5,14 @@ import { sha256 } from '../../src/domain/api-keys.ts';
 import { assertError, create, listAll, UNKNOWN_ID } from '../helpers/resources.ts';
 
 let h: Harness;
-before(async () => { h = await startHarness(); });
-after(async () => { await h.close(); });
+before(async () => {
+  h = await startHarness();
+});
+after(async () => {
+  await h.close();
+});
 
-test("another workspace cannot revoke a key: 404 exactly as for an unknown id, and the key keeps working", async () => {
+test('another workspace cannot revoke a key: 404 exactly as for an unknown id, and the key keeps working', async () => {
   const key = await create(h, 'api-keys', { name: 'mine' });
   const foreign = await call(h, 'DELETE', `/api/v1/api-keys/${key.id}`, { key: h.other.apiKey });
   const unknown = await call(h, 'DELETE', `/api/v1/api-keys/${UNKNOWN_ID}`, { key: h.other.apiKey });
@@ -38,7 +42,16 @@ test('the key routes need a valid bearer key; a revoked key is 401 everywhere', 
   assertError(await call(h, 'POST', '/api/v1/api-keys', { key: 'cvs_live_wrong', body: { name: 'x' } }), 401, { reason: 'invalid_api_key' });
   const doomed = await create(h, 'api-keys', { name: 'doomed' });
   assert.equal((await call(h, 'DELETE', `/api/v1/api-keys/${doomed.id}`)).status, 200);
-  for (const url of ['/api/v1/api-keys', '/api/v1/inboxes', '/api/v1/channels', '/api/v1/bots', '/api/v1/users', '/api/v1/roles', '/api/v1/people', '/api/v1/groups']) {
+  for (const url of [
+    '/api/v1/api-keys',
+    '/api/v1/inboxes',
+    '/api/v1/channels',
+    '/api/v1/bots',
+    '/api/v1/users',
+    '/api/v1/roles',
+    '/api/v1/people',
+    '/api/v1/groups',
+  ]) {
     assertError(await call(h, 'GET', url, { key: doomed.apiKey }), 401, { reason: 'invalid_api_key' });
   }
   assertError(await call(h, 'POST', '/api/v1/api-keys', { key: doomed.apiKey, body: { name: 'revival' } }), 401);

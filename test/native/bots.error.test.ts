@@ -4,8 +4,12 @@ import { startHarness, call, type Harness } from '../helpers/harness.ts';
 import { assertError, assertIdParams, assertRefusesBadBodies, assertRefusesBadListQueries, create, UNKNOWN_ID } from '../helpers/resources.ts';
 
 let h: Harness;
-before(async () => { h = await startHarness(); });
-after(async () => { await h.close(); });
+before(async () => {
+  h = await startHarness();
+});
+after(async () => {
+  await h.close();
+});
 
 test('POST and PATCH /bots refuse malformed JSON, unknown fields and non-object bodies', async () => {
   await assertRefusesBadBodies(h, 'POST', 'bots', { name: 'b', channelId: h.ws.channelId });
@@ -14,9 +18,13 @@ test('POST and PATCH /bots refuse malformed JSON, unknown fields and non-object 
 
 test('POST /bots refuses missing fields and wrong types', async () => {
   const bad: [Record<string, unknown>, string][] = [
-    [{ channelId: h.ws.channelId }, 'name'], [{ name: 'b' }, 'channelId'], [{ name: '', channelId: h.ws.channelId }, 'name'],
-    [{ name: 'b', channelId: 'x' }, 'channelId'], [{ name: 'b', channelId: h.ws.channelId, type: '' }, 'type'],
-    [{ name: 'b', channelId: h.ws.channelId, type: 3 }, 'type'], [{ name: 'b', channelId: h.ws.channelId, type: 'x'.repeat(51) }, 'type'],
+    [{ channelId: h.ws.channelId }, 'name'],
+    [{ name: 'b' }, 'channelId'],
+    [{ name: '', channelId: h.ws.channelId }, 'name'],
+    [{ name: 'b', channelId: 'x' }, 'channelId'],
+    [{ name: 'b', channelId: h.ws.channelId, type: '' }, 'type'],
+    [{ name: 'b', channelId: h.ws.channelId, type: 3 }, 'type'],
+    [{ name: 'b', channelId: h.ws.channelId, type: 'x'.repeat(51) }, 'type'],
     [{ name: 'b', channelId: h.ws.channelId, inboxId: h.ws.inboxId }, 'inboxId'],
   ];
   for (const [body, field] of bad) {

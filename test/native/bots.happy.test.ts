@@ -4,8 +4,12 @@ import { startHarness, call, type Harness } from '../helpers/harness.ts';
 import { assertError, assertKeys, assertPaginates, assertTimes, create, listAll, ID } from '../helpers/resources.ts';
 
 let h: Harness;
-before(async () => { h = await startHarness(); });
-after(async () => { await h.close(); });
+before(async () => {
+  h = await startHarness();
+});
+after(async () => {
+  await h.close();
+});
 
 const BOT_KEYS = ['id', 'inboxId', 'channelId', 'name', 'type', 'createdAt', 'updatedAt'];
 
@@ -19,7 +23,10 @@ test("POST /bots creates a bot on a channel, in the channel's inbox, type Whatsa
   assert.equal(bot.type, 'Whatsapp');
   assertTimes(bot, 'createdAt', 'updatedAt');
   assert.deepEqual((await call(h, 'GET', `/api/v1/bots/${bot.id}`)).json, bot);
-  assert.deepEqual((await listAll(h, 'bots')).find((b) => b.id === bot.id), bot);
+  assert.deepEqual(
+    (await listAll(h, 'bots')).find((b) => b.id === bot.id),
+    bot,
+  );
   assert.equal((await create(h, 'bots', { name: 'Web bot', channelId: h.ws.channelId, type: 'Web' })).type, 'Web');
 });
 
@@ -28,8 +35,14 @@ test('GET /bots filters by inbox and channel', async () => {
   const channel = await create(h, 'channels', { inboxId: inbox.id, kind: 'sandbox', name: 'Other line' });
   const bot = await create(h, 'bots', { name: 'There', channelId: channel.id });
   assert.equal(bot.inboxId, inbox.id);
-  assert.deepEqual((await listAll(h, 'bots', { query: { inboxId: inbox.id } })).map((b) => b.id), [bot.id]);
-  assert.deepEqual((await listAll(h, 'bots', { query: { channelId: channel.id } })).map((b) => b.id), [bot.id]);
+  assert.deepEqual(
+    (await listAll(h, 'bots', { query: { inboxId: inbox.id } })).map((b) => b.id),
+    [bot.id],
+  );
+  assert.deepEqual(
+    (await listAll(h, 'bots', { query: { channelId: channel.id } })).map((b) => b.id),
+    [bot.id],
+  );
   const home = await listAll(h, 'bots', { query: { channelId: h.ws.channelId } });
   assert.ok(home.some((b) => b.id === h.ws.botId) && !home.some((b) => b.id === bot.id));
 });
@@ -52,7 +65,9 @@ test('PATCH /bots/{id} renames, retypes and moves a bot; moving changes its inbo
 test("a new channel's bot is the bot of the conversations that start there", async () => {
   const channel = await create(h, 'channels', { inboxId: h.ws.inboxId, kind: 'sandbox', name: 'Bot line' });
   const bot = await create(h, 'bots', { name: 'Line bot', channelId: channel.id });
-  const res = await call(h, 'POST', `/api/v1/channels/${channel.id}/inbound`, { body: { from: { phone: '5511977776666' }, message: { type: 'text', text: 'oi' } } });
+  const res = await call(h, 'POST', `/api/v1/channels/${channel.id}/inbound`, {
+    body: { from: { phone: '5511977776666' }, message: { type: 'text', text: 'oi' } },
+  });
   assert.equal(res.status, 200, res.body);
   assert.equal((await call(h, 'GET', `/api/v1/conversations/${res.json.conversationId}`)).json.botId, bot.id);
 });

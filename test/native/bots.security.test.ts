@@ -4,8 +4,12 @@ import { startHarness, call, type Harness } from '../helpers/harness.ts';
 import { assertError, assertForeignIs404, create, listAll } from '../helpers/resources.ts';
 
 let h: Harness;
-before(async () => { h = await startHarness(); });
-after(async () => { await h.close(); });
+before(async () => {
+  h = await startHarness();
+});
+after(async () => {
+  await h.close();
+});
 
 test("another workspace's key gets 404 for GET, PATCH and DELETE of a bot", async () => {
   const bot = await create(h, 'bots', { name: 'Mine', channelId: h.ws.channelId });

@@ -4,8 +4,12 @@ import { startHarness, call, inbound, type Harness } from '../helpers/harness.ts
 import { assertError, assertIdParams, assertRefusesBadBodies, assertRefusesBadListQueries, create, UNKNOWN_ID } from '../helpers/resources.ts';
 
 let h: Harness;
-before(async () => { h = await startHarness(); });
-after(async () => { await h.close(); });
+before(async () => {
+  h = await startHarness();
+});
+after(async () => {
+  await h.close();
+});
 
 const valid = () => ({ inboxId: h.ws.inboxId, kind: 'sandbox', name: 'x' });
 
@@ -16,15 +20,26 @@ test('POST and PATCH /channels refuse malformed JSON, unknown fields and non-obj
 
 test('POST /channels refuses missing fields, wrong types and kinds other than sandbox', async () => {
   const bad: [Record<string, unknown>, string][] = [
-    [{ kind: 'sandbox', name: 'x' }, 'inboxId'], [{ ...valid(), inboxId: 'nope' }, 'inboxId'], [{ ...valid(), inboxId: 5 }, 'inboxId'],
-    [{ inboxId: h.ws.inboxId, name: 'x' }, 'kind'], [{ ...valid(), kind: 'whatsapp' }, 'kind'], [{ ...valid(), kind: 'SANDBOX' }, 'kind'],
-    [{ inboxId: h.ws.inboxId, kind: 'sandbox' }, 'name'], [{ ...valid(), name: '' }, 'name'], [{ ...valid(), name: false }, 'name'],
-    [{ ...valid(), config: [] }, 'config'], [{ ...valid(), config: 'x' }, 'config'], [{ ...valid(), config: null }, 'config'],
+    [{ kind: 'sandbox', name: 'x' }, 'inboxId'],
+    [{ ...valid(), inboxId: 'nope' }, 'inboxId'],
+    [{ ...valid(), inboxId: 5 }, 'inboxId'],
+    [{ inboxId: h.ws.inboxId, name: 'x' }, 'kind'],
+    [{ ...valid(), kind: 'whatsapp' }, 'kind'],
+    [{ ...valid(), kind: 'SANDBOX' }, 'kind'],
+    [{ inboxId: h.ws.inboxId, kind: 'sandbox' }, 'name'],
+    [{ ...valid(), name: '' }, 'name'],
+    [{ ...valid(), name: false }, 'name'],
+    [{ ...valid(), config: [] }, 'config'],
+    [{ ...valid(), config: 'x' }, 'config'],
+    [{ ...valid(), config: null }, 'config'],
   ];
   for (const [body, field] of bad) {
     const res = await call(h, 'POST', '/api/v1/channels', { body });
     assertError(res, 400, { code: 'validation_failed' });
-    assert.ok(Object.keys(res.json.error.details.fields).some((f) => f.startsWith(field)), `${JSON.stringify(body)} → ${res.body}`);
+    assert.ok(
+      Object.keys(res.json.error.details.fields).some((f) => f.startsWith(field)),
+      `${JSON.stringify(body)} → ${res.body}`,
+    );
   }
 });
 

@@ -4,8 +4,12 @@ import { startHarness, call, inbound, type Harness } from '../helpers/harness.ts
 import { assertError, assertKeys, assertPaginates, assertTimes, create, listAll, ID } from '../helpers/resources.ts';
 
 let h: Harness;
-before(async () => { h = await startHarness(); });
-after(async () => { await h.close(); });
+before(async () => {
+  h = await startHarness();
+});
+after(async () => {
+  await h.close();
+});
 
 const CHANNEL_KEYS = ['id', 'inboxId', 'kind', 'name', 'config', 'createdAt', 'updatedAt'];
 
@@ -19,7 +23,10 @@ test('POST /channels creates a sandbox channel in an inbox; GET and the list sho
   assert.deepEqual(channel.config, {});
   assertTimes(channel, 'createdAt', 'updatedAt');
   assert.deepEqual((await call(h, 'GET', `/api/v1/channels/${channel.id}`)).json, channel);
-  assert.deepEqual((await listAll(h, 'channels')).find((c) => c.id === channel.id), channel);
+  assert.deepEqual(
+    (await listAll(h, 'channels')).find((c) => c.id === channel.id),
+    channel,
+  );
 });
 
 test('config is stored as given and replaced by PATCH', async () => {
@@ -41,14 +48,19 @@ test('GET /channels filters by inbox and kind', async () => {
   const inbox = await create(h, 'inboxes', { name: 'Second' });
   const channel = await create(h, 'channels', { inboxId: inbox.id, kind: 'sandbox', name: 'Second line' });
   const inSecond = await listAll(h, 'channels', { query: { inboxId: inbox.id } });
-  assert.deepEqual(inSecond.map((c) => c.id), [channel.id]);
+  assert.deepEqual(
+    inSecond.map((c) => c.id),
+    [channel.id],
+  );
   assert.ok((await listAll(h, 'channels', { query: { kind: 'sandbox' } })).some((c) => c.id === h.ws.channelId));
   assert.deepEqual(await listAll(h, 'channels', { query: { kind: 'whatsapp' } }), []);
 });
 
 test('a new sandbox channel takes inbound messages, and then cannot be deleted', async () => {
   const channel = await create(h, 'channels', { inboxId: h.ws.inboxId, kind: 'sandbox', name: 'Live' });
-  const res = await call(h, 'POST', `/api/v1/channels/${channel.id}/inbound`, { body: { from: { phone: '5511988887777' }, message: { type: 'text', text: 'oi' } } });
+  const res = await call(h, 'POST', `/api/v1/channels/${channel.id}/inbound`, {
+    body: { from: { phone: '5511988887777' }, message: { type: 'text', text: 'oi' } },
+  });
   assert.equal(res.status, 200, res.body);
   const conversation = await call(h, 'GET', `/api/v1/conversations/${res.json.conversationId}`);
   assert.equal(conversation.json.channelId, channel.id);
@@ -66,7 +78,10 @@ test('DELETE /channels/{id} answers 204; the channel is then 404 everywhere, als
   assertError(await call(h, 'PATCH', `/api/v1/channels/${channel.id}`, { body: { name: 'x' } }), 404);
   assertError(await call(h, 'DELETE', `/api/v1/channels/${channel.id}`), 404);
   assert.ok(!(await listAll(h, 'channels')).some((c) => c.id === channel.id));
-  assertError(await call(h, 'POST', `/api/v1/channels/${channel.id}/inbound`, { body: { from: { phone: '5511988886666' }, message: { type: 'text', text: 'oi' } } }), 404);
+  assertError(
+    await call(h, 'POST', `/api/v1/channels/${channel.id}/inbound`, { body: { from: { phone: '5511988886666' }, message: { type: 'text', text: 'oi' } } }),
+    404,
+  );
   assertError(await call(h, 'POST', '/api/v1/bots', { body: { name: 'b', channelId: channel.id } }), 404, { reason: 'channel_not_found' });
 });
 

@@ -10,7 +10,9 @@ before(async () => {
   h = await startHarness();
   ({ conversationId } = await inbound(h));
 });
-after(async () => { await h.close(); });
+after(async () => {
+  await h.close();
+});
 
 function assertNativeError(res: { status: number; json: any }, status: number, mentions?: RegExp) {
   assert.equal(res.status, status, JSON.stringify(res.json));
@@ -65,12 +67,26 @@ describe('refused input', () => {
     assertNativeError(await call(h, 'POST', `/api/v1/conversations/${newId()}/messages`, { body: { message: 'oi' } }), 404);
     assertNativeError(await call(h, 'POST', `/api/v1/conversations/${conversationId}/assign`, { body: { userId: newId() } }), 404, /User/);
     assertNativeError(await call(h, 'POST', `/api/v1/conversations/${conversationId}/handoff`, { body: { roleId: newId() } }), 404, /Role/);
-    assertNativeError(await call(h, 'POST', `/api/v1/conversations/${conversationId}/messages`, { body: { message: 'oi', quotedMessageId: newId() } }), 404, /Message/);
-    assertNativeError(await call(h, 'POST', `/api/v1/channels/${newId()}/inbound`, { body: { from: { phone: '5511999990000' }, message: { type: 'text', text: 'oi' } } }), 404, /Channel/);
+    assertNativeError(
+      await call(h, 'POST', `/api/v1/conversations/${conversationId}/messages`, { body: { message: 'oi', quotedMessageId: newId() } }),
+      404,
+      /Message/,
+    );
+    assertNativeError(
+      await call(h, 'POST', `/api/v1/channels/${newId()}/inbound`, { body: { from: { phone: '5511999990000' }, message: { type: 'text', text: 'oi' } } }),
+      404,
+      /Channel/,
+    );
   });
 
   test('bad cursors are 400, never 500', async () => {
-    for (const cursor of ['%%%', 'bm90LWpzb24', Buffer.from('[1]').toString('base64url'), Buffer.from('["a","b"]').toString('base64url'), Buffer.from('{"a":1}').toString('base64url')]) {
+    for (const cursor of [
+      '%%%',
+      'bm90LWpzb24',
+      Buffer.from('[1]').toString('base64url'),
+      Buffer.from('["a","b"]').toString('base64url'),
+      Buffer.from('{"a":1}').toString('base64url'),
+    ]) {
       assertNativeError(await call(h, 'GET', '/api/v1/conversations', { query: { cursor } }), 400, /cursor/);
       assertNativeError(await call(h, 'GET', `/api/v1/conversations/${conversationId}/messages`, { query: { cursor } }), 400, /cursor/);
       assertNativeError(await call(h, 'GET', '/api/v1/events', { query: { after: cursor } }), 400, /after/);
@@ -93,7 +109,11 @@ describe('refused input', () => {
     assertNativeError(await call(h, 'POST', url, { body: { from: { phone: '5511999990000' }, message: { type: 'text' } } }), 400, /text/);
     assertNativeError(await call(h, 'POST', url, { body: { from: { phone: '5511999990000' }, message: { type: 'image' } } }), 400, /mediaUrl/);
     assertNativeError(await call(h, 'POST', url, { body: { message: { type: 'text', text: 'oi' } } }), 400, /from/);
-    assertNativeError(await call(h, 'POST', url, { body: { from: { phone: '5511999990000' }, message: { type: 'text', text: 'oi', timestamp: 'yesterday' } } }), 400, /timestamp/);
+    assertNativeError(
+      await call(h, 'POST', url, { body: { from: { phone: '5511999990000' }, message: { type: 'text', text: 'oi', timestamp: 'yesterday' } } }),
+      400,
+      /timestamp/,
+    );
   });
 
   test('receipts for an unknown externalId are 404; bad status is 400', async () => {
@@ -102,7 +122,7 @@ describe('refused input', () => {
     assertNativeError(await call(h, 'POST', url, { body: { externalId: 'nope', status: 'pending' } }), 400, /status/);
   });
 
-  test('unknown routes under /api/v1 answer 404 in the native shape; elsewhere in Fastify\'s shape', async () => {
+  test("unknown routes under /api/v1 answer 404 in the native shape; elsewhere in Fastify's shape", async () => {
     assertNativeError(await call(h, 'GET', '/api/v1/nothing-here'), 404, /not found/);
     const res = await h.app.inject({ method: 'GET', url: '/nothing-here' });
     assert.equal(res.statusCode, 404);

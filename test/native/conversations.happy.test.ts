@@ -5,8 +5,12 @@ import { makeUser, makeRole, eventsOf, sessionsOf } from '../helpers/fixtures.ts
 import { endHumanSupport, sweepInactive } from '../../src/domain/human-support.ts';
 
 let h: Harness;
-before(async () => { h = await startHarness(); });
-after(async () => { await h.close(); });
+before(async () => {
+  h = await startHarness();
+});
+after(async () => {
+  await h.close();
+});
 
 const post = (path: string, body?: unknown) => call(h, 'POST', path, body === undefined ? {} : { body });
 
@@ -69,15 +73,27 @@ describe('conversation lifecycle through the native API', () => {
     assert.ok(sessions[0].end_at);
 
     const events = await eventsOf(h, conversationId);
-    assert.deepEqual(events.map((e) => e.type), [
-      'conversation.created', 'message.created',
-      'conversation.updated', 'support_session.started', // handoff
-      'conversation.updated', 'conversation.assigned', // assign
-      'conversation.updated', // unassign
-      'conversation.updated', 'support_session.closed', // resolve
-    ]);
+    assert.deepEqual(
+      events.map((e) => e.type),
+      [
+        'conversation.created',
+        'message.created',
+        'conversation.updated',
+        'support_session.started', // handoff
+        'conversation.updated',
+        'conversation.assigned', // assign
+        'conversation.updated', // unassign
+        'conversation.updated',
+        'support_session.closed', // resolve
+      ],
+    );
     const updates = events.filter((e) => e.type === 'conversation.updated').map((e) => [e.payload.previousStatus, e.payload.conversation.status]);
-    assert.deepEqual(updates, [['ROBOT_INTERACTIVE', 'WAITING'], ['WAITING', 'ACTIVE'], ['ACTIVE', 'WAITING'], ['WAITING', 'INACTIVE']]);
+    assert.deepEqual(updates, [
+      ['ROBOT_INTERACTIVE', 'WAITING'],
+      ['WAITING', 'ACTIVE'],
+      ['ACTIVE', 'WAITING'],
+      ['WAITING', 'INACTIVE'],
+    ]);
     const apiKeyActor = events[2].payload.actor;
     assert.equal(apiKeyActor.type, 'api_key');
     for (const e of events.slice(2)) assert.deepEqual(e.payload.actor, apiKeyActor, 'every change records who caused it');
@@ -156,16 +172,27 @@ describe('listing conversations', () => {
       cursor = res.json.nextCursor;
     } while (cursor);
     assert.equal(new Set(seen).size, seen.length);
-    const total = await h.store.db.selectFrom('conversations').select((eb) => eb.fn.countAll().as('n')).where('workspace_id', '=', h.ws.workspaceId).where('is_archived', '=', 0).executeTakeFirstOrThrow();
+    const total = await h.store.db
+      .selectFrom('conversations')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('workspace_id', '=', h.ws.workspaceId)
+      .where('is_archived', '=', 0)
+      .executeTakeFirstOrThrow();
     assert.equal(seen.length, Number(total.n));
   });
 
   test('filters: status, inbox, search that ignores accents and case, phone fragments', async () => {
     const { conversationId } = await inbound(h, { phone: '5531955554444', name: 'João Conceição' });
     const byName = await call(h, 'GET', '/api/v1/conversations', { query: { search: 'joao CONCEICAO' } });
-    assert.deepEqual(byName.json.data.map((c: { id: string }) => c.id), [conversationId]);
+    assert.deepEqual(
+      byName.json.data.map((c: { id: string }) => c.id),
+      [conversationId],
+    );
     const byPhone = await call(h, 'GET', '/api/v1/conversations', { query: { search: '955554' } });
-    assert.deepEqual(byPhone.json.data.map((c: { id: string }) => c.id), [conversationId]);
+    assert.deepEqual(
+      byPhone.json.data.map((c: { id: string }) => c.id),
+      [conversationId],
+    );
     const waiting = await call(h, 'GET', '/api/v1/conversations', { query: { status: 'WAITING', inboxId: h.ws.inboxId } });
     assert.ok(waiting.json.data.every((c: { status: string }) => c.status === 'WAITING'));
     const like = await call(h, 'GET', '/api/v1/conversations', { query: { search: '%' } });

@@ -13,7 +13,9 @@ before(async () => {
   const sent = await call(h, 'POST', `/api/v1/conversations/${mine.conversationId}/messages`, { body: { message: 'oi' } });
   sentExternalId = sent.json.externalId;
 });
-after(async () => { await h.close(); });
+after(async () => {
+  await h.close();
+});
 
 /** What another workspace's key gets for this workspace's ids must equal what it gets for ids that do not exist. */
 async function assertLooksUnknown(method: 'GET' | 'POST', path: (id: string) => string, body?: unknown, idOf: () => string = () => mine.conversationId) {
@@ -25,7 +27,7 @@ async function assertLooksUnknown(method: 'GET' | 'POST', path: (id: string) => 
   assert.equal(foreign.json.error.message.replace(/c[0-9a-z]{26}/g, 'ID'), unknown.json.error.message.replace(/c[0-9a-z]{26}/g, 'ID'));
 }
 
-describe('another workspace\'s key', () => {
+describe("another workspace's key", () => {
   test('cannot read a conversation', () => assertLooksUnknown('GET', (id) => `/api/v1/conversations/${id}`));
   test('cannot read its messages', () => assertLooksUnknown('GET', (id) => `/api/v1/conversations/${id}/messages`));
   test('cannot send into it', () => assertLooksUnknown('POST', (id) => `/api/v1/conversations/${id}/messages`, { message: 'intruso' }));
@@ -34,28 +36,44 @@ describe('another workspace\'s key', () => {
   test('cannot resolve it', () => assertLooksUnknown('POST', (id) => `/api/v1/conversations/${id}/resolve`));
   test('cannot mark it read', () => assertLooksUnknown('POST', (id) => `/api/v1/conversations/${id}/read`));
   test('cannot inject inbound messages into its channel', () =>
-    assertLooksUnknown('POST', (id) => `/api/v1/channels/${id}/inbound`, { from: { phone: '5511999990000' }, message: { type: 'text', text: 'x' } }, () => h.ws.channelId));
+    assertLooksUnknown(
+      'POST',
+      (id) => `/api/v1/channels/${id}/inbound`,
+      { from: { phone: '5511999990000' }, message: { type: 'text', text: 'x' } },
+      () => h.ws.channelId,
+    ));
   test('cannot post receipts to its channel', () =>
-    assertLooksUnknown('POST', (id) => `/api/v1/channels/${id}/receipts`, { externalId: sentExternalId, status: 'read' }, () => h.ws.channelId));
+    assertLooksUnknown(
+      'POST',
+      (id) => `/api/v1/channels/${id}/receipts`,
+      { externalId: sentExternalId, status: 'read' },
+      () => h.ws.channelId,
+    ));
 
-  test('cannot use its own channel to post receipts for this workspace\'s messages', async () => {
-    const res = await call(h, 'POST', `/api/v1/channels/${h.other.channelId}/receipts`, { key: h.other.apiKey, body: { externalId: sentExternalId, status: 'read' } });
+  test("cannot use its own channel to post receipts for this workspace's messages", async () => {
+    const res = await call(h, 'POST', `/api/v1/channels/${h.other.channelId}/receipts`, {
+      key: h.other.apiKey,
+      body: { externalId: sentExternalId, status: 'read' },
+    });
     assert.equal(res.status, 404);
   });
 
-  test('cannot assign its conversation to this workspace\'s agent, nor page with its message as anchor', async () => {
+  test("cannot assign its conversation to this workspace's agent, nor page with its message as anchor", async () => {
     const theirs = await inbound(h, { ws: h.other });
     const myAgent = await makeUser(h);
     const assign = await call(h, 'POST', `/api/v1/conversations/${theirs.conversationId}/assign`, { key: h.other.apiKey, body: { userId: myAgent } });
     assert.equal(assign.status, 404);
     assert.match(assign.json.error.message, /User/);
-    const quoted = await call(h, 'POST', `/api/v1/conversations/${theirs.conversationId}/messages`, { key: h.other.apiKey, body: { message: 'x', quotedMessageId: mine.messageId } });
+    const quoted = await call(h, 'POST', `/api/v1/conversations/${theirs.conversationId}/messages`, {
+      key: h.other.apiKey,
+      body: { message: 'x', quotedMessageId: mine.messageId },
+    });
     assert.equal(quoted.status, 404);
     const anchored = await call(h, 'GET', `/api/v1/conversations/${theirs.conversationId}/messages`, { key: h.other.apiKey, query: { after: mine.messageId } });
     assert.equal(anchored.status, 404);
   });
 
-  test('never sees this workspace\'s conversations or events in lists', async () => {
+  test("never sees this workspace's conversations or events in lists", async () => {
     const list = await call(h, 'GET', '/api/v1/conversations', { key: h.other.apiKey, query: { limit: '200' } });
     assert.ok(list.json.data.every((c: { id: string }) => c.id !== mine.conversationId));
     const byInbox = await call(h, 'GET', '/api/v1/conversations', { key: h.other.apiKey, query: { inboxId: h.ws.inboxId } });

@@ -9,7 +9,9 @@ before(async () => {
   h = await startHarness();
   groupId = (await create(h, 'groups', { channelId: h.ws.channelId, name: 'Base', externalId: 'base@g.us' })).id;
 });
-after(async () => { await h.close(); });
+after(async () => {
+  await h.close();
+});
 
 test('POST, PATCH and PUT members refuse malformed JSON, unknown fields and non-object bodies', async () => {
   await assertRefusesBadBodies(h, 'POST', 'groups', { channelId: h.ws.channelId, name: 'x' });
@@ -20,9 +22,14 @@ test('POST, PATCH and PUT members refuse malformed JSON, unknown fields and non-
 test('POST /groups refuses missing fields and wrong types', async () => {
   const c = h.ws.channelId;
   const bad: [Record<string, unknown>, string][] = [
-    [{ name: 'x' }, 'channelId'], [{ channelId: c }, 'name'], [{ channelId: 'x', name: 'x' }, 'channelId'], [{ channelId: c, name: '' }, 'name'],
-    [{ channelId: c, name: 'x', externalId: 1 }, 'externalId'], [{ channelId: c, name: 'x', imageUrl: 'x' }, 'imageUrl'],
-    [{ channelId: c, name: 'x', inboxId: h.ws.inboxId }, 'inboxId'], [{ channelId: c, name: 'x', personIds: [] }, 'personIds'],
+    [{ name: 'x' }, 'channelId'],
+    [{ channelId: c }, 'name'],
+    [{ channelId: 'x', name: 'x' }, 'channelId'],
+    [{ channelId: c, name: '' }, 'name'],
+    [{ channelId: c, name: 'x', externalId: 1 }, 'externalId'],
+    [{ channelId: c, name: 'x', imageUrl: 'x' }, 'imageUrl'],
+    [{ channelId: c, name: 'x', inboxId: h.ws.inboxId }, 'inboxId'],
+    [{ channelId: c, name: 'x', personIds: [] }, 'personIds'],
   ];
   for (const [body, field] of bad) {
     const res = await call(h, 'POST', '/api/v1/groups', { body });
@@ -33,7 +40,9 @@ test('POST /groups refuses missing fields and wrong types', async () => {
 });
 
 test('an externalId already used in the inbox is 409', async () => {
-  assertError(await call(h, 'POST', '/api/v1/groups', { body: { channelId: h.ws.channelId, name: 'Dup', externalId: 'base@g.us' } }), 409, { reason: 'external_id_taken' });
+  assertError(await call(h, 'POST', '/api/v1/groups', { body: { channelId: h.ws.channelId, name: 'Dup', externalId: 'base@g.us' } }), 409, {
+    reason: 'external_id_taken',
+  });
   const other = await create(h, 'groups', { channelId: h.ws.channelId, name: 'Other', externalId: 'other@g.us' });
   assertError(await call(h, 'PATCH', `/api/v1/groups/${other.id}`, { body: { externalId: 'base@g.us' } }), 409, { reason: 'external_id_taken' });
   assert.equal((await call(h, 'PATCH', `/api/v1/groups/${groupId}`, { body: { externalId: 'base@g.us' } })).status, 200, 'its own externalId is no duplicate');

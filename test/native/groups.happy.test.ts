@@ -4,8 +4,12 @@ import { startHarness, call, type Harness } from '../helpers/harness.ts';
 import { assertKeys, assertPaginates, assertTimes, create, listAll, ID, assertError } from '../helpers/resources.ts';
 
 let h: Harness;
-before(async () => { h = await startHarness(); });
-after(async () => { await h.close(); });
+before(async () => {
+  h = await startHarness();
+});
+after(async () => {
+  await h.close();
+});
 
 const GROUP_KEYS = ['id', 'inboxId', 'channelId', 'name', 'externalId', 'imageUrl', 'memberIds', 'createdAt', 'updatedAt'];
 
@@ -23,7 +27,10 @@ test("POST /groups creates a group on a channel, in the channel's inbox, without
   assert.deepEqual(group.memberIds, []);
   assertTimes(group, 'createdAt', 'updatedAt');
   assert.deepEqual((await call(h, 'GET', `/api/v1/groups/${group.id}`)).json, group);
-  assert.deepEqual((await listAll(h, 'groups')).find((g) => g.id === group.id), group);
+  assert.deepEqual(
+    (await listAll(h, 'groups')).find((g) => g.id === group.id),
+    group,
+  );
 
   const full = await create(h, 'groups', { channelId: h.ws.channelId, name: 'Trabalho', externalId: '120363@g.us', imageUrl: 'https://cdn.example.com/g.png' });
   assert.equal(full.externalId, '120363@g.us');
@@ -42,7 +49,12 @@ test('PUT /groups/{id}/members replaces the membership', async () => {
   assert.ok(first.json.updatedAt >= group.updatedAt);
   assert.deepEqual((await put([b, c])).json.memberIds, [b, c].sort());
   assert.deepEqual((await call(h, 'GET', `/api/v1/groups/${group.id}`)).json.memberIds, [b, c].sort());
-  const former = await h.store.db.selectFrom('group_members').select(['person_id', 'is_member']).where('group_id', '=', group.id).where('person_id', '=', a).executeTakeFirst();
+  const former = await h.store.db
+    .selectFrom('group_members')
+    .select(['person_id', 'is_member'])
+    .where('group_id', '=', group.id)
+    .where('person_id', '=', a)
+    .executeTakeFirst();
   assert.equal(Number(former?.is_member), 0, 'a former member is kept with is_member = 0');
   assert.deepEqual((await put([])).json.memberIds, []);
   assert.deepEqual((await put([a])).json.memberIds, [a], 'a former member can join again');
@@ -50,12 +62,18 @@ test('PUT /groups/{id}/members replaces the membership', async () => {
 
 test('PATCH /groups/{id} renames and changes image and externalId; the conversation is found by the new name', async () => {
   const res = await call(h, 'POST', `/api/v1/channels/${h.ws.channelId}/inbound`, {
-    body: { from: { phone: '5511911110000', name: 'Membro' }, group: { externalId: 'grp-1@g.us', name: 'Grupo Antigo' }, message: { type: 'text', text: 'oi' } },
+    body: {
+      from: { phone: '5511911110000', name: 'Membro' },
+      group: { externalId: 'grp-1@g.us', name: 'Grupo Antigo' },
+      message: { type: 'text', text: 'oi' },
+    },
   });
   assert.equal(res.status, 200, res.body);
   const [group] = await listAll(h, 'groups', { query: { externalId: 'grp-1@g.us' } });
   assert.deepEqual(group.memberIds, [res.json.personId], 'the inbound member is listed');
-  const patched = await call(h, 'PATCH', `/api/v1/groups/${group.id}`, { body: { name: 'Grupo Novo', imageUrl: 'https://cdn.example.com/n.png', externalId: 'grp-2@g.us' } });
+  const patched = await call(h, 'PATCH', `/api/v1/groups/${group.id}`, {
+    body: { name: 'Grupo Novo', imageUrl: 'https://cdn.example.com/n.png', externalId: 'grp-2@g.us' },
+  });
   assert.equal(patched.status, 200, patched.body);
   assertKeys(patched.json, GROUP_KEYS);
   assert.equal(patched.json.name, 'Grupo Novo');
@@ -76,9 +94,18 @@ test('GET /groups filters by inbox, channel and externalId', async () => {
   const channel = await create(h, 'channels', { inboxId: inbox.id, kind: 'sandbox', name: 'Groups line' });
   const group = await create(h, 'groups', { channelId: channel.id, name: 'There', externalId: 'there@g.us' });
   assert.equal(group.inboxId, inbox.id);
-  assert.deepEqual((await listAll(h, 'groups', { query: { inboxId: inbox.id } })).map((g) => g.id), [group.id]);
-  assert.deepEqual((await listAll(h, 'groups', { query: { channelId: channel.id } })).map((g) => g.id), [group.id]);
-  assert.deepEqual((await listAll(h, 'groups', { query: { externalId: 'there@g.us' } })).map((g) => g.id), [group.id]);
+  assert.deepEqual(
+    (await listAll(h, 'groups', { query: { inboxId: inbox.id } })).map((g) => g.id),
+    [group.id],
+  );
+  assert.deepEqual(
+    (await listAll(h, 'groups', { query: { channelId: channel.id } })).map((g) => g.id),
+    [group.id],
+  );
+  assert.deepEqual(
+    (await listAll(h, 'groups', { query: { externalId: 'there@g.us' } })).map((g) => g.id),
+    [group.id],
+  );
 });
 
 test('there is no DELETE of a group', async () => {

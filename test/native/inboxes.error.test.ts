@@ -4,8 +4,12 @@ import { startHarness, call, type Harness } from '../helpers/harness.ts';
 import { assertError, assertIdParams, assertRefusesBadBodies, assertRefusesBadListQueries, create } from '../helpers/resources.ts';
 
 let h: Harness;
-before(async () => { h = await startHarness(); });
-after(async () => { await h.close(); });
+before(async () => {
+  h = await startHarness();
+});
+after(async () => {
+  await h.close();
+});
 
 test('POST and PATCH /inboxes refuse malformed JSON, unknown fields and non-object bodies', async () => {
   await assertRefusesBadBodies(h, 'POST', 'inboxes', { name: 'x' });
@@ -14,9 +18,15 @@ test('POST and PATCH /inboxes refuse malformed JSON, unknown fields and non-obje
 
 test('POST /inboxes refuses a missing or blank name and wrong types', async () => {
   const bad: [unknown, string][] = [
-    [{}, 'name'], [{ name: '' }, 'name'], [{ name: 42 }, 'name'], [{ name: null }, 'name'], [{ name: 'x'.repeat(256) }, 'name'],
-    [{ name: 'x', inactivityTimeoutMinutes: '60' }, 'inactivityTimeoutMinutes'], [{ name: 'x', inactivityTimeoutMinutes: 0 }, 'inactivityTimeoutMinutes'],
-    [{ name: 'x', inactivityTimeoutMinutes: 525601 }, 'inactivityTimeoutMinutes'], [{ name: 'x', inactivityTimeoutMinutes: 1.5 }, 'inactivityTimeoutMinutes'],
+    [{}, 'name'],
+    [{ name: '' }, 'name'],
+    [{ name: 42 }, 'name'],
+    [{ name: null }, 'name'],
+    [{ name: 'x'.repeat(256) }, 'name'],
+    [{ name: 'x', inactivityTimeoutMinutes: '60' }, 'inactivityTimeoutMinutes'],
+    [{ name: 'x', inactivityTimeoutMinutes: 0 }, 'inactivityTimeoutMinutes'],
+    [{ name: 'x', inactivityTimeoutMinutes: 525601 }, 'inactivityTimeoutMinutes'],
+    [{ name: 'x', inactivityTimeoutMinutes: 1.5 }, 'inactivityTimeoutMinutes'],
     [{ name: 'x', inactivityTimeoutMinutes: null }, 'inactivityTimeoutMinutes'],
   ];
   for (const [body, field] of bad) {

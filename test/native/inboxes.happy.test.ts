@@ -4,8 +4,12 @@ import { startHarness, call, type Harness } from '../helpers/harness.ts';
 import { assertKeys, assertTimes, assertPaginates, create, listAll, assertError, ID } from '../helpers/resources.ts';
 
 let h: Harness;
-before(async () => { h = await startHarness(); });
-after(async () => { await h.close(); });
+before(async () => {
+  h = await startHarness();
+});
+after(async () => {
+  await h.close();
+});
 
 const INBOX_KEYS = ['id', 'name', 'inactivityTimeoutMinutes', 'createdAt', 'updatedAt'];
 
@@ -22,8 +26,14 @@ test('POST /inboxes creates an inbox with the default timeout; GET and the list 
   assert.equal(got.status, 200);
   assert.deepEqual(got.json, inbox);
   const all = await listAll(h, 'inboxes');
-  assert.deepEqual(all.find((i) => i.id === inbox.id), inbox);
-  assert.ok(all.some((i) => i.id === h.ws.inboxId), 'the init inbox is listed too');
+  assert.deepEqual(
+    all.find((i) => i.id === inbox.id),
+    inbox,
+  );
+  assert.ok(
+    all.some((i) => i.id === h.ws.inboxId),
+    'the init inbox is listed too',
+  );
 });
 
 test('POST /inboxes takes an explicit timeout, at both ends of the range', async () => {

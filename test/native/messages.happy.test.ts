@@ -4,13 +4,35 @@ import { startHarness, call, inbound, type Harness } from '../helpers/harness.ts
 import { makeUser, eventsOf } from '../helpers/fixtures.ts';
 
 let h: Harness;
-before(async () => { h = await startHarness(); });
-after(async () => { await h.close(); });
+before(async () => {
+  h = await startHarness();
+});
+after(async () => {
+  await h.close();
+});
 
 const MESSAGE_KEYS = [
-  'id', 'conversationId', 'type', 'direction', 'content', 'media', 'messageAt', 'externalId', 'externalStatus', 'errorMessage',
-  'senderPersonId', 'senderUserId', 'senderBotId', 'contact', 'quotedMessageId', 'transcription', 'summary', 'metadata',
-  'clientMessageId', 'createdAt', 'updatedAt',
+  'id',
+  'conversationId',
+  'type',
+  'direction',
+  'content',
+  'media',
+  'messageAt',
+  'externalId',
+  'externalStatus',
+  'errorMessage',
+  'senderPersonId',
+  'senderUserId',
+  'senderBotId',
+  'contact',
+  'quotedMessageId',
+  'transcription',
+  'summary',
+  'metadata',
+  'clientMessageId',
+  'createdAt',
+  'updatedAt',
 ].sort();
 
 describe('sending', () => {
@@ -76,7 +98,9 @@ describe('sending', () => {
       Buffer.from(`\r\n--${boundary}--\r\n`),
     ]);
     const res = await h.app.inject({
-      method: 'POST', url: `/api/v1/conversations/${conversationId}/messages`, payload,
+      method: 'POST',
+      url: `/api/v1/conversations/${conversationId}/messages`,
+      payload,
       headers: { authorization: `Bearer ${h.ws.apiKey}`, 'content-type': `multipart/form-data; boundary=${boundary}` },
     });
     assert.equal(res.statusCode, 201, res.body);
@@ -101,7 +125,8 @@ describe('receipts', () => {
   test('externalStatus only moves forward and emits message.updated', async () => {
     const { conversationId } = await inbound(h);
     const sent = await call(h, 'POST', `/api/v1/conversations/${conversationId}/messages`, { body: { message: 'oi' } });
-    const receipt = (status: string, error?: string) => call(h, 'POST', `/api/v1/channels/${h.ws.channelId}/receipts`, { body: { externalId: sent.json.externalId, status, ...(error ? { error } : {}) } });
+    const receipt = (status: string, error?: string) =>
+      call(h, 'POST', `/api/v1/channels/${h.ws.channelId}/receipts`, { body: { externalId: sent.json.externalId, status, ...(error ? { error } : {}) } });
     const delivered = await receipt('delivered');
     assert.equal(delivered.status, 200, delivered.body);
     assert.equal(delivered.json.changed, true);
@@ -112,13 +137,18 @@ describe('receipts', () => {
     assert.equal((await receipt('read')).json.message.externalStatus, 'read');
     assert.equal((await receipt('failed', 'x')).json.changed, false, 'read is final');
     const updates = (await eventsOf(h, conversationId)).filter((e) => e.type === 'message.updated');
-    assert.deepEqual(updates.map((e) => e.payload.message.externalStatus), ['delivered', 'read']);
+    assert.deepEqual(
+      updates.map((e) => e.payload.message.externalStatus),
+      ['delivered', 'read'],
+    );
   });
 
   test('a failed receipt records the error message', async () => {
     const { conversationId } = await inbound(h);
     const sent = await call(h, 'POST', `/api/v1/conversations/${conversationId}/messages`, { body: { message: 'oi' } });
-    const failed = await call(h, 'POST', `/api/v1/channels/${h.ws.channelId}/receipts`, { body: { externalId: sent.json.externalId, status: 'failed', error: 'número inexistente' } });
+    const failed = await call(h, 'POST', `/api/v1/channels/${h.ws.channelId}/receipts`, {
+      body: { externalId: sent.json.externalId, status: 'failed', error: 'número inexistente' },
+    });
     assert.equal(failed.json.message.externalStatus, 'failed');
     assert.equal(failed.json.message.errorMessage, 'número inexistente');
   });
@@ -140,7 +170,10 @@ describe('reading messages', () => {
     } while (cursor);
     assert.deepEqual(seen, [...ids].reverse());
     const after = await call(h, 'GET', `/api/v1/conversations/${conversationId}/messages`, { query: { after: ids[8] } });
-    assert.deepEqual(after.json.data.map((m: { id: string }) => m.id), ids.slice(9));
+    assert.deepEqual(
+      after.json.data.map((m: { id: string }) => m.id),
+      ids.slice(9),
+    );
   });
 
   test('a repeated externalId from the channel answers the original ids with duplicate: true', async () => {
@@ -151,7 +184,11 @@ describe('reading messages', () => {
 
   test('a group message creates the group, its member and a group conversation', async () => {
     const res = await call(h, 'POST', `/api/v1/channels/${h.ws.channelId}/inbound`, {
-      body: { from: { phone: '5511900001111', name: 'Tia' }, group: { externalId: '1203630@g.us', name: 'Família' }, message: { type: 'text', text: 'oi grupo' } },
+      body: {
+        from: { phone: '5511900001111', name: 'Tia' },
+        group: { externalId: '1203630@g.us', name: 'Família' },
+        message: { type: 'text', text: 'oi grupo' },
+      },
     });
     assert.equal(res.status, 200, res.body);
     const c = await call(h, 'GET', `/api/v1/conversations/${res.json.conversationId}`);

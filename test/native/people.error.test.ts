@@ -1,7 +1,17 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startHarness, call, type Harness } from '../helpers/harness.ts';
-import { assertError, assertIdParams, assertRefusesBadBodies, assertRefusesBadListQueries, create, events, insertTag, listAll, UNKNOWN_ID } from '../helpers/resources.ts';
+import {
+  assertError,
+  assertIdParams,
+  assertRefusesBadBodies,
+  assertRefusesBadListQueries,
+  create,
+  events,
+  insertTag,
+  listAll,
+  UNKNOWN_ID,
+} from '../helpers/resources.ts';
 
 let h: Harness;
 let personId: string;
@@ -9,7 +19,9 @@ before(async () => {
   h = await startHarness();
   personId = (await create(h, 'people', { inboxId: h.ws.inboxId, name: 'Base', phoneNumber: '5511912345678' })).id;
 });
-after(async () => { await h.close(); });
+after(async () => {
+  await h.close();
+});
 
 test('POST and PATCH /people refuse malformed JSON, unknown fields and non-object bodies', async () => {
   await assertRefusesBadBodies(h, 'POST', 'people', { inboxId: h.ws.inboxId });
@@ -19,14 +31,24 @@ test('POST and PATCH /people refuse malformed JSON, unknown fields and non-objec
 test('POST /people refuses a missing inbox and wrong types', async () => {
   const i = h.ws.inboxId;
   const bad: [Record<string, unknown>, string][] = [
-    [{ name: 'x' }, 'inboxId'], [{ inboxId: 'x' }, 'inboxId'], [{ inboxId: i, name: 1 }, 'name'], [{ inboxId: i, phoneNumber: 5511912345678 }, 'phoneNumber'],
-    [{ inboxId: i, isBlocked: 'yes' }, 'isBlocked'], [{ inboxId: i, tagIds: 'x' }, 'tagIds'], [{ inboxId: i, tagIds: ['x'] }, 'tagIds'],
-    [{ inboxId: i, imageUrl: 'nope' }, 'imageUrl'], [{ inboxId: i, description: 'd'.repeat(4097) }, 'description'], [{ inboxId: i, referenceId: {} }, 'referenceId'],
+    [{ name: 'x' }, 'inboxId'],
+    [{ inboxId: 'x' }, 'inboxId'],
+    [{ inboxId: i, name: 1 }, 'name'],
+    [{ inboxId: i, phoneNumber: 5511912345678 }, 'phoneNumber'],
+    [{ inboxId: i, isBlocked: 'yes' }, 'isBlocked'],
+    [{ inboxId: i, tagIds: 'x' }, 'tagIds'],
+    [{ inboxId: i, tagIds: ['x'] }, 'tagIds'],
+    [{ inboxId: i, imageUrl: 'nope' }, 'imageUrl'],
+    [{ inboxId: i, description: 'd'.repeat(4097) }, 'description'],
+    [{ inboxId: i, referenceId: {} }, 'referenceId'],
   ];
   for (const [body, field] of bad) {
     const res = await call(h, 'POST', '/api/v1/people', { body });
     assertError(res, 400, { code: 'validation_failed' });
-    assert.ok(Object.keys(res.json.error.details.fields).some((f) => f.startsWith(field)), `${JSON.stringify(body)} → ${res.body}`);
+    assert.ok(
+      Object.keys(res.json.error.details.fields).some((f) => f.startsWith(field)),
+      `${JSON.stringify(body)} → ${res.body}`,
+    );
   }
 });
 
@@ -47,7 +69,11 @@ test('a phone number already in the inbox is 409, however it is written', async 
   const other = await create(h, 'people', { inboxId: h.ws.inboxId, phoneNumber: '5511900000000' });
   assertError(await call(h, 'PATCH', `/api/v1/people/${other.id}`, { body: { phoneNumber: '+5511912345678' } }), 409, { reason: 'phone_taken' });
   assert.equal((await call(h, 'GET', `/api/v1/people/${other.id}`)).json.phoneNumber, '5511900000000');
-  assert.equal((await call(h, 'PATCH', `/api/v1/people/${personId}`, { body: { phoneNumber: '+55 11 91234-5678' } })).status, 200, 'its own number is no duplicate');
+  assert.equal(
+    (await call(h, 'PATCH', `/api/v1/people/${personId}`, { body: { phoneNumber: '+55 11 91234-5678' } })).status,
+    200,
+    'its own number is no duplicate',
+  );
 });
 
 test('unknown inbox or tags are 404; a tag of another inbox is 400', async () => {

@@ -4,10 +4,30 @@ import { startHarness, call, inbound, type Harness } from '../helpers/harness.ts
 import { assertError, assertKeys, assertPaginates, assertTimes, create, defaultKeyId, events, insertTag, listAll, ID } from '../helpers/resources.ts';
 
 let h: Harness;
-before(async () => { h = await startHarness(); });
-after(async () => { await h.close(); });
+before(async () => {
+  h = await startHarness();
+});
+after(async () => {
+  await h.close();
+});
 
-const PERSON_KEYS = ['id', 'inboxId', 'name', 'phoneNumber', 'email', 'imageUrl', 'document', 'description', 'country', 'city', 'isBlocked', 'referenceId', 'tagIds', 'createdAt', 'updatedAt'];
+const PERSON_KEYS = [
+  'id',
+  'inboxId',
+  'name',
+  'phoneNumber',
+  'email',
+  'imageUrl',
+  'document',
+  'description',
+  'country',
+  'city',
+  'isBlocked',
+  'referenceId',
+  'tagIds',
+  'createdAt',
+  'updatedAt',
+];
 
 test('POST /people with only an inbox: every other field present and empty', async () => {
   const person = await create(h, 'people', { inboxId: h.ws.inboxId });
@@ -25,9 +45,18 @@ test('POST /people with every field normalises the phone and emits contact.creat
   const vip = await insertTag(h, h.ws.inboxId, 'VIP');
   const lead = await insertTag(h, h.ws.inboxId, 'Lead');
   const person = await create(h, 'people', {
-    inboxId: h.ws.inboxId, name: 'José da Silva', phoneNumber: '+55 (11) 98888-7777', email: 'jose@example.com',
-    imageUrl: 'https://cdn.example.com/jose.jpg', document: '123.456.789-00', description: 'Cliente desde 2020', country: 'BR',
-    city: 'São Paulo', isBlocked: true, referenceId: 'crm-42', tagIds: [vip, lead, vip],
+    inboxId: h.ws.inboxId,
+    name: 'José da Silva',
+    phoneNumber: '+55 (11) 98888-7777',
+    email: 'jose@example.com',
+    imageUrl: 'https://cdn.example.com/jose.jpg',
+    document: '123.456.789-00',
+    description: 'Cliente desde 2020',
+    country: 'BR',
+    city: 'São Paulo',
+    isBlocked: true,
+    referenceId: 'crm-42',
+    tagIds: [vip, lead, vip],
   });
   assertKeys(person, PERSON_KEYS);
   assert.equal(person.phoneNumber, '5511988887777');
@@ -59,7 +88,9 @@ test('POST /people with every field normalises the phone and emits contact.creat
 test('PATCH /people/{id} changes fields, replaces tags and emits contact.updated; a no-op emits nothing', async () => {
   const tag = await insertTag(h, h.ws.inboxId, 'Patch tag');
   const person = await create(h, 'people', { inboxId: h.ws.inboxId, name: 'Before', city: 'Recife', tagIds: [tag] });
-  const patched = await call(h, 'PATCH', `/api/v1/people/${person.id}`, { body: { name: 'After', city: null, isBlocked: true, tagIds: [], phoneNumber: '11 3333-4444' } });
+  const patched = await call(h, 'PATCH', `/api/v1/people/${person.id}`, {
+    body: { name: 'After', city: null, isBlocked: true, tagIds: [], phoneNumber: '11 3333-4444' },
+  });
   assert.equal(patched.status, 200, patched.body);
   assertKeys(patched.json, PERSON_KEYS);
   assert.equal(patched.json.name, 'After');
@@ -80,9 +111,10 @@ test('PATCH /people/{id} changes fields, replaces tags and emits contact.updated
   assert.equal((await events(h, 'contact.updated')).filter((e) => e.payload.person.id === person.id).length, 1);
 });
 
-test("renaming a person or changing the phone updates how their conversation is found", async () => {
+test('renaming a person or changing the phone updates how their conversation is found', async () => {
   const { personId, conversationId } = await inbound(h, { phone: '5511955554444', name: 'Maria Antiga' });
-  const found = async (search: string) => (await call(h, 'GET', '/api/v1/conversations', { query: { search } })).json.data.some((c: { id: string }) => c.id === conversationId);
+  const found = async (search: string) =>
+    (await call(h, 'GET', '/api/v1/conversations', { query: { search } })).json.data.some((c: { id: string }) => c.id === conversationId);
   assert.ok(await found('antiga'));
   assert.equal((await call(h, 'PATCH', `/api/v1/people/${personId}`, { body: { name: 'Márcia Nova' } })).status, 200);
   assert.ok(await found('marcia nova'), 'found by the new name, accent-insensitively');

@@ -4,8 +4,12 @@ import { startHarness, call, inbound, type Harness } from '../helpers/harness.ts
 import { assertError, assertForeignIs404, create, events, insertTag, listAll } from '../helpers/resources.ts';
 
 let h: Harness;
-before(async () => { h = await startHarness(); });
-after(async () => { await h.close(); });
+before(async () => {
+  h = await startHarness();
+});
+after(async () => {
+  await h.close();
+});
 
 test("another workspace's key gets 404 for GET, PATCH and DELETE of a person, and no event is written", async () => {
   const person = await create(h, 'people', { inboxId: h.ws.inboxId, name: 'Mine' });

@@ -4,8 +4,13 @@ import { assertError, assertIdParams, assertRefusesBadBodies, assertRefusesBadLi
 
 let h: Harness;
 let roleId: string;
-before(async () => { h = await startHarness(); roleId = (await create(h, 'roles', { name: 'Base' })).id; });
-after(async () => { await h.close(); });
+before(async () => {
+  h = await startHarness();
+  roleId = (await create(h, 'roles', { name: 'Base' })).id;
+});
+after(async () => {
+  await h.close();
+});
 
 test('POST and PATCH /roles refuse malformed JSON, unknown fields and non-object bodies', async () => {
   await assertRefusesBadBodies(h, 'POST', 'roles', { name: 'x' });

@@ -4,8 +4,12 @@ import { startHarness, call, type Harness } from '../helpers/harness.ts';
 import { assertError, assertKeys, assertPaginates, assertTimes, create, listAll, ID } from '../helpers/resources.ts';
 
 let h: Harness;
-before(async () => { h = await startHarness(); });
-after(async () => { await h.close(); });
+before(async () => {
+  h = await startHarness();
+});
+after(async () => {
+  await h.close();
+});
 
 const ROLE_KEYS = ['id', 'name', 'createdAt', 'updatedAt'];
 
@@ -16,7 +20,10 @@ test('POST /roles creates a role; GET and the list show it', async () => {
   assert.equal(role.name, 'Financeiro');
   assertTimes(role, 'createdAt', 'updatedAt');
   assert.deepEqual((await call(h, 'GET', `/api/v1/roles/${role.id}`)).json, role);
-  assert.deepEqual((await listAll(h, 'roles')).find((r) => r.id === role.id), role);
+  assert.deepEqual(
+    (await listAll(h, 'roles')).find((r) => r.id === role.id),
+    role,
+  );
 });
 
 test('PATCH /roles/{id} renames', async () => {

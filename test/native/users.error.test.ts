@@ -5,8 +5,13 @@ import { assertError, assertIdParams, assertRefusesBadBodies, assertRefusesBadLi
 
 let h: Harness;
 let userId: string;
-before(async () => { h = await startHarness(); userId = (await create(h, 'users', { name: 'Base', email: 'base@example.com' })).id; });
-after(async () => { await h.close(); });
+before(async () => {
+  h = await startHarness();
+  userId = (await create(h, 'users', { name: 'Base', email: 'base@example.com' })).id;
+});
+after(async () => {
+  await h.close();
+});
 
 test('POST and PATCH /users refuse malformed JSON, unknown fields and non-object bodies', async () => {
   await assertRefusesBadBodies(h, 'POST', 'users', { name: 'x', email: 'x@example.com' });
@@ -16,15 +21,27 @@ test('POST and PATCH /users refuse malformed JSON, unknown fields and non-object
 test('POST /users refuses missing name or e-mail, bad e-mails and wrong types', async () => {
   const ok = { name: 'Ok', email: 'ok@example.com' };
   const bad: [Record<string, unknown>, string][] = [
-    [{ email: 'a@example.com' }, 'name'], [{ name: 'A' }, 'email'], [{ ...ok, email: 'not-an-email' }, 'email'], [{ ...ok, email: '' }, 'email'],
-    [{ ...ok, email: 5 }, 'email'], [{ ...ok, name: '' }, 'name'], [{ ...ok, roleId: 'role' }, 'roleId'], [{ ...ok, inboxIds: 'all' }, 'inboxIds'],
-    [{ ...ok, inboxIds: ['nope'] }, 'inboxIds'], [{ ...ok, notificationSound: 'true' }, 'notificationSound'],
-    [{ ...ok, onlyAssignedConversations: 1 }, 'onlyAssignedConversations'], [{ ...ok, imageUrl: 'not a url' }, 'imageUrl'], [{ ...ok, contact: 12 }, 'contact'],
+    [{ email: 'a@example.com' }, 'name'],
+    [{ name: 'A' }, 'email'],
+    [{ ...ok, email: 'not-an-email' }, 'email'],
+    [{ ...ok, email: '' }, 'email'],
+    [{ ...ok, email: 5 }, 'email'],
+    [{ ...ok, name: '' }, 'name'],
+    [{ ...ok, roleId: 'role' }, 'roleId'],
+    [{ ...ok, inboxIds: 'all' }, 'inboxIds'],
+    [{ ...ok, inboxIds: ['nope'] }, 'inboxIds'],
+    [{ ...ok, notificationSound: 'true' }, 'notificationSound'],
+    [{ ...ok, onlyAssignedConversations: 1 }, 'onlyAssignedConversations'],
+    [{ ...ok, imageUrl: 'not a url' }, 'imageUrl'],
+    [{ ...ok, contact: 12 }, 'contact'],
   ];
   for (const [body, field] of bad) {
     const res = await call(h, 'POST', '/api/v1/users', { body });
     assertError(res, 400, { code: 'validation_failed' });
-    assert.ok(Object.keys(res.json.error.details.fields).some((f) => f.startsWith(field)), `${JSON.stringify(body)} → ${res.body}`);
+    assert.ok(
+      Object.keys(res.json.error.details.fields).some((f) => f.startsWith(field)),
+      `${JSON.stringify(body)} → ${res.body}`,
+    );
   }
   assertError(await call(h, 'POST', '/api/v1/users', { body: { name: '  ', email: 'blank@example.com' } }), 400);
   assert.equal((await listAll(h, 'users')).length, 1, 'nothing was created');
@@ -41,7 +58,9 @@ test('an e-mail already used in the workspace is 409, whatever its case', async 
 
 test('unknown role or inbox ids are 404', async () => {
   assertError(await call(h, 'POST', '/api/v1/users', { body: { name: 'A', email: 'a1@example.com', roleId: UNKNOWN_ID } }), 404, { reason: 'role_not_found' });
-  assertError(await call(h, 'POST', '/api/v1/users', { body: { name: 'A', email: 'a2@example.com', inboxIds: [h.ws.inboxId, UNKNOWN_ID] } }), 404, { reason: 'inbox_not_found' });
+  assertError(await call(h, 'POST', '/api/v1/users', { body: { name: 'A', email: 'a2@example.com', inboxIds: [h.ws.inboxId, UNKNOWN_ID] } }), 404, {
+    reason: 'inbox_not_found',
+  });
   assertError(await call(h, 'PATCH', `/api/v1/users/${userId}`, { body: { roleId: UNKNOWN_ID } }), 404, { reason: 'role_not_found' });
   assertError(await call(h, 'PATCH', `/api/v1/users/${userId}`, { body: { inboxIds: [UNKNOWN_ID] } }), 404, { reason: 'inbox_not_found' });
   assert.equal((await call(h, 'GET', `/api/v1/users/${userId}`)).json.inboxIds, null);

@@ -4,10 +4,27 @@ import { startHarness, call, inbound, type Harness } from '../helpers/harness.ts
 import { assertError, assertKeys, assertPaginates, assertTimes, create, listAll, ID } from '../helpers/resources.ts';
 
 let h: Harness;
-before(async () => { h = await startHarness(); });
-after(async () => { await h.close(); });
+before(async () => {
+  h = await startHarness();
+});
+after(async () => {
+  await h.close();
+});
 
-const USER_KEYS = ['id', 'name', 'email', 'imageUrl', 'roleId', 'contact', 'notificationSound', 'onlyAssignedConversations', 'inboxIds', 'lastInboxUsedId', 'createdAt', 'updatedAt'];
+const USER_KEYS = [
+  'id',
+  'name',
+  'email',
+  'imageUrl',
+  'roleId',
+  'contact',
+  'notificationSound',
+  'onlyAssignedConversations',
+  'inboxIds',
+  'lastInboxUsedId',
+  'createdAt',
+  'updatedAt',
+];
 
 test('POST /users with name and e-mail: every inbox, no role, defaults for the rest', async () => {
   const user = await create(h, 'users', { name: 'Carla Souza', email: 'Carla@Example.com' });
@@ -24,15 +41,24 @@ test('POST /users with name and e-mail: every inbox, no role, defaults for the r
   assert.equal(user.lastInboxUsedId, null);
   assertTimes(user, 'createdAt', 'updatedAt');
   assert.deepEqual((await call(h, 'GET', `/api/v1/users/${user.id}`)).json, user);
-  assert.deepEqual((await listAll(h, 'users')).find((u) => u.id === user.id), user);
+  assert.deepEqual(
+    (await listAll(h, 'users')).find((u) => u.id === user.id),
+    user,
+  );
 });
 
 test('POST /users with every field', async () => {
   const role = await create(h, 'roles', { name: 'Comercial' });
   const second = await create(h, 'inboxes', { name: 'Second' });
   const user = await create(h, 'users', {
-    name: 'Davi', email: 'davi@example.com', roleId: role.id, inboxIds: [second.id, h.ws.inboxId, second.id],
-    imageUrl: 'https://cdn.example.com/davi.png', contact: '+55 11 90000-0000', notificationSound: false, onlyAssignedConversations: true,
+    name: 'Davi',
+    email: 'davi@example.com',
+    roleId: role.id,
+    inboxIds: [second.id, h.ws.inboxId, second.id],
+    imageUrl: 'https://cdn.example.com/davi.png',
+    contact: '+55 11 90000-0000',
+    notificationSound: false,
+    onlyAssignedConversations: true,
   });
   assertKeys(user, USER_KEYS);
   assert.equal(user.roleId, role.id);
@@ -75,11 +101,20 @@ test('GET /users filters by role, inbox, e-mail (case-insensitive) and search', 
   const a = await create(h, 'users', { name: 'Filtro Alfa', email: 'alfa@filter.example', roleId: role.id, inboxIds: [inbox.id] });
   const b = await create(h, 'users', { name: 'Filtro Beta', email: 'beta@filter.example', inboxIds: [h.ws.inboxId] });
   const c = await create(h, 'users', { name: 'Filtro Gama', email: 'gama@filter.example' });
-  assert.deepEqual((await listAll(h, 'users', { query: { roleId: role.id } })).map((u) => u.id), [a.id]);
+  assert.deepEqual(
+    (await listAll(h, 'users', { query: { roleId: role.id } })).map((u) => u.id),
+    [a.id],
+  );
   const inInbox = (await listAll(h, 'users', { query: { inboxId: inbox.id } })).map((u) => u.id);
   assert.ok(inInbox.includes(a.id) && inInbox.includes(c.id) && !inInbox.includes(b.id), 'attached users and every-inbox users');
-  assert.deepEqual((await listAll(h, 'users', { query: { email: 'BETA@filter.example' } })).map((u) => u.id), [b.id]);
-  assert.deepEqual((await listAll(h, 'users', { query: { search: 'filtro g' } })).map((u) => u.id), [c.id]);
+  assert.deepEqual(
+    (await listAll(h, 'users', { query: { email: 'BETA@filter.example' } })).map((u) => u.id),
+    [b.id],
+  );
+  assert.deepEqual(
+    (await listAll(h, 'users', { query: { search: 'filtro g' } })).map((u) => u.id),
+    [c.id],
+  );
   assert.deepEqual((await listAll(h, 'users', { query: { search: 'FILTER.EX' } })).map((u) => u.id).sort(), [a.id, b.id, c.id].sort());
   assert.deepEqual(await listAll(h, 'users', { query: { search: '%' } }), []);
 });

@@ -4,8 +4,12 @@ import { startHarness, call, type Harness } from '../helpers/harness.ts';
 import { assertError, assertForeignIs404, create, listAll } from '../helpers/resources.ts';
 
 let h: Harness;
-before(async () => { h = await startHarness(); });
-after(async () => { await h.close(); });
+before(async () => {
+  h = await startHarness();
+});
+after(async () => {
+  await h.close();
+});
 
 test("another workspace's key gets 404 for GET, PATCH and DELETE of a user", async () => {
   const user = await create(h, 'users', { name: 'Mine', email: 'mine@example.com' });
@@ -14,7 +18,9 @@ test("another workspace's key gets 404 for GET, PATCH and DELETE of a user", asy
 });
 
 test("a user cannot be attached to another workspace's inbox", async () => {
-  assertError(await call(h, 'POST', '/api/v1/users', { body: { name: 'U', email: 'u@example.com', inboxIds: [h.other.inboxId] } }), 404, { reason: 'inbox_not_found' });
+  assertError(await call(h, 'POST', '/api/v1/users', { body: { name: 'U', email: 'u@example.com', inboxIds: [h.other.inboxId] } }), 404, {
+    reason: 'inbox_not_found',
+  });
 });
 
 test('e-mails are unique per workspace only; lists never show the other workspace users', async () => {
@@ -22,7 +28,10 @@ test('e-mails are unique per workspace only; lists never show the other workspac
   const theirs = await create(h, 'users', { name: 'Shared', email: 'shared@example.com' }, h.other);
   assert.ok(!(await listAll(h, 'users')).some((u) => u.id === theirs.id));
   assert.ok(!(await listAll(h, 'users', { ws: h.other })).some((u) => u.id === mine.id));
-  assert.deepEqual((await listAll(h, 'users', { query: { email: 'shared@example.com' } })).map((u) => u.id), [mine.id]);
+  assert.deepEqual(
+    (await listAll(h, 'users', { query: { email: 'shared@example.com' } })).map((u) => u.id),
+    [mine.id],
+  );
 });
 
 test('user routes need a valid bearer key', async () => {

@@ -3,15 +3,28 @@ import assert from 'node:assert/strict';
 import { startHarness, type Harness } from '../helpers/harness.ts';
 
 let h: Harness;
-before(async () => { h = await startHarness(); });
-after(async () => { await h.close(); });
+before(async () => {
+  h = await startHarness();
+});
+after(async () => {
+  await h.close();
+});
 
 const ROUTES: [string, string, number][] = [
-  ['get', '/api/v1/api-keys', 200], ['post', '/api/v1/api-keys', 201], ['delete', '/api/v1/api-keys/{id}', 200],
+  ['get', '/api/v1/api-keys', 200],
+  ['post', '/api/v1/api-keys', 201],
+  ['delete', '/api/v1/api-keys/{id}', 200],
   ...['inboxes', 'channels', 'bots', 'users', 'roles', 'people'].flatMap((r): [string, string, number][] => [
-    ['get', `/api/v1/${r}`, 200], ['post', `/api/v1/${r}`, 201], ['get', `/api/v1/${r}/{id}`, 200], ['patch', `/api/v1/${r}/{id}`, 200], ['delete', `/api/v1/${r}/{id}`, 204],
+    ['get', `/api/v1/${r}`, 200],
+    ['post', `/api/v1/${r}`, 201],
+    ['get', `/api/v1/${r}/{id}`, 200],
+    ['patch', `/api/v1/${r}/{id}`, 200],
+    ['delete', `/api/v1/${r}/{id}`, 204],
   ]),
-  ['get', '/api/v1/groups', 200], ['post', '/api/v1/groups', 201], ['get', '/api/v1/groups/{id}', 200], ['patch', '/api/v1/groups/{id}', 200],
+  ['get', '/api/v1/groups', 200],
+  ['post', '/api/v1/groups', 201],
+  ['get', '/api/v1/groups/{id}', 200],
+  ['patch', '/api/v1/groups/{id}', 200],
   ['put', '/api/v1/groups/{id}/members', 200],
 ];
 

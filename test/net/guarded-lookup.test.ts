@@ -3,16 +3,16 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo, LookupFunction } from 'node:net';
 import type { LookupAddress, LookupOptions } from 'node:dns';
-import {
-  BlockedAddressError, guardedAgents, guardedLookup, resolveAll, type OutboundPolicy, type ResolveAll,
-} from '../../src/net/guarded-lookup.ts';
+import { BlockedAddressError, guardedAgents, guardedLookup, resolveAll, type OutboundPolicy, type ResolveAll } from '../../src/net/guarded-lookup.ts';
 import { isPrivateAddress } from '../../src/net/private-address.ts';
 
-const fakeDns = (table: Record<string, string[]>): ResolveAll => async (host: string) => {
-  const found = table[host];
-  if (!found) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND' });
-  return found;
-};
+const fakeDns =
+  (table: Record<string, string[]>): ResolveAll =>
+  async (host: string) => {
+    const found = table[host];
+    if (!found) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND' });
+    return found;
+  };
 
 type Looked = { error: NodeJS.ErrnoException | null; address: string | LookupAddress[]; family?: number };
 
@@ -33,8 +33,11 @@ const dns = fakeDns({
 test('a host with any private, loopback or link-local address is refused, naming the address', async () => {
   const lookup = guardedLookup({ allowPrivate: false, resolve: dns });
   for (const [host, address] of [
-    ['internal.example', '10.0.0.5'], ['metadata.example', '169.254.169.254'], ['mixed.example', '::1'],
-    ['v6local.example', 'fd00::5'], ['nat64.example', '64:ff9b::a9fe:a9fe'],
+    ['internal.example', '10.0.0.5'],
+    ['metadata.example', '169.254.169.254'],
+    ['mixed.example', '::1'],
+    ['v6local.example', 'fd00::5'],
+    ['nat64.example', '64:ff9b::a9fe:a9fe'],
   ]) {
     const { error } = await look(lookup, host, { all: true });
     assert.ok(error instanceof BlockedAddressError, host);
@@ -46,7 +49,8 @@ test('a host with any private, loopback or link-local address is refused, naming
 test('a public host gets exactly the addresses resolved, in the form net asks for', async () => {
   const lookup = guardedLookup({ allowPrivate: false, resolve: dns });
   assert.deepEqual((await look(lookup, 'public.example', { all: true })).address, [
-    { address: '93.184.216.34', family: 4 }, { address: '2606:2800:220:1:248:1893:25c8:1946', family: 6 },
+    { address: '93.184.216.34', family: 4 },
+    { address: '2606:2800:220:1:248:1893:25c8:1946', family: 6 },
   ]);
   assert.deepEqual(await look(lookup, 'public.example', {}), { error: null, address: '93.184.216.34', family: 4 });
   assert.deepEqual(await look(lookup, 'public.example', { family: 6 }), { error: null, address: '2606:2800:220:1:248:1893:25c8:1946', family: 6 });
@@ -95,10 +99,12 @@ after(async () => {
 function get(url: string, policy: OutboundPolicy): Promise<number> {
   const agents = guardedAgents(policy);
   return new Promise((resolve, reject) => {
-    http.get(url, { agent: agents['http:'] }, (response) => {
-      response.resume();
-      response.on('end', () => resolve(response.statusCode ?? 0));
-    }).on('error', reject);
+    http
+      .get(url, { agent: agents['http:'] }, (response) => {
+        response.resume();
+        response.on('end', () => resolve(response.statusCode ?? 0));
+      })
+      .on('error', reject);
   });
 }
 
@@ -126,7 +132,10 @@ test('the connection goes to exactly the address the lookup checked, not to a se
 
 test('a literal private address is refused by the agent without resolving or connecting; allowPrivate lets it through', async () => {
   let calls = 0;
-  const counting: ResolveAll = async () => { calls++; return ['93.184.216.34']; };
+  const counting: ResolveAll = async () => {
+    calls++;
+    return ['93.184.216.34'];
+  };
   const before = received.length;
   for (const url of [`http://127.0.0.1:${port}/literal`, `http://[::1]:${port}/literal`]) {
     await assert.rejects(get(url, { allowPrivate: false, resolve: counting }), (error: unknown) => {

@@ -11,6 +11,8 @@ export const deliveryQueueMigration = {
     await db.schema.dropIndex('deliveries_due_idx').execute();
     await db.schema.dropIndex('deliveries_order_idx').execute();
     await sql`create index deliveries_open_due_idx on deliveries (next_attempt_at, id) where status in ('PENDING', 'RETRYING')`.execute(db);
-    await sql`create index deliveries_open_order_idx on deliveries (workspace_id, subscription_id, conversation_id, id) where status in ('PENDING', 'RETRYING')`.execute(db);
+    await sql`create index deliveries_open_order_idx on deliveries (workspace_id, subscription_id, conversation_id, id) where status in ('PENDING', 'RETRYING')`.execute(
+      db,
+    );
   },
 };

@@ -6,7 +6,8 @@ import type { Kysely } from 'kysely';
  */
 export const storageProbesMigration = {
   async up(db: Kysely<unknown>) {
-    await db.schema.createTable('storage_probes')
+    await db.schema
+      .createTable('storage_probes')
       .addColumn('id', 'text', (c) => c.primaryKey())
       .addColumn('written_at', 'bigint', (c) => c.notNull())
       .addColumn('filler', 'text', (c) => c.notNull())

@@ -38,10 +38,15 @@ export function applyConversationFilters<O>(
   if (f.showOnlyUnread) q = q.where('c.unread_count', '>', 0);
   if (f.tagIds && f.tagIds.length > 0) {
     const tagIds = f.tagIds;
-    q = q.where(({ exists, selectFrom }) => exists(
-      selectFrom('conversation_tags as ct').select('ct.tag_id')
-        .whereRef('ct.workspace_id', '=', 'c.workspace_id').whereRef('ct.conversation_id', '=', 'c.id').where('ct.tag_id', 'in', tagIds),
-    ));
+    q = q.where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('conversation_tags as ct')
+          .select('ct.tag_id')
+          .whereRef('ct.workspace_id', '=', 'c.workspace_id')
+          .whereRef('ct.conversation_id', '=', 'c.id')
+          .where('ct.tag_id', 'in', tagIds),
+      ),
+    );
   }
   if (f.search?.trim()) {
     q = q.where(sql<boolean>`c.search_text like ${likePattern(searchKey(f.search.trim()))} escape '\\'`);

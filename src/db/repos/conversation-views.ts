@@ -9,11 +9,33 @@ import { prepared } from '../prepared.ts';
 
 /** Batched look-ups that conversation views (lists, detail pages) join in memory: one query per kind, never one per row. */
 
-export interface PersonSummary { id: string; name: string | null; imageUrl: string | null; phoneNumber: string | null }
-export interface GroupSummary { id: string; name: string; externalId: string | null; imageUrl: string | null }
-export interface UserSummary { id: string; name: string; imageUrl: string | null; contact: string | null }
-export interface Named { id: string; name: string }
-export interface TagSummary { id: string; name: string; color: string }
+export interface PersonSummary {
+  id: string;
+  name: string | null;
+  imageUrl: string | null;
+  phoneNumber: string | null;
+}
+export interface GroupSummary {
+  id: string;
+  name: string;
+  externalId: string | null;
+  imageUrl: string | null;
+}
+export interface UserSummary {
+  id: string;
+  name: string;
+  imageUrl: string | null;
+  contact: string | null;
+}
+export interface Named {
+  id: string;
+  name: string;
+}
+export interface TagSummary {
+  id: string;
+  name: string;
+  color: string;
+}
 
 type MessageRow = Selectable<MessageTable>;
 
@@ -22,11 +44,23 @@ const unique = (ids: (string | null | undefined)[]) => [...new Set(ids.filter((i
 export async function peopleByIds(db: Db, ws: string, ids: (string | null)[]): Promise<Map<string, PersonSummary>> {
   const list = unique(ids);
   if (list.length === 0) return new Map();
-  const rows = await db.selectFrom('people').select(['id', 'name', 'image_url', 'phone_number']).where('workspace_id', '=', ws).where('id', 'in', list).execute();
+  const rows = await db
+    .selectFrom('people')
+    .select(['id', 'name', 'image_url', 'phone_number'])
+    .where('workspace_id', '=', ws)
+    .where('id', 'in', list)
+    .execute();
   return new Map(rows.map((r) => [r.id, { id: r.id, name: r.name, imageUrl: r.image_url, phoneNumber: r.phone_number }]));
 }
 
-export interface Participant { id: string; name: string | null; isAgent: boolean; isMember: boolean; imageUrl: string | null; phoneNumber: string | null }
+export interface Participant {
+  id: string;
+  name: string | null;
+  isAgent: boolean;
+  isMember: boolean;
+  imageUrl: string | null;
+  phoneNumber: string | null;
+}
 
 /** A conversation as its detail page shows it: the row with its person, group, tags and participants. */
 export interface ConversationDetail {
@@ -42,15 +76,21 @@ export interface ConversationDetail {
 
 type JsonList<T> = T[] | string;
 type DetailRow = Selectable<ConversationTable> & {
-  p_id: string | null; p_name: string | null; p_image_url: string | null; p_phone_number: string | null;
-  g_id: string | null; g_name: string | null; g_external_id: string | null; g_image_url: string | null;
+  p_id: string | null;
+  p_name: string | null;
+  p_image_url: string | null;
+  p_phone_number: string | null;
+  g_id: string | null;
+  g_name: string | null;
+  g_external_id: string | null;
+  g_image_url: string | null;
   tags: JsonList<TagSummary>;
   members: JsonList<{ id: string; name: string | null; image_url: string | null; phone_number: string | null; is_member: number }>;
   agents: JsonList<{ id: string; name: string; image_url: string | null; contact: string | null }>;
 };
 
 // PostgreSQL hands json columns over parsed; SQLite hands them over as text.
-const listOf = <T>(value: JsonList<T>): T[] => (typeof value === 'string' ? JSON.parse(value) as T[] : value);
+const listOf = <T>(value: JsonList<T>): T[] => (typeof value === 'string' ? (JSON.parse(value) as T[]) : value);
 
 /**
  * The whole detail in one query, the lists aggregated as JSON: on PostgreSQL each query is a round
@@ -58,27 +98,44 @@ const listOf = <T>(value: JsonList<T>): T[] => (typeof value === 'string' ? JSON
  */
 const conversationDetailById = prepared<{ ws: string; id: string }, DetailRow>((db, p) => {
   const jsonArrayFrom = db.getExecutor().adapter instanceof PostgresAdapter ? postgresJsonArrayFrom : sqliteJsonArrayFrom;
-  return db.selectFrom('conversations as c')
+  return db
+    .selectFrom('conversations as c')
     .leftJoin('people as p', (j) => j.onRef('p.workspace_id', '=', 'c.workspace_id').onRef('p.id', '=', 'c.person_id'))
     .leftJoin('groups as g', (j) => j.onRef('g.workspace_id', '=', 'c.workspace_id').onRef('g.id', '=', 'c.group_id'))
     .selectAll('c')
     .select(['p.id as p_id', 'p.name as p_name', 'p.image_url as p_image_url', 'p.phone_number as p_phone_number'])
     .select(['g.id as g_id', 'g.name as g_name', 'g.external_id as g_external_id', 'g.image_url as g_image_url'])
     .select((eb) => [
-      jsonArrayFrom(eb.selectFrom('conversation_tags as ct')
-        .innerJoin('tags as t', (j) => j.onRef('t.workspace_id', '=', 'ct.workspace_id').onRef('t.id', '=', 'ct.tag_id'))
-        .select(['t.id', 't.name', 't.color'])
-        .whereRef('ct.workspace_id', '=', 'c.workspace_id').whereRef('ct.conversation_id', '=', 'c.id').orderBy('t.name')).as('tags'),
-      jsonArrayFrom(eb.selectFrom('group_members as gm')
-        .innerJoin('people as mp', (j) => j.onRef('mp.workspace_id', '=', 'gm.workspace_id').onRef('mp.id', '=', 'gm.person_id'))
-        .select(['mp.id', 'mp.name', 'mp.image_url', 'mp.phone_number', 'gm.is_member'])
-        .whereRef('gm.workspace_id', '=', 'c.workspace_id').whereRef('gm.group_id', '=', 'c.group_id').orderBy('gm.person_id')).as('members'),
-      jsonArrayFrom(eb.selectFrom('conversation_agents as ca')
-        .innerJoin('users as u', (j) => j.onRef('u.workspace_id', '=', 'ca.workspace_id').onRef('u.id', '=', 'ca.user_id'))
-        .select(['u.id', 'u.name', 'u.image_url', 'u.contact'])
-        .whereRef('ca.workspace_id', '=', 'c.workspace_id').whereRef('ca.conversation_id', '=', 'c.id').orderBy('ca.first_at')).as('agents'),
+      jsonArrayFrom(
+        eb
+          .selectFrom('conversation_tags as ct')
+          .innerJoin('tags as t', (j) => j.onRef('t.workspace_id', '=', 'ct.workspace_id').onRef('t.id', '=', 'ct.tag_id'))
+          .select(['t.id', 't.name', 't.color'])
+          .whereRef('ct.workspace_id', '=', 'c.workspace_id')
+          .whereRef('ct.conversation_id', '=', 'c.id')
+          .orderBy('t.name'),
+      ).as('tags'),
+      jsonArrayFrom(
+        eb
+          .selectFrom('group_members as gm')
+          .innerJoin('people as mp', (j) => j.onRef('mp.workspace_id', '=', 'gm.workspace_id').onRef('mp.id', '=', 'gm.person_id'))
+          .select(['mp.id', 'mp.name', 'mp.image_url', 'mp.phone_number', 'gm.is_member'])
+          .whereRef('gm.workspace_id', '=', 'c.workspace_id')
+          .whereRef('gm.group_id', '=', 'c.group_id')
+          .orderBy('gm.person_id'),
+      ).as('members'),
+      jsonArrayFrom(
+        eb
+          .selectFrom('conversation_agents as ca')
+          .innerJoin('users as u', (j) => j.onRef('u.workspace_id', '=', 'ca.workspace_id').onRef('u.id', '=', 'ca.user_id'))
+          .select(['u.id', 'u.name', 'u.image_url', 'u.contact'])
+          .whereRef('ca.workspace_id', '=', 'c.workspace_id')
+          .whereRef('ca.conversation_id', '=', 'c.id')
+          .orderBy('ca.first_at'),
+      ).as('agents'),
     ])
-    .where('c.workspace_id', '=', p('ws')).where('c.id', '=', p('id'));
+    .where('c.workspace_id', '=', p('ws'))
+    .where('c.id', '=', p('id'));
 });
 
 /** A conversation's detail; undefined when it is not in the workspace. */
@@ -91,9 +148,21 @@ export async function conversationDetail(db: Db, ws: string, id: string): Promis
     person: row.p_id === null ? null : { id: row.p_id, name: row.p_name, imageUrl: row.p_image_url, phoneNumber: row.p_phone_number },
     group: row.g_id === null || row.g_name === null ? null : { id: row.g_id, name: row.g_name, externalId: row.g_external_id, imageUrl: row.g_image_url },
     tags: listOf(row.tags),
-    members: listOf(row.members).map((m) => ({ id: m.id, name: m.name, isAgent: false, isMember: m.is_member === 1, imageUrl: m.image_url, phoneNumber: m.phone_number })),
+    members: listOf(row.members).map((m) => ({
+      id: m.id,
+      name: m.name,
+      isAgent: false,
+      isMember: m.is_member === 1,
+      imageUrl: m.image_url,
+      phoneNumber: m.phone_number,
+    })),
     agents: listOf(row.agents).map((a) => ({
-      id: a.id, name: a.name, isAgent: true, isMember: a.id === assignee, imageUrl: a.image_url, phoneNumber: a.contact,
+      id: a.id,
+      name: a.name,
+      isAgent: true,
+      isMember: a.id === assignee,
+      imageUrl: a.image_url,
+      phoneNumber: a.contact,
       user: { id: a.id, name: a.name, imageUrl: a.image_url, contact: a.contact },
     })),
   };
@@ -102,7 +171,12 @@ export async function conversationDetail(db: Db, ws: string, id: string): Promis
 export async function groupsByIds(db: Db, ws: string, ids: (string | null)[]): Promise<Map<string, GroupSummary>> {
   const list = unique(ids);
   if (list.length === 0) return new Map();
-  const rows = await db.selectFrom('groups').select(['id', 'name', 'external_id', 'image_url']).where('workspace_id', '=', ws).where('id', 'in', list).execute();
+  const rows = await db
+    .selectFrom('groups')
+    .select(['id', 'name', 'external_id', 'image_url'])
+    .where('workspace_id', '=', ws)
+    .where('id', 'in', list)
+    .execute();
   return new Map(rows.map((r) => [r.id, { id: r.id, name: r.name, externalId: r.external_id, imageUrl: r.image_url }]));
 }
 
@@ -123,10 +197,14 @@ export async function namesByIds(db: Db, table: 'roles' | 'inboxes' | 'channels'
 export async function tagsByConversation(db: Db, ws: string, conversationIds: string[]): Promise<Map<string, TagSummary[]>> {
   const map = new Map<string, TagSummary[]>();
   if (conversationIds.length === 0) return map;
-  const rows = await db.selectFrom('conversation_tags as ct')
+  const rows = await db
+    .selectFrom('conversation_tags as ct')
     .innerJoin('tags as t', (j) => j.onRef('t.workspace_id', '=', 'ct.workspace_id').onRef('t.id', '=', 'ct.tag_id'))
     .select(['ct.conversation_id', 't.id', 't.name', 't.color'])
-    .where('ct.workspace_id', '=', ws).where('ct.conversation_id', 'in', conversationIds).orderBy('t.name').execute();
+    .where('ct.workspace_id', '=', ws)
+    .where('ct.conversation_id', 'in', conversationIds)
+    .orderBy('t.name')
+    .execute();
   for (const r of rows) {
     let list = map.get(r.conversation_id);
     if (!list) {
@@ -158,8 +236,13 @@ type PageParams = { ws: string; conversationId: string; at: number; id: string; 
 type PageSlot = <K extends keyof PageParams>(name: K) => PageParams[K];
 type MessagesAsM = Database & { m: Database['messages'] };
 
-const pageParams = (ws: string, conversationId: string, before: readonly [number, string] | null, limit: number): PageParams =>
-  ({ ws, conversationId, at: before?.[0] ?? 0, id: before?.[1] ?? '', limit });
+const pageParams = (ws: string, conversationId: string, before: readonly [number, string] | null, limit: number): PageParams => ({
+  ws,
+  conversationId,
+  at: before?.[0] ?? 0,
+  id: before?.[1] ?? '',
+  limit,
+});
 
 /** A conversation's messages (`m`) newest first, after the cursor when there is one. */
 function newestFirst<O>(query: SelectQueryBuilder<MessagesAsM, 'm', O>, cursor: boolean, p: PageSlot): SelectQueryBuilder<MessagesAsM, 'm', O> {
@@ -170,8 +253,9 @@ function newestFirst<O>(query: SelectQueryBuilder<MessagesAsM, 'm', O>, cursor: 
 }
 
 // Each page shape (first page or after a cursor) is prepared once.
-const PAGE_QUERIES = [false, true].map((cursor) => prepared<PageParams, MessageRow>((db, p) =>
-  newestFirst(db.selectFrom('messages as m').selectAll('m'), cursor, p)));
+const PAGE_QUERIES = [false, true].map((cursor) =>
+  prepared<PageParams, MessageRow>((db, p) => newestFirst(db.selectFrom('messages as m').selectAll('m'), cursor, p)),
+);
 
 /** What a message page shows of the message a message quotes. */
 export type QuotedSummary = Pick<Message, 'id' | 'content' | 'messageAt'>;
@@ -181,7 +265,13 @@ type QuotingRow = MessageRow & { quoted_id: string | null; quoted_content: strin
  * Like `messagesBefore` without internal notes, each message with the one it quotes joined in the
  * same query (a second query per page would cost a round trip on PostgreSQL).
  */
-export async function messagesWithQuotedBefore(db: Db, ws: string, conversationId: string, before: readonly [number, string] | null, limit: number): Promise<{ message: Message; quoted: QuotedSummary | null }[]> {
+export async function messagesWithQuotedBefore(
+  db: Db,
+  ws: string,
+  conversationId: string,
+  before: readonly [number, string] | null,
+  limit: number,
+): Promise<{ message: Message; quoted: QuotedSummary | null }[]> {
   const { rows } = await QUOTING_PAGE_QUERIES[before ? 1 : 0]!(db, pageParams(ws, conversationId, before, limit));
   return rows.map((r) => ({
     message: messageFromRow(r),
@@ -189,17 +279,32 @@ export async function messagesWithQuotedBefore(db: Db, ws: string, conversationI
   }));
 }
 
-const QUOTING_PAGE_QUERIES = [false, true].map((cursor) => prepared<PageParams, QuotingRow>((db, p) => newestFirst(
-  db.selectFrom('messages as m')
-    .leftJoin('messages as q', (j) => j.onRef('q.workspace_id', '=', 'm.workspace_id').onRef('q.id', '=', 'm.quoted_message_id'))
-    .selectAll('m').select(['q.id as quoted_id', 'q.content as quoted_content', 'q.message_at as quoted_message_at'])
-    .where('m.direction', '!=', 'INTERNAL'),
-  cursor, p)));
+const QUOTING_PAGE_QUERIES = [false, true].map((cursor) =>
+  prepared<PageParams, QuotingRow>((db, p) =>
+    newestFirst(
+      db
+        .selectFrom('messages as m')
+        .leftJoin('messages as q', (j) => j.onRef('q.workspace_id', '=', 'm.workspace_id').onRef('q.id', '=', 'm.quoted_message_id'))
+        .selectAll('m')
+        .select(['q.id as quoted_id', 'q.content as quoted_content', 'q.message_at as quoted_message_at'])
+        .where('m.direction', '!=', 'INTERNAL'),
+      cursor,
+      p,
+    ),
+  ),
+);
 
 /** The messages just newer than `after` (exclusive), oldest first: for catching up. */
 export async function messagesAfter(db: Db, ws: string, conversationId: string, after: readonly [number, string], limit: number): Promise<Message[]> {
-  const rows = await db.selectFrom('messages').selectAll().where('workspace_id', '=', ws).where('conversation_id', '=', conversationId)
+  const rows = await db
+    .selectFrom('messages')
+    .selectAll()
+    .where('workspace_id', '=', ws)
+    .where('conversation_id', '=', conversationId)
     .where((eb) => eb(eb.refTuple('message_at', 'id'), '>', eb.tuple(after[0], after[1])))
-    .orderBy('message_at', 'asc').orderBy('id', 'asc').limit(limit).execute();
+    .orderBy('message_at', 'asc')
+    .orderBy('id', 'asc')
+    .limit(limit)
+    .execute();
   return rows.map(messageFromRow);
 }

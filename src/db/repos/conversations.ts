@@ -7,8 +7,9 @@ import type { Conversation } from '../../domain/model.ts';
 import { forUpdate, type Tx } from './tx.ts';
 import type { Db } from '../connect.ts';
 
-const tagIdsOf = prepared<{ ws: string; id: string }, { tag_id: string }>((db, p) => db.selectFrom('conversation_tags').select('tag_id')
-  .where('workspace_id', '=', p('ws')).where('conversation_id', '=', p('id')).orderBy('tag_id'));
+const tagIdsOf = prepared<{ ws: string; id: string }, { tag_id: string }>((db, p) =>
+  db.selectFrom('conversation_tags').select('tag_id').where('workspace_id', '=', p('ws')).where('conversation_id', '=', p('id')).orderBy('tag_id'),
+);
 
 export async function conversationTagIds(db: Db | Tx, workspaceId: string, conversationId: string): Promise<string[]> {
   const { rows } = await tagIdsOf(db, { ws: workspaceId, id: conversationId });
@@ -16,7 +17,8 @@ export async function conversationTagIds(db: Db | Tx, workspaceId: string, conve
 }
 
 const rowById = prepared<{ ws: string; id: string }, Selectable<ConversationTable>>((db, p) =>
-  db.selectFrom('conversations').selectAll().where('workspace_id', '=', p('ws')).where('id', '=', p('id')));
+  db.selectFrom('conversations').selectAll().where('workspace_id', '=', p('ws')).where('id', '=', p('id')),
+);
 
 /** The conversation's row as stored, without its tags; undefined when it is not in the workspace. */
 async function conversationRow(db: Db | Tx, workspaceId: string, id: string): Promise<Selectable<ConversationTable> | undefined> {
@@ -24,9 +26,10 @@ async function conversationRow(db: Db | Tx, workspaceId: string, id: string): Pr
 }
 
 export async function findConversation(db: Db | Tx, workspaceId: string, id: string, lock?: Engine): Promise<Conversation | null> {
-  const row = lock === 'postgres'
-    ? await forUpdate(db.selectFrom('conversations').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id), lock).executeTakeFirst()
-    : await conversationRow(db, workspaceId, id);
+  const row =
+    lock === 'postgres'
+      ? await forUpdate(db.selectFrom('conversations').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id), lock).executeTakeFirst()
+      : await conversationRow(db, workspaceId, id);
   return row ? conversationFromRow(row, await conversationTagIds(db, workspaceId, id)) : null;
 }
 

@@ -4,14 +4,24 @@ import type { Engine } from '../engine.ts';
 import { eventFromRow } from '../rows.ts';
 import type { DomainEvent } from '../../domain/model.ts';
 
-export interface FeedPosition { txId: number; id: string }
+export interface FeedPosition {
+  txId: number;
+  id: string;
+}
 
 /**
  * Events in commit order. On PostgreSQL ids and transaction ids are taken before commit, so the
  * feed only shows transactions older than every one still running (the snapshot's xmin): what it
  * has shown can never be preceded by something that commits later. SQLite has one writer.
  */
-export async function readEventFeed(db: Db, engine: Engine, workspaceId: string, after: FeedPosition | null, types: string[] | null, limit: number): Promise<{ events: (DomainEvent & { position: FeedPosition })[] }> {
+export async function readEventFeed(
+  db: Db,
+  engine: Engine,
+  workspaceId: string,
+  after: FeedPosition | null,
+  types: string[] | null,
+  limit: number,
+): Promise<{ events: (DomainEvent & { position: FeedPosition })[] }> {
   let q = db.selectFrom('events').selectAll().where('workspace_id', '=', workspaceId);
   if (engine === 'postgres') q = q.where(sql<boolean>`tx_id < pg_snapshot_xmin(pg_current_snapshot())::text::bigint`);
   if (after) q = q.where((eb) => eb(eb.refTuple('tx_id', 'id'), '>', eb.tuple(after.txId, after.id)));

@@ -11,11 +11,24 @@ export async function findMessage(db: Db | Tx, workspaceId: string, id: string):
   return row ? messageFromRow(row) : null;
 }
 
-const byKey = Object.fromEntries((['external_id', 'client_message_id'] as const).map((key) => [key,
-  prepared<{ ws: string; conversationId: string; value: string }, Selectable<MessageTable>>((db, p) => db.selectFrom('messages').selectAll()
-    .where('workspace_id', '=', p('ws')).where('conversation_id', '=', p('conversationId')).where(key, '=', p('value')))]));
+const byKey = Object.fromEntries(
+  (['external_id', 'client_message_id'] as const).map((key) => [
+    key,
+    prepared<{ ws: string; conversationId: string; value: string }, Selectable<MessageTable>>((db, p) =>
+      db.selectFrom('messages').selectAll().where('workspace_id', '=', p('ws')).where('conversation_id', '=', p('conversationId')).where(key, '=', p('value')),
+    ),
+  ]),
+);
 
-export async function findMessageByKey(db: Db | Tx, workspaceId: string, conversationId: string, key: 'external_id' | 'client_message_id', value: string): Promise<Message | null> {
-  const { rows: [row] } = await byKey[key]!(db, { ws: workspaceId, conversationId, value });
+export async function findMessageByKey(
+  db: Db | Tx,
+  workspaceId: string,
+  conversationId: string,
+  key: 'external_id' | 'client_message_id',
+  value: string,
+): Promise<Message | null> {
+  const {
+    rows: [row],
+  } = await byKey[key]!(db, { ws: workspaceId, conversationId, value });
   return row ? messageFromRow(row) : null;
 }

@@ -10,7 +10,13 @@ import { HttpError } from '../../http/problem.ts';
 export function requireProjectCredentials(app: FastifyInstance): void {
   app.addHook('onRequest', async (request, reply) => {
     const presented = apiKeyFrom(request.headers['x-api-key']) ?? basicCredentials(request);
-    const principal = await authenticate(app, request, reply, presented, 'Missing credentials: send x-api-key or Authorization: Basic base64(clientId:clientSecret)');
+    const principal = await authenticate(
+      app,
+      request,
+      reply,
+      presented,
+      'Missing credentials: send x-api-key or Authorization: Basic base64(clientId:clientSecret)',
+    );
     const { projectId } = (request.params ?? {}) as { projectId?: string };
     if (projectId !== undefined && projectId !== principal.workspaceId) {
       throw new HttpError(401, `The credentials do not belong to project ${projectId}`, 'project_mismatch');

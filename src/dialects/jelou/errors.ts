@@ -8,8 +8,14 @@ const JELOU_PREFIX = /^\/(jelouapi|platform|v1\/external-support)(\/|\?|$)/;
 const KEPT_STATUSES = new Set([401, 404, 409, 413, 422, 429]);
 
 const CODE_OF_STATUS: Record<number, string> = {
-  401: 'unauthorized', 404: 'not_found', 409: 'conflict', 413: 'payload_too_large', 422: 'unprocessable_entity',
-  429: 'too_many_requests', 500: 'internal_server_error', 503: 'service_unavailable',
+  401: 'unauthorized',
+  404: 'not_found',
+  409: 'conflict',
+  413: 'payload_too_large',
+  422: 'unprocessable_entity',
+  429: 'too_many_requests',
+  500: 'internal_server_error',
+  503: 'service_unavailable',
 };
 
 /** Domain and HTTP reasons in Jelou's words (a Jelou "user" is a person, an "operator" a user, a "conversation" a session). */
@@ -25,12 +31,20 @@ const KEY_OF_REASON: Record<string, string> = {
   internal_error: 'internal_server_error',
 };
 
-interface Texts { message: string; es: string; pt: string }
+interface Texts {
+  message: string;
+  es: string;
+  pt: string;
+}
 
 /** The short, user-facing texts of each key; `description` carries the specifics. */
 const TEXTS: Record<string, Texts> = {
   invalid_api_key: { message: 'Invalid credentials', es: 'Credenciales inválidas', pt: 'Credenciais inválidas' },
-  project_mismatch: { message: 'Credentials do not belong to this project', es: 'Las credenciales no pertenecen a este proyecto', pt: 'As credenciais não pertencem a este projeto' },
+  project_mismatch: {
+    message: 'Credentials do not belong to this project',
+    es: 'Las credenciales no pertenecen a este proyecto',
+    pt: 'As credenciais não pertencem a este projeto',
+  },
   invalid_signature: { message: 'Invalid signature', es: 'Firma inválida', pt: 'Assinatura inválida' },
   integration_not_found: { message: 'Integration not found', es: 'Integración no encontrada', pt: 'Integração não encontrada' },
   integration_already_exists: { message: 'Integration already exists', es: 'La integración ya existe', pt: 'A integração já existe' },
@@ -40,7 +54,11 @@ const TEXTS: Record<string, Texts> = {
   conversation_not_found: { message: 'Conversation not found', es: 'Conversación no encontrada', pt: 'Conversa não encontrada' },
   conversation_already_active: { message: 'Conversation already active', es: 'Ya existe una conversación activa', pt: 'Já existe uma conversa ativa' },
   no_active_conversation: { message: 'No active conversation', es: 'No hay una conversación activa', pt: 'Não há conversa ativa' },
-  conversation_of_another_bot: { message: 'Conversation belongs to another bot', es: 'La conversación pertenece a otro bot', pt: 'A conversa pertence a outro bot' },
+  conversation_of_another_bot: {
+    message: 'Conversation belongs to another bot',
+    es: 'La conversación pertenece a otro bot',
+    pt: 'A conversa pertence a outro bot',
+  },
   validation_failed: { message: 'Validation failed', es: 'Datos inválidos', pt: 'Dados inválidos' },
   route_not_found: { message: 'Route not found', es: 'Ruta no encontrada', pt: 'Rota não encontrada' },
   payload_too_large: { message: 'Payload too large', es: 'El contenido es demasiado grande', pt: 'O conteúdo é grande demais' },
@@ -112,7 +130,9 @@ export function renderJelouError(p: Problem) {
     statusMessage: 'error',
     status: 0,
     error: {
-      code, key, description,
+      code,
+      key,
+      description,
       developerMessages: { en: description },
       clientMessages: { es: texts.es, pt: texts.pt, en: texts.message },
     },

@@ -12,8 +12,13 @@ export function presentSession(view: SessionView) {
   const head = { _id: session.id, roomId: session.conversationId };
   if (session.state === 'closed') {
     return {
-      ...head, state: 'closed' as const, startAt: iso(session.startAt), endAt: iso(session.endAt ?? session.updatedAt),
-      endedReason: session.endedReason ?? 'closed_by_operator', User, Bot,
+      ...head,
+      state: 'closed' as const,
+      startAt: iso(session.startAt),
+      endAt: iso(session.endAt ?? session.updatedAt),
+      endedReason: session.endedReason ?? 'closed_by_operator',
+      User,
+      Bot,
     };
   }
   return { ...head, state: 'active' as const, startAt: iso(session.startAt), User, Bot };
@@ -25,8 +30,12 @@ export const authTypeOf = (s: { authType: string | null }): AuthType =>
 /** The integration without its secrets (`signingSecret` is shown on create and rotation only, `authorization` never). */
 export function presentIntegration(s: WebhookSubscription, signingSecret?: string) {
   return {
-    id: s.id, brainId: s.workspaceId, webhookUrl: s.url, authType: authTypeOf(s),
+    id: s.id,
+    brainId: s.workspaceId,
+    webhookUrl: s.url,
+    authType: authTypeOf(s),
     ...(signingSecret !== undefined ? { signingSecret } : {}),
-    createdAt: iso(s.createdAt), updatedAt: iso(s.updatedAt),
+    createdAt: iso(s.createdAt),
+    updatedAt: iso(s.updatedAt),
   };
 }

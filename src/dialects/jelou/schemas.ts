@@ -9,8 +9,7 @@ export const IdText = Type.String({ minLength: 1, maxLength: 255 });
 export const ProjectParams = Type.Object({ projectId: Type.String({ minLength: 1, maxLength: 255 }) });
 
 /** `{"message":["…"],"statusMessage":"success","status":1,"data":{…}}`; `data` is left out when there is nothing to return. */
-export const Success = <T extends TSchema>(data: T) =>
-  Type.Object({ message: Type.Array(Str), statusMessage: Type.String(), status: Type.Integer(), data });
+export const Success = <T extends TSchema>(data: T) => Type.Object({ message: Type.Array(Str), statusMessage: Type.String(), status: Type.Integer(), data });
 export const SuccessWithoutData = Type.Object({ message: Type.Array(Str), statusMessage: Type.String(), status: Type.Integer() });
 
 export function success<T>(message: string, data: T): { message: string[]; statusMessage: 'success'; status: 1; data: T } {
@@ -37,7 +36,10 @@ export const AUTH_TYPES = ['no_auth', 'bearer', 'api_key', 'basic'] as const;
 export type AuthType = (typeof AUTH_TYPES)[number];
 
 const IntegrationCore = {
-  id: Str, brainId: Str, webhookUrl: Str, authType: Type.Enum([...AUTH_TYPES]),
+  id: Str,
+  brainId: Str,
+  webhookUrl: Str,
+  authType: Type.Enum([...AUTH_TYPES]),
 };
 const Stamps = { createdAt: Str, updatedAt: Str };
 export const Integration = Type.Object({ ...IntegrationCore, ...Stamps });
@@ -50,9 +52,19 @@ const SessionBot = Nullable(Type.Object({ id: Str, name: Str, type: Str }));
 
 /** A Jelou "conversation" (a support session); `endAt` and `endedReason` are absent while it is active. */
 export const Session = Type.Union([
-  Type.Object({
-    _id: Str, roomId: Str, state: Type.Literal('closed'), startAt: Str, endAt: Str, endedReason: Str, User: SessionUser, Bot: SessionBot,
-  }, { title: 'closed session' }),
+  Type.Object(
+    {
+      _id: Str,
+      roomId: Str,
+      state: Type.Literal('closed'),
+      startAt: Str,
+      endAt: Str,
+      endedReason: Str,
+      User: SessionUser,
+      Bot: SessionBot,
+    },
+    { title: 'closed session' },
+  ),
   Type.Object({ _id: Str, roomId: Str, state: Type.Literal('active'), startAt: Str, User: SessionUser, Bot: SessionBot }, { title: 'active session' }),
 ]);
 

@@ -5,8 +5,14 @@ import { hmacSha256Header, standardWebhooksHeaders } from '../../events/signing.
 
 export const JELOU_DIALECT = 'jelou';
 
-interface MessagePayload { conversation: ConversationSnapshot; message: Message }
-interface SessionPayload { conversation: ConversationSnapshot; session: SupportSession }
+interface MessagePayload {
+  conversation: ConversationSnapshot;
+  message: Message;
+}
+interface SessionPayload {
+  conversation: ConversationSnapshot;
+  session: SupportSession;
+}
 
 const inHumanSupport = (c: ConversationSnapshot) => c.status === 'WAITING' || c.status === 'ACTIVE';
 
@@ -27,15 +33,19 @@ export function messageValue(m: Message) {
     case 'sticker':
     case 'video':
       return {
-        id: m.id, type: m.type === 'video' ? 'video' : 'image',
-        content: { url: media?.url ?? m.content, mime_type: media?.mimeType ?? null }, caption: media?.caption ?? null,
+        id: m.id,
+        type: m.type === 'video' ? 'video' : 'image',
+        content: { url: media?.url ?? m.content, mime_type: media?.mimeType ?? null },
+        caption: media?.caption ?? null,
       };
     case 'audio':
       return { id: m.id, type: 'audio', content: { url: media?.url ?? m.content, mime_type: media?.mimeType ?? null } };
     case 'document':
       return {
-        id: m.id, type: 'document',
-        content: { url: media?.url ?? m.content, mime_type: media?.mimeType ?? null }, filename: media?.fileName ?? null,
+        id: m.id,
+        type: 'document',
+        content: { url: media?.url ?? m.content, mime_type: media?.mimeType ?? null },
+        filename: media?.fileName ?? null,
       };
     case 'contact': {
       const body = [m.contact?.name, m.contact?.phoneNumber].filter(Boolean).join(' ') || (m.content ?? '');
@@ -49,22 +59,36 @@ export function messageValue(m: Message) {
 function messageBody(event: DomainEvent, p: MessagePayload) {
   const c = p.conversation;
   return {
-    field: 'messages', object: 'message_event', event_type: 'message', timestamp: event.createdAt,
-    project_id: event.workspaceId, room_id: c.id, contact: contactOf(c), conversation: { id: c.supportSessionId },
-    bot: botOf(c, c.botId), value: messageValue(p.message),
+    field: 'messages',
+    object: 'message_event',
+    event_type: 'message',
+    timestamp: event.createdAt,
+    project_id: event.workspaceId,
+    room_id: c.id,
+    contact: contactOf(c),
+    conversation: { id: c.supportSessionId },
+    bot: botOf(c, c.botId),
+    value: messageValue(p.message),
   };
 }
 
 function sessionBody(event: DomainEvent, p: SessionPayload) {
   const { conversation: c, session: s } = p;
   const common = {
-    timestamp: event.createdAt, project_id: event.workspaceId, room_id: c.id, conversation: { id: s.id },
-    contact: contactOf(c), bot: botOf(c, s.botId),
+    timestamp: event.createdAt,
+    project_id: event.workspaceId,
+    room_id: c.id,
+    conversation: { id: s.id },
+    contact: contactOf(c),
+    bot: botOf(c, s.botId),
   };
   if (event.type === 'support_session.started') {
     return {
-      event: 'conversation.start', ...common,
-      initial_message: s.initialMessage ?? null, metadata: s.metadata ?? null, assignment: s.assignment ?? null,
+      event: 'conversation.start',
+      ...common,
+      initial_message: s.initialMessage ?? null,
+      metadata: s.metadata ?? null,
+      assignment: s.assignment ?? null,
     };
   }
   return { event: 'conversation.close', ...common, ended_reason: s.endedReason ?? null, redirect_payload: s.redirectPayload ?? null };
@@ -75,10 +99,14 @@ function authHeader(subscription: Subscription): Record<string, string> {
   const value = subscription.authorization;
   if (!value) return {};
   switch (subscription.authType) {
-    case 'bearer': return { authorization: `Bearer ${value}` };
-    case 'api_key': return { 'x-api-key': value };
-    case 'basic': return { authorization: `Basic ${Buffer.from(value, 'utf8').toString('base64')}` };
-    default: return {};
+    case 'bearer':
+      return { authorization: `Bearer ${value}` };
+    case 'api_key':
+      return { 'x-api-key': value };
+    case 'basic':
+      return { authorization: `Basic ${Buffer.from(value, 'utf8').toString('base64')}` };
+    default:
+      return {};
   }
 }
 

@@ -10,9 +10,14 @@ export const jurichatErrorSurface: ErrorSurface = {
   matches: () => true,
   render: (p) => {
     const fields = Object.entries(p.fields);
-    const message = p.reason === 'validation_failed' && fields.length > 0
-      ? fields.map(([field, messages]) => messages.map((m) => (m.startsWith(`${field}:`) || m.startsWith(`${field} `) ? m : `${field}: ${ZOD_WORDS[m] ?? m}`)).join('; ')).join('; ')
-      : p.message;
+    const message =
+      p.reason === 'validation_failed' && fields.length > 0
+        ? fields
+            .map(([field, messages]) =>
+              messages.map((m) => (m.startsWith(`${field}:`) || m.startsWith(`${field} `) ? m : `${field}: ${ZOD_WORDS[m] ?? m}`)).join('; '),
+            )
+            .join('; ')
+        : p.message;
     return { statusCode: p.status, error: HTTP_REASON_PHRASE[p.status] ?? 'Error', message };
   },
 };

@@ -27,11 +27,21 @@ export const NamedRef = Type.Object({ id: Str, name: Str });
 export const TagRef = Type.Object({ id: Str, name: Str, color: Str });
 
 export const JuriMessage = Type.Object({
-  id: Str, content: NStr, type: Str, direction: Str, messageAt: Str, externalId: NStr, externalStatus: NStr,
-  errorMessage: NStr, participantId: NStr, formattedDate: Str,
+  id: Str,
+  content: NStr,
+  type: Str,
+  direction: Str,
+  messageAt: Str,
+  externalId: NStr,
+  externalStatus: NStr,
+  errorMessage: NStr,
+  participantId: NStr,
+  formattedDate: Str,
   contact: Nullable(Type.Object({ name: NStr, phoneNumber: NStr })),
   quotedMessage: Nullable(Type.Object({ id: Str, content: NStr, formattedDate: Str })),
-  transcription: NStr, summary: NStr, metadata: Type.Unknown(),
+  transcription: NStr,
+  summary: NStr,
+  metadata: Type.Unknown(),
 });
 
 export const Success = Type.Object({ success: Type.Boolean() });

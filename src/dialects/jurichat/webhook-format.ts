@@ -24,30 +24,64 @@ export const JURICHAT_DIALECT = 'jurichat';
 
 function conversationData(c: ConversationSnapshot, previousStatus: string | null) {
   return {
-    conversationId: c.id, status: c.status, previousStatus, inboxId: c.inboxId, inboxName: c.inbox.name,
-    personId: c.person?.id ?? null, personName: c.person?.name ?? null, personPhone: c.person?.phoneNumber ?? null,
-    userId: c.assigneeUserId, priority: c.priority,
+    conversationId: c.id,
+    status: c.status,
+    previousStatus,
+    inboxId: c.inboxId,
+    inboxName: c.inbox.name,
+    personId: c.person?.id ?? null,
+    personName: c.person?.name ?? null,
+    personPhone: c.person?.phoneNumber ?? null,
+    userId: c.assigneeUserId,
+    priority: c.priority,
   };
 }
 
 interface PersonPayload {
-  id: string; inboxId: string; name: string | null; email: string | null; imageUrl: string | null; phoneNumber: string | null;
-  document: string | null; description: string | null; country: string | null; city: string | null; isBlocked: boolean;
-  createdAt: number; updatedAt: number; tags?: { id: string; name: string; color: string }[];
+  id: string;
+  inboxId: string;
+  name: string | null;
+  email: string | null;
+  imageUrl: string | null;
+  phoneNumber: string | null;
+  document: string | null;
+  description: string | null;
+  country: string | null;
+  city: string | null;
+  isBlocked: boolean;
+  createdAt: number;
+  updatedAt: number;
+  tags?: { id: string; name: string; color: string }[];
 }
 
 function personData(p: PersonPayload) {
   return {
-    inboxId: p.inboxId, id: p.id, name: p.name, email: p.email, imageUrl: p.imageUrl, phoneNumber: p.phoneNumber, document: p.document,
-    description: p.description, country: p.country, city: p.city, isBlocked: p.isBlocked,
-    createdAt: new Date(p.createdAt).toISOString(), updatedAt: new Date(p.updatedAt).toISOString(), tags: p.tags ?? [],
+    inboxId: p.inboxId,
+    id: p.id,
+    name: p.name,
+    email: p.email,
+    imageUrl: p.imageUrl,
+    phoneNumber: p.phoneNumber,
+    document: p.document,
+    description: p.description,
+    country: p.country,
+    city: p.city,
+    isBlocked: p.isBlocked,
+    createdAt: new Date(p.createdAt).toISOString(),
+    updatedAt: new Date(p.updatedAt).toISOString(),
+    tags: p.tags ?? [],
   };
 }
 
 /** The payload fields this format reads, by event type (the outbox writes them; see domain/snapshots.ts). */
 interface EventPayload {
-  conversation: ConversationSnapshot; previousStatus?: string | null; message: Message; quoted?: Message | null;
-  person: PersonPayload; inboxId?: string | null; subscriptionId: string;
+  conversation: ConversationSnapshot;
+  previousStatus?: string | null;
+  message: Message;
+  quoted?: Message | null;
+  person: PersonPayload;
+  inboxId?: string | null;
+  subscriptionId: string;
 }
 
 function dataOf(event: DomainEvent): Record<string, unknown> {

@@ -9,7 +9,13 @@ import { requiredName, splitPage, type PageRequest, type PageResult } from './pa
 export async function listApiKeys(ctx: Ctx, workspaceId: string, page: PageRequest): Promise<PageResult<ApiKey>> {
   let q = ctx.db.selectFrom('api_keys').selectAll().where('workspace_id', '=', workspaceId);
   if (page.afterId) q = q.where('id', '>', page.afterId);
-  const { rows, nextAfterId } = splitPage(await q.orderBy('id').limit(page.limit + 1).execute(), page.limit);
+  const { rows, nextAfterId } = splitPage(
+    await q
+      .orderBy('id')
+      .limit(page.limit + 1)
+      .execute(),
+    page.limit,
+  );
   return { items: rows.map(apiKeyFromRow), nextAfterId };
 }
 

@@ -11,9 +11,16 @@ import { requiredName, splitPage, type PageRequest, type PageResult } from './pa
 /** A bot's `type` is the label of its channel; WhatsApp and sandbox channels are `Whatsapp` (spec §1). */
 export const DEFAULT_BOT_TYPE = 'Whatsapp';
 
-export interface BotInput { name: string; channelId: string; type?: string }
+export interface BotInput {
+  name: string;
+  channelId: string;
+  type?: string;
+}
 export type BotPatch = Partial<BotInput>;
-export interface BotFilter { inboxId?: string; channelId?: string }
+export interface BotFilter {
+  inboxId?: string;
+  channelId?: string;
+}
 
 const live = (db: Db | Tx, workspaceId: string, id: string) =>
   db.selectFrom('bots').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id).where('deleted_at', 'is', null);
@@ -23,7 +30,13 @@ export async function listBots(ctx: Ctx, workspaceId: string, filter: BotFilter,
   if (filter.inboxId) q = q.where('inbox_id', '=', filter.inboxId);
   if (filter.channelId) q = q.where('channel_id', '=', filter.channelId);
   if (page.afterId) q = q.where('id', '>', page.afterId);
-  const { rows, nextAfterId } = splitPage(await q.orderBy('id').limit(page.limit + 1).execute(), page.limit);
+  const { rows, nextAfterId } = splitPage(
+    await q
+      .orderBy('id')
+      .limit(page.limit + 1)
+      .execute(),
+    page.limit,
+  );
   return { items: rows.map(botFromRow), nextAfterId };
 }
 
@@ -39,8 +52,15 @@ export async function createBot(ctx: Ctx, workspaceId: string, input: BotInput):
     const channel = await lockLiveChannel(ctx, trx, workspaceId, input.channelId);
     const now = Date.now();
     const row = {
-      workspace_id: workspaceId, id: newId(), inbox_id: channel.inboxId, channel_id: channel.id, name: requiredName(input.name),
-      type: requiredName(input.type ?? DEFAULT_BOT_TYPE, 'type'), created_at: now, updated_at: now, deleted_at: null,
+      workspace_id: workspaceId,
+      id: newId(),
+      inbox_id: channel.inboxId,
+      channel_id: channel.id,
+      name: requiredName(input.name),
+      type: requiredName(input.type ?? DEFAULT_BOT_TYPE, 'type'),
+      created_at: now,
+      updated_at: now,
+      deleted_at: null,
     };
     await trx.insertInto('bots').values(row).execute();
     return botFromRow(row);
@@ -65,8 +85,12 @@ export async function updateBot(ctx: Ctx, workspaceId: string, id: string, patch
     if (patch.type !== undefined) next.type = requiredName(patch.type, 'type');
     if (next.name === row.name && next.type === row.type && next.channel_id === row.channel_id) return botFromRow(row);
     next.updated_at = Date.now();
-    await trx.updateTable('bots').set({ name: next.name, type: next.type, channel_id: next.channel_id, inbox_id: next.inbox_id, updated_at: next.updated_at })
-      .where('workspace_id', '=', workspaceId).where('id', '=', id).execute();
+    await trx
+      .updateTable('bots')
+      .set({ name: next.name, type: next.type, channel_id: next.channel_id, inbox_id: next.inbox_id, updated_at: next.updated_at })
+      .where('workspace_id', '=', workspaceId)
+      .where('id', '=', id)
+      .execute();
     return botFromRow(next);
   });
 }
@@ -74,7 +98,12 @@ export async function updateBot(ctx: Ctx, workspaceId: string, id: string, patch
 /** Soft-deletes the bot; conversations that had it keep its id, new ones on the channel get another live bot or none. */
 export async function deleteBot(ctx: Ctx, workspaceId: string, id: string): Promise<void> {
   const now = Date.now();
-  const result = await ctx.db.updateTable('bots').set({ deleted_at: now, updated_at: now })
-    .where('workspace_id', '=', workspaceId).where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
+  const result = await ctx.db
+    .updateTable('bots')
+    .set({ deleted_at: now, updated_at: now })
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst();
   if (Number(result.numUpdatedRows) === 0) throw notFound('bot', id);
 }

@@ -12,9 +12,20 @@ import { requiredName, splitPage, type PageRequest, type PageResult } from './pa
 export const CREATABLE_CHANNEL_KINDS = ['sandbox'] as const;
 export type CreatableChannelKind = (typeof CREATABLE_CHANNEL_KINDS)[number];
 
-export interface ChannelInput { inboxId: string; kind: CreatableChannelKind; name: string; config?: Record<string, unknown> }
-export interface ChannelPatch { name?: string; config?: Record<string, unknown> }
-export interface ChannelFilter { inboxId?: string; kind?: string }
+export interface ChannelInput {
+  inboxId: string;
+  kind: CreatableChannelKind;
+  name: string;
+  config?: Record<string, unknown>;
+}
+export interface ChannelPatch {
+  name?: string;
+  config?: Record<string, unknown>;
+}
+export interface ChannelFilter {
+  inboxId?: string;
+  kind?: string;
+}
 
 const live = (db: Db | Tx, workspaceId: string, id: string) =>
   db.selectFrom('channels').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id).where('deleted_at', 'is', null);
@@ -24,7 +35,13 @@ export async function listChannels(ctx: Ctx, workspaceId: string, filter: Channe
   if (filter.inboxId) q = q.where('inbox_id', '=', filter.inboxId);
   if (filter.kind) q = q.where('kind', '=', filter.kind);
   if (page.afterId) q = q.where('id', '>', page.afterId);
-  const { rows, nextAfterId } = splitPage(await q.orderBy('id').limit(page.limit + 1).execute(), page.limit);
+  const { rows, nextAfterId } = splitPage(
+    await q
+      .orderBy('id')
+      .limit(page.limit + 1)
+      .execute(),
+    page.limit,
+  );
   return { items: rows.map(channelFromRow), nextAfterId };
 }
 
@@ -46,8 +63,15 @@ export async function createChannel(ctx: Ctx, workspaceId: string, input: Channe
     const inbox = await lockLiveInbox(ctx, trx, workspaceId, input.inboxId);
     const now = Date.now();
     const row = {
-      workspace_id: workspaceId, id: newId(), inbox_id: inbox.id, kind: checkKind(input.kind), name: requiredName(input.name),
-      config: toJson(input.config ?? {})!, created_at: now, updated_at: now, deleted_at: null,
+      workspace_id: workspaceId,
+      id: newId(),
+      inbox_id: inbox.id,
+      kind: checkKind(input.kind),
+      name: requiredName(input.name),
+      config: toJson(input.config ?? {})!,
+      created_at: now,
+      updated_at: now,
+      deleted_at: null,
     };
     await trx.insertInto('channels').values(row).execute();
     return channelFromRow(row);
@@ -63,8 +87,7 @@ export async function updateChannel(ctx: Ctx, workspaceId: string, id: string, p
     const config = patch.config !== undefined ? toJson(patch.config)! : row.config;
     if (name === row.name && config === row.config) return channelFromRow(row);
     const next = { ...row, name, config, updated_at: Date.now() };
-    await trx.updateTable('channels').set({ name, config, updated_at: next.updated_at })
-      .where('workspace_id', '=', workspaceId).where('id', '=', id).execute();
+    await trx.updateTable('channels').set({ name, config, updated_at: next.updated_at }).where('workspace_id', '=', workspaceId).where('id', '=', id).execute();
     return channelFromRow(next);
   });
 }
@@ -74,11 +97,22 @@ export async function deleteChannel(ctx: Ctx, workspaceId: string, id: string): 
   await ctx.transact(async (trx) => {
     const row = await forUpdate(live(trx, workspaceId, id), ctx.engine).executeTakeFirst();
     if (!row) throw notFound('channel', id);
-    const conversation = await trx.selectFrom('conversations').select('id').where('workspace_id', '=', workspaceId)
-      .where('channel_id', '=', id).limit(1).executeTakeFirst();
+    const conversation = await trx
+      .selectFrom('conversations')
+      .select('id')
+      .where('workspace_id', '=', workspaceId)
+      .where('channel_id', '=', id)
+      .limit(1)
+      .executeTakeFirst();
     if (conversation) throw conflict(`Channel ${id} still has conversations; a channel with history cannot be deleted`, 'channel_has_conversations');
-    const bot = await trx.selectFrom('bots').select('id').where('workspace_id', '=', workspaceId)
-      .where('channel_id', '=', id).where('deleted_at', 'is', null).limit(1).executeTakeFirst();
+    const bot = await trx
+      .selectFrom('bots')
+      .select('id')
+      .where('workspace_id', '=', workspaceId)
+      .where('channel_id', '=', id)
+      .where('deleted_at', 'is', null)
+      .limit(1)
+      .executeTakeFirst();
     if (bot) throw conflict(`Channel ${id} still has live bots (e.g. ${bot.id}); delete them or move them to another channel first`, 'channel_has_bots');
     const now = Date.now();
     await trx.updateTable('channels').set({ deleted_at: now, updated_at: now }).where('workspace_id', '=', workspaceId).where('id', '=', id).execute();

@@ -10,7 +10,10 @@ import { requiredName, splitPage, type PageRequest, type PageResult } from './pa
 export const DEFAULT_INACTIVITY_TIMEOUT_MINUTES = 1440;
 export const MAX_INACTIVITY_TIMEOUT_MINUTES = 525_600; // one year
 
-export interface InboxInput { name: string; inactivityTimeoutMinutes?: number }
+export interface InboxInput {
+  name: string;
+  inactivityTimeoutMinutes?: number;
+}
 export type InboxPatch = Partial<InboxInput>;
 
 function checkTimeout(minutes: number): number {
@@ -26,7 +29,13 @@ const live = (db: Db | Tx, workspaceId: string, id: string) =>
 export async function listInboxes(ctx: Ctx, workspaceId: string, page: PageRequest): Promise<PageResult<Inbox>> {
   let q = ctx.db.selectFrom('inboxes').selectAll().where('workspace_id', '=', workspaceId).where('deleted_at', 'is', null);
   if (page.afterId) q = q.where('id', '>', page.afterId);
-  const { rows, nextAfterId } = splitPage(await q.orderBy('id').limit(page.limit + 1).execute(), page.limit);
+  const { rows, nextAfterId } = splitPage(
+    await q
+      .orderBy('id')
+      .limit(page.limit + 1)
+      .execute(),
+    page.limit,
+  );
   return { items: rows.map(inboxFromRow), nextAfterId };
 }
 
@@ -39,9 +48,13 @@ export async function getInbox(ctx: Ctx, workspaceId: string, id: string): Promi
 export async function createInbox(ctx: Ctx, workspaceId: string, input: InboxInput): Promise<Inbox> {
   const now = Date.now();
   const row = {
-    workspace_id: workspaceId, id: newId(), name: requiredName(input.name),
+    workspace_id: workspaceId,
+    id: newId(),
+    name: requiredName(input.name),
     inactivity_timeout_minutes: checkTimeout(input.inactivityTimeoutMinutes ?? DEFAULT_INACTIVITY_TIMEOUT_MINUTES),
-    created_at: now, updated_at: now, deleted_at: null,
+    created_at: now,
+    updated_at: now,
+    deleted_at: null,
   };
   await ctx.db.insertInto('inboxes').values(row).execute();
   return inboxFromRow(row);
@@ -56,8 +69,12 @@ export async function updateInbox(ctx: Ctx, workspaceId: string, id: string, pat
     if (patch.inactivityTimeoutMinutes !== undefined) next.inactivity_timeout_minutes = checkTimeout(patch.inactivityTimeoutMinutes);
     if (next.name === row.name && next.inactivity_timeout_minutes === row.inactivity_timeout_minutes) return inboxFromRow(row);
     next.updated_at = Date.now();
-    await trx.updateTable('inboxes').set({ name: next.name, inactivity_timeout_minutes: next.inactivity_timeout_minutes, updated_at: next.updated_at })
-      .where('workspace_id', '=', workspaceId).where('id', '=', id).execute();
+    await trx
+      .updateTable('inboxes')
+      .set({ name: next.name, inactivity_timeout_minutes: next.inactivity_timeout_minutes, updated_at: next.updated_at })
+      .where('workspace_id', '=', workspaceId)
+      .where('id', '=', id)
+      .execute();
     return inboxFromRow(next);
   });
 }
@@ -71,8 +88,14 @@ export async function deleteInbox(ctx: Ctx, workspaceId: string, id: string): Pr
     // The lock makes a concurrent channel create (which locks the inbox too) wait for this answer.
     const row = await forUpdate(live(trx, workspaceId, id), ctx.engine).executeTakeFirst();
     if (!row) throw notFound('inbox', id);
-    const channel = await trx.selectFrom('channels').select('id').where('workspace_id', '=', workspaceId)
-      .where('inbox_id', '=', id).where('deleted_at', 'is', null).limit(1).executeTakeFirst();
+    const channel = await trx
+      .selectFrom('channels')
+      .select('id')
+      .where('workspace_id', '=', workspaceId)
+      .where('inbox_id', '=', id)
+      .where('deleted_at', 'is', null)
+      .limit(1)
+      .executeTakeFirst();
     if (channel) throw conflict(`Inbox ${id} still has live channels (e.g. ${channel.id}); delete them first`, 'inbox_has_channels');
     const now = Date.now();
     await trx.updateTable('inboxes').set({ deleted_at: now, updated_at: now }).where('workspace_id', '=', workspaceId).where('id', '=', id).execute();

@@ -1,8 +1,14 @@
 import { invalid } from '../errors.ts';
 
 /** Keyset page of a workspace resource: ordered by id ascending (ids are time-sortable), after `afterId`. */
-export interface PageRequest { limit: number; afterId: string | null }
-export interface PageResult<T> { items: T[]; nextAfterId: string | null }
+export interface PageRequest {
+  limit: number;
+  afterId: string | null;
+}
+export interface PageResult<T> {
+  items: T[];
+  nextAfterId: string | null;
+}
 
 /** Rows were fetched with `limit + 1`: keep `limit` of them and say where the next page starts. */
 export function splitPage<R extends { id: string }>(rows: R[], limit: number): { rows: R[]; nextAfterId: string | null } {

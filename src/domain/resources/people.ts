@@ -27,9 +27,18 @@ export interface PersonFields {
   /** Tags of the person's inbox; replaces the set. */
   tagIds?: string[];
 }
-export interface PersonInput extends PersonFields { inboxId: string }
+export interface PersonInput extends PersonFields {
+  inboxId: string;
+}
 export type PersonPatch = PersonFields;
-export interface PersonFilter { inboxId?: string; search?: string; phoneNumber?: string; referenceId?: string; isBlocked?: boolean; tagId?: string }
+export interface PersonFilter {
+  inboxId?: string;
+  search?: string;
+  phoneNumber?: string;
+  referenceId?: string;
+  isBlocked?: boolean;
+  tagId?: string;
+}
 
 const live = (db: Db | Tx, workspaceId: string, id: string) =>
   db.selectFrom('people').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id).where('deleted_at', 'is', null);
@@ -51,8 +60,13 @@ function checkEmail(raw: string | null | undefined): string | null {
 const phoneTaken = (phone: string) => conflict(`A person with phone number ${phone} already exists in this inbox`, 'phone_taken');
 
 async function requirePhoneFree(trx: Tx, workspaceId: string, inboxId: string, phone: string, exceptId: string | null): Promise<void> {
-  let q = trx.selectFrom('people').select('id').where('workspace_id', '=', workspaceId).where('inbox_id', '=', inboxId)
-    .where('phone_number', '=', phone).where('deleted_at', 'is', null);
+  let q = trx
+    .selectFrom('people')
+    .select('id')
+    .where('workspace_id', '=', workspaceId)
+    .where('inbox_id', '=', inboxId)
+    .where('phone_number', '=', phone)
+    .where('deleted_at', 'is', null);
   if (exceptId) q = q.where('id', '!=', exceptId);
   if (await q.executeTakeFirst()) throw phoneTaken(phone);
 }
@@ -73,7 +87,10 @@ async function requireTags(trx: Tx, workspaceId: string, inboxId: string, tagIds
 async function replaceTags(trx: Tx, workspaceId: string, personId: string, tagIds: string[]): Promise<void> {
   await trx.deleteFrom('person_tags').where('workspace_id', '=', workspaceId).where('person_id', '=', personId).execute();
   if (tagIds.length > 0) {
-    await trx.insertInto('person_tags').values(tagIds.map((tag_id) => ({ workspace_id: workspaceId, person_id: personId, tag_id }))).execute();
+    await trx
+      .insertInto('person_tags')
+      .values(tagIds.map((tag_id) => ({ workspace_id: workspaceId, person_id: personId, tag_id })))
+      .execute();
   }
 }
 
@@ -82,8 +99,16 @@ async function replaceTags(trx: Tx, workspaceId: string, personId: string, tagId
  * webhook formatters (JuriChat's person has `tags: [{id, name, color}]`) cannot look up themselves.
  */
 export async function eventPerson(trx: Tx, person: Person): Promise<Person & { tags: { id: string; name: string; color: string }[] }> {
-  const tags = person.tagIds.length === 0 ? [] : await trx.selectFrom('tags').select(['id', 'name', 'color'])
-    .where('workspace_id', '=', person.workspaceId).where('id', 'in', person.tagIds).orderBy('id').execute();
+  const tags =
+    person.tagIds.length === 0
+      ? []
+      : await trx
+          .selectFrom('tags')
+          .select(['id', 'name', 'color'])
+          .where('workspace_id', '=', person.workspaceId)
+          .where('id', 'in', person.tagIds)
+          .orderBy('id')
+          .execute();
   return { ...person, tags };
 }
 
@@ -107,15 +132,33 @@ export async function listPeople(ctx: Ctx, workspaceId: string, filter: PersonFi
   }
   if (filter.tagId) {
     const tagId = filter.tagId;
-    q = q.where((eb) => eb.exists(eb.selectFrom('person_tags as pt').select('pt.tag_id')
-      .whereRef('pt.workspace_id', '=', 'p.workspace_id').whereRef('pt.person_id', '=', 'p.id').where('pt.tag_id', '=', tagId)));
+    q = q.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('person_tags as pt')
+          .select('pt.tag_id')
+          .whereRef('pt.workspace_id', '=', 'p.workspace_id')
+          .whereRef('pt.person_id', '=', 'p.id')
+          .where('pt.tag_id', '=', tagId),
+      ),
+    );
   }
   if (filter.search?.trim()) {
     q = q.where(sql<boolean>`p.search_text like ${likePattern(searchKey(filter.search.trim()))} escape '\\'`);
   }
   if (page.afterId) q = q.where('p.id', '>', page.afterId);
-  const { rows, nextAfterId } = splitPage(await q.orderBy('p.id').limit(page.limit + 1).execute(), page.limit);
-  const tags = await personTagIds(ctx.db, workspaceId, rows.map((r) => r.id));
+  const { rows, nextAfterId } = splitPage(
+    await q
+      .orderBy('p.id')
+      .limit(page.limit + 1)
+      .execute(),
+    page.limit,
+  );
+  const tags = await personTagIds(
+    ctx.db,
+    workspaceId,
+    rows.map((r) => r.id),
+  );
   return { items: rows.map((r) => personFromRow(r, tags.get(r.id) ?? [])), nextAfterId };
 }
 
@@ -129,24 +172,39 @@ export async function getPerson(ctx: Ctx, workspaceId: string, id: string): Prom
 export async function createPerson(ctx: Ctx, workspaceId: string, input: PersonInput, actor: Actor): Promise<Person> {
   const phone = checkPhone(input.phoneNumber);
   const email = checkEmail(input.email);
-  return withUniquePhone(phone, () => ctx.transact(async (trx) => {
-    await requireExisting(trx, 'inboxes', workspaceId, input.inboxId);
-    const tagIds = await requireTags(trx, workspaceId, input.inboxId, input.tagIds ?? []);
-    if (phone) await requirePhoneFree(trx, workspaceId, input.inboxId, phone, null);
-    const now = Date.now();
-    const name = optionalText(input.name);
-    const row = {
-      workspace_id: workspaceId, id: newId(), inbox_id: input.inboxId, name, phone_number: phone, email,
-      image_url: optionalText(input.imageUrl), document: optionalText(input.document), description: optionalText(input.description),
-      country: optionalText(input.country), city: optionalText(input.city), is_blocked: flag(input.isBlocked ?? false),
-      reference_id: optionalText(input.referenceId), search_text: searchKey(name, phone), created_at: now, updated_at: now, deleted_at: null,
-    };
-    await trx.insertInto('people').values(row).execute();
-    await replaceTags(trx, workspaceId, row.id, tagIds);
-    const person = personFromRow(row, tagIds);
-    await emitEvent(trx, workspaceId, 'contact.created', null, { person: await eventPerson(trx, person), actor });
-    return person;
-  }));
+  return withUniquePhone(phone, () =>
+    ctx.transact(async (trx) => {
+      await requireExisting(trx, 'inboxes', workspaceId, input.inboxId);
+      const tagIds = await requireTags(trx, workspaceId, input.inboxId, input.tagIds ?? []);
+      if (phone) await requirePhoneFree(trx, workspaceId, input.inboxId, phone, null);
+      const now = Date.now();
+      const name = optionalText(input.name);
+      const row = {
+        workspace_id: workspaceId,
+        id: newId(),
+        inbox_id: input.inboxId,
+        name,
+        phone_number: phone,
+        email,
+        image_url: optionalText(input.imageUrl),
+        document: optionalText(input.document),
+        description: optionalText(input.description),
+        country: optionalText(input.country),
+        city: optionalText(input.city),
+        is_blocked: flag(input.isBlocked ?? false),
+        reference_id: optionalText(input.referenceId),
+        search_text: searchKey(name, phone),
+        created_at: now,
+        updated_at: now,
+        deleted_at: null,
+      };
+      await trx.insertInto('people').values(row).execute();
+      await replaceTags(trx, workspaceId, row.id, tagIds);
+      const person = personFromRow(row, tagIds);
+      await emitEvent(trx, workspaceId, 'contact.created', null, { person: await eventPerson(trx, person), actor });
+      return person;
+    }),
+  );
 }
 
 /**
@@ -156,46 +214,66 @@ export async function createPerson(ctx: Ctx, workspaceId: string, input: PersonI
 export async function updatePerson(ctx: Ctx, workspaceId: string, id: string, patch: PersonPatch, actor: Actor): Promise<Person> {
   const phone = patch.phoneNumber !== undefined ? checkPhone(patch.phoneNumber) : undefined;
   const email = patch.email !== undefined ? checkEmail(patch.email) : undefined;
-  return withUniquePhone(phone ?? null, () => ctx.transact(async (trx) => {
-    const row = await forUpdate(live(trx, workspaceId, id), ctx.engine).executeTakeFirst();
-    if (!row) throw notFound('person', id);
-    const tagIds = patch.tagIds !== undefined ? await requireTags(trx, workspaceId, row.inbox_id, patch.tagIds) : undefined;
-    if (phone && phone !== row.phone_number) await requirePhoneFree(trx, workspaceId, row.inbox_id, phone, id);
+  return withUniquePhone(phone ?? null, () =>
+    ctx.transact(async (trx) => {
+      const row = await forUpdate(live(trx, workspaceId, id), ctx.engine).executeTakeFirst();
+      if (!row) throw notFound('person', id);
+      const tagIds = patch.tagIds !== undefined ? await requireTags(trx, workspaceId, row.inbox_id, patch.tagIds) : undefined;
+      if (phone && phone !== row.phone_number) await requirePhoneFree(trx, workspaceId, row.inbox_id, phone, id);
 
-    const next = { ...row };
-    if (patch.name !== undefined) next.name = optionalText(patch.name);
-    if (phone !== undefined) next.phone_number = phone;
-    if (email !== undefined) next.email = email;
-    if (patch.imageUrl !== undefined) next.image_url = optionalText(patch.imageUrl);
-    if (patch.document !== undefined) next.document = optionalText(patch.document);
-    if (patch.description !== undefined) next.description = optionalText(patch.description);
-    if (patch.country !== undefined) next.country = optionalText(patch.country);
-    if (patch.city !== undefined) next.city = optionalText(patch.city);
-    if (patch.isBlocked !== undefined) next.is_blocked = flag(patch.isBlocked);
-    if (patch.referenceId !== undefined) next.reference_id = optionalText(patch.referenceId);
-    next.search_text = searchKey(next.name, next.phone_number);
+      const next = { ...row };
+      if (patch.name !== undefined) next.name = optionalText(patch.name);
+      if (phone !== undefined) next.phone_number = phone;
+      if (email !== undefined) next.email = email;
+      if (patch.imageUrl !== undefined) next.image_url = optionalText(patch.imageUrl);
+      if (patch.document !== undefined) next.document = optionalText(patch.document);
+      if (patch.description !== undefined) next.description = optionalText(patch.description);
+      if (patch.country !== undefined) next.country = optionalText(patch.country);
+      if (patch.city !== undefined) next.city = optionalText(patch.city);
+      if (patch.isBlocked !== undefined) next.is_blocked = flag(patch.isBlocked);
+      if (patch.referenceId !== undefined) next.reference_id = optionalText(patch.referenceId);
+      next.search_text = searchKey(next.name, next.phone_number);
 
-    const previousTags = (await personTagIds(trx, workspaceId, [id])).get(id) ?? [];
-    const tagsChanged = tagIds !== undefined && tagIds.join(',') !== previousTags.join(',');
-    const columns = ['name', 'phone_number', 'email', 'image_url', 'document', 'description', 'country', 'city', 'is_blocked', 'reference_id'] as const;
-    if (!tagsChanged && !columns.some((c) => next[c] !== row[c])) return personFromRow(row, previousTags);
+      const previousTags = (await personTagIds(trx, workspaceId, [id])).get(id) ?? [];
+      const tagsChanged = tagIds !== undefined && tagIds.join(',') !== previousTags.join(',');
+      const columns = ['name', 'phone_number', 'email', 'image_url', 'document', 'description', 'country', 'city', 'is_blocked', 'reference_id'] as const;
+      if (!tagsChanged && !columns.some((c) => next[c] !== row[c])) return personFromRow(row, previousTags);
 
-    next.updated_at = Date.now();
-    await trx.updateTable('people').set({
-      name: next.name, phone_number: next.phone_number, email: next.email, image_url: next.image_url, document: next.document,
-      description: next.description, country: next.country, city: next.city, is_blocked: next.is_blocked,
-      reference_id: next.reference_id, search_text: next.search_text, updated_at: next.updated_at,
-    }).where('workspace_id', '=', workspaceId).where('id', '=', id).execute();
-    if (tagsChanged) await replaceTags(trx, workspaceId, id, tagIds!);
-    if (next.search_text !== row.search_text) {
-      // Same key as findOrCreateConversation writes for a person's conversation.
-      await trx.updateTable('conversations').set({ search_text: searchKey(next.name, next.phone_number) })
-        .where('workspace_id', '=', workspaceId).where('person_id', '=', id).execute();
-    }
-    const person = personFromRow(next, tagIds ?? previousTags);
-    await emitEvent(trx, workspaceId, 'contact.updated', null, { person: await eventPerson(trx, person), actor });
-    return person;
-  }));
+      next.updated_at = Date.now();
+      await trx
+        .updateTable('people')
+        .set({
+          name: next.name,
+          phone_number: next.phone_number,
+          email: next.email,
+          image_url: next.image_url,
+          document: next.document,
+          description: next.description,
+          country: next.country,
+          city: next.city,
+          is_blocked: next.is_blocked,
+          reference_id: next.reference_id,
+          search_text: next.search_text,
+          updated_at: next.updated_at,
+        })
+        .where('workspace_id', '=', workspaceId)
+        .where('id', '=', id)
+        .execute();
+      if (tagsChanged) await replaceTags(trx, workspaceId, id, tagIds!);
+      if (next.search_text !== row.search_text) {
+        // Same key as findOrCreateConversation writes for a person's conversation.
+        await trx
+          .updateTable('conversations')
+          .set({ search_text: searchKey(next.name, next.phone_number) })
+          .where('workspace_id', '=', workspaceId)
+          .where('person_id', '=', id)
+          .execute();
+      }
+      const person = personFromRow(next, tagIds ?? previousTags);
+      await emitEvent(trx, workspaceId, 'contact.updated', null, { person: await eventPerson(trx, person), actor });
+      return person;
+    }),
+  );
 }
 
 /** Soft-deletes the person (its phone number becomes free in the inbox) and emits `contact.deleted`. */

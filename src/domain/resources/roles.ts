@@ -7,7 +7,9 @@ import { forUpdate, type Tx } from '../../db/repos/tx.ts';
 import type { Db } from '../../db/connect.ts';
 import { requiredName, splitPage, type PageRequest, type PageResult } from './paging.ts';
 
-export interface RoleInput { name: string }
+export interface RoleInput {
+  name: string;
+}
 export type RolePatch = Partial<RoleInput>;
 
 const live = (db: Db | Tx, workspaceId: string, id: string) =>
@@ -16,7 +18,13 @@ const live = (db: Db | Tx, workspaceId: string, id: string) =>
 export async function listRoles(ctx: Ctx, workspaceId: string, page: PageRequest): Promise<PageResult<Role>> {
   let q = ctx.db.selectFrom('roles').selectAll().where('workspace_id', '=', workspaceId).where('deleted_at', 'is', null);
   if (page.afterId) q = q.where('id', '>', page.afterId);
-  const { rows, nextAfterId } = splitPage(await q.orderBy('id').limit(page.limit + 1).execute(), page.limit);
+  const { rows, nextAfterId } = splitPage(
+    await q
+      .orderBy('id')
+      .limit(page.limit + 1)
+      .execute(),
+    page.limit,
+  );
   return { items: rows.map(roleFromRow), nextAfterId };
 }
 
@@ -55,7 +63,12 @@ export async function deleteRole(ctx: Ctx, workspaceId: string, id: string): Pro
     if (!row) throw notFound('role', id);
     const now = Date.now();
     await trx.updateTable('roles').set({ deleted_at: now, updated_at: now }).where('workspace_id', '=', workspaceId).where('id', '=', id).execute();
-    await trx.updateTable('users').set({ role_id: null, updated_at: now })
-      .where('workspace_id', '=', workspaceId).where('role_id', '=', id).where('deleted_at', 'is', null).execute();
+    await trx
+      .updateTable('users')
+      .set({ role_id: null, updated_at: now })
+      .where('workspace_id', '=', workspaceId)
+      .where('role_id', '=', id)
+      .where('deleted_at', 'is', null)
+      .execute();
   });
 }

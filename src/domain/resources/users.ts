@@ -23,7 +23,12 @@ export interface UserInput {
   onlyAssignedConversations?: boolean;
 }
 export type UserPatch = Partial<UserInput>;
-export interface UserFilter { roleId?: string; inboxId?: string; email?: string; search?: string }
+export interface UserFilter {
+  roleId?: string;
+  inboxId?: string;
+  email?: string;
+  search?: string;
+}
 
 // New agents hear new messages unless they turn it off, as in most chat panels.
 const DEFAULT_NOTIFICATION_SOUND = true;
@@ -56,7 +61,10 @@ async function requireEmailFree(trx: Tx, workspaceId: string, key: string, email
 }
 
 async function requireRole(ctx: Ctx, trx: Tx, workspaceId: string, roleId: string): Promise<void> {
-  const row = await forUpdate(trx.selectFrom('roles').select('id').where('workspace_id', '=', workspaceId).where('id', '=', roleId).where('deleted_at', 'is', null), ctx.engine).executeTakeFirst();
+  const row = await forUpdate(
+    trx.selectFrom('roles').select('id').where('workspace_id', '=', workspaceId).where('id', '=', roleId).where('deleted_at', 'is', null),
+    ctx.engine,
+  ).executeTakeFirst();
   if (!row) throw notFound('role', roleId);
 }
 
@@ -71,7 +79,10 @@ async function requireInboxes(ctx: Ctx, trx: Tx, workspaceId: string, inboxIds: 
 async function replaceInboxes(trx: Tx, workspaceId: string, userId: string, inboxIds: string[] | null): Promise<void> {
   await trx.deleteFrom('user_inboxes').where('workspace_id', '=', workspaceId).where('user_id', '=', userId).execute();
   if (inboxIds && inboxIds.length > 0) {
-    await trx.insertInto('user_inboxes').values(inboxIds.map((inbox_id) => ({ workspace_id: workspaceId, user_id: userId, inbox_id }))).execute();
+    await trx
+      .insertInto('user_inboxes')
+      .values(inboxIds.map((inbox_id) => ({ workspace_id: workspaceId, user_id: userId, inbox_id })))
+      .execute();
   }
 }
 
@@ -81,19 +92,37 @@ export async function listUsers(ctx: Ctx, workspaceId: string, filter: UserFilte
   if (filter.email) q = q.where('u.email_key', '=', emailKey(filter.email));
   if (filter.inboxId) {
     const inboxId = filter.inboxId;
-    q = q.where((eb) => eb.or([
-      eb('u.all_inboxes', '=', 1),
-      eb.exists(eb.selectFrom('user_inboxes as ui').select('ui.inbox_id')
-        .whereRef('ui.workspace_id', '=', 'u.workspace_id').whereRef('ui.user_id', '=', 'u.id').where('ui.inbox_id', '=', inboxId)),
-    ]));
+    q = q.where((eb) =>
+      eb.or([
+        eb('u.all_inboxes', '=', 1),
+        eb.exists(
+          eb
+            .selectFrom('user_inboxes as ui')
+            .select('ui.inbox_id')
+            .whereRef('ui.workspace_id', '=', 'u.workspace_id')
+            .whereRef('ui.user_id', '=', 'u.id')
+            .where('ui.inbox_id', '=', inboxId),
+        ),
+      ]),
+    );
   }
   if (filter.search?.trim()) {
     const pattern = likePattern(filter.search.trim().toLowerCase());
     q = q.where(sql<boolean>`(lower(u.name) like ${pattern} escape '\\' or u.email_key like ${pattern} escape '\\')`);
   }
   if (page.afterId) q = q.where('u.id', '>', page.afterId);
-  const { rows, nextAfterId } = splitPage(await q.orderBy('u.id').limit(page.limit + 1).execute(), page.limit);
-  const inboxes = await userInboxIds(ctx.db, workspaceId, rows.map((r) => r.id));
+  const { rows, nextAfterId } = splitPage(
+    await q
+      .orderBy('u.id')
+      .limit(page.limit + 1)
+      .execute(),
+    page.limit,
+  );
+  const inboxes = await userInboxIds(
+    ctx.db,
+    workspaceId,
+    rows.map((r) => r.id),
+  );
   return { items: rows.map((r) => userFromRow(r, inboxes.get(r.id) ?? [])), nextAfterId };
 }
 
@@ -106,65 +135,99 @@ export async function getUser(ctx: Ctx, workspaceId: string, id: string): Promis
 export async function createUser(ctx: Ctx, workspaceId: string, input: UserInput): Promise<User> {
   const name = requiredName(input.name);
   const { email, key } = checkEmail(input.email);
-  return withUniqueEmail(email, () => ctx.transact(async (trx) => {
-    if (input.roleId) await requireRole(ctx, trx, workspaceId, input.roleId);
-    const inboxIds = await requireInboxes(ctx, trx, workspaceId, input.inboxIds ?? null);
-    await requireEmailFree(trx, workspaceId, key, email, null);
-    const now = Date.now();
-    const row = {
-      workspace_id: workspaceId, id: newId(), name, email, email_key: key, image_url: optionalText(input.imageUrl),
-      role_id: input.roleId ?? null, contact: optionalText(input.contact),
-      notification_sound: flag(input.notificationSound ?? DEFAULT_NOTIFICATION_SOUND),
-      only_assigned_conversations: flag(input.onlyAssignedConversations ?? false), all_inboxes: flag(inboxIds === null),
-      last_inbox_used_id: null, created_at: now, updated_at: now, deleted_at: null,
-    };
-    await trx.insertInto('users').values(row).execute();
-    await replaceInboxes(trx, workspaceId, row.id, inboxIds);
-    return userFromRow(row, inboxIds ?? []);
-  }));
+  return withUniqueEmail(email, () =>
+    ctx.transact(async (trx) => {
+      if (input.roleId) await requireRole(ctx, trx, workspaceId, input.roleId);
+      const inboxIds = await requireInboxes(ctx, trx, workspaceId, input.inboxIds ?? null);
+      await requireEmailFree(trx, workspaceId, key, email, null);
+      const now = Date.now();
+      const row = {
+        workspace_id: workspaceId,
+        id: newId(),
+        name,
+        email,
+        email_key: key,
+        image_url: optionalText(input.imageUrl),
+        role_id: input.roleId ?? null,
+        contact: optionalText(input.contact),
+        notification_sound: flag(input.notificationSound ?? DEFAULT_NOTIFICATION_SOUND),
+        only_assigned_conversations: flag(input.onlyAssignedConversations ?? false),
+        all_inboxes: flag(inboxIds === null),
+        last_inbox_used_id: null,
+        created_at: now,
+        updated_at: now,
+        deleted_at: null,
+      };
+      await trx.insertInto('users').values(row).execute();
+      await replaceInboxes(trx, workspaceId, row.id, inboxIds);
+      return userFromRow(row, inboxIds ?? []);
+    }),
+  );
 }
 
 /** Changes the given fields; `inboxIds` replaces the attachment (null: every inbox), `roleId: null` clears the role. */
 export async function updateUser(ctx: Ctx, workspaceId: string, id: string, patch: UserPatch): Promise<User> {
   const checked = patch.email !== undefined ? checkEmail(patch.email) : null;
-  return withUniqueEmail(checked?.email ?? '', () => ctx.transact(async (trx) => {
-    const row = await forUpdate(live(trx, workspaceId, id), ctx.engine).executeTakeFirst();
-    if (!row) throw notFound('user', id);
-    if (patch.roleId) await requireRole(ctx, trx, workspaceId, patch.roleId);
-    const inboxIds = patch.inboxIds !== undefined ? await requireInboxes(ctx, trx, workspaceId, patch.inboxIds) : undefined;
-    if (checked && checked.key !== row.email_key) await requireEmailFree(trx, workspaceId, checked.key, checked.email, id);
+  return withUniqueEmail(checked?.email ?? '', () =>
+    ctx.transact(async (trx) => {
+      const row = await forUpdate(live(trx, workspaceId, id), ctx.engine).executeTakeFirst();
+      if (!row) throw notFound('user', id);
+      if (patch.roleId) await requireRole(ctx, trx, workspaceId, patch.roleId);
+      const inboxIds = patch.inboxIds !== undefined ? await requireInboxes(ctx, trx, workspaceId, patch.inboxIds) : undefined;
+      if (checked && checked.key !== row.email_key) await requireEmailFree(trx, workspaceId, checked.key, checked.email, id);
 
-    const next = { ...row };
-    if (patch.name !== undefined) next.name = requiredName(patch.name);
-    if (checked) { next.email = checked.email; next.email_key = checked.key; }
-    if (patch.roleId !== undefined) next.role_id = patch.roleId;
-    if (patch.imageUrl !== undefined) next.image_url = optionalText(patch.imageUrl);
-    if (patch.contact !== undefined) next.contact = optionalText(patch.contact);
-    if (patch.notificationSound !== undefined) next.notification_sound = flag(patch.notificationSound);
-    if (patch.onlyAssignedConversations !== undefined) next.only_assigned_conversations = flag(patch.onlyAssignedConversations);
-    if (inboxIds !== undefined) next.all_inboxes = flag(inboxIds === null);
+      const next = { ...row };
+      if (patch.name !== undefined) next.name = requiredName(patch.name);
+      if (checked) {
+        next.email = checked.email;
+        next.email_key = checked.key;
+      }
+      if (patch.roleId !== undefined) next.role_id = patch.roleId;
+      if (patch.imageUrl !== undefined) next.image_url = optionalText(patch.imageUrl);
+      if (patch.contact !== undefined) next.contact = optionalText(patch.contact);
+      if (patch.notificationSound !== undefined) next.notification_sound = flag(patch.notificationSound);
+      if (patch.onlyAssignedConversations !== undefined) next.only_assigned_conversations = flag(patch.onlyAssignedConversations);
+      if (inboxIds !== undefined) next.all_inboxes = flag(inboxIds === null);
 
-    const previousInboxes = (await userInboxIds(trx, workspaceId, [id])).get(id) ?? [];
-    const inboxesChanged = inboxIds !== undefined && (next.all_inboxes !== row.all_inboxes || (inboxIds ?? []).join(',') !== previousInboxes.join(','));
-    const columns = ['name', 'email', 'role_id', 'image_url', 'contact', 'notification_sound', 'only_assigned_conversations', 'all_inboxes'] as const;
-    const changed = inboxesChanged || columns.some((c) => next[c] !== row[c]);
-    if (!changed) return userFromRow(row, previousInboxes);
+      const previousInboxes = (await userInboxIds(trx, workspaceId, [id])).get(id) ?? [];
+      const inboxesChanged = inboxIds !== undefined && (next.all_inboxes !== row.all_inboxes || (inboxIds ?? []).join(',') !== previousInboxes.join(','));
+      const columns = ['name', 'email', 'role_id', 'image_url', 'contact', 'notification_sound', 'only_assigned_conversations', 'all_inboxes'] as const;
+      const changed = inboxesChanged || columns.some((c) => next[c] !== row[c]);
+      if (!changed) return userFromRow(row, previousInboxes);
 
-    next.updated_at = Date.now();
-    await trx.updateTable('users').set({
-      name: next.name, email: next.email, email_key: next.email_key, role_id: next.role_id, image_url: next.image_url, contact: next.contact,
-      notification_sound: next.notification_sound, only_assigned_conversations: next.only_assigned_conversations,
-      all_inboxes: next.all_inboxes, updated_at: next.updated_at,
-    }).where('workspace_id', '=', workspaceId).where('id', '=', id).execute();
-    if (inboxesChanged) await replaceInboxes(trx, workspaceId, id, inboxIds ?? null);
-    return userFromRow(next, inboxIds !== undefined ? inboxIds ?? [] : previousInboxes);
-  }));
+      next.updated_at = Date.now();
+      await trx
+        .updateTable('users')
+        .set({
+          name: next.name,
+          email: next.email,
+          email_key: next.email_key,
+          role_id: next.role_id,
+          image_url: next.image_url,
+          contact: next.contact,
+          notification_sound: next.notification_sound,
+          only_assigned_conversations: next.only_assigned_conversations,
+          all_inboxes: next.all_inboxes,
+          updated_at: next.updated_at,
+        })
+        .where('workspace_id', '=', workspaceId)
+        .where('id', '=', id)
+        .execute();
+      if (inboxesChanged) await replaceInboxes(trx, workspaceId, id, inboxIds ?? null);
+      return userFromRow(next, inboxIds !== undefined ? (inboxIds ?? []) : previousInboxes);
+    }),
+  );
 }
 
 /** Soft-deletes the agent; its e-mail becomes free again. Conversations keep it as history. */
 export async function deleteUser(ctx: Ctx, workspaceId: string, id: string): Promise<void> {
   const now = Date.now();
-  const result = await ctx.db.updateTable('users').set({ deleted_at: now, updated_at: now })
-    .where('workspace_id', '=', workspaceId).where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
+  const result = await ctx.db
+    .updateTable('users')
+    .set({ deleted_at: now, updated_at: now })
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst();
   if (Number(result.numUpdatedRows) === 0) throw notFound('user', id);
 }

@@ -10,15 +10,25 @@ import { forUpdate } from '../../../db/repos/tx.ts';
 import { JELOU_DIALECT } from '../webhook-format.ts';
 import { authTypeOf, presentIntegration } from '../presenters.ts';
 import {
-  AUTH_TYPES, Authorization, Integration, Nullable, IntegrationMaybeSecret, IntegrationWithSecret, ProjectParams, Success, SuccessWithoutData, WebhookUrl,
-  errors, success, type AuthType,
+  AUTH_TYPES,
+  Authorization,
+  Integration,
+  Nullable,
+  IntegrationMaybeSecret,
+  IntegrationWithSecret,
+  ProjectParams,
+  Success,
+  SuccessWithoutData,
+  WebhookUrl,
+  errors,
+  success,
+  type AuthType,
 } from '../schemas.ts';
 
 /** 64 lowercase hex characters (jelou-api.md); signatures are keyed with this text as UTF-8. */
 const newSigningSecret = () => randomBytes(32).toString('hex');
 
-const unprocessable = (field: string, message: string) =>
-  new DomainError('unprocessable', `${field} ${message}`, 'validation_failed', { [field]: [message] });
+const unprocessable = (field: string, message: string) => new DomainError('unprocessable', `${field} ${message}`, 'validation_failed', { [field]: [message] });
 
 function checkWebhookUrl(url: string, allowPrivate: boolean): void {
   const problem = webhookUrlProblem(url, allowPrivate);
@@ -47,81 +57,103 @@ export async function integrationRoutes(fastify: FastifyInstance): Promise<void>
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const { ctx, config } = app;
 
-  app.post('/:projectId', {
-    schema: {
-      summary: "Create the project's integration; its signingSecret is returned here only",
-      params: ProjectParams,
-      body: Type.Object({
-        webhookUrl: WebhookUrl,
-        authType: Type.Optional(Type.Enum([...AUTH_TYPES], { default: 'no_auth' })),
-        authorization: Type.Optional(Nullable(Authorization)),
-      }),
-      response: { 200: Success(IntegrationWithSecret), ...errors(401, 409, 422) },
+  app.post(
+    '/:projectId',
+    {
+      schema: {
+        summary: "Create the project's integration; its signingSecret is returned here only",
+        params: ProjectParams,
+        body: Type.Object({
+          webhookUrl: WebhookUrl,
+          authType: Type.Optional(Type.Enum([...AUTH_TYPES], { default: 'no_auth' })),
+          authorization: Type.Optional(Nullable(Authorization)),
+        }),
+        response: { 200: Success(IntegrationWithSecret), ...errors(401, 409, 422) },
+      },
     },
-  }, async (request) => {
-    const ws = request.principal!.workspaceId;
-    const { webhookUrl, authType = 'no_auth', authorization } = request.body;
-    checkWebhookUrl(webhookUrl, config.allowPrivateWebhooks);
-    const auth = authorizationFor(authType, authorization);
-    const created = await ctx.transact(async (trx) => {
-      // One integration per project: creates for the same project wait for each other here.
-      await forUpdate(trx.selectFrom('workspaces').select('id').where('id', '=', ws), ctx.engine).executeTakeFirst();
-      const txCtx: Ctx = { ...ctx, db: trx };
-      if (await findIntegration(txCtx, ws)) {
-        throw new DomainError('conflict', `Project ${ws} already has an integration; update or delete it`, 'integration_already_exists');
-      }
-      return createSubscription(txCtx, ws, {
-        dialect: JELOU_DIALECT, name: 'Jelou integration', url: webhookUrl, events: [], secret: newSigningSecret(), authType, authorization: auth,
+    async (request) => {
+      const ws = request.principal!.workspaceId;
+      const { webhookUrl, authType = 'no_auth', authorization } = request.body;
+      checkWebhookUrl(webhookUrl, config.allowPrivateWebhooks);
+      const auth = authorizationFor(authType, authorization);
+      const created = await ctx.transact(async (trx) => {
+        // One integration per project: creates for the same project wait for each other here.
+        await forUpdate(trx.selectFrom('workspaces').select('id').where('id', '=', ws), ctx.engine).executeTakeFirst();
+        const txCtx: Ctx = { ...ctx, db: trx };
+        if (await findIntegration(txCtx, ws)) {
+          throw new DomainError('conflict', `Project ${ws} already has an integration; update or delete it`, 'integration_already_exists');
+        }
+        return createSubscription(txCtx, ws, {
+          dialect: JELOU_DIALECT,
+          name: 'Jelou integration',
+          url: webhookUrl,
+          events: [],
+          secret: newSigningSecret(),
+          authType,
+          authorization: auth,
+        });
       });
-    });
-    return success('Integration created successfully', { ...presentIntegration(created), signingSecret: created.secret });
-  });
-
-  app.get('/:projectId', {
-    schema: {
-      summary: "The project's integration (never its signingSecret or authorization)",
-      params: ProjectParams,
-      response: { 200: Success(Integration), ...errors(401, 404) },
+      return success('Integration created successfully', { ...presentIntegration(created), signingSecret: created.secret });
     },
-  }, async (request) => {
-    const integration = await requireIntegration(ctx, request.principal!.workspaceId);
-    return success('Integration retrieved successfully', presentIntegration(integration));
-  });
+  );
 
-  app.patch('/:projectId', {
-    schema: {
-      summary: 'Update the integration; `rotateSecret: true` issues a new signingSecret, returned once',
-      params: ProjectParams,
-      body: Type.Object({
-        webhookUrl: Type.Optional(WebhookUrl),
-        authType: Type.Optional(Type.Enum([...AUTH_TYPES])),
-        authorization: Type.Optional(Nullable(Authorization)),
-        rotateSecret: Type.Optional(Type.Boolean()),
-      }),
-      response: { 200: Success(IntegrationMaybeSecret), ...errors(401, 404, 422) },
+  app.get(
+    '/:projectId',
+    {
+      schema: {
+        summary: "The project's integration (never its signingSecret or authorization)",
+        params: ProjectParams,
+        response: { 200: Success(Integration), ...errors(401, 404) },
+      },
     },
-  }, async (request) => {
-    const ws = request.principal!.workspaceId;
-    const b = request.body;
-    const current = await requireIntegration(ctx, ws);
-    if (b.webhookUrl !== undefined) checkWebhookUrl(b.webhookUrl, config.allowPrivateWebhooks);
-    const authType = b.authType ?? authTypeOf(current);
-    const authorization = authorizationFor(authType, b.authorization !== undefined ? b.authorization : current.authorization);
-    const secret = b.rotateSecret === true ? newSigningSecret() : undefined;
-    const updated = await updateSubscription(ctx, ws, current.id, JELOU_DIALECT, { url: b.webhookUrl, authType, authorization, secret });
-    return success('Integration updated successfully', presentIntegration(updated, secret));
-  });
+    async (request) => {
+      const integration = await requireIntegration(ctx, request.principal!.workspaceId);
+      return success('Integration retrieved successfully', presentIntegration(integration));
+    },
+  );
 
-  app.delete('/:projectId', {
-    schema: {
-      summary: 'Delete the integration; deliveries still pending to it are cancelled',
-      params: ProjectParams,
-      response: { 200: SuccessWithoutData, ...errors(401, 404) },
+  app.patch(
+    '/:projectId',
+    {
+      schema: {
+        summary: 'Update the integration; `rotateSecret: true` issues a new signingSecret, returned once',
+        params: ProjectParams,
+        body: Type.Object({
+          webhookUrl: Type.Optional(WebhookUrl),
+          authType: Type.Optional(Type.Enum([...AUTH_TYPES])),
+          authorization: Type.Optional(Nullable(Authorization)),
+          rotateSecret: Type.Optional(Type.Boolean()),
+        }),
+        response: { 200: Success(IntegrationMaybeSecret), ...errors(401, 404, 422) },
+      },
     },
-  }, async (request) => {
-    const ws = request.principal!.workspaceId;
-    const integration = await requireIntegration(ctx, ws);
-    await deleteSubscription(ctx, ws, integration.id, JELOU_DIALECT);
-    return { message: ['Integration deleted successfully'], statusMessage: 'success', status: 1 };
-  });
+    async (request) => {
+      const ws = request.principal!.workspaceId;
+      const b = request.body;
+      const current = await requireIntegration(ctx, ws);
+      if (b.webhookUrl !== undefined) checkWebhookUrl(b.webhookUrl, config.allowPrivateWebhooks);
+      const authType = b.authType ?? authTypeOf(current);
+      const authorization = authorizationFor(authType, b.authorization !== undefined ? b.authorization : current.authorization);
+      const secret = b.rotateSecret === true ? newSigningSecret() : undefined;
+      const updated = await updateSubscription(ctx, ws, current.id, JELOU_DIALECT, { url: b.webhookUrl, authType, authorization, secret });
+      return success('Integration updated successfully', presentIntegration(updated, secret));
+    },
+  );
+
+  app.delete(
+    '/:projectId',
+    {
+      schema: {
+        summary: 'Delete the integration; deliveries still pending to it are cancelled',
+        params: ProjectParams,
+        response: { 200: SuccessWithoutData, ...errors(401, 404) },
+      },
+    },
+    async (request) => {
+      const ws = request.principal!.workspaceId;
+      const integration = await requireIntegration(ctx, ws);
+      await deleteSubscription(ctx, ws, integration.id, JELOU_DIALECT);
+      return { message: ['Integration deleted successfully'], statusMessage: 'success', status: 1 };
+    },
+  );
 }

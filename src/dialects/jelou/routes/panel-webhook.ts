@@ -40,8 +40,7 @@ const PanelMessage = Type.Object({
 type PanelMessage = Static<typeof PanelMessage>;
 
 const invalidSignature = (why: string) => new HttpError(401, `Invalid X-Jelou-Signature: ${why}`, 'invalid_signature');
-const unprocessable = (field: string, message: string) =>
-  new DomainError('unprocessable', `${field} ${message}`, 'validation_failed', { [field]: [message] });
+const unprocessable = (field: string, message: string) => new DomainError('unprocessable', `${field} ${message}`, 'validation_failed', { [field]: [message] });
 
 async function integrationOf(ctx: Ctx, projectId: string): Promise<WebhookSubscription | null> {
   return (await listSubscriptions(ctx, projectId, JELOU_DIALECT))[0] ?? null;
@@ -92,7 +91,8 @@ function replyOf(value: PanelMessage['value']): SessionReply {
   if (!url) throw unprocessable('value.content.url', `is required for ${value.type} messages`);
   if (!isHttpUrl(url)) throw unprocessable('value.content.url', 'must be an http or https URL');
   return {
-    type: value.type, clientMessageId: value.id,
+    type: value.type,
+    clientMessageId: value.id,
     media: { url, mimeType: value.content.mime_type ?? null, fileName: value.filename ?? null, caption: value.caption ?? null, size: null },
   };
 }
@@ -102,26 +102,30 @@ export async function panelWebhookRoutes(fastify: FastifyInstance): Promise<void
   const { ctx } = app;
 
   for (const path of PANEL_WEBHOOK_PATHS) {
-    app.post(path, {
-      preValidation: async (request) => verifySignature(ctx, request),
-      schema: {
-        summary: "The panel answers the end user: signed with X-Jelou-Signature over the raw body (no API key); stored as OUTBOUND and sent",
-        security: [],
-        headers: Type.Object({ 'x-jelou-signature': Type.Optional(Type.String({ description: 'sha256=<hex HMAC-SHA256(signingSecret, raw body)>' })) }),
-        body: PanelMessage,
-        response: { 200: Success(Type.Object({ id: Type.String() })), ...errors(401, 404, 409, 422) },
+    app.post(
+      path,
+      {
+        preValidation: async (request) => verifySignature(ctx, request),
+        schema: {
+          summary: 'The panel answers the end user: signed with X-Jelou-Signature over the raw body (no API key); stored as OUTBOUND and sent',
+          security: [],
+          headers: Type.Object({ 'x-jelou-signature': Type.Optional(Type.String({ description: 'sha256=<hex HMAC-SHA256(signingSecret, raw body)>' })) }),
+          body: PanelMessage,
+          response: { 200: Success(Type.Object({ id: Type.String() })), ...errors(401, 404, 409, 422) },
+        },
       },
-    }, async (request) => {
-      const b = request.body;
-      const reply = replyOf(b.value);
-      const room = await findRoom(ctx, b.project_id, b.room_id);
-      if (!room) throw new DomainError('not_found', `No conversation ${b.room_id} in project ${b.project_id}`, 'conversation_not_found');
-      if (room.botId !== b.bot_id) throw unprocessable('bot_id', `is not the bot of room ${room.id}`);
-      if (room.personId === null || (b.user_id !== room.personId && b.user_id !== room.personReferenceId)) {
-        throw unprocessable('user_id', `is not the user of room ${room.id}`);
-      }
-      const { message } = await replyInSession(ctx, b.project_id, room.id, reply, { type: 'integration', id: request.jelouIntegration!.id });
-      return { message: ['Message received'], statusMessage: 'success', status: 1, data: { id: message.id } };
-    });
+      async (request) => {
+        const b = request.body;
+        const reply = replyOf(b.value);
+        const room = await findRoom(ctx, b.project_id, b.room_id);
+        if (!room) throw new DomainError('not_found', `No conversation ${b.room_id} in project ${b.project_id}`, 'conversation_not_found');
+        if (room.botId !== b.bot_id) throw unprocessable('bot_id', `is not the bot of room ${room.id}`);
+        if (room.personId === null || (b.user_id !== room.personId && b.user_id !== room.personReferenceId)) {
+          throw unprocessable('user_id', `is not the user of room ${room.id}`);
+        }
+        const { message } = await replyInSession(ctx, b.project_id, room.id, reply, { type: 'integration', id: request.jelouIntegration!.id });
+        return { message: ['Message received'], statusMessage: 'success', status: 1, data: { id: message.id } };
+      },
+    );
   }
 }

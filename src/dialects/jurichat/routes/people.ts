@@ -16,8 +16,19 @@ import { Cuid, NStr, Str, TagRef, errors, isoOf, PageNumber, pageOffset, sendJso
 const UPDATED = 'Contato atualizado com sucesso';
 
 const PersonCore = {
-  id: Str, name: NStr, email: NStr, imageUrl: NStr, phoneNumber: NStr, document: NStr, description: NStr, country: NStr, city: NStr,
-  isBlocked: Type.Boolean(), inboxId: Str, createdAt: Str, updatedAt: Str,
+  id: Str,
+  name: NStr,
+  email: NStr,
+  imageUrl: NStr,
+  phoneNumber: NStr,
+  document: NStr,
+  description: NStr,
+  country: NStr,
+  city: NStr,
+  isBlocked: Type.Boolean(),
+  inboxId: Str,
+  createdAt: Str,
+  updatedAt: Str,
 };
 const PersonShape = Type.Object({ ...PersonCore, tags: Type.Array(TagRef) });
 const PersonListItem = Type.Object({ ...PersonCore, conversationId: NStr, tags: Type.Array(TagRef) });
@@ -25,14 +36,30 @@ const InboxQuery = Type.Object({ inboxId: Cuid });
 
 function core(p: Person) {
   return {
-    id: p.id, name: p.name, email: p.email, imageUrl: p.imageUrl, phoneNumber: p.phoneNumber, document: p.document, description: p.description,
-    country: p.country, city: p.city, isBlocked: p.isBlocked, inboxId: p.inboxId, createdAt: isoOf(p.createdAt), updatedAt: isoOf(p.updatedAt),
+    id: p.id,
+    name: p.name,
+    email: p.email,
+    imageUrl: p.imageUrl,
+    phoneNumber: p.phoneNumber,
+    document: p.document,
+    description: p.description,
+    country: p.country,
+    city: p.city,
+    isBlocked: p.isBlocked,
+    inboxId: p.inboxId,
+    createdAt: isoOf(p.createdAt),
+    updatedAt: isoOf(p.updatedAt),
   };
 }
 
 async function tagsOf(db: Db, ws: string, tagIds: string[]) {
   if (tagIds.length === 0) return new Map<string, { id: string; name: string; color: string }>();
-  const rows = await db.selectFrom('tags').select(['id', 'name', 'color']).where('workspace_id', '=', ws).where('id', 'in', [...new Set(tagIds)]).execute();
+  const rows = await db
+    .selectFrom('tags')
+    .select(['id', 'name', 'color'])
+    .where('workspace_id', '=', ws)
+    .where('id', 'in', [...new Set(tagIds)])
+    .execute();
   return new Map(rows.map((t) => [t.id, t]));
 }
 
@@ -48,90 +75,128 @@ export async function peopleRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const { db } = app.ctx;
 
-  app.get('/people', {
-    schema: {
-      summary: "An inbox's contacts: every match, or one page when page and limit are given",
-      querystring: Type.Object({
-        inboxId: Cuid,
-        page: Type.Optional(PageNumber),
-        limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
-        name: Type.Optional(Type.String({ maxLength: 200 })),
-        email: Type.Optional(Type.String({ maxLength: 320 })),
-        isBlocked: Type.Optional(Type.Boolean()),
-        tags: Type.Optional(Type.Array(Cuid, { maxItems: 50 })),
-      }),
-      response: { 200: Type.Object({ data: Type.Array(PersonListItem), totalResults: Type.Integer(), totalPages: Type.Integer() }), ...errors(400, 401, 404) },
+  app.get(
+    '/people',
+    {
+      schema: {
+        summary: "An inbox's contacts: every match, or one page when page and limit are given",
+        querystring: Type.Object({
+          inboxId: Cuid,
+          page: Type.Optional(PageNumber),
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+          name: Type.Optional(Type.String({ maxLength: 200 })),
+          email: Type.Optional(Type.String({ maxLength: 320 })),
+          isBlocked: Type.Optional(Type.Boolean()),
+          tags: Type.Optional(Type.Array(Cuid, { maxItems: 50 })),
+        }),
+        response: {
+          200: Type.Object({ data: Type.Array(PersonListItem), totalResults: Type.Integer(), totalPages: Type.Integer() }),
+          ...errors(400, 401, 404),
+        },
+      },
     },
-  }, async (request) => {
-    const ws = request.principal!.workspaceId;
-    const q = request.query;
-    await requireExisting(db, 'inboxes', ws, q.inboxId);
-    let query = db.selectFrom('people as p').where('p.workspace_id', '=', ws).where('p.inbox_id', '=', q.inboxId).where('p.deleted_at', 'is', null);
-    if (q.name?.trim()) query = query.where(sql<boolean>`p.search_text like ${likePattern(searchKey(q.name.trim()))} escape '\\'`);
-    if (q.email?.trim()) query = query.where(sql<boolean>`lower(p.email) like ${likePattern(q.email.trim().toLowerCase())} escape '\\'`);
-    if (q.isBlocked !== undefined) query = query.where('p.is_blocked', '=', q.isBlocked ? 1 : 0);
-    if (q.tags?.length) {
-      const tagIds = q.tags;
-      query = query.where(({ exists, selectFrom }) => exists(selectFrom('person_tags as pt').select('pt.tag_id')
-        .whereRef('pt.workspace_id', '=', 'p.workspace_id').whereRef('pt.person_id', '=', 'p.id').where('pt.tag_id', 'in', tagIds)));
-    }
-    const paged = q.page !== undefined || q.limit !== undefined;
-    const page = q.page ?? 1;
-    const limit = q.limit ?? 20;
-    let rowsQuery = query.selectAll('p').orderBy('p.id');
-    if (paged) rowsQuery = rowsQuery.limit(limit).offset(pageOffset(page, limit));
-    const [count, rows] = await Promise.all([query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(), rowsQuery.execute()]);
-    const ids = rows.map((r) => r.id);
-    const [tagIds, conversations] = await Promise.all([
-      personTagIds(db, ws, ids),
-      ids.length ? db.selectFrom('conversations').select(['id', 'person_id']).where('workspace_id', '=', ws).where('inbox_id', '=', q.inboxId).where('person_id', 'in', ids).execute() : [],
-    ]);
-    const tags = await tagsOf(db, ws, [...tagIds.values()].flat());
-    const conversationOf = new Map(conversations.map((c) => [c.person_id, c.id]));
-    const total = Number(count.n);
-    return {
-      data: rows.map((r) => {
-        const person = personFromRow(r, tagIds.get(r.id) ?? []);
-        return { ...core(person), conversationId: conversationOf.get(r.id) ?? null, tags: person.tagIds.map((id) => tags.get(id)!).filter(Boolean) };
-      }),
-      totalResults: total,
-      totalPages: paged ? Math.ceil(total / limit) : total === 0 ? 0 : 1,
-    };
-  });
-
-  app.get('/people/:peopleId', {
-    schema: { summary: 'One contact of an inbox', params: Type.Object({ peopleId: Cuid }), querystring: InboxQuery, response: { 200: PersonShape, ...errors(400, 401, 404) } },
-  }, async (request) => {
-    const ws = request.principal!.workspaceId;
-    const person = await personInInbox(app, ws, request.params.peopleId, request.query.inboxId);
-    const tags = await tagsOf(db, ws, person.tagIds);
-    return { ...core(person), tags: person.tagIds.map((id) => tags.get(id)!).filter(Boolean) };
-  });
-
-  app.patch('/people/:peopleId', {
-    schema: {
-      summary: 'Update a contact (`tags` replaces its tags)',
-      params: Type.Object({ peopleId: Cuid }),
-      body: Type.Object({
-        inboxId: Cuid,
-        name: Type.Optional(Type.String({ maxLength: 255 })),
-        imageUrl: Type.Optional(Type.String({ maxLength: 2048 })),
-        phoneNumber: Type.Optional(Type.String({ maxLength: 32 })),
-        document: Type.Optional(Type.String({ maxLength: 64 })),
-        description: Type.Optional(Type.String({ maxLength: 4096 })),
-        country: Type.Optional(Type.String({ maxLength: 100 })),
-        city: Type.Optional(Type.String({ maxLength: 100 })),
-        email: Type.Optional(Type.String({ maxLength: 320 })),
-        isBlocked: Type.Optional(Type.Boolean()),
-        tags: Type.Optional(Type.Array(Cuid, { maxItems: 100 })),
-      }, { additionalProperties: false }),
-      response: { 200: Type.String(), ...errors(400, 401, 404, 409) },
+    async (request) => {
+      const ws = request.principal!.workspaceId;
+      const q = request.query;
+      await requireExisting(db, 'inboxes', ws, q.inboxId);
+      let query = db.selectFrom('people as p').where('p.workspace_id', '=', ws).where('p.inbox_id', '=', q.inboxId).where('p.deleted_at', 'is', null);
+      if (q.name?.trim()) query = query.where(sql<boolean>`p.search_text like ${likePattern(searchKey(q.name.trim()))} escape '\\'`);
+      if (q.email?.trim()) query = query.where(sql<boolean>`lower(p.email) like ${likePattern(q.email.trim().toLowerCase())} escape '\\'`);
+      if (q.isBlocked !== undefined) query = query.where('p.is_blocked', '=', q.isBlocked ? 1 : 0);
+      if (q.tags?.length) {
+        const tagIds = q.tags;
+        query = query.where(({ exists, selectFrom }) =>
+          exists(
+            selectFrom('person_tags as pt')
+              .select('pt.tag_id')
+              .whereRef('pt.workspace_id', '=', 'p.workspace_id')
+              .whereRef('pt.person_id', '=', 'p.id')
+              .where('pt.tag_id', 'in', tagIds),
+          ),
+        );
+      }
+      const paged = q.page !== undefined || q.limit !== undefined;
+      const page = q.page ?? 1;
+      const limit = q.limit ?? 20;
+      let rowsQuery = query.selectAll('p').orderBy('p.id');
+      if (paged) rowsQuery = rowsQuery.limit(limit).offset(pageOffset(page, limit));
+      const [count, rows] = await Promise.all([query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(), rowsQuery.execute()]);
+      const ids = rows.map((r) => r.id);
+      const [tagIds, conversations] = await Promise.all([
+        personTagIds(db, ws, ids),
+        ids.length
+          ? db
+              .selectFrom('conversations')
+              .select(['id', 'person_id'])
+              .where('workspace_id', '=', ws)
+              .where('inbox_id', '=', q.inboxId)
+              .where('person_id', 'in', ids)
+              .execute()
+          : [],
+      ]);
+      const tags = await tagsOf(db, ws, [...tagIds.values()].flat());
+      const conversationOf = new Map(conversations.map((c) => [c.person_id, c.id]));
+      const total = Number(count.n);
+      return {
+        data: rows.map((r) => {
+          const person = personFromRow(r, tagIds.get(r.id) ?? []);
+          return { ...core(person), conversationId: conversationOf.get(r.id) ?? null, tags: person.tagIds.map((id) => tags.get(id)!).filter(Boolean) };
+        }),
+        totalResults: total,
+        totalPages: paged ? Math.ceil(total / limit) : total === 0 ? 0 : 1,
+      };
     },
-  }, async (request, reply) => {
-    const ws = request.principal!.workspaceId;
-    const { inboxId, tags, ...fields } = request.body;
-    await personInInbox(app, ws, request.params.peopleId, inboxId);
-    await updatePerson(app.ctx, ws, request.params.peopleId, { ...fields, tagIds: tags }, { type: 'api_key', id: request.principal!.apiKeyId });
-    return sendJsonString(reply, UPDATED);
-  });
+  );
+
+  app.get(
+    '/people/:peopleId',
+    {
+      schema: {
+        summary: 'One contact of an inbox',
+        params: Type.Object({ peopleId: Cuid }),
+        querystring: InboxQuery,
+        response: { 200: PersonShape, ...errors(400, 401, 404) },
+      },
+    },
+    async (request) => {
+      const ws = request.principal!.workspaceId;
+      const person = await personInInbox(app, ws, request.params.peopleId, request.query.inboxId);
+      const tags = await tagsOf(db, ws, person.tagIds);
+      return { ...core(person), tags: person.tagIds.map((id) => tags.get(id)!).filter(Boolean) };
+    },
+  );
+
+  app.patch(
+    '/people/:peopleId',
+    {
+      schema: {
+        summary: 'Update a contact (`tags` replaces its tags)',
+        params: Type.Object({ peopleId: Cuid }),
+        body: Type.Object(
+          {
+            inboxId: Cuid,
+            name: Type.Optional(Type.String({ maxLength: 255 })),
+            imageUrl: Type.Optional(Type.String({ maxLength: 2048 })),
+            phoneNumber: Type.Optional(Type.String({ maxLength: 32 })),
+            document: Type.Optional(Type.String({ maxLength: 64 })),
+            description: Type.Optional(Type.String({ maxLength: 4096 })),
+            country: Type.Optional(Type.String({ maxLength: 100 })),
+            city: Type.Optional(Type.String({ maxLength: 100 })),
+            email: Type.Optional(Type.String({ maxLength: 320 })),
+            isBlocked: Type.Optional(Type.Boolean()),
+            tags: Type.Optional(Type.Array(Cuid, { maxItems: 100 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.String(), ...errors(400, 401, 404, 409) },
+      },
+    },
+    async (request, reply) => {
+      const ws = request.principal!.workspaceId;
+      const { inboxId, tags, ...fields } = request.body;
+      await personInInbox(app, ws, request.params.peopleId, inboxId);
+      await updatePerson(app.ctx, ws, request.params.peopleId, { ...fields, tagIds: tags }, { type: 'api_key', id: request.principal!.apiKeyId });
+      return sendJsonString(reply, UPDATED);
+    },
+  );
 }

@@ -11,42 +11,65 @@ const Name = Type.String({ minLength: 1, maxLength: 100 });
 const Color = Type.String({ minLength: 1, maxLength: 32 });
 
 const present = (t: Tag) => ({
-  id: t.id, name: t.name, color: t.color, inboxId: t.inboxId, officeId: t.workspaceId, modules: t.modules,
-  createdAt: isoOf(t.createdAt), updatedAt: isoOf(t.updatedAt),
+  id: t.id,
+  name: t.name,
+  color: t.color,
+  inboxId: t.inboxId,
+  officeId: t.workspaceId,
+  modules: t.modules,
+  createdAt: isoOf(t.createdAt),
+  updatedAt: isoOf(t.updatedAt),
 });
 
 export async function tagRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const { ctx } = app;
 
-  app.post('/tag', {
-    schema: {
-      summary: 'Create a tag (its name is unique in the inbox)',
-      body: Type.Object({ name: Name, color: Color, inboxId: Cuid, modules: Modules }, { additionalProperties: false }),
-      response: { 200: TagShape, ...errors(400, 401, 404, 409) },
+  app.post(
+    '/tag',
+    {
+      schema: {
+        summary: 'Create a tag (its name is unique in the inbox)',
+        body: Type.Object({ name: Name, color: Color, inboxId: Cuid, modules: Modules }, { additionalProperties: false }),
+        response: { 200: TagShape, ...errors(400, 401, 404, 409) },
+      },
     },
-  }, async (request) => present(await createTag(ctx, request.principal!.workspaceId, request.body)));
+    async (request) => present(await createTag(ctx, request.principal!.workspaceId, request.body)),
+  );
 
-  app.get('/tag', {
-    schema: { summary: "An inbox's tags", querystring: Type.Object({ inboxId: Cuid }), response: { 200: Type.Array(TagShape), ...errors(400, 401, 404) } },
-  }, async (request) => (await listTags(ctx, request.principal!.workspaceId, request.query.inboxId)).map(present));
-
-  app.patch('/tag/:id', {
-    schema: {
-      summary: 'Rename or recolour a tag, or change its modules',
-      params: Type.Object({ id: Cuid }),
-      body: Type.Object({ name: Type.Optional(Name), color: Type.Optional(Color), modules: Type.Optional(Modules) }, { additionalProperties: false }),
-      response: { 200: TagShape, ...errors(400, 401, 404, 409) },
+  app.get(
+    '/tag',
+    {
+      schema: { summary: "An inbox's tags", querystring: Type.Object({ inboxId: Cuid }), response: { 200: Type.Array(TagShape), ...errors(400, 401, 404) } },
     },
-  }, async (request) => present(await updateTag(ctx, request.principal!.workspaceId, request.params.id, request.body)));
+    async (request) => (await listTags(ctx, request.principal!.workspaceId, request.query.inboxId)).map(present),
+  );
 
-  app.delete('/tag/:id', {
-    schema: {
-      summary: 'Delete a tag; it is removed from every conversation and person', params: Type.Object({ id: Cuid }),
-      response: { 200: Type.Object({ success: Type.Boolean() }), ...errors(400, 401, 404) },
+  app.patch(
+    '/tag/:id',
+    {
+      schema: {
+        summary: 'Rename or recolour a tag, or change its modules',
+        params: Type.Object({ id: Cuid }),
+        body: Type.Object({ name: Type.Optional(Name), color: Type.Optional(Color), modules: Type.Optional(Modules) }, { additionalProperties: false }),
+        response: { 200: TagShape, ...errors(400, 401, 404, 409) },
+      },
     },
-  }, async (request) => {
-    await deleteTag(ctx, request.principal!.workspaceId, request.params.id, { type: 'api_key', id: request.principal!.apiKeyId });
-    return { success: true };
-  });
+    async (request) => present(await updateTag(ctx, request.principal!.workspaceId, request.params.id, request.body)),
+  );
+
+  app.delete(
+    '/tag/:id',
+    {
+      schema: {
+        summary: 'Delete a tag; it is removed from every conversation and person',
+        params: Type.Object({ id: Cuid }),
+        response: { 200: Type.Object({ success: Type.Boolean() }), ...errors(400, 401, 404) },
+      },
+    },
+    async (request) => {
+      await deleteTag(ctx, request.principal!.workspaceId, request.params.id, { type: 'api_key', id: request.principal!.apiKeyId });
+      return { success: true };
+    },
+  );
 }

@@ -3,7 +3,13 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { conflict, notFound } from '../../../domain/errors.ts';
 import {
-  createSubscription, deleteSubscription, listSubscriptions, newWhsecSecret, requireSubscription, sendTestEvent, updateSubscription,
+  createSubscription,
+  deleteSubscription,
+  listSubscriptions,
+  newWhsecSecret,
+  requireSubscription,
+  sendTestEvent,
+  updateSubscription,
   type WebhookSubscription,
 } from '../../../domain/webhooks.ts';
 import { assertWebhookUrl } from '../../../events/webhook-url.ts';
@@ -13,11 +19,22 @@ import { Cuid, Nullable, NStr, Str, errors, isoOf, pageQuery, totalPages, pageOf
 
 const EventName = Type.Enum(JURICHAT_EVENTS);
 // Header names are RFC 9110 tokens.
-const Headers = Type.Record(Type.String(), Type.String({ maxLength: 4096 }), { propertyNames: { pattern: '^[A-Za-z0-9!#$%&\'*+.^_`|~-]+$' }, maxProperties: 50 });
+const Headers = Type.Record(Type.String(), Type.String({ maxLength: 4096 }), {
+  propertyNames: { pattern: "^[A-Za-z0-9!#$%&'*+.^_`|~-]+$" },
+  maxProperties: 50,
+});
 const DELIVERY_STATUSES = ['PENDING', 'SUCCESS', 'FAILED', 'RETRYING'] as const;
 
 const WebhookCore = {
-  id: Str, officeId: Str, name: Str, description: NStr, url: Str, events: Type.Array(Str), isActive: Type.Boolean(), createdAt: Str, updatedAt: Str,
+  id: Str,
+  officeId: Str,
+  name: Str,
+  description: NStr,
+  url: Str,
+  events: Type.Array(Str),
+  isActive: Type.Boolean(),
+  createdAt: Str,
+  updatedAt: Str,
 };
 const WebhookWithSecret = Type.Object({ ...WebhookCore, secret: Str, headers: Nullable(Type.Record(Type.String(), Type.String())) });
 const WebhookWithHeaders = Type.Object({ ...WebhookCore, headers: Nullable(Type.Record(Type.String(), Type.String())) });
@@ -26,8 +43,15 @@ const WebhookListItem = Type.Object({ ...WebhookCore, stats: Stats });
 const WebhookParams = Type.Object({ webhookId: Cuid });
 
 const core = (w: WebhookSubscription) => ({
-  id: w.id, officeId: w.workspaceId, name: w.name, description: w.description, url: w.url, events: w.events, isActive: w.isActive,
-  createdAt: isoOf(w.createdAt), updatedAt: isoOf(w.updatedAt),
+  id: w.id,
+  officeId: w.workspaceId,
+  name: w.name,
+  description: w.description,
+  url: w.url,
+  events: w.events,
+  isActive: w.isActive,
+  createdAt: isoOf(w.createdAt),
+  updatedAt: isoOf(w.updatedAt),
 });
 
 export async function webhookRoutes(fastify: FastifyInstance): Promise<void> {
@@ -35,154 +59,272 @@ export async function webhookRoutes(fastify: FastifyInstance): Promise<void> {
   const { ctx, config } = app;
   const { db } = ctx;
 
-  app.post('/webhooks', {
-    schema: {
-      summary: 'Create a webhook; its signing secret is returned here and by GET one',
-      body: Type.Object({
-        name: Type.String({ minLength: 1, maxLength: 100 }),
-        url: Type.String({ minLength: 1, maxLength: 2048 }),
-        events: Type.Array(EventName, { minItems: 1, uniqueItems: true }),
-        description: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
-        isActive: Type.Optional(Type.Boolean()),
-        headers: Type.Optional(Nullable(Headers)),
-      }, { additionalProperties: false }),
-      response: { 200: WebhookWithSecret, ...errors(400, 401) },
-    },
-  }, async (request) => {
-    const b = request.body;
-    assertWebhookUrl(b.url, config.allowPrivateWebhooks);
-    const w = await createSubscription(ctx, request.principal!.workspaceId, {
-      dialect: JURICHAT_DIALECT, name: b.name, url: b.url, events: b.events, secret: newWhsecSecret(), description: b.description ?? null,
-      isActive: b.isActive ?? true, headers: b.headers ?? null,
-    });
-    return { ...core(w), secret: w.secret, headers: w.headers };
-  });
-
-  app.get('/webhooks', {
-    schema: { summary: 'Webhooks with delivery stats (no secrets)', response: { 200: Type.Array(WebhookListItem), ...errors(401) } },
-  }, async (request) => {
-    const ws = request.principal!.workspaceId;
-    const webhooks = await listSubscriptions(ctx, ws, JURICHAT_DIALECT);
-    const counts = webhooks.length === 0 ? [] : await db.selectFrom('deliveries').select(['subscription_id', 'status', (eb) => eb.fn.countAll<number>().as('n')])
-      .where('workspace_id', '=', ws).where('subscription_id', 'in', webhooks.map((w) => w.id)).groupBy(['subscription_id', 'status']).execute();
-    return webhooks.map((w) => {
-      const mine = counts.filter((c) => c.subscription_id === w.id);
-      const count = (status: string) => Number(mine.find((c) => c.status === status)?.n ?? 0);
-      const total = mine.reduce((sum, c) => sum + Number(c.n), 0);
-      const success = count('SUCCESS');
-      return { ...core(w), stats: { totalDeliveries: total, successCount: success, failedCount: count('FAILED'), successRate: total === 0 ? 0 : Math.round((success / total) * 10000) / 100 } };
-    });
-  });
-
-  app.get('/webhooks/events', {
-    schema: { summary: 'The event names a webhook can subscribe to', response: { 200: Type.Array(Str), ...errors(401) } },
-  }, async () => JURICHAT_EVENTS);
-
-  app.get('/webhooks/:webhookId', {
-    schema: { summary: 'One webhook, with its secret and headers', params: WebhookParams, response: { 200: WebhookWithSecret, ...errors(400, 401, 404) } },
-  }, async (request) => {
-    const w = await requireSubscription(ctx, request.principal!.workspaceId, request.params.webhookId, JURICHAT_DIALECT);
-    return { ...core(w), secret: w.secret, headers: w.headers };
-  });
-
-  app.patch('/webhooks/:webhookId', {
-    schema: {
-      summary: 'Update a webhook (`events` replaces the list; `description`/`headers` null clear; `isActive: false` pauses)',
-      params: WebhookParams,
-      body: Type.Object({
-        name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
-        url: Type.Optional(Type.String({ minLength: 1, maxLength: 2048 })),
-        events: Type.Optional(Type.Array(EventName, { minItems: 1, uniqueItems: true })),
-        description: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
-        isActive: Type.Optional(Type.Boolean()),
-        headers: Type.Optional(Nullable(Headers)),
-      }, { additionalProperties: false }),
-      response: { 200: WebhookWithHeaders, ...errors(400, 401, 404) },
-    },
-  }, async (request) => {
-    const b = request.body;
-    await requireSubscription(ctx, request.principal!.workspaceId, request.params.webhookId, JURICHAT_DIALECT);
-    if (b.url !== undefined) assertWebhookUrl(b.url, config.allowPrivateWebhooks);
-    const w = await updateSubscription(ctx, request.principal!.workspaceId, request.params.webhookId, JURICHAT_DIALECT, {
-      name: b.name, url: b.url, events: b.events, description: b.description, isActive: b.isActive, headers: b.headers,
-    });
-    return { ...core(w), headers: w.headers };
-  });
-
-  app.delete('/webhooks/:webhookId', {
-    schema: { summary: 'Delete a webhook; what it still had to send is cancelled', params: WebhookParams, response: { 200: Type.Object({ success: Type.Boolean() }), ...errors(400, 401, 404) } },
-  }, async (request) => {
-    await deleteSubscription(ctx, request.principal!.workspaceId, request.params.webhookId, JURICHAT_DIALECT);
-    return { success: true };
-  });
-
-  app.post('/webhooks/:webhookId/test', {
-    schema: { summary: 'Send a webhook.test event to this webhook now', params: WebhookParams, response: { 200: Type.Object({ deliveryId: Str, message: Str }), ...errors(400, 401, 404, 409) } },
-  }, async (request) => {
-    const w = await requireSubscription(ctx, request.principal!.workspaceId, request.params.webhookId, JURICHAT_DIALECT);
-    if (!w.isActive) throw conflict('Webhook is paused (isActive: false); activate it to send a test', 'webhook_paused');
-    const deliveryId = await sendTestEvent(ctx, request.principal!.workspaceId, w, { type: 'api_key', id: request.principal!.apiKeyId });
-    if (!deliveryId) throw conflict('Webhook is paused (isActive: false); activate it to send a test', 'webhook_paused');
-    return { deliveryId, message: 'Test event queued for delivery' };
-  });
-
-  app.get('/webhooks/:webhookId/deliveries', {
-    schema: {
-      summary: "A webhook's delivery log, newest first (kept 90 days)",
-      params: WebhookParams,
-      querystring: Type.Object({ ...pageQuery(20), status: Type.Optional(Type.Enum([...DELIVERY_STATUSES])), event: Type.Optional(Type.String({ maxLength: 100 })) }),
-      response: {
-        200: Type.Object({
-          data: Type.Array(Type.Object({
-            id: Str, webhookId: Str, event: Str, statusCode: Nullable(Type.Integer()), payload: Type.Unknown(), responseBody: NStr, errorMessage: NStr,
-            durationMs: Nullable(Type.Integer()), attemptCount: Type.Integer(), nextRetryAt: NStr, createdAt: Str, expiresAt: Str,
-          })),
-          total: Type.Integer(), page: Type.Integer(), limit: Type.Integer(), totalPages: Type.Integer(),
-        }),
-        ...errors(400, 401, 404),
+  app.post(
+    '/webhooks',
+    {
+      schema: {
+        summary: 'Create a webhook; its signing secret is returned here and by GET one',
+        body: Type.Object(
+          {
+            name: Type.String({ minLength: 1, maxLength: 100 }),
+            url: Type.String({ minLength: 1, maxLength: 2048 }),
+            events: Type.Array(EventName, { minItems: 1, uniqueItems: true }),
+            description: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
+            isActive: Type.Optional(Type.Boolean()),
+            headers: Type.Optional(Nullable(Headers)),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: WebhookWithSecret, ...errors(400, 401) },
       },
     },
-  }, async (request) => {
-    const ws = request.principal!.workspaceId;
-    const { webhookId } = request.params;
-    const { page = 1, limit = 20, status, event } = request.query;
-    await requireSubscription(ctx, ws, webhookId, JURICHAT_DIALECT);
-    let q = db.selectFrom('deliveries').where('workspace_id', '=', ws).where('subscription_id', '=', webhookId);
-    if (status) q = q.where('status', '=', status);
-    if (event) {
-      const domainTypes = Object.entries(EVENT_TYPES).filter(([, name]) => name === event).map(([type]) => type);
-      q = q.where('event_type', 'in', domainTypes.length > 0 ? domainTypes : ['']);
-    }
-    const [count, rows] = await Promise.all([
-      q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-      q.selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).offset(pageOffset(page, limit)).execute(),
-    ]);
-    const total = Number(count.n);
-    return {
-      data: rows.map((d) => ({
-        id: d.id, webhookId: d.subscription_id, event: EVENT_TYPES[d.event_type] ?? d.event_type, statusCode: d.status_code,
-        payload: JSON.parse(d.body), responseBody: d.response_body, errorMessage: d.error_message, durationMs: d.duration_ms,
-        attemptCount: d.attempt_count, nextRetryAt: d.status === 'PENDING' || d.status === 'RETRYING' ? isoOf(d.next_attempt_at) : null,
-        createdAt: isoOf(d.created_at), expiresAt: isoOf(d.expires_at),
-      })),
-      total, page, limit, totalPages: totalPages(total, limit),
-    };
-  });
-
-  app.post('/webhooks/deliveries/:deliveryId/retry', {
-    schema: {
-      summary: 'Retry a FAILED or RETRYING delivery now',
-      params: Type.Object({ deliveryId: Cuid }),
-      response: { 200: Type.Object({ deliveryId: Str, message: Str }), ...errors(400, 401, 404, 409) },
+    async (request) => {
+      const b = request.body;
+      assertWebhookUrl(b.url, config.allowPrivateWebhooks);
+      const w = await createSubscription(ctx, request.principal!.workspaceId, {
+        dialect: JURICHAT_DIALECT,
+        name: b.name,
+        url: b.url,
+        events: b.events,
+        secret: newWhsecSecret(),
+        description: b.description ?? null,
+        isActive: b.isActive ?? true,
+        headers: b.headers ?? null,
+      });
+      return { ...core(w), secret: w.secret, headers: w.headers };
     },
-  }, async (request) => {
-    const ws = request.principal!.workspaceId;
-    const { deliveryId } = request.params;
-    const delivery = await db.selectFrom('deliveries as d')
-      .innerJoin('webhook_subscriptions as s', (j) => j.onRef('s.workspace_id', '=', 'd.workspace_id').onRef('s.id', '=', 'd.subscription_id'))
-      .select('d.id').where('d.workspace_id', '=', ws).where('d.id', '=', deliveryId).where('s.dialect', '=', JURICHAT_DIALECT).executeTakeFirst();
-    if (!delivery) throw notFound('delivery', deliveryId);
-    await retryDeliveryNow(db, ws, deliveryId);
-    return { deliveryId, message: 'Retry scheduled' };
-  });
+  );
+
+  app.get(
+    '/webhooks',
+    {
+      schema: { summary: 'Webhooks with delivery stats (no secrets)', response: { 200: Type.Array(WebhookListItem), ...errors(401) } },
+    },
+    async (request) => {
+      const ws = request.principal!.workspaceId;
+      const webhooks = await listSubscriptions(ctx, ws, JURICHAT_DIALECT);
+      const counts =
+        webhooks.length === 0
+          ? []
+          : await db
+              .selectFrom('deliveries')
+              .select(['subscription_id', 'status', (eb) => eb.fn.countAll<number>().as('n')])
+              .where('workspace_id', '=', ws)
+              .where(
+                'subscription_id',
+                'in',
+                webhooks.map((w) => w.id),
+              )
+              .groupBy(['subscription_id', 'status'])
+              .execute();
+      return webhooks.map((w) => {
+        const mine = counts.filter((c) => c.subscription_id === w.id);
+        const count = (status: string) => Number(mine.find((c) => c.status === status)?.n ?? 0);
+        const total = mine.reduce((sum, c) => sum + Number(c.n), 0);
+        const success = count('SUCCESS');
+        return {
+          ...core(w),
+          stats: {
+            totalDeliveries: total,
+            successCount: success,
+            failedCount: count('FAILED'),
+            successRate: total === 0 ? 0 : Math.round((success / total) * 10000) / 100,
+          },
+        };
+      });
+    },
+  );
+
+  app.get(
+    '/webhooks/events',
+    {
+      schema: { summary: 'The event names a webhook can subscribe to', response: { 200: Type.Array(Str), ...errors(401) } },
+    },
+    async () => JURICHAT_EVENTS,
+  );
+
+  app.get(
+    '/webhooks/:webhookId',
+    {
+      schema: { summary: 'One webhook, with its secret and headers', params: WebhookParams, response: { 200: WebhookWithSecret, ...errors(400, 401, 404) } },
+    },
+    async (request) => {
+      const w = await requireSubscription(ctx, request.principal!.workspaceId, request.params.webhookId, JURICHAT_DIALECT);
+      return { ...core(w), secret: w.secret, headers: w.headers };
+    },
+  );
+
+  app.patch(
+    '/webhooks/:webhookId',
+    {
+      schema: {
+        summary: 'Update a webhook (`events` replaces the list; `description`/`headers` null clear; `isActive: false` pauses)',
+        params: WebhookParams,
+        body: Type.Object(
+          {
+            name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+            url: Type.Optional(Type.String({ minLength: 1, maxLength: 2048 })),
+            events: Type.Optional(Type.Array(EventName, { minItems: 1, uniqueItems: true })),
+            description: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
+            isActive: Type.Optional(Type.Boolean()),
+            headers: Type.Optional(Nullable(Headers)),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: WebhookWithHeaders, ...errors(400, 401, 404) },
+      },
+    },
+    async (request) => {
+      const b = request.body;
+      await requireSubscription(ctx, request.principal!.workspaceId, request.params.webhookId, JURICHAT_DIALECT);
+      if (b.url !== undefined) assertWebhookUrl(b.url, config.allowPrivateWebhooks);
+      const w = await updateSubscription(ctx, request.principal!.workspaceId, request.params.webhookId, JURICHAT_DIALECT, {
+        name: b.name,
+        url: b.url,
+        events: b.events,
+        description: b.description,
+        isActive: b.isActive,
+        headers: b.headers,
+      });
+      return { ...core(w), headers: w.headers };
+    },
+  );
+
+  app.delete(
+    '/webhooks/:webhookId',
+    {
+      schema: {
+        summary: 'Delete a webhook; what it still had to send is cancelled',
+        params: WebhookParams,
+        response: { 200: Type.Object({ success: Type.Boolean() }), ...errors(400, 401, 404) },
+      },
+    },
+    async (request) => {
+      await deleteSubscription(ctx, request.principal!.workspaceId, request.params.webhookId, JURICHAT_DIALECT);
+      return { success: true };
+    },
+  );
+
+  app.post(
+    '/webhooks/:webhookId/test',
+    {
+      schema: {
+        summary: 'Send a webhook.test event to this webhook now',
+        params: WebhookParams,
+        response: { 200: Type.Object({ deliveryId: Str, message: Str }), ...errors(400, 401, 404, 409) },
+      },
+    },
+    async (request) => {
+      const w = await requireSubscription(ctx, request.principal!.workspaceId, request.params.webhookId, JURICHAT_DIALECT);
+      if (!w.isActive) throw conflict('Webhook is paused (isActive: false); activate it to send a test', 'webhook_paused');
+      const deliveryId = await sendTestEvent(ctx, request.principal!.workspaceId, w, { type: 'api_key', id: request.principal!.apiKeyId });
+      if (!deliveryId) throw conflict('Webhook is paused (isActive: false); activate it to send a test', 'webhook_paused');
+      return { deliveryId, message: 'Test event queued for delivery' };
+    },
+  );
+
+  app.get(
+    '/webhooks/:webhookId/deliveries',
+    {
+      schema: {
+        summary: "A webhook's delivery log, newest first (kept 90 days)",
+        params: WebhookParams,
+        querystring: Type.Object({
+          ...pageQuery(20),
+          status: Type.Optional(Type.Enum([...DELIVERY_STATUSES])),
+          event: Type.Optional(Type.String({ maxLength: 100 })),
+        }),
+        response: {
+          200: Type.Object({
+            data: Type.Array(
+              Type.Object({
+                id: Str,
+                webhookId: Str,
+                event: Str,
+                statusCode: Nullable(Type.Integer()),
+                payload: Type.Unknown(),
+                responseBody: NStr,
+                errorMessage: NStr,
+                durationMs: Nullable(Type.Integer()),
+                attemptCount: Type.Integer(),
+                nextRetryAt: NStr,
+                createdAt: Str,
+                expiresAt: Str,
+              }),
+            ),
+            total: Type.Integer(),
+            page: Type.Integer(),
+            limit: Type.Integer(),
+            totalPages: Type.Integer(),
+          }),
+          ...errors(400, 401, 404),
+        },
+      },
+    },
+    async (request) => {
+      const ws = request.principal!.workspaceId;
+      const { webhookId } = request.params;
+      const { page = 1, limit = 20, status, event } = request.query;
+      await requireSubscription(ctx, ws, webhookId, JURICHAT_DIALECT);
+      let q = db.selectFrom('deliveries').where('workspace_id', '=', ws).where('subscription_id', '=', webhookId);
+      if (status) q = q.where('status', '=', status);
+      if (event) {
+        const domainTypes = Object.entries(EVENT_TYPES)
+          .filter(([, name]) => name === event)
+          .map(([type]) => type);
+        q = q.where('event_type', 'in', domainTypes.length > 0 ? domainTypes : ['']);
+      }
+      const [count, rows] = await Promise.all([
+        q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+        q.selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).offset(pageOffset(page, limit)).execute(),
+      ]);
+      const total = Number(count.n);
+      return {
+        data: rows.map((d) => ({
+          id: d.id,
+          webhookId: d.subscription_id,
+          event: EVENT_TYPES[d.event_type] ?? d.event_type,
+          statusCode: d.status_code,
+          payload: JSON.parse(d.body),
+          responseBody: d.response_body,
+          errorMessage: d.error_message,
+          durationMs: d.duration_ms,
+          attemptCount: d.attempt_count,
+          nextRetryAt: d.status === 'PENDING' || d.status === 'RETRYING' ? isoOf(d.next_attempt_at) : null,
+          createdAt: isoOf(d.created_at),
+          expiresAt: isoOf(d.expires_at),
+        })),
+        total,
+        page,
+        limit,
+        totalPages: totalPages(total, limit),
+      };
+    },
+  );
+
+  app.post(
+    '/webhooks/deliveries/:deliveryId/retry',
+    {
+      schema: {
+        summary: 'Retry a FAILED or RETRYING delivery now',
+        params: Type.Object({ deliveryId: Cuid }),
+        response: { 200: Type.Object({ deliveryId: Str, message: Str }), ...errors(400, 401, 404, 409) },
+      },
+    },
+    async (request) => {
+      const ws = request.principal!.workspaceId;
+      const { deliveryId } = request.params;
+      const delivery = await db
+        .selectFrom('deliveries as d')
+        .innerJoin('webhook_subscriptions as s', (j) => j.onRef('s.workspace_id', '=', 'd.workspace_id').onRef('s.id', '=', 'd.subscription_id'))
+        .select('d.id')
+        .where('d.workspace_id', '=', ws)
+        .where('d.id', '=', deliveryId)
+        .where('s.dialect', '=', JURICHAT_DIALECT)
+        .executeTakeFirst();
+      if (!delivery) throw notFound('delivery', deliveryId);
+      await retryDeliveryNow(db, ws, deliveryId);
+      return { deliveryId, message: 'Retry scheduled' };
+    },
+  );
 }

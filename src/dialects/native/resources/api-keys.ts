@@ -6,8 +6,13 @@ import { Name } from './paging.ts';
 
 /** A key as lists show it: never the key itself nor its hashes, only the prefix that recognises it. */
 export const ApiKeyShape = Type.Object({
-  id: Id, name: Type.String(), prefix: Type.String({ description: 'The first 12 characters of the key' }), clientId: Type.String(),
-  createdAt: Timestamp, lastUsedAt: Nullable(Timestamp), revokedAt: Nullable(Timestamp),
+  id: Id,
+  name: Type.String(),
+  prefix: Type.String({ description: 'The first 12 characters of the key' }),
+  clientId: Type.String(),
+  createdAt: Timestamp,
+  lastUsedAt: Nullable(Timestamp),
+  revokedAt: Nullable(Timestamp),
 });
 
 export const CreatedApiKeyShape = Type.Object({
@@ -20,7 +25,15 @@ export const ApiKeyListQuery = Type.Object({ ...PageQuery }, { additionalPropert
 export const CreateApiKeyBody = Type.Object({ name: Name }, { additionalProperties: false });
 
 export function presentApiKey(k: ApiKey) {
-  return { id: k.id, name: k.name, prefix: k.prefix, clientId: k.clientId, createdAt: isoRequired(k.createdAt), lastUsedAt: iso(k.lastUsedAt), revokedAt: iso(k.revokedAt) };
+  return {
+    id: k.id,
+    name: k.name,
+    prefix: k.prefix,
+    clientId: k.clientId,
+    createdAt: isoRequired(k.createdAt),
+    lastUsedAt: iso(k.lastUsedAt),
+    revokedAt: iso(k.revokedAt),
+  };
 }
 
 export function presentIssuedApiKey(issued: IssuedApiKey) {

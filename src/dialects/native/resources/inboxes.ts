@@ -5,7 +5,8 @@ import { Id, PageQuery, Timestamp, isoRequired } from '../schemas.ts';
 import { Name } from './paging.ts';
 
 const Timeout = Type.Integer({
-  minimum: 1, maximum: MAX_INACTIVITY_TIMEOUT_MINUTES,
+  minimum: 1,
+  maximum: MAX_INACTIVITY_TIMEOUT_MINUTES,
   description: `Minutes without a message after which a conversation goes INACTIVE (default ${DEFAULT_INACTIVITY_TIMEOUT_MINUTES})`,
 });
 
@@ -13,8 +14,17 @@ export const InboxShape = Type.Object({ id: Id, name: Type.String(), inactivityT
 
 export const InboxListQuery = Type.Object({ ...PageQuery }, { additionalProperties: false });
 export const CreateInboxBody = Type.Object({ name: Name, inactivityTimeoutMinutes: Type.Optional(Timeout) }, { additionalProperties: false });
-export const UpdateInboxBody = Type.Object({ name: Type.Optional(Name), inactivityTimeoutMinutes: Type.Optional(Timeout) }, { additionalProperties: false, minProperties: 1 });
+export const UpdateInboxBody = Type.Object(
+  { name: Type.Optional(Name), inactivityTimeoutMinutes: Type.Optional(Timeout) },
+  { additionalProperties: false, minProperties: 1 },
+);
 
 export function presentInbox(i: Inbox) {
-  return { id: i.id, name: i.name, inactivityTimeoutMinutes: i.inactivityTimeoutMinutes, createdAt: isoRequired(i.createdAt), updatedAt: isoRequired(i.updatedAt) };
+  return {
+    id: i.id,
+    name: i.name,
+    inactivityTimeoutMinutes: i.inactivityTimeoutMinutes,
+    createdAt: isoRequired(i.createdAt),
+    updatedAt: isoRequired(i.updatedAt),
+  };
 }

@@ -11,23 +11,44 @@ export async function apiKeyRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const ctx = app.ctx;
 
-  app.get('/api-keys', {
-    schema: { tags, summary: "The workspace's API keys, revoked ones included; never the keys themselves", querystring: ApiKeyListQuery, response: { 200: Page(ApiKeyShape), ...errors(400, 401) } },
-  }, async (request) => presentPage(await listApiKeys(ctx, request.principal!.workspaceId, pageRequest(request.query)), presentApiKey));
-
-  app.post('/api-keys', {
-    config: { idempotent: 'secret' },
-    schema: {
-      tags, summary: 'Issue a key with its Basic client credentials; the key and the client secret are shown only in this answer',
-      body: CreateApiKeyBody, response: { 201: CreatedApiKeyShape, ...errors(400, 401, 409) },
+  app.get(
+    '/api-keys',
+    {
+      schema: {
+        tags,
+        summary: "The workspace's API keys, revoked ones included; never the keys themselves",
+        querystring: ApiKeyListQuery,
+        response: { 200: Page(ApiKeyShape), ...errors(400, 401) },
+      },
     },
-  }, async (request, reply) => reply.code(201).send(presentIssuedApiKey(await createApiKey(ctx, request.principal!.workspaceId, request.body))));
+    async (request) => presentPage(await listApiKeys(ctx, request.principal!.workspaceId, pageRequest(request.query)), presentApiKey),
+  );
+
+  app.post(
+    '/api-keys',
+    {
+      config: { idempotent: 'secret' },
+      schema: {
+        tags,
+        summary: 'Issue a key with its Basic client credentials; the key and the client secret are shown only in this answer',
+        body: CreateApiKeyBody,
+        response: { 201: CreatedApiKeyShape, ...errors(400, 401, 409) },
+      },
+    },
+    async (request, reply) => reply.code(201).send(presentIssuedApiKey(await createApiKey(ctx, request.principal!.workspaceId, request.body))),
+  );
 
   // Revoking answers 200 with the key (now carrying `revokedAt`) rather than 204: the key stays listed, revoked.
-  app.delete('/api-keys/:id', {
-    schema: {
-      tags, summary: 'Revoke a key: it answers 401 from the next request on. A key cannot revoke itself (409)',
-      params: IdParams, response: { 200: ApiKeyShape, ...errors(400, 401, 404, 409) },
+  app.delete(
+    '/api-keys/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Revoke a key: it answers 401 from the next request on. A key cannot revoke itself (409)',
+        params: IdParams,
+        response: { 200: ApiKeyShape, ...errors(400, 401, 404, 409) },
+      },
     },
-  }, async (request) => presentApiKey(await revokeKey(ctx, request.principal!.workspaceId, request.params.id, request.principal!.apiKeyId)));
+    async (request) => presentApiKey(await revokeKey(ctx, request.principal!.workspaceId, request.params.id, request.principal!.apiKeyId)),
+  );
 }

@@ -11,30 +11,61 @@ export async function botRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const ctx = app.ctx;
 
-  app.get('/bots', {
-    schema: { tags, summary: 'List bots', querystring: BotListQuery, response: { 200: Page(BotShape), ...errors(400, 401) } },
-  }, async (request) => {
-    const { inboxId, channelId } = request.query;
-    return presentPage(await listBots(ctx, request.principal!.workspaceId, { inboxId, channelId }, pageRequest(request.query)), presentBot);
-  });
+  app.get(
+    '/bots',
+    {
+      schema: { tags, summary: 'List bots', querystring: BotListQuery, response: { 200: Page(BotShape), ...errors(400, 401) } },
+    },
+    async (request) => {
+      const { inboxId, channelId } = request.query;
+      return presentPage(await listBots(ctx, request.principal!.workspaceId, { inboxId, channelId }, pageRequest(request.query)), presentBot);
+    },
+  );
 
-  app.post('/bots', {
-    config: { idempotent: true },
-    schema: { tags, summary: "Create a bot on a channel (its inbox is the channel's)", body: CreateBotBody, response: { 201: BotShape, ...errors(400, 401, 404, 409) } },
-  }, async (request, reply) => reply.code(201).send(presentBot(await createBot(ctx, request.principal!.workspaceId, request.body))));
+  app.post(
+    '/bots',
+    {
+      config: { idempotent: true },
+      schema: {
+        tags,
+        summary: "Create a bot on a channel (its inbox is the channel's)",
+        body: CreateBotBody,
+        response: { 201: BotShape, ...errors(400, 401, 404, 409) },
+      },
+    },
+    async (request, reply) => reply.code(201).send(presentBot(await createBot(ctx, request.principal!.workspaceId, request.body))),
+  );
 
-  app.get('/bots/:id', {
-    schema: { tags, summary: 'One bot', params: IdParams, response: { 200: BotShape, ...errors(400, 401, 404) } },
-  }, async (request) => presentBot(await getBot(ctx, request.principal!.workspaceId, request.params.id)));
+  app.get(
+    '/bots/:id',
+    {
+      schema: { tags, summary: 'One bot', params: IdParams, response: { 200: BotShape, ...errors(400, 401, 404) } },
+    },
+    async (request) => presentBot(await getBot(ctx, request.principal!.workspaceId, request.params.id)),
+  );
 
-  app.patch('/bots/:id', {
-    schema: { tags, summary: "Rename a bot, change its type or move it to another channel (and that channel's inbox)", params: IdParams, body: UpdateBotBody, response: { 200: BotShape, ...errors(400, 401, 404) } },
-  }, async (request) => presentBot(await updateBot(ctx, request.principal!.workspaceId, request.params.id, request.body)));
+  app.patch(
+    '/bots/:id',
+    {
+      schema: {
+        tags,
+        summary: "Rename a bot, change its type or move it to another channel (and that channel's inbox)",
+        params: IdParams,
+        body: UpdateBotBody,
+        response: { 200: BotShape, ...errors(400, 401, 404) },
+      },
+    },
+    async (request) => presentBot(await updateBot(ctx, request.principal!.workspaceId, request.params.id, request.body)),
+  );
 
-  app.delete('/bots/:id', {
-    schema: { tags, summary: 'Delete a bot', params: IdParams, response: { 204: Deleted, ...errors(400, 401, 404) } },
-  }, async (request, reply) => {
-    await deleteBot(ctx, request.principal!.workspaceId, request.params.id);
-    return reply.code(204).send(null);
-  });
+  app.delete(
+    '/bots/:id',
+    {
+      schema: { tags, summary: 'Delete a bot', params: IdParams, response: { 204: Deleted, ...errors(400, 401, 404) } },
+    },
+    async (request, reply) => {
+      await deleteBot(ctx, request.principal!.workspaceId, request.params.id);
+      return reply.code(204).send(null);
+    },
+  );
 }

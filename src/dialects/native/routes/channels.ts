@@ -11,33 +11,66 @@ export async function channelRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const ctx = app.ctx;
 
-  app.get('/channels', {
-    schema: { tags, summary: 'List channels', querystring: ChannelListQuery, response: { 200: Page(ChannelShape), ...errors(400, 401) } },
-  }, async (request) => {
-    const { inboxId, kind } = request.query;
-    return presentPage(await listChannels(ctx, request.principal!.workspaceId, { inboxId, kind }, pageRequest(request.query)), presentChannel);
-  });
-
-  app.post('/channels', {
-    config: { idempotent: true },
-    schema: { tags, summary: 'Create a channel in an inbox (kind `sandbox` for now)', body: CreateChannelBody, response: { 201: ChannelShape, ...errors(400, 401, 404, 409) } },
-  }, async (request, reply) => reply.code(201).send(presentChannel(await createChannel(ctx, request.principal!.workspaceId, request.body))));
-
-  app.get('/channels/:id', {
-    schema: { tags, summary: 'One channel', params: IdParams, response: { 200: ChannelShape, ...errors(400, 401, 404) } },
-  }, async (request) => presentChannel(await getChannel(ctx, request.principal!.workspaceId, request.params.id)));
-
-  app.patch('/channels/:id', {
-    schema: { tags, summary: "Rename a channel or replace its config (its inbox and kind are fixed)", params: IdParams, body: UpdateChannelBody, response: { 200: ChannelShape, ...errors(400, 401, 404) } },
-  }, async (request) => presentChannel(await updateChannel(ctx, request.principal!.workspaceId, request.params.id, request.body)));
-
-  app.delete('/channels/:id', {
-    schema: {
-      tags, summary: 'Delete a channel; refused (409) while it has conversations or live bots',
-      params: IdParams, response: { 204: Deleted, ...errors(400, 401, 404, 409) },
+  app.get(
+    '/channels',
+    {
+      schema: { tags, summary: 'List channels', querystring: ChannelListQuery, response: { 200: Page(ChannelShape), ...errors(400, 401) } },
     },
-  }, async (request, reply) => {
-    await deleteChannel(ctx, request.principal!.workspaceId, request.params.id);
-    return reply.code(204).send(null);
-  });
+    async (request) => {
+      const { inboxId, kind } = request.query;
+      return presentPage(await listChannels(ctx, request.principal!.workspaceId, { inboxId, kind }, pageRequest(request.query)), presentChannel);
+    },
+  );
+
+  app.post(
+    '/channels',
+    {
+      config: { idempotent: true },
+      schema: {
+        tags,
+        summary: 'Create a channel in an inbox (kind `sandbox` for now)',
+        body: CreateChannelBody,
+        response: { 201: ChannelShape, ...errors(400, 401, 404, 409) },
+      },
+    },
+    async (request, reply) => reply.code(201).send(presentChannel(await createChannel(ctx, request.principal!.workspaceId, request.body))),
+  );
+
+  app.get(
+    '/channels/:id',
+    {
+      schema: { tags, summary: 'One channel', params: IdParams, response: { 200: ChannelShape, ...errors(400, 401, 404) } },
+    },
+    async (request) => presentChannel(await getChannel(ctx, request.principal!.workspaceId, request.params.id)),
+  );
+
+  app.patch(
+    '/channels/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Rename a channel or replace its config (its inbox and kind are fixed)',
+        params: IdParams,
+        body: UpdateChannelBody,
+        response: { 200: ChannelShape, ...errors(400, 401, 404) },
+      },
+    },
+    async (request) => presentChannel(await updateChannel(ctx, request.principal!.workspaceId, request.params.id, request.body)),
+  );
+
+  app.delete(
+    '/channels/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Delete a channel; refused (409) while it has conversations or live bots',
+        params: IdParams,
+        response: { 204: Deleted, ...errors(400, 401, 404, 409) },
+      },
+    },
+    async (request, reply) => {
+      await deleteChannel(ctx, request.principal!.workspaceId, request.params.id);
+      return reply.code(204).send(null);
+    },
+  );
 }

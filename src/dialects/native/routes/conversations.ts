@@ -13,21 +13,24 @@ import { ConversationShape, TransitionShape } from '../shapes.ts';
 import { presentConversation } from '../presenters.ts';
 import type { TransitionResult } from '../../../domain/conversation-transitions.ts';
 
-const ListQuery = Type.Object({
-  ...PageQuery,
-  inboxId: Type.Optional(Id),
-  status: Type.Optional(Type.Enum([...CONVERSATION_STATUSES])),
-  priority: Type.Optional(Type.Enum([...PRIORITIES])),
-  userId: Type.Optional(Id),
-  roleId: Type.Optional(Id),
-  tagId: Type.Optional(Type.Array(Id, { maxItems: 50 })),
-  search: Type.Optional(Type.String({ maxLength: 200 })),
-  integrationId: Type.Optional(Id),
-  showGroups: Type.Optional(Type.Boolean({ default: true })),
-  onlyGroups: Type.Optional(Type.Boolean()),
-  showOnlyUnread: Type.Optional(Type.Boolean()),
-  onlyArchived: Type.Optional(Type.Boolean()),
-}, { additionalProperties: false });
+const ListQuery = Type.Object(
+  {
+    ...PageQuery,
+    inboxId: Type.Optional(Id),
+    status: Type.Optional(Type.Enum([...CONVERSATION_STATUSES])),
+    priority: Type.Optional(Type.Enum([...PRIORITIES])),
+    userId: Type.Optional(Id),
+    roleId: Type.Optional(Id),
+    tagId: Type.Optional(Type.Array(Id, { maxItems: 50 })),
+    search: Type.Optional(Type.String({ maxLength: 200 })),
+    integrationId: Type.Optional(Id),
+    showGroups: Type.Optional(Type.Boolean({ default: true })),
+    onlyGroups: Type.Optional(Type.Boolean()),
+    showOnlyUnread: Type.Optional(Type.Boolean()),
+    onlyArchived: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
 
 const transitionAnswer = (r: TransitionResult) => ({ conversation: presentConversation(r.conversation), previousStatus: r.previousStatus });
 
@@ -35,71 +38,140 @@ export async function conversationRoutes(fastify: FastifyInstance): Promise<void
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const ctx = app.ctx;
 
-  app.get('/conversations', {
-    schema: { summary: 'List conversations, newest activity first', querystring: ListQuery, response: { 200: Page(ConversationShape), ...errors(400, 401) } },
-  }, async (request) => {
-    const { workspaceId } = request.principal!;
-    const q = request.query;
-    const limit = q.limit ?? 50;
-    let query = applyConversationFilters(ctx.db.selectFrom('conversations as c').selectAll('c'), workspaceId, {
-      inboxId: q.inboxId, status: q.status, priority: q.priority, userId: q.userId, roleId: q.roleId, tagIds: q.tagId,
-      search: q.search, channelId: q.integrationId, showGroups: q.showGroups, onlyGroups: q.onlyGroups,
-      showOnlyUnread: q.showOnlyUnread, onlyArchived: q.onlyArchived,
-    });
-    if (q.cursor) {
-      const [at, id] = decodeCursor(q.cursor, ['number', 'string']);
-      query = query.where((eb) => eb(eb.refTuple('c.last_activity_at', 'c.id'), '<', eb.tuple(at, id)));
-    }
-    const rows = await query.orderBy('c.last_activity_at', 'desc').orderBy('c.id', 'desc').limit(limit + 1).execute();
-    const page = rows.slice(0, limit);
-    const tags = await tagsOf(ctx.db, workspaceId, page.map((r) => r.id));
-    const last = page[page.length - 1];
-    return {
-      data: page.map((r) => presentConversation(conversationFromRow(r, tags.get(r.id) ?? []))),
-      nextCursor: rows.length > limit && last ? encodeCursor([last.last_activity_at, last.id]) : null,
-    };
-  });
-
-  app.get('/conversations/:id', {
-    schema: { summary: 'One conversation', params: IdParams, response: { 200: ConversationShape, ...errors(400, 401, 404) } },
-  }, async (request) => {
-    const conversation = await findConversation(ctx.db, request.principal!.workspaceId, request.params.id);
-    if (!conversation) throw notFound('conversation', request.params.id);
-    return presentConversation(conversation);
-  });
-
-  app.post('/conversations/:id/assign', {
-    schema: {
-      summary: 'Give the conversation to an agent (→ ACTIVE) or take it away (userId null: ACTIVE → WAITING)',
-      params: IdParams, body: Type.Object({ userId: Nullable(Id), roleId: Type.Optional(Nullable(Id)) }, { additionalProperties: false }),
-      response: { 200: TransitionShape, ...errors(400, 401, 404, 409) },
+  app.get(
+    '/conversations',
+    {
+      schema: { summary: 'List conversations, newest activity first', querystring: ListQuery, response: { 200: Page(ConversationShape), ...errors(400, 401) } },
     },
-  }, async (request) => transitionAnswer(await assignConversation(ctx, request.principal!.workspaceId, request.params.id,
-    { userId: request.body.userId, roleId: request.body.roleId }, { type: 'api_key', id: request.principal!.apiKeyId })));
-
-  app.post('/conversations/:id/handoff', {
-    schema: {
-      summary: 'Hand over to humans without an agent (→ WAITING)', params: IdParams,
-      body: Type.Object({ roleId: Type.Optional(Nullable(Id)) }, { additionalProperties: false }),
-      response: { 200: TransitionShape, ...errors(400, 401, 404, 409) },
+    async (request) => {
+      const { workspaceId } = request.principal!;
+      const q = request.query;
+      const limit = q.limit ?? 50;
+      let query = applyConversationFilters(ctx.db.selectFrom('conversations as c').selectAll('c'), workspaceId, {
+        inboxId: q.inboxId,
+        status: q.status,
+        priority: q.priority,
+        userId: q.userId,
+        roleId: q.roleId,
+        tagIds: q.tagId,
+        search: q.search,
+        channelId: q.integrationId,
+        showGroups: q.showGroups,
+        onlyGroups: q.onlyGroups,
+        showOnlyUnread: q.showOnlyUnread,
+        onlyArchived: q.onlyArchived,
+      });
+      if (q.cursor) {
+        const [at, id] = decodeCursor(q.cursor, ['number', 'string']);
+        query = query.where((eb) => eb(eb.refTuple('c.last_activity_at', 'c.id'), '<', eb.tuple(at, id)));
+      }
+      const rows = await query
+        .orderBy('c.last_activity_at', 'desc')
+        .orderBy('c.id', 'desc')
+        .limit(limit + 1)
+        .execute();
+      const page = rows.slice(0, limit);
+      const tags = await tagsOf(
+        ctx.db,
+        workspaceId,
+        page.map((r) => r.id),
+      );
+      const last = page[page.length - 1];
+      return {
+        data: page.map((r) => presentConversation(conversationFromRow(r, tags.get(r.id) ?? []))),
+        nextCursor: rows.length > limit && last ? encodeCursor([last.last_activity_at, last.id]) : null,
+      };
     },
-  }, async (request) => transitionAnswer(await handOff(ctx, request.principal!.workspaceId, request.params.id,
-    { roleId: request.body.roleId }, { type: 'api_key', id: request.principal!.apiKeyId })));
+  );
 
-  app.post('/conversations/:id/resolve', {
-    schema: { summary: 'Resolve (→ INACTIVE); an active support session closes as `resolved`', params: IdParams, response: { 200: TransitionShape, ...errors(400, 401, 404) } },
-  }, async (request) => transitionAnswer(await resolveConversation(ctx, request.principal!.workspaceId, request.params.id, { type: 'api_key', id: request.principal!.apiKeyId })));
+  app.get(
+    '/conversations/:id',
+    {
+      schema: { summary: 'One conversation', params: IdParams, response: { 200: ConversationShape, ...errors(400, 401, 404) } },
+    },
+    async (request) => {
+      const conversation = await findConversation(ctx.db, request.principal!.workspaceId, request.params.id);
+      if (!conversation) throw notFound('conversation', request.params.id);
+      return presentConversation(conversation);
+    },
+  );
 
-  app.post('/conversations/:id/read', {
-    schema: { summary: 'Mark the conversation read (clears unreadCount)', params: IdParams, response: { 200: ConversationShape, ...errors(400, 401, 404) } },
-  }, async (request) => presentConversation(await markRead(ctx, request.principal!.workspaceId, request.params.id)));
+  app.post(
+    '/conversations/:id/assign',
+    {
+      schema: {
+        summary: 'Give the conversation to an agent (→ ACTIVE) or take it away (userId null: ACTIVE → WAITING)',
+        params: IdParams,
+        body: Type.Object({ userId: Nullable(Id), roleId: Type.Optional(Nullable(Id)) }, { additionalProperties: false }),
+        response: { 200: TransitionShape, ...errors(400, 401, 404, 409) },
+      },
+    },
+    async (request) =>
+      transitionAnswer(
+        await assignConversation(
+          ctx,
+          request.principal!.workspaceId,
+          request.params.id,
+          { userId: request.body.userId, roleId: request.body.roleId },
+          { type: 'api_key', id: request.principal!.apiKeyId },
+        ),
+      ),
+  );
+
+  app.post(
+    '/conversations/:id/handoff',
+    {
+      schema: {
+        summary: 'Hand over to humans without an agent (→ WAITING)',
+        params: IdParams,
+        body: Type.Object({ roleId: Type.Optional(Nullable(Id)) }, { additionalProperties: false }),
+        response: { 200: TransitionShape, ...errors(400, 401, 404, 409) },
+      },
+    },
+    async (request) =>
+      transitionAnswer(
+        await handOff(
+          ctx,
+          request.principal!.workspaceId,
+          request.params.id,
+          { roleId: request.body.roleId },
+          { type: 'api_key', id: request.principal!.apiKeyId },
+        ),
+      ),
+  );
+
+  app.post(
+    '/conversations/:id/resolve',
+    {
+      schema: {
+        summary: 'Resolve (→ INACTIVE); an active support session closes as `resolved`',
+        params: IdParams,
+        response: { 200: TransitionShape, ...errors(400, 401, 404) },
+      },
+    },
+    async (request) =>
+      transitionAnswer(await resolveConversation(ctx, request.principal!.workspaceId, request.params.id, { type: 'api_key', id: request.principal!.apiKeyId })),
+  );
+
+  app.post(
+    '/conversations/:id/read',
+    {
+      schema: { summary: 'Mark the conversation read (clears unreadCount)', params: IdParams, response: { 200: ConversationShape, ...errors(400, 401, 404) } },
+    },
+    async (request) => presentConversation(await markRead(ctx, request.principal!.workspaceId, request.params.id)),
+  );
 }
 
 async function tagsOf(db: FastifyInstance['ctx']['db'], workspaceId: string, conversationIds: string[]): Promise<Map<string, string[]>> {
   const map = new Map<string, string[]>();
   if (conversationIds.length === 0) return map;
-  const rows = await db.selectFrom('conversation_tags').select(['conversation_id', 'tag_id'])
-    .where('workspace_id', '=', workspaceId).where('conversation_id', 'in', conversationIds).orderBy('tag_id').execute();
+  const rows = await db
+    .selectFrom('conversation_tags')
+    .select(['conversation_id', 'tag_id'])
+    .where('workspace_id', '=', workspaceId)
+    .where('conversation_id', 'in', conversationIds)
+    .orderBy('tag_id')
+    .execute();
   for (const r of rows) (map.get(r.conversation_id) ?? map.set(r.conversation_id, []).get(r.conversation_id)!).push(r.tag_id);
   return map;
 }

@@ -6,32 +6,53 @@ import { decodeCursor, encodeCursor } from '../../../http/cursor.ts';
 import { Id, Nullable, Timestamp, errors } from '../schemas.ts';
 
 const EventShape = Type.Object({
-  id: Id, type: Type.String(), conversationId: Nullable(Id), createdAt: Timestamp, cursor: Type.String(),
+  id: Id,
+  type: Type.String(),
+  conversationId: Nullable(Id),
+  createdAt: Timestamp,
+  cursor: Type.String(),
   payload: Type.Record(Type.String(), Type.Unknown()),
 });
 
 export async function eventRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
-  app.get('/events', {
-    schema: {
-      tags: ['events'], summary: "The workspace's events in commit order; pass the last `nextCursor` as `after` to catch up",
-      querystring: Type.Object({
-        after: Type.Optional(Type.String({ minLength: 1, maxLength: 512 })),
-        types: Type.Optional(Type.String({ maxLength: 1000, description: 'comma-separated event types' })),
-        limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
-      }, { additionalProperties: false }),
-      response: { 200: Type.Object({ data: Type.Array(EventShape), nextCursor: Nullable(Type.String()) }), ...errors(400, 401) },
+  app.get(
+    '/events',
+    {
+      schema: {
+        tags: ['events'],
+        summary: "The workspace's events in commit order; pass the last `nextCursor` as `after` to catch up",
+        querystring: Type.Object(
+          {
+            after: Type.Optional(Type.String({ minLength: 1, maxLength: 512 })),
+            types: Type.Optional(Type.String({ maxLength: 1000, description: 'comma-separated event types' })),
+            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Object({ data: Type.Array(EventShape), nextCursor: Nullable(Type.String()) }), ...errors(400, 401) },
+      },
     },
-  }, async (request) => {
-    const { after, types, limit = 50 } = request.query;
-    const position = after ? (([txId, id]) => ({ txId, id }))(decodeCursor(after, ['number', 'string'], 'after')) : null;
-    const typeList = types ? types.split(',').map((t) => t.trim()).filter(Boolean) : null;
-    const { events } = await readEventFeed(app.ctx.db, app.ctx.engine, request.principal!.workspaceId, position, typeList, limit);
-    const data = events.map((e) => ({
-      id: e.id, type: e.type, conversationId: e.conversationId, createdAt: new Date(e.createdAt).toISOString(),
-      cursor: encodeCursor([e.position.txId, e.position.id]), payload: e.payload,
-    }));
-    // The cursor to resume from: the last event seen, or where the caller already was.
-    return { data, nextCursor: data.length > 0 ? data[data.length - 1].cursor : after ?? null };
-  });
+    async (request) => {
+      const { after, types, limit = 50 } = request.query;
+      const position = after ? (([txId, id]) => ({ txId, id }))(decodeCursor(after, ['number', 'string'], 'after')) : null;
+      const typeList = types
+        ? types
+            .split(',')
+            .map((t) => t.trim())
+            .filter(Boolean)
+        : null;
+      const { events } = await readEventFeed(app.ctx.db, app.ctx.engine, request.principal!.workspaceId, position, typeList, limit);
+      const data = events.map((e) => ({
+        id: e.id,
+        type: e.type,
+        conversationId: e.conversationId,
+        createdAt: new Date(e.createdAt).toISOString(),
+        cursor: encodeCursor([e.position.txId, e.position.id]),
+        payload: e.payload,
+      }));
+      // The cursor to resume from: the last event seen, or where the caller already was.
+      return { data, nextCursor: data.length > 0 ? data[data.length - 1].cursor : (after ?? null) };
+    },
+  );
 }

@@ -11,33 +11,64 @@ export async function groupRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const ctx = app.ctx;
 
-  app.get('/groups', {
-    schema: { tags, summary: 'List groups', querystring: GroupListQuery, response: { 200: Page(GroupShape), ...errors(400, 401) } },
-  }, async (request) => {
-    const { inboxId, channelId, externalId } = request.query;
-    return presentPage(await listGroups(ctx, request.principal!.workspaceId, { inboxId, channelId, externalId }, pageRequest(request.query)), presentGroup);
-  });
-
-  app.post('/groups', {
-    config: { idempotent: true },
-    schema: {
-      tags, summary: "Create a group on a channel (its inbox is the channel's); `externalId` is unique per inbox (409)",
-      body: CreateGroupBody, response: { 201: GroupShape, ...errors(400, 401, 404, 409) },
+  app.get(
+    '/groups',
+    {
+      schema: { tags, summary: 'List groups', querystring: GroupListQuery, response: { 200: Page(GroupShape), ...errors(400, 401) } },
     },
-  }, async (request, reply) => reply.code(201).send(presentGroup(await createGroup(ctx, request.principal!.workspaceId, request.body))));
-
-  app.get('/groups/:id', {
-    schema: { tags, summary: 'One group with its current members', params: IdParams, response: { 200: GroupShape, ...errors(400, 401, 404) } },
-  }, async (request) => presentGroup(await getGroup(ctx, request.principal!.workspaceId, request.params.id)));
-
-  app.patch('/groups/:id', {
-    schema: { tags, summary: 'Rename a group or change its image or externalId', params: IdParams, body: UpdateGroupBody, response: { 200: GroupShape, ...errors(400, 401, 404, 409) } },
-  }, async (request) => presentGroup(await updateGroup(ctx, request.principal!.workspaceId, request.params.id, request.body)));
-
-  app.put('/groups/:id/members', {
-    schema: {
-      tags, summary: "Replace the membership: people of the group's inbox; those left out stop being members",
-      params: IdParams, body: GroupMembersBody, response: { 200: GroupShape, ...errors(400, 401, 404) },
+    async (request) => {
+      const { inboxId, channelId, externalId } = request.query;
+      return presentPage(await listGroups(ctx, request.principal!.workspaceId, { inboxId, channelId, externalId }, pageRequest(request.query)), presentGroup);
     },
-  }, async (request) => presentGroup(await setGroupMembers(ctx, request.principal!.workspaceId, request.params.id, request.body.personIds)));
+  );
+
+  app.post(
+    '/groups',
+    {
+      config: { idempotent: true },
+      schema: {
+        tags,
+        summary: "Create a group on a channel (its inbox is the channel's); `externalId` is unique per inbox (409)",
+        body: CreateGroupBody,
+        response: { 201: GroupShape, ...errors(400, 401, 404, 409) },
+      },
+    },
+    async (request, reply) => reply.code(201).send(presentGroup(await createGroup(ctx, request.principal!.workspaceId, request.body))),
+  );
+
+  app.get(
+    '/groups/:id',
+    {
+      schema: { tags, summary: 'One group with its current members', params: IdParams, response: { 200: GroupShape, ...errors(400, 401, 404) } },
+    },
+    async (request) => presentGroup(await getGroup(ctx, request.principal!.workspaceId, request.params.id)),
+  );
+
+  app.patch(
+    '/groups/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Rename a group or change its image or externalId',
+        params: IdParams,
+        body: UpdateGroupBody,
+        response: { 200: GroupShape, ...errors(400, 401, 404, 409) },
+      },
+    },
+    async (request) => presentGroup(await updateGroup(ctx, request.principal!.workspaceId, request.params.id, request.body)),
+  );
+
+  app.put(
+    '/groups/:id/members',
+    {
+      schema: {
+        tags,
+        summary: "Replace the membership: people of the group's inbox; those left out stop being members",
+        params: IdParams,
+        body: GroupMembersBody,
+        response: { 200: GroupShape, ...errors(400, 401, 404) },
+      },
+    },
+    async (request) => presentGroup(await setGroupMembers(ctx, request.principal!.workspaceId, request.params.id, request.body.personIds)),
+  );
 }

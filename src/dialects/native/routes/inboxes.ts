@@ -11,27 +11,58 @@ export async function inboxRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const ctx = app.ctx;
 
-  app.get('/inboxes', {
-    schema: { tags, summary: 'List inboxes', querystring: InboxListQuery, response: { 200: Page(InboxShape), ...errors(400, 401) } },
-  }, async (request) => presentPage(await listInboxes(ctx, request.principal!.workspaceId, pageRequest(request.query)), presentInbox));
+  app.get(
+    '/inboxes',
+    {
+      schema: { tags, summary: 'List inboxes', querystring: InboxListQuery, response: { 200: Page(InboxShape), ...errors(400, 401) } },
+    },
+    async (request) => presentPage(await listInboxes(ctx, request.principal!.workspaceId, pageRequest(request.query)), presentInbox),
+  );
 
-  app.post('/inboxes', {
-    config: { idempotent: true },
-    schema: { tags, summary: 'Create an inbox', body: CreateInboxBody, response: { 201: InboxShape, ...errors(400, 401, 409) } },
-  }, async (request, reply) => reply.code(201).send(presentInbox(await createInbox(ctx, request.principal!.workspaceId, request.body))));
+  app.post(
+    '/inboxes',
+    {
+      config: { idempotent: true },
+      schema: { tags, summary: 'Create an inbox', body: CreateInboxBody, response: { 201: InboxShape, ...errors(400, 401, 409) } },
+    },
+    async (request, reply) => reply.code(201).send(presentInbox(await createInbox(ctx, request.principal!.workspaceId, request.body))),
+  );
 
-  app.get('/inboxes/:id', {
-    schema: { tags, summary: 'One inbox', params: IdParams, response: { 200: InboxShape, ...errors(400, 401, 404) } },
-  }, async (request) => presentInbox(await getInbox(ctx, request.principal!.workspaceId, request.params.id)));
+  app.get(
+    '/inboxes/:id',
+    {
+      schema: { tags, summary: 'One inbox', params: IdParams, response: { 200: InboxShape, ...errors(400, 401, 404) } },
+    },
+    async (request) => presentInbox(await getInbox(ctx, request.principal!.workspaceId, request.params.id)),
+  );
 
-  app.patch('/inboxes/:id', {
-    schema: { tags, summary: 'Rename an inbox or change its inactivity timeout', params: IdParams, body: UpdateInboxBody, response: { 200: InboxShape, ...errors(400, 401, 404) } },
-  }, async (request) => presentInbox(await updateInbox(ctx, request.principal!.workspaceId, request.params.id, request.body)));
+  app.patch(
+    '/inboxes/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Rename an inbox or change its inactivity timeout',
+        params: IdParams,
+        body: UpdateInboxBody,
+        response: { 200: InboxShape, ...errors(400, 401, 404) },
+      },
+    },
+    async (request) => presentInbox(await updateInbox(ctx, request.principal!.workspaceId, request.params.id, request.body)),
+  );
 
-  app.delete('/inboxes/:id', {
-    schema: { tags, summary: 'Delete an inbox; refused (409) while it has live channels', params: IdParams, response: { 204: Deleted, ...errors(400, 401, 404, 409) } },
-  }, async (request, reply) => {
-    await deleteInbox(ctx, request.principal!.workspaceId, request.params.id);
-    return reply.code(204).send(null);
-  });
+  app.delete(
+    '/inboxes/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Delete an inbox; refused (409) while it has live channels',
+        params: IdParams,
+        response: { 204: Deleted, ...errors(400, 401, 404, 409) },
+      },
+    },
+    async (request, reply) => {
+      await deleteInbox(ctx, request.principal!.workspaceId, request.params.id);
+      return reply.code(204).send(null);
+    },
+  );
 }

@@ -14,75 +14,111 @@ import { presentMessage } from '../presenters.ts';
 
 const ListQuery = Type.Object({ ...PageQuery, after: Type.Optional(Id) }, { additionalProperties: false });
 
-const SendFields = Type.Object({
-  type: Type.Optional(Type.Enum([...MESSAGE_TYPES])),
-  message: Type.Optional(Type.String({ maxLength: 65536 })),
-  mediaUrl: Type.Optional(Type.String({ format: 'uri', maxLength: 2048 })),
-  mimeType: Type.Optional(Type.String({ maxLength: 255 })),
-  caption: Type.Optional(Type.String({ maxLength: 4096 })),
-  fileName: Type.Optional(Type.String({ maxLength: 255 })),
-  contactName: Type.Optional(Type.String({ maxLength: 255 })),
-  contactPhoneNumber: Type.Optional(Type.String({ maxLength: 32 })),
-  quotedMessageId: Type.Optional(Id),
-  senderUserId: Type.Optional(Id),
-  botId: Type.Optional(Id),
-  clientMessageId: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
-  internal: Type.Optional(Type.Boolean()),
-}, { additionalProperties: false });
+const SendFields = Type.Object(
+  {
+    type: Type.Optional(Type.Enum([...MESSAGE_TYPES])),
+    message: Type.Optional(Type.String({ maxLength: 65536 })),
+    mediaUrl: Type.Optional(Type.String({ format: 'uri', maxLength: 2048 })),
+    mimeType: Type.Optional(Type.String({ maxLength: 255 })),
+    caption: Type.Optional(Type.String({ maxLength: 4096 })),
+    fileName: Type.Optional(Type.String({ maxLength: 255 })),
+    contactName: Type.Optional(Type.String({ maxLength: 255 })),
+    contactPhoneNumber: Type.Optional(Type.String({ maxLength: 32 })),
+    quotedMessageId: Type.Optional(Id),
+    senderUserId: Type.Optional(Id),
+    botId: Type.Optional(Id),
+    clientMessageId: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
+    internal: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
 type SendFields = Static<typeof SendFields>;
 
 export async function messageRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const ctx = app.ctx;
 
-  app.get('/conversations/:id/messages', {
-    schema: {
-      summary: 'Messages of a conversation: newest first with `cursor`, or oldest first after a message with `after`',
-      params: IdParams, querystring: ListQuery, response: { 200: Page(MessageShape), ...errors(400, 401, 404) },
+  app.get(
+    '/conversations/:id/messages',
+    {
+      schema: {
+        summary: 'Messages of a conversation: newest first with `cursor`, or oldest first after a message with `after`',
+        params: IdParams,
+        querystring: ListQuery,
+        response: { 200: Page(MessageShape), ...errors(400, 401, 404) },
+      },
     },
-  }, async (request) => {
-    const { workspaceId } = request.principal!;
-    const { id } = request.params;
-    const { limit = 50, cursor, after } = request.query;
-    if (cursor && after) throw invalid('use either cursor or after, not both', 'validation_failed', 'after');
-    if (!(await findConversation(ctx.db, workspaceId, id))) throw notFound('conversation', id);
-    const anchor = after ? await findMessage(ctx.db, workspaceId, after) : null;
-    if (after && (!anchor || anchor.conversationId !== id)) throw notFound('message', after);
-    const rows = anchor
-      ? await messagesAfter(ctx.db, workspaceId, id, [anchor.messageAt, anchor.id], limit + 1)
-      : await messagesBefore(ctx.db, workspaceId, id, cursor ? decodeCursor(cursor, ['number', 'string']) : null, limit + 1);
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
-    const more = rows.length > limit && last;
-    return {
-      data: page.map(presentMessage),
-      nextCursor: more ? (after ? null : encodeCursor([last.messageAt, last.id])) : null,
-    };
-  });
+    async (request) => {
+      const { workspaceId } = request.principal!;
+      const { id } = request.params;
+      const { limit = 50, cursor, after } = request.query;
+      if (cursor && after) throw invalid('use either cursor or after, not both', 'validation_failed', 'after');
+      if (!(await findConversation(ctx.db, workspaceId, id))) throw notFound('conversation', id);
+      const anchor = after ? await findMessage(ctx.db, workspaceId, after) : null;
+      if (after && (!anchor || anchor.conversationId !== id)) throw notFound('message', after);
+      const rows = anchor
+        ? await messagesAfter(ctx.db, workspaceId, id, [anchor.messageAt, anchor.id], limit + 1)
+        : await messagesBefore(ctx.db, workspaceId, id, cursor ? decodeCursor(cursor, ['number', 'string']) : null, limit + 1);
+      const page = rows.slice(0, limit);
+      const last = page[page.length - 1];
+      const more = rows.length > limit && last;
+      return {
+        data: page.map(presentMessage),
+        nextCursor: more ? (after ? null : encodeCursor([last.messageAt, last.id])) : null,
+      };
+    },
+  );
 
-  app.post('/conversations/:id/messages', {
-    config: { idempotent: true },
-    schema: {
-      summary: 'Send a message as an agent (`senderUserId`) or the bot (`botId`); JSON, or multipart/form-data with a `file`',
-      params: IdParams,
-      body: { content: { 'application/json': { schema: SendFields }, 'multipart/form-data': { schema: SendFields } } } as never,
-      response: { 201: MessageShape, 200: MessageShape, ...errors(400, 401, 404, 409, 413) },
+  app.post(
+    '/conversations/:id/messages',
+    {
+      config: { idempotent: true },
+      schema: {
+        summary: 'Send a message as an agent (`senderUserId`) or the bot (`botId`); JSON, or multipart/form-data with a `file`',
+        params: IdParams,
+        body: { content: { 'application/json': { schema: SendFields }, 'multipart/form-data': { schema: SendFields } } } as never,
+        response: { 201: MessageShape, 200: MessageShape, ...errors(400, 401, 404, 409, 413) },
+      },
     },
-  }, async (request, reply) => {
-    const { workspaceId, apiKeyId } = request.principal!;
-    const fields = request.body as SendFields;
-    const type: MessageType = fields.type ?? 'text';
-    const { message, duplicate } = await app.media.holding(request.upload, fields.fileName, async (saved) => {
-      let media: Media | null = saved && { url: saved.url, mimeType: saved.mimeType, fileName: saved.fileName, caption: fields.caption ?? null, size: saved.size };
-      if (!media && fields.mediaUrl) media = { url: fields.mediaUrl, mimeType: fields.mimeType ?? null, fileName: fields.fileName ?? null, caption: fields.caption ?? null, size: null };
-      if (media && !MEDIA_TYPES.includes(type)) throw invalid(`type ${type} does not carry a file`, 'validation_failed', 'type');
-      return sendMessage(ctx, {
-        workspaceId, conversationId: request.params.id, type, text: fields.message ?? null, media,
-        contact: type === 'contact' ? { name: fields.contactName ?? null, phoneNumber: fields.contactPhoneNumber ?? null } : null,
-        senderUserId: fields.senderUserId ?? null, senderBotId: fields.botId ?? null, quotedMessageId: fields.quotedMessageId ?? null,
-        clientMessageId: fields.clientMessageId ?? null, internal: fields.internal ?? false,
-      }, { type: 'api_key', id: apiKeyId });
-    }, (sent) => !sent.duplicate);
-    return reply.code(duplicate ? 200 : 201).send(presentMessage(message));
-  });
+    async (request, reply) => {
+      const { workspaceId, apiKeyId } = request.principal!;
+      const fields = request.body as SendFields;
+      const type: MessageType = fields.type ?? 'text';
+      const { message, duplicate } = await app.media.holding(
+        request.upload,
+        fields.fileName,
+        async (saved) => {
+          let media: Media | null = saved && {
+            url: saved.url,
+            mimeType: saved.mimeType,
+            fileName: saved.fileName,
+            caption: fields.caption ?? null,
+            size: saved.size,
+          };
+          if (!media && fields.mediaUrl)
+            media = { url: fields.mediaUrl, mimeType: fields.mimeType ?? null, fileName: fields.fileName ?? null, caption: fields.caption ?? null, size: null };
+          if (media && !MEDIA_TYPES.includes(type)) throw invalid(`type ${type} does not carry a file`, 'validation_failed', 'type');
+          return sendMessage(
+            ctx,
+            {
+              workspaceId,
+              conversationId: request.params.id,
+              type,
+              text: fields.message ?? null,
+              media,
+              contact: type === 'contact' ? { name: fields.contactName ?? null, phoneNumber: fields.contactPhoneNumber ?? null } : null,
+              senderUserId: fields.senderUserId ?? null,
+              senderBotId: fields.botId ?? null,
+              quotedMessageId: fields.quotedMessageId ?? null,
+              clientMessageId: fields.clientMessageId ?? null,
+              internal: fields.internal ?? false,
+            },
+            { type: 'api_key', id: apiKeyId },
+          );
+        },
+        (sent) => !sent.duplicate,
+      );
+      return reply.code(duplicate ? 200 : 201).send(presentMessage(message));
+    },
+  );
 }

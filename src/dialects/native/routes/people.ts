@@ -13,36 +13,69 @@ export async function peopleRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const ctx = app.ctx;
 
-  app.get('/people', {
-    schema: { tags, summary: 'List people (contacts)', querystring: PersonListQuery, response: { 200: Page(PersonShape), ...errors(400, 401) } },
-  }, async (request) => {
-    const { inboxId, search, phoneNumber, referenceId, isBlocked, tagId } = request.query;
-    return presentPage(await listPeople(ctx, request.principal!.workspaceId, { inboxId, search, phoneNumber, referenceId, isBlocked, tagId }, pageRequest(request.query)), presentPerson);
-  });
-
-  app.post('/people', {
-    config: { idempotent: true },
-    schema: {
-      tags, summary: 'Create a person in an inbox; the phone number is unique per inbox (409). Emits `contact.created`',
-      body: CreatePersonBody, response: { 201: PersonShape, ...errors(400, 401, 404, 409) },
+  app.get(
+    '/people',
+    {
+      schema: { tags, summary: 'List people (contacts)', querystring: PersonListQuery, response: { 200: Page(PersonShape), ...errors(400, 401) } },
     },
-  }, async (request, reply) => reply.code(201).send(presentPerson(await createPerson(ctx, request.principal!.workspaceId, request.body, actorOf(request)))));
-
-  app.get('/people/:id', {
-    schema: { tags, summary: 'One person', params: IdParams, response: { 200: PersonShape, ...errors(400, 401, 404) } },
-  }, async (request) => presentPerson(await getPerson(ctx, request.principal!.workspaceId, request.params.id)));
-
-  app.patch('/people/:id', {
-    schema: {
-      tags, summary: 'Change a person; `tagIds` replaces the set. Emits `contact.updated` when something changed',
-      params: IdParams, body: UpdatePersonBody, response: { 200: PersonShape, ...errors(400, 401, 404, 409) },
+    async (request) => {
+      const { inboxId, search, phoneNumber, referenceId, isBlocked, tagId } = request.query;
+      return presentPage(
+        await listPeople(ctx, request.principal!.workspaceId, { inboxId, search, phoneNumber, referenceId, isBlocked, tagId }, pageRequest(request.query)),
+        presentPerson,
+      );
     },
-  }, async (request) => presentPerson(await updatePerson(ctx, request.principal!.workspaceId, request.params.id, request.body, actorOf(request))));
+  );
 
-  app.delete('/people/:id', {
-    schema: { tags, summary: 'Delete a person (their conversations stay). Emits `contact.deleted`', params: IdParams, response: { 204: Deleted, ...errors(400, 401, 404) } },
-  }, async (request, reply) => {
-    await deletePerson(ctx, request.principal!.workspaceId, request.params.id, actorOf(request));
-    return reply.code(204).send(null);
-  });
+  app.post(
+    '/people',
+    {
+      config: { idempotent: true },
+      schema: {
+        tags,
+        summary: 'Create a person in an inbox; the phone number is unique per inbox (409). Emits `contact.created`',
+        body: CreatePersonBody,
+        response: { 201: PersonShape, ...errors(400, 401, 404, 409) },
+      },
+    },
+    async (request, reply) => reply.code(201).send(presentPerson(await createPerson(ctx, request.principal!.workspaceId, request.body, actorOf(request)))),
+  );
+
+  app.get(
+    '/people/:id',
+    {
+      schema: { tags, summary: 'One person', params: IdParams, response: { 200: PersonShape, ...errors(400, 401, 404) } },
+    },
+    async (request) => presentPerson(await getPerson(ctx, request.principal!.workspaceId, request.params.id)),
+  );
+
+  app.patch(
+    '/people/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Change a person; `tagIds` replaces the set. Emits `contact.updated` when something changed',
+        params: IdParams,
+        body: UpdatePersonBody,
+        response: { 200: PersonShape, ...errors(400, 401, 404, 409) },
+      },
+    },
+    async (request) => presentPerson(await updatePerson(ctx, request.principal!.workspaceId, request.params.id, request.body, actorOf(request))),
+  );
+
+  app.delete(
+    '/people/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Delete a person (their conversations stay). Emits `contact.deleted`',
+        params: IdParams,
+        response: { 204: Deleted, ...errors(400, 401, 404) },
+      },
+    },
+    async (request, reply) => {
+      await deletePerson(ctx, request.principal!.workspaceId, request.params.id, actorOf(request));
+      return reply.code(204).send(null);
+    },
+  );
 }

@@ -11,27 +11,52 @@ export async function roleRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const ctx = app.ctx;
 
-  app.get('/roles', {
-    schema: { tags, summary: 'List roles (queues, teams)', querystring: RoleListQuery, response: { 200: Page(RoleShape), ...errors(400, 401) } },
-  }, async (request) => presentPage(await listRoles(ctx, request.principal!.workspaceId, pageRequest(request.query)), presentRole));
+  app.get(
+    '/roles',
+    {
+      schema: { tags, summary: 'List roles (queues, teams)', querystring: RoleListQuery, response: { 200: Page(RoleShape), ...errors(400, 401) } },
+    },
+    async (request) => presentPage(await listRoles(ctx, request.principal!.workspaceId, pageRequest(request.query)), presentRole),
+  );
 
-  app.post('/roles', {
-    config: { idempotent: true },
-    schema: { tags, summary: 'Create a role', body: CreateRoleBody, response: { 201: RoleShape, ...errors(400, 401, 409) } },
-  }, async (request, reply) => reply.code(201).send(presentRole(await createRole(ctx, request.principal!.workspaceId, request.body))));
+  app.post(
+    '/roles',
+    {
+      config: { idempotent: true },
+      schema: { tags, summary: 'Create a role', body: CreateRoleBody, response: { 201: RoleShape, ...errors(400, 401, 409) } },
+    },
+    async (request, reply) => reply.code(201).send(presentRole(await createRole(ctx, request.principal!.workspaceId, request.body))),
+  );
 
-  app.get('/roles/:id', {
-    schema: { tags, summary: 'One role', params: IdParams, response: { 200: RoleShape, ...errors(400, 401, 404) } },
-  }, async (request) => presentRole(await getRole(ctx, request.principal!.workspaceId, request.params.id)));
+  app.get(
+    '/roles/:id',
+    {
+      schema: { tags, summary: 'One role', params: IdParams, response: { 200: RoleShape, ...errors(400, 401, 404) } },
+    },
+    async (request) => presentRole(await getRole(ctx, request.principal!.workspaceId, request.params.id)),
+  );
 
-  app.patch('/roles/:id', {
-    schema: { tags, summary: 'Rename a role', params: IdParams, body: UpdateRoleBody, response: { 200: RoleShape, ...errors(400, 401, 404) } },
-  }, async (request) => presentRole(await updateRole(ctx, request.principal!.workspaceId, request.params.id, request.body)));
+  app.patch(
+    '/roles/:id',
+    {
+      schema: { tags, summary: 'Rename a role', params: IdParams, body: UpdateRoleBody, response: { 200: RoleShape, ...errors(400, 401, 404) } },
+    },
+    async (request) => presentRole(await updateRole(ctx, request.principal!.workspaceId, request.params.id, request.body)),
+  );
 
-  app.delete('/roles/:id', {
-    schema: { tags, summary: 'Delete a role; users that had it are left without one', params: IdParams, response: { 204: Deleted, ...errors(400, 401, 404) } },
-  }, async (request, reply) => {
-    await deleteRole(ctx, request.principal!.workspaceId, request.params.id);
-    return reply.code(204).send(null);
-  });
+  app.delete(
+    '/roles/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Delete a role; users that had it are left without one',
+        params: IdParams,
+        response: { 204: Deleted, ...errors(400, 401, 404) },
+      },
+    },
+    async (request, reply) => {
+      await deleteRole(ctx, request.principal!.workspaceId, request.params.id);
+      return reply.code(204).send(null);
+    },
+  );
 }

@@ -10,23 +10,31 @@ import { presentMessage } from '../presenters.ts';
 
 const NullableText = (maxLength: number) => Type.Optional(Nullable(Type.String({ maxLength })));
 
-const InboundBody = Type.Object({
-  from: Type.Object({ phone: Type.String({ minLength: 1, maxLength: 32 }), name: NullableText(255) }, { additionalProperties: false }),
-  group: Type.Optional(Nullable(Type.Object({ externalId: Type.String({ minLength: 1, maxLength: 255 }), name: NullableText(255) }, { additionalProperties: false }))),
-  message: Type.Object({
-    externalId: NullableText(255),
-    type: Type.Enum([...MESSAGE_TYPES]),
-    text: NullableText(65536),
-    mediaUrl: Type.Optional(Nullable(Type.String({ format: 'uri', maxLength: 2048 }))),
-    mimeType: NullableText(255),
-    fileName: NullableText(255),
-    caption: NullableText(4096),
-    contactName: NullableText(255),
-    contactPhone: NullableText(32),
-    quotedExternalId: NullableText(255),
-    timestamp: Type.Optional(Nullable(Timestamp)),
-  }, { additionalProperties: false }),
-}, { additionalProperties: false });
+const InboundBody = Type.Object(
+  {
+    from: Type.Object({ phone: Type.String({ minLength: 1, maxLength: 32 }), name: NullableText(255) }, { additionalProperties: false }),
+    group: Type.Optional(
+      Nullable(Type.Object({ externalId: Type.String({ minLength: 1, maxLength: 255 }), name: NullableText(255) }, { additionalProperties: false })),
+    ),
+    message: Type.Object(
+      {
+        externalId: NullableText(255),
+        type: Type.Enum([...MESSAGE_TYPES]),
+        text: NullableText(65536),
+        mediaUrl: Type.Optional(Nullable(Type.String({ format: 'uri', maxLength: 2048 }))),
+        mimeType: NullableText(255),
+        fileName: NullableText(255),
+        caption: NullableText(4096),
+        contactName: NullableText(255),
+        contactPhone: NullableText(32),
+        quotedExternalId: NullableText(255),
+        timestamp: Type.Optional(Nullable(Timestamp)),
+      },
+      { additionalProperties: false },
+    ),
+  },
+  { additionalProperties: false },
+);
 
 const InboundAnswer = Type.Object({ personId: Id, conversationId: Id, messageId: Id, duplicate: Type.Boolean() });
 
@@ -34,40 +42,69 @@ export async function sandboxRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const ctx = app.ctx;
 
-  app.post('/channels/:id/inbound', {
-    schema: {
-      tags: ['sandbox'], summary: "An end user's message arrives on a sandbox channel, as if from the network",
-      params: IdParams, body: InboundBody, response: { 200: InboundAnswer, ...errors(400, 401, 404, 413) },
-    },
-  }, async (request) => {
-    const { from, group, message } = request.body;
-    return receiveInbound(ctx, {
-      workspaceId: request.principal!.workspaceId, channelId: request.params.id,
-      from: { phone: from.phone, name: from.name ?? null },
-      group: group ? { externalId: group.externalId, name: group.name ?? null } : null,
-      message: {
-        externalId: message.externalId ?? null, type: message.type, text: message.text ?? null, mediaUrl: message.mediaUrl ?? null,
-        mimeType: message.mimeType ?? null, fileName: message.fileName ?? null, caption: message.caption ?? null,
-        contactName: message.contactName ?? null, contactPhone: message.contactPhone ?? null,
-        quotedExternalId: message.quotedExternalId ?? null, timestamp: message.timestamp ? Date.parse(message.timestamp) : null,
+  app.post(
+    '/channels/:id/inbound',
+    {
+      schema: {
+        tags: ['sandbox'],
+        summary: "An end user's message arrives on a sandbox channel, as if from the network",
+        params: IdParams,
+        body: InboundBody,
+        response: { 200: InboundAnswer, ...errors(400, 401, 404, 413) },
       },
-    });
-  });
-
-  app.post('/channels/:id/receipts', {
-    schema: {
-      tags: ['sandbox'], summary: "The network reports an outbound message's status (forward only)",
-      params: IdParams,
-      body: Type.Object({
-        externalId: Type.String({ minLength: 1, maxLength: 255 }),
-        status: Type.Enum(['sent', 'delivered', 'read', 'failed']),
-        error: NullableText(1024),
-      }, { additionalProperties: false }),
-      response: { 200: Type.Object({ changed: Type.Boolean(), message: MessageShape }), ...errors(400, 401, 404) },
     },
-  }, async (request) => {
-    const { externalId, status, error } = request.body;
-    const { message, changed } = await applyReceipt(ctx, { workspaceId: request.principal!.workspaceId, channelId: request.params.id, externalId, status, error: error ?? null });
-    return { changed, message: presentMessage(message) };
-  });
+    async (request) => {
+      const { from, group, message } = request.body;
+      return receiveInbound(ctx, {
+        workspaceId: request.principal!.workspaceId,
+        channelId: request.params.id,
+        from: { phone: from.phone, name: from.name ?? null },
+        group: group ? { externalId: group.externalId, name: group.name ?? null } : null,
+        message: {
+          externalId: message.externalId ?? null,
+          type: message.type,
+          text: message.text ?? null,
+          mediaUrl: message.mediaUrl ?? null,
+          mimeType: message.mimeType ?? null,
+          fileName: message.fileName ?? null,
+          caption: message.caption ?? null,
+          contactName: message.contactName ?? null,
+          contactPhone: message.contactPhone ?? null,
+          quotedExternalId: message.quotedExternalId ?? null,
+          timestamp: message.timestamp ? Date.parse(message.timestamp) : null,
+        },
+      });
+    },
+  );
+
+  app.post(
+    '/channels/:id/receipts',
+    {
+      schema: {
+        tags: ['sandbox'],
+        summary: "The network reports an outbound message's status (forward only)",
+        params: IdParams,
+        body: Type.Object(
+          {
+            externalId: Type.String({ minLength: 1, maxLength: 255 }),
+            status: Type.Enum(['sent', 'delivered', 'read', 'failed']),
+            error: NullableText(1024),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Object({ changed: Type.Boolean(), message: MessageShape }), ...errors(400, 401, 404) },
+      },
+    },
+    async (request) => {
+      const { externalId, status, error } = request.body;
+      const { message, changed } = await applyReceipt(ctx, {
+        workspaceId: request.principal!.workspaceId,
+        channelId: request.params.id,
+        externalId,
+        status,
+        error: error ?? null,
+      });
+      return { changed, message: presentMessage(message) };
+    },
+  );
 }

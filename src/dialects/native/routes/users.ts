@@ -11,33 +11,61 @@ export async function userRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const ctx = app.ctx;
 
-  app.get('/users', {
-    schema: { tags, summary: 'List users (agents)', querystring: UserListQuery, response: { 200: Page(UserShape), ...errors(400, 401) } },
-  }, async (request) => {
-    const { roleId, inboxId, email, search } = request.query;
-    return presentPage(await listUsers(ctx, request.principal!.workspaceId, { roleId, inboxId, email, search }, pageRequest(request.query)), presentUser);
-  });
-
-  app.post('/users', {
-    config: { idempotent: true },
-    schema: {
-      tags, summary: 'Create a user (agent); the e-mail is unique per workspace, case-insensitively (409)',
-      body: CreateUserBody, response: { 201: UserShape, ...errors(400, 401, 404, 409) },
+  app.get(
+    '/users',
+    {
+      schema: { tags, summary: 'List users (agents)', querystring: UserListQuery, response: { 200: Page(UserShape), ...errors(400, 401) } },
     },
-  }, async (request, reply) => reply.code(201).send(presentUser(await createUser(ctx, request.principal!.workspaceId, request.body))));
+    async (request) => {
+      const { roleId, inboxId, email, search } = request.query;
+      return presentPage(await listUsers(ctx, request.principal!.workspaceId, { roleId, inboxId, email, search }, pageRequest(request.query)), presentUser);
+    },
+  );
 
-  app.get('/users/:id', {
-    schema: { tags, summary: 'One user (agent)', params: IdParams, response: { 200: UserShape, ...errors(400, 401, 404) } },
-  }, async (request) => presentUser(await getUser(ctx, request.principal!.workspaceId, request.params.id)));
+  app.post(
+    '/users',
+    {
+      config: { idempotent: true },
+      schema: {
+        tags,
+        summary: 'Create a user (agent); the e-mail is unique per workspace, case-insensitively (409)',
+        body: CreateUserBody,
+        response: { 201: UserShape, ...errors(400, 401, 404, 409) },
+      },
+    },
+    async (request, reply) => reply.code(201).send(presentUser(await createUser(ctx, request.principal!.workspaceId, request.body))),
+  );
 
-  app.patch('/users/:id', {
-    schema: { tags, summary: 'Change a user (agent); `inboxIds` replaces the set, null means every inbox', params: IdParams, body: UpdateUserBody, response: { 200: UserShape, ...errors(400, 401, 404, 409) } },
-  }, async (request) => presentUser(await updateUser(ctx, request.principal!.workspaceId, request.params.id, request.body)));
+  app.get(
+    '/users/:id',
+    {
+      schema: { tags, summary: 'One user (agent)', params: IdParams, response: { 200: UserShape, ...errors(400, 401, 404) } },
+    },
+    async (request) => presentUser(await getUser(ctx, request.principal!.workspaceId, request.params.id)),
+  );
 
-  app.delete('/users/:id', {
-    schema: { tags, summary: 'Delete a user (agent); the e-mail can be used again', params: IdParams, response: { 204: Deleted, ...errors(400, 401, 404) } },
-  }, async (request, reply) => {
-    await deleteUser(ctx, request.principal!.workspaceId, request.params.id);
-    return reply.code(204).send(null);
-  });
+  app.patch(
+    '/users/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Change a user (agent); `inboxIds` replaces the set, null means every inbox',
+        params: IdParams,
+        body: UpdateUserBody,
+        response: { 200: UserShape, ...errors(400, 401, 404, 409) },
+      },
+    },
+    async (request) => presentUser(await updateUser(ctx, request.principal!.workspaceId, request.params.id, request.body)),
+  );
+
+  app.delete(
+    '/users/:id',
+    {
+      schema: { tags, summary: 'Delete a user (agent); the e-mail can be used again', params: IdParams, response: { 204: Deleted, ...errors(400, 401, 404) } },
+    },
+    async (request, reply) => {
+      await deleteUser(ctx, request.principal!.workspaceId, request.params.id);
+      return reply.code(204).send(null);
+    },
+  );
 }
