@@ -14,6 +14,8 @@ export function sendProblem(request: FastifyRequest, reply: FastifyReply, error:
     problem = INTERNAL;
   }
   if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
+  // Errors raised by the router skip the onRequest hooks that set it on every other answer.
+  reply.header('x-content-type-options', 'nosniff');
   if (problem.retryAfterSeconds !== undefined) reply.header('retry-after', String(problem.retryAfterSeconds));
   const surface = surfaceFor(request.url);
   return reply.code(surface.status?.(problem) ?? problem.status).send(surface.render(problem));
