@@ -4,11 +4,11 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdirSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
-import pg from 'pg';
 import { sql } from 'kysely';
 import { DATA_DIR, ROOT_DIR } from './paths.ts';
 import { startConversas, type Served } from './processes.ts';
 import { postgresServerUrl, withStore } from './dataset.ts';
+import { scratchPostgresDatabase } from '../test/helpers/scratch-database.ts';
 
 const USAGE = `node --import tsx bench/crash-recovery.ts [--engine sqlite|postgres] [--messages N] [--phones N] [--delay-ms MS]
 
@@ -98,21 +98,12 @@ async function freshDatabase(engine: 'sqlite' | 'postgres'): Promise<{ url: stri
     return { url: `sqlite:${resolve(dataDir, 'conversas.db')}`, dataDir, drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
   }
   const server = postgresServerUrl() ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const name = tag.replace(/-/g, '_');
-  const admin = new pg.Client({ connectionString: server });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(server);
-  url.pathname = `/${name}`;
+  const database = await scratchPostgresDatabase(server, tag.replace(/-/g, '_'));
   return {
-    url: url.toString(),
+    url: database.url,
     dataDir,
     drop: async () => {
-      const c = new pg.Client({ connectionString: server });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
+      await database.drop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

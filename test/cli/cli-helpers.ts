@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { TEST_DATABASE_URL } from '../helpers/harness.ts';
+import { scratchPostgresDatabase } from '../helpers/scratch-database.ts';
 
 export const CLI = fileURLToPath(new URL('../../bin/conversas.js', import.meta.url));
 
@@ -16,21 +16,12 @@ export async function emptyDatabase(): Promise<{ url: string; dataDir: string; d
   if (!server) {
     return { url: `sqlite:${join(dataDir, 'cli.db')}`, dataDir, drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
   }
-  const name = `conversas_test_cli_${process.pid}_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: server });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const target = new URL(server);
-  target.pathname = `/${name}`;
+  const database = await scratchPostgresDatabase(server, `conversas_test_cli_${process.pid}_${randomBytes(4).toString('hex')}`);
   return {
-    url: target.toString(),
+    url: database.url,
     dataDir,
     drop: async () => {
-      const c = new pg.Client({ connectionString: server });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
+      await database.drop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -780,12 +780,17 @@ async function dieMidSend(clock: { now: () => number }): Promise<void> {
   assert.equal(await run, 0, 'nothing it sent was recorded');
 }
 
-test('a claim abandoned by a dispatcher that died mid-send is taken over after the short lease, and logged as an interrupted attempt', async (t) => {
+/** A workspace whose one subscription has one delivery waiting (a new contact), and a clock to drive. */
+async function oneContactDelivery(t: TestContext) {
   const ws = await workspace(t);
   const sub = await subscribe(ws, receiver.endpoint(), { events: ['contact.created'] });
   await inbound(h, { ws });
   const [delivery] = await deliveriesOf(sub);
-  const clock = testClock();
+  return { ws, sub, delivery, clock: testClock() };
+}
+
+test('a claim abandoned by a dispatcher that died mid-send is taken over after the short lease, and logged as an interrupted attempt', async (t) => {
+  const { sub, delivery, clock } = await oneContactDelivery(t);
   const claimedAt = clock.now();
   await dieMidSend(clock);
   let row = await deliveryById(sub, delivery.id);
@@ -816,11 +821,7 @@ test('a claim abandoned by a dispatcher that died mid-send is taken over after t
 });
 
 test('dispatchers that die one after the other on the same delivery lose none of its interrupted attempts', async (t) => {
-  const ws = await workspace(t);
-  const sub = await subscribe(ws, receiver.endpoint(), { events: ['contact.created'] });
-  await inbound(h, { ws });
-  const [delivery] = await deliveriesOf(sub);
-  const clock = testClock();
+  const { sub, delivery, clock } = await oneContactDelivery(t);
   const first = clock.now();
   await dieMidSend(clock);
   clock.advance(CLAIM_LEASE_MS + 1);
@@ -850,11 +851,7 @@ test('dispatchers that die one after the other on the same delivery lose none of
 });
 
 test('a slow send keeps its claim past the lease by renewing it: no other dispatcher takes the delivery', async (t) => {
-  const ws = await workspace(t);
-  const sub = await subscribe(ws, receiver.endpoint(), { events: ['contact.created'] });
-  await inbound(h, { ws });
-  const [delivery] = await deliveriesOf(sub);
-  const clock = testClock();
+  const { sub, delivery, clock } = await oneContactDelivery(t);
   const start = clock.now();
   const slow = gate();
   const holder = dispatcher(clock, { send: slow.send });
@@ -884,11 +881,7 @@ test('a slow send keeps its claim past the lease by renewing it: no other dispat
 });
 
 test('a dispatcher whose lease ran out neither renews nor records the claim it lost', async (t) => {
-  const ws = await workspace(t);
-  const sub = await subscribe(ws, receiver.endpoint(), { events: ['contact.created'] });
-  await inbound(h, { ws });
-  const [delivery] = await deliveriesOf(sub);
-  const clock = testClock();
+  const { sub, delivery, clock } = await oneContactDelivery(t);
   const holderSend = gate();
   const holder = dispatcher(clock, { send: holderSend.send });
   const held = holder.runOnce();
@@ -932,11 +925,7 @@ test('a dispatcher whose lease ran out neither renews nor records the claim it l
 });
 
 test('interrupted attempts count toward the limit: a delivery whose sends keep dying fails without another send', async (t) => {
-  const ws = await workspace(t);
-  const sub = await subscribe(ws, receiver.endpoint(), { events: ['contact.created'] });
-  await inbound(h, { ws });
-  const [delivery] = await deliveriesOf(sub);
-  const clock = testClock();
+  const { ws, sub, delivery, clock } = await oneContactDelivery(t);
   // As if seven attempts had failed already.
   await h.store.db
     .updateTable('deliveries')
@@ -962,11 +951,7 @@ test('interrupted attempts count toward the limit: a delivery whose sends keep d
 });
 
 test('a deleted subscription whose delivery was abandoned mid-send: the dispatcher cancels it and logs the interrupted attempt', async (t) => {
-  const ws = await workspace(t);
-  const sub = await subscribe(ws, receiver.endpoint(), { events: ['contact.created'] });
-  await inbound(h, { ws });
-  const [delivery] = await deliveriesOf(sub);
-  const clock = testClock();
+  const { ws, sub, delivery, clock } = await oneContactDelivery(t);
   const claimedAt = clock.now();
   await dieMidSend(clock);
   const deleted = await h.store.db.transaction().execute(async (trx) => {

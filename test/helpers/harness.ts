@@ -2,13 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { openStore, type Store } from '../../src/db/connect.ts';
 import { migrateToLatest } from '../../src/db/migrate.ts';
 import { buildApp, type App } from '../../src/app.ts';
 import { initWorkspace, type InitResult } from '../../src/domain/workspaces.ts';
 import type { Ctx } from '../../src/domain/context.ts';
+import { scratchPostgresDatabase } from './scratch-database.ts';
 
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL || null;
 export const ENGINE = TEST_DATABASE_URL ? 'postgres' : 'sqlite';
@@ -30,33 +30,16 @@ export async function freshStore(): Promise<{ store: Store; url: string; dataDir
       },
     };
   }
-  const name = `conversas_test_${process.pid}_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const target = new URL(TEST_DATABASE_URL);
-  target.pathname = `/${name}`;
-  const url = target.toString();
-  const store = openStore(url, { poolSize: 5 });
+  const database = await scratchPostgresDatabase(TEST_DATABASE_URL, `conversas_test_${process.pid}_${randomBytes(4).toString('hex')}`);
+  const store = openStore(database.url, { poolSize: 5 });
   await migrateToLatest(store);
   return {
     store,
-    url,
+    url: database.url,
     dataDir,
     drop: async () => {
       await store.close();
-      const c = new pg.Client({ connectionString: TEST_DATABASE_URL });
-      await c.connect();
-      // pg's pool resolves end() as its sockets close; wait for the server to see them gone, so the
-      // forced drop never kills a connection this process still holds.
-      for (let i = 0; i < 100; i++) {
-        const { rows } = await c.query('select count(*)::int as n from pg_stat_activity where datname = $1', [name]);
-        if (rows[0].n === 0) break;
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
+      await database.drop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
