@@ -99,6 +99,8 @@ export async function buildApp(config: Config, store: Store, options: { logger?:
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  // A browser pointed at the server finds the API documentation (the agents' inbox will live here).
+  app.get('/', { schema: { hide: true } }, (_request, reply) => reply.redirect('/docs/'));
 
   await registerRateLimits(app, config);
   registerUrlNulCheck(app);

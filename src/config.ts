@@ -30,10 +30,22 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
   return value;
 }
 
+/** pino's levels; `silent` logs nothing. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+function logLevel(env: NodeJS.ProcessEnv): string {
+  const raw = env.LOG_LEVEL;
+  if (raw === undefined || raw === '') return 'info';
+  const level = raw.trim().toLowerCase();
+  if (!(LOG_LEVELS as readonly string[]).includes(level)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${raw}"`);
+  return level;
+}
+
 /** Reads and validates the environment once (spec README §5). */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
   const host = env.HOST || '127.0.0.1';
   const port = integer(env, 'PORT', 3001, 0);
+  if (port > 65535) throw new ConfigError(`PORT must be at most 65535, got "${env.PORT}"`);
   const dataDir = resolve(env.CONVERSAS_DATA_DIR || './data');
   const databaseUrl = env.DATABASE_URL || `sqlite:${resolve(dataDir, 'conversas.db')}`;
   if (!/^(sqlite:|postgres(ql)?:\/\/)/.test(databaseUrl)) {
@@ -45,7 +57,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     databaseUrl,
     dataDir,
     publicUrl: (env.PUBLIC_URL || `http://${host.includes(':') ? `[${host}]` : host}:${port}`).replace(/\/+$/, ''),
-    logLevel: env.LOG_LEVEL || 'info',
+    logLevel: logLevel(env),
     allowPrivateWebhooks: isOn(env.CONVERSAS_ALLOW_PRIVATE_WEBHOOKS),
     rateLimitPerMinute: integer(env, 'CONVERSAS_RATE_LIMIT_PER_MINUTE', 600, 0),
     authFailuresPerMinute: integer(env, 'CONVERSAS_AUTH_FAILURES_PER_MINUTE', 60, 0),

@@ -14,11 +14,12 @@ export function parseFlags<T extends Options>(command: string, argv: string[], o
   }
 }
 
-export function positiveInteger(command: string, flag: string, raw: string | undefined, fallback: number, min = 1): number {
+export function positiveInteger(command: string, flag: string, raw: string | undefined, fallback: number, min = 1, max = Number.MAX_SAFE_INTEGER): number {
   if (raw === undefined) return fallback;
   const value = Number(raw);
-  if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(value) || value < min) {
-    throw new UsageError(`conversas ${command}: --${flag} must be an integer ≥ ${min}, got "${raw}"`);
+  if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(value) || value < min || value > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `≥ ${min}` : `from ${min} to ${max}`;
+    throw new UsageError(`conversas ${command}: --${flag} must be an integer ${range}, got "${raw}"`);
   }
   return value;
 }

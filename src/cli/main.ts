@@ -1,6 +1,7 @@
 import { ConfigError } from '../config.ts';
 import { CommandError, UsageError } from './args.ts';
 import { initUsage, migrateUsage, seedUsage, serveUsage } from './usage.ts';
+import packageJson from '../../package.json' with { type: 'json' };
 
 type Run = (argv: string[]) => Promise<number>;
 /** Commands load lazily: `init` or a typo should not pay for loading the HTTP server. */
@@ -28,9 +29,10 @@ ${Object.entries(COMMANDS)
   .map(([name, c]) => `  ${name.padEnd(8)} ${c.summary}`)
   .join('\n')}
 
-Run \`conversas <command> --help\` for a command's flags.
+Run \`conversas <command> --help\` for a command's flags, \`conversas --version\` for the version.
 Configuration comes from the environment: PORT, HOST, DATABASE_URL, CONVERSAS_DATA_DIR, PUBLIC_URL,
-LOG_LEVEL, CONVERSAS_ALLOW_PRIVATE_WEBHOOKS, CONVERSAS_RATE_LIMIT_PER_MINUTE, CONVERSAS_MAX_UPLOAD_MB.
+LOG_LEVEL, CONVERSAS_ALLOW_PRIVATE_WEBHOOKS, CONVERSAS_RATE_LIMIT_PER_MINUTE,
+CONVERSAS_AUTH_FAILURES_PER_MINUTE, CONVERSAS_MAX_UPLOAD_MB.
 `;
 
 /**
@@ -51,6 +53,10 @@ export async function run(argv: string[]): Promise<number> {
   }
   if (name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(HELP);
+    return 0;
+  }
+  if (name === '--version' || name === '-v' || name === 'version') {
+    process.stdout.write(`conversas ${packageJson.version}\n`);
     return 0;
   }
   const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;

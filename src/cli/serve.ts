@@ -5,7 +5,7 @@ import { buildApp } from '../app.ts';
 import { openStore } from '../db/connect.ts';
 import { hasWorkspace, initWorkspace } from '../domain/workspaces.ts';
 import { startWorkers } from '../workers.ts';
-import { parseFlags } from './args.ts';
+import { UsageError, parseFlags, positiveInteger } from './args.ts';
 import { credentialsBlock } from './credentials.ts';
 import { describeDatabase, openMigratedStore } from './store.ts';
 
@@ -25,15 +25,22 @@ async function freePort(host: string): Promise<number> {
   });
 }
 
-async function resolveConfig(): Promise<Config> {
-  const config = loadConfig();
+/** The environment with `--port`/`--host` in place of PORT/HOST, so PUBLIC_URL's default follows the flags. */
+async function resolveConfig(flags: { port?: string; host?: string }): Promise<Config> {
+  const env = { ...process.env };
+  if (flags.port !== undefined) env.PORT = String(positiveInteger('serve', 'port', flags.port, 0, 0, 65535));
+  if (flags.host !== undefined) {
+    if (flags.host.trim() === '') throw new UsageError('conversas serve: --host must name an address or host, got ""');
+    env.HOST = flags.host.trim();
+  }
+  const config = loadConfig(env);
   if (config.port !== 0) return config;
-  return loadConfig({ ...process.env, PORT: String(await freePort(config.host)) });
+  return loadConfig({ ...env, PORT: String(await freePort(config.host)) });
 }
 
 export async function serveCommand(argv: string[]): Promise<number> {
-  parseFlags('serve', argv, {});
-  const config = await resolveConfig();
+  const flags = parseFlags('serve', argv, { port: { type: 'string' }, host: { type: 'string' } });
+  const config = await resolveConfig(flags);
   const { store, applied } = await openMigratedStore(config);
   let app: Awaited<ReturnType<typeof buildApp>> | null = null;
   try {

@@ -1,9 +1,10 @@
 /** Usage texts, kept apart from the commands so `--help` loads nothing else. */
 
-export const serveUsage = `conversas serve
-  Applies pending migrations and serves HTTP on HOST:PORT. On an empty database (no workspace)
-  it first creates one, as \`conversas init\` does, and prints its credentials once.
-  PORT=0 picks a free port. SIGINT/SIGTERM stop it gracefully.`;
+export const serveUsage = `conversas serve [--port N] [--host H]
+  Applies pending migrations and serves HTTP on HOST:PORT (default 127.0.0.1:3001). On an empty
+  database (no workspace) it first creates one, as \`conversas init\` does, and prints its
+  credentials once. --port and --host override PORT and HOST; 0 picks a free port. SIGINT/SIGTERM
+  stop it gracefully.`;
 
 export const migrateUsage = `conversas migrate
   Applies pending database migrations and exits.`;

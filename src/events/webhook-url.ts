@@ -23,6 +23,9 @@ function isLocalhostName(host: string): boolean {
   return name === 'localhost' || name.endsWith('.localhost');
 }
 
+/** What an operator can do about a private target, said where it is refused. */
+const ALLOW_HINT = '(for local development, start the server with CONVERSAS_ALLOW_PRIVATE_WEBHOOKS=1)';
+
 /**
  * Why this URL is not an acceptable webhook target, judged without the network: scheme,
  * credentials, literal addresses and `localhost`; null when acceptable. Dialects call it when a
@@ -40,8 +43,8 @@ export function webhookUrlProblem(raw: string, allowPrivate: boolean): string | 
   const host = bareHost(url);
   if (host === '') return 'must name a host';
   if (allowPrivate) return null;
-  if (isLocalhostName(host)) return 'must not point to a loopback host';
-  if (isIP(host) !== 0 && isPrivateAddress(host)) return 'must not point to a private, loopback or link-local address';
+  if (isLocalhostName(host)) return `must not point to a loopback host ${ALLOW_HINT}`;
+  if (isIP(host) !== 0 && isPrivateAddress(host)) return `must not point to a private, loopback or link-local address ${ALLOW_HINT}`;
   return null;
 }
 

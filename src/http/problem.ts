@@ -97,12 +97,27 @@ interface AjvError {
   keyword: string;
 }
 
-function fieldOf(e: AjvError): string {
+/** The offending field as a dotted path; the part of the request itself (`body`, `querystring`) when the whole of it is wrong. */
+function fieldOf(e: AjvError, context: string): string {
   const path = e.instancePath.replace(/^\//, '').replace(/\//g, '.');
   const missing = e.params?.missingProperty as string | undefined;
   const extra = e.params?.additionalProperty as string | undefined;
   const leaf = missing ?? extra;
-  return [path, leaf].filter(Boolean).join('.') || '(root)';
+  return [path, leaf].filter(Boolean).join('.') || context;
+}
+
+// Zod's words for the commonest failures, as JuriChat's validator answers ("inboxId: Required"); every surface says them alike.
+const ZOD_WORDS: Record<string, string> = { 'is required': 'Required', 'is not a known field': 'Unrecognized key' };
+
+/** `field: what is wrong` for each offending field, in JuriChat's words: the one wording of every surface's message. */
+export function describeFields(fields: Record<string, string[]>): string {
+  return Object.entries(fields)
+    .map(([field, messages]) =>
+      messages
+        .map((m) => (m.startsWith(`${field}:`) || m.startsWith(`${field} `) ? m : `${field}: ${Object.hasOwn(ZOD_WORDS, m) ? ZOD_WORDS[m] : m}`))
+        .join('; '),
+    )
+    .join('; ');
 }
 
 function describe(e: AjvError): string {
@@ -132,14 +147,11 @@ export function toProblem(error: unknown): Problem {
     // Field names come from the client (`constructor`, `toString`): a plain object would answer them from its prototype.
     const fields: Record<string, string[]> = Object.create(null);
     for (const v of e.validation) {
-      const field = fieldOf(v);
+      const field = fieldOf(v, e.validationContext ?? 'request');
       if (!Object.hasOwn(fields, field)) fields[field] = [];
       fields[field].push(describe(v));
     }
-    const message = Object.entries(fields)
-      .map(([f, m]) => `${f}: ${m.join(', ')}`)
-      .join('; ');
-    return { status: 400, code: 'bad_request', reason: 'validation_failed', message: `${e.validationContext ?? 'request'} ${message}`.trim(), fields };
+    return { status: 400, code: 'bad_request', reason: 'validation_failed', message: describeFields(fields), fields };
   }
   if (e.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || (e instanceof SyntaxError && e.statusCode === 400) || e.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
     return { status: 400, code: 'bad_request', reason: 'invalid_json', message: `Malformed JSON body: ${e.message}`, fields: {} };

@@ -88,8 +88,8 @@ export interface Server {
 const field = (text: string, label: string) => new RegExp(`^\\s*${label}:\\s+(\\S+)\\s*$`, 'm').exec(text)?.[1] ?? null;
 
 /** Starts `conversas serve` and resolves once it prints the URL it listens on. */
-export function startServe(env: NodeJS.ProcessEnv, timeoutMs = 30_000): Promise<Server> {
-  const child = spawn(process.execPath, [CLI, 'serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+export function startServe(env: NodeJS.ProcessEnv, timeoutMs = 30_000, flags: string[] = []): Promise<Server> {
+  const child = spawn(process.execPath, [CLI, 'serve', ...flags], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => child.once('exit', (code, signal) => r({ code, signal })));

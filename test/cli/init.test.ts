@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { openStore } from '../../src/db/connect.ts';
@@ -74,6 +75,17 @@ test('--help prints usage and exits 0', async () => {
   const seedHelp = await runCli(['seed', '--help'], cliEnv(db));
   assert.equal(seedHelp.code, 0);
   assert.match(seedHelp.stdout, /--messages-per-conversation/);
+  const serveHelp = await runCli(['serve', '--help'], cliEnv(db));
+  assert.match(serveHelp.stdout, /--port N\] \[--host H\]/);
+});
+
+test('--version prints the version of package.json', async () => {
+  const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  for (const flag of ['--version', '-v']) {
+    const result = await runCli([flag], cliEnv(db));
+    assert.equal(result.code, 0);
+    assert.equal(result.stdout, `conversas ${version}\n`);
+  }
 });
 
 test('a configuration error exits 1 with a message and no stack trace', async () => {
@@ -81,6 +93,15 @@ test('a configuration error exits 1 with a message and no stack trace', async ()
   assert.equal(result.code, 1);
   assert.match(result.stderr, /PORT must be an integer/);
   assert.doesNotMatch(result.stderr, /\n\s+at /);
+
+  for (const command of ['migrate', 'serve']) {
+    const badLevel = await runCli([command], cliEnv(db, { LOG_LEVEL: 'loud' }));
+    assert.equal(badLevel.code, 1, command);
+    assert.equal(badLevel.stderr, 'conversas: configuration error: LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "loud"\n');
+  }
+  const badPort = await runCli(['serve', '--port', '70000'], cliEnv(db));
+  assert.equal(badPort.code, 2);
+  assert.match(badPort.stderr, /--port must be an integer from 0 to 65535, got "70000"/);
 
   const badUrl = await runCli(['init', '--json'], cliEnv(db, { DATABASE_URL: 'mysql://nope' }));
   assert.equal(badUrl.code, 1);

@@ -1,5 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { createServer, type AddressInfo } from 'node:net';
 import { ENGINE } from '../helpers/harness.ts';
 import { api, cliEnv, emptyDatabase, startServe, stopServer, type Credentials, type Server } from './cli-helpers.ts';
 
@@ -13,6 +14,15 @@ after(async () => {
   await stopServer(server);
   await db.drop();
 });
+
+/** A port nothing listens on now. */
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
 
 const inboundBody = (phone: string, text: string, externalId?: string) => ({
   from: { phone, name: 'Maria' },
@@ -47,6 +57,19 @@ test(`serve on an empty database prints working credentials (${ENGINE})`, { time
 
   const docs = await fetch(`${server.baseUrl}/openapi.json`);
   assert.equal(docs.status, 200);
+});
+
+test('--port and --host override PORT and HOST; GET / leads a browser to /docs', { timeout: 60_000 }, async () => {
+  const port = await freePort();
+  const flagged = await startServe(cliEnv(db, { PORT: '1', HOST: '0.0.0.0' }), 30_000, ['--port', String(port), '--host', '127.0.0.1']);
+  try {
+    assert.equal(flagged.baseUrl, `http://127.0.0.1:${port}`);
+    const root = await fetch(`${flagged.baseUrl}/`, { redirect: 'manual' });
+    assert.equal(root.status, 302);
+    assert.equal(root.headers.get('location'), '/docs/');
+  } finally {
+    await stopServer(flagged, 'SIGTERM');
+  }
 });
 
 test('SIGTERM shuts serve down gracefully with exit code 0', { timeout: 30_000 }, async () => {

@@ -96,7 +96,8 @@ test('literal private addresses are refused when the subscription is saved', () 
     'http://0177.0.0.1/',
     'http://127.1/',
   ]) {
-    assert.notEqual(webhookUrlProblem(url, false), null, url);
+    const problem = webhookUrlProblem(url, false);
+    assert.match(problem ?? '', /^must not point to .* \(for local development, start the server with CONVERSAS_ALLOW_PRIVATE_WEBHOOKS=1\)$/, url);
   }
   assert.equal(webhookUrlProblem('http://8.8.8.8/hook', false), null);
   assert.equal(webhookUrlProblem('http://[2606:4700:4700::1111]/hook', false), null);

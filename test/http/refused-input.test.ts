@@ -44,6 +44,26 @@ describe('a JSON key named like a built-in property', () => {
   });
 });
 
+describe('one wording on every surface', () => {
+  test('a missing field reads "name: Required" in the native, JuriChat and Jelou messages alike', async () => {
+    const native = await call(h, 'POST', '/api/v1/roles', { body: {} });
+    assert.equal(native.json.error.message, 'name: Required');
+    assert.deepEqual(native.json.error.details.fields, { name: ['is required'] });
+    assert.equal(fastifyError(await juri(h, 'POST', '/webhooks', { body: { url: 'https://example.com', events: ['webhook.test'] } }), 400), 'name: Required');
+    const j = await jelou(h, 'POST', base(h.ws.workspaceId), { body: {} });
+    assert.equal(j.json.error.description, 'webhookUrl: Required');
+    const query = await call(h, 'GET', '/api/v1/conversations?limit=0');
+    assert.equal(query.json.error.message, 'limit: must be >= 1');
+    const whole = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/roles',
+      payload: '[]',
+      headers: { authorization: `Bearer ${h.ws.apiKey}`, 'content-type': 'application/json' },
+    });
+    assert.equal(whole.json().error.message, 'body: must be object');
+  });
+});
+
 describe('page numbers far past the end', () => {
   test('a page far past the end is empty, with the true total; page=1e308 is a 400, not a 500', async () => {
     const { conversationId } = await inbound(h);

@@ -107,7 +107,7 @@ function tidy(fields: Record<string, string[]>): Record<string, string[]> {
     const TYPE = /^must be ([a-z]+)$/;
     const types = kept.map((m) => TYPE.exec(m)?.[1]).filter((t): t is string => t !== undefined);
     const merged = types.length > 1 ? [`must be ${types.join(' or ')}`, ...kept.filter((m) => !TYPE.test(m))] : kept;
-    out[field === '(root)' ? 'body' : field] = merged.length > 0 ? merged : messages;
+    out[field] = merged.length > 0 ? merged : messages;
   }
   return out;
 }
