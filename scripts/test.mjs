@@ -36,7 +36,31 @@ if (databaseUrl) {
   if (shown.password) shown.password = '***';
   engine = `PostgreSQL at ${shown.toString()}`;
 }
+if (databaseUrl) await assertReachable(databaseUrl, engine);
 console.log(`Running ${files.length} test file(s) on ${engine}, ${concurrency} at a time.`);
+
+/**
+ * Every test file creates its databases through TEST_DATABASE_URL: if it cannot be reached, say so
+ * once, with how to fix it, instead of one failure per file.
+ */
+async function assertReachable(url, shown) {
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
+  try {
+    await client.connect();
+    await client.query('select 1');
+  } catch (error) {
+    const name = new URL(url).pathname.slice(1) || '(none)';
+    const hint =
+      error.code === '3D000'
+        ? `Create it first, e.g. psql "${shown.replace(/^PostgreSQL at /, '').replace(/\/[^/?]*(\?|$)/, '/postgres$1')}" -c 'create database ${name}'`
+        : 'Is PostgreSQL running there, and may this role connect and CREATE DATABASE?';
+    console.error(`Cannot use TEST_DATABASE_URL (${shown}): ${error.message}.\n${hint}`);
+    process.exit(1);
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
 
 const child = spawn(
   process.execPath,

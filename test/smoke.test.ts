@@ -7,7 +7,7 @@ before(async () => {
   h = await startHarness();
 });
 after(async () => {
-  await h.close();
+  await h?.close();
 });
 
 test('a sandbox inbound message can be read back', async () => {

@@ -12,7 +12,7 @@ before(async () => {
   h = await startHarness();
 });
 after(async () => {
-  await h.close();
+  await h?.close();
   await db.drop();
 });
 

@@ -112,7 +112,7 @@ before(async () => {
 });
 after(async () => {
   await receiver.close();
-  await h.close();
+  await h?.close();
 });
 
 /** A clock the test moves by hand; it starts at the real time so new deliveries are due at once. */

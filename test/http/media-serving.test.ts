@@ -13,7 +13,7 @@ before(async () => {
   h = await startHarness();
 });
 after(async () => {
-  await h.close();
+  await h?.close();
 });
 
 type File = { name: string; type: string; content: Buffer };

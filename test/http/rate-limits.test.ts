@@ -12,7 +12,7 @@ before(async () => {
   h = await startHarness({ rateLimitPerMinute: PER_KEY, authFailuresPerMinute: FAILURES });
 });
 after(async () => {
-  await h.close();
+  await h?.close();
 });
 
 let addresses = 0;

@@ -10,7 +10,7 @@ before(async () => {
   h = await startHarness({});
 });
 after(async () => {
-  await h.close();
+  await h?.close();
 });
 
 const BUILT_IN_NAMES = ['constructor', 'toString', 'valueOf', 'hasOwnProperty', '__defineGetter__', 'isPrototypeOf'];

@@ -21,7 +21,7 @@ before(async () => {
   disk = fullDisk(h.store);
 });
 after(async () => {
-  await h.close();
+  await h?.close();
 });
 // Whatever a test did, the next one starts with room to write.
 afterEach(async () => {

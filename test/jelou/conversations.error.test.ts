@@ -12,7 +12,7 @@ before(async () => {
   person = await inbound(h, { phone: '5511910000001' });
 });
 after(async () => {
-  await h.close();
+  await h?.close();
 });
 
 const url = (path: string) => `${base(h.ws.workspaceId)}${path}`;

@@ -11,7 +11,7 @@ before(async () => {
   h = await startHarness();
 });
 after(async () => {
-  await h.close();
+  await h?.close();
 });
 
 const url = (path = '', prefix: '/jelouapi' | '/platform' = '/jelouapi') => `${base(h.ws.workspaceId, prefix)}${path}`;

@@ -16,7 +16,7 @@ before(async () => {
   mySession = await startSession(h, { userId: mine.personId });
 });
 after(async () => {
-  await h.close();
+  await h?.close();
 });
 
 const ID = /c[0-9a-z]{26}/g;

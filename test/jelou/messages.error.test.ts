@@ -18,7 +18,7 @@ before(async () => {
   idle = { projectId: h.ws.workspaceId, roomId: q.conversationId, botId: h.ws.botId, userId: q.personId };
 });
 after(async () => {
-  await h.close();
+  await h?.close();
 });
 
 const outboundCount = async () =>

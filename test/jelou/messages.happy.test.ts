@@ -22,7 +22,7 @@ before(async () => {
 });
 after(async () => {
   await receiver.close();
-  await h.close();
+  await h?.close();
 });
 
 /** Sends everything due now and returns what the receiver got since the last call. */

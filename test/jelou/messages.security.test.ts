@@ -29,7 +29,7 @@ before(async () => {
 after(async () => {
   await myReceiver.close();
   await theirReceiver.close();
-  await h.close();
+  await h?.close();
 });
 
 const ID = /c[0-9a-z]{26}/g;

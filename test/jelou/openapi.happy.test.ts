@@ -9,7 +9,7 @@ before(async () => {
   doc = (await h.app.inject({ method: 'GET', url: '/openapi.json' })).json();
 });
 after(async () => {
-  await h.close();
+  await h?.close();
 });
 
 const MANAGEMENT = ['', '/conversations/start', '/conversations/close', '/conversations/{conversationId}'];

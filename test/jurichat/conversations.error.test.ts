@@ -13,7 +13,7 @@ before(async () => {
   ({ conversationId, messageId } = await inbound(h));
 });
 after(async () => {
-  await h.close();
+  await h?.close();
 });
 
 describe('authentication', () => {

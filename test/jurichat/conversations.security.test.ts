@@ -14,7 +14,7 @@ before(async () => {
   theirs = await inbound(h, { ws: h.other, phone: '5511940000002' });
 });
 after(async () => {
-  await h.close();
+  await h?.close();
 });
 
 type Method = 'GET' | 'POST' | 'PATCH';

@@ -10,7 +10,7 @@ before(async () => {
   h = await startHarness();
 });
 after(async () => {
-  await h.close();
+  await h?.close();
 });
 
 test('create, list, patch; the documented shape field by field', async () => {

@@ -10,7 +10,7 @@ before(async () => {
   h = await startHarness();
 });
 after(async () => {
-  await h.close();
+  await h?.close();
 });
 
 test('GET /user/: the documented shape, search, role filter, paging', async () => {

@@ -9,7 +9,7 @@ before(async () => {
   h = await startHarness({ allowPrivateWebhooks: false });
 });
 after(async () => {
-  await h.close();
+  await h?.close();
 });
 
 const valid = { name: 'ok', url: 'https://hooks.example.com/x', events: ['chat.conversation.created'] };

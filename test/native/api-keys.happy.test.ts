@@ -8,7 +8,7 @@ before(async () => {
   h = await startHarness();
 });
 after(async () => {
-  await h.close();
+  await h?.close();
 });
 
 const KEY_KEYS = ['id', 'name', 'prefix', 'clientId', 'createdAt', 'lastUsedAt', 'revokedAt'];

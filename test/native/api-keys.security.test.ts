@@ -9,7 +9,7 @@ before(async () => {
   h = await startHarness();
 });
 after(async () => {
-  await h.close();
+  await h?.close();
 });
 
 test('another workspace cannot revoke a key: 404 exactly as for an unknown id, and the key keeps working', async () => {

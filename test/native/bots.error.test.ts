@@ -8,7 +8,7 @@ before(async () => {
   h = await startHarness();
 });
 after(async () => {
-  await h.close();
+  await h?.close();
 });
 
 test('POST and PATCH /bots refuse malformed JSON, unknown fields and non-object bodies', async () => {

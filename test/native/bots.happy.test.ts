@@ -8,7 +8,7 @@ before(async () => {
   h = await startHarness();
 });
 after(async () => {
-  await h.close();
+  await h?.close();
 });
 
 const BOT_KEYS = ['id', 'inboxId', 'channelId', 'name', 'type', 'createdAt', 'updatedAt'];

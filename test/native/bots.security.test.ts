@@ -8,7 +8,7 @@ before(async () => {
   h = await startHarness();
 });
 after(async () => {
-  await h.close();
+  await h?.close();
 });
 
 test("another workspace's key gets 404 for GET, PATCH and DELETE of a bot", async () => {

@@ -8,7 +8,7 @@ before(async () => {
   h = await startHarness();
 });
 after(async () => {
-  await h.close();
+  await h?.close();
 });
 
 const valid = () => ({ inboxId: h.ws.inboxId, kind: 'sandbox', name: 'x' });

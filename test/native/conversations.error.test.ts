@@ -11,7 +11,7 @@ before(async () => {
   ({ conversationId } = await inbound(h));
 });
 after(async () => {
-  await h.close();
+  await h?.close();
 });
 
 function assertNativeError(res: { status: number; json: any }, status: number, mentions?: RegExp) {

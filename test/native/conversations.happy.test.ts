@@ -9,7 +9,7 @@ before(async () => {
   h = await startHarness();
 });
 after(async () => {
-  await h.close();
+  await h?.close();
 });
 
 const post = (path: string, body?: unknown) => call(h, 'POST', path, body === undefined ? {} : { body });

@@ -14,7 +14,7 @@ before(async () => {
   sentExternalId = sent.json.externalId;
 });
 after(async () => {
-  await h.close();
+  await h?.close();
 });
 
 /** What another workspace's key gets for this workspace's ids must equal what it gets for ids that do not exist. */

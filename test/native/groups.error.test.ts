@@ -10,7 +10,7 @@ before(async () => {
   groupId = (await create(h, 'groups', { channelId: h.ws.channelId, name: 'Base', externalId: 'base@g.us' })).id;
 });
 after(async () => {
-  await h.close();
+  await h?.close();
 });
 
 test('POST, PATCH and PUT members refuse malformed JSON, unknown fields and non-object bodies', async () => {

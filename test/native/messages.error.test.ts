@@ -8,7 +8,7 @@ before(async () => {
   h = await startHarness({ maxUploadMb: 1 });
 });
 after(async () => {
-  await h.close();
+  await h?.close();
 });
 
 async function upload(conversationId: string, fields: Record<string, string>, file?: { name: string; type: string; content: Buffer }) {

@@ -20,7 +20,7 @@ before(async () => {
   personId = (await create(h, 'people', { inboxId: h.ws.inboxId, name: 'Base', phoneNumber: '5511912345678' })).id;
 });
 after(async () => {
-  await h.close();
+  await h?.close();
 });
 
 test('POST and PATCH /people refuse malformed JSON, unknown fields and non-object bodies', async () => {

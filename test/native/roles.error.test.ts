@@ -9,7 +9,7 @@ before(async () => {
   roleId = (await create(h, 'roles', { name: 'Base' })).id;
 });
 after(async () => {
-  await h.close();
+  await h?.close();
 });
 
 test('POST and PATCH /roles refuse malformed JSON, unknown fields and non-object bodies', async () => {

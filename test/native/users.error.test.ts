@@ -10,7 +10,7 @@ before(async () => {
   userId = (await create(h, 'users', { name: 'Base', email: 'base@example.com' })).id;
 });
 after(async () => {
-  await h.close();
+  await h?.close();
 });
 
 test('POST and PATCH /users refuse malformed JSON, unknown fields and non-object bodies', async () => {

@@ -7,7 +7,7 @@ before(async () => {
   h = await startHarness();
 });
 after(async () => {
-  await h.close();
+  await h?.close();
 });
 
 const ROUTES: [string, string, number][] = [
