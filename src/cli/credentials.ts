@@ -1,13 +1,26 @@
 import type { InitResult } from '../domain/workspaces.ts';
 
-/** The one-time credentials block of `init` and of `serve` on an empty database. */
-export function credentialsBlock(result: InitResult, publicUrl: string): string {
+/** Credentials as printed; a workspace whose default inbox, channel or bot was deleted has null there. */
+export type PrintedCredentials = Omit<InitResult, 'inboxId' | 'channelId' | 'botId'> & {
+  inboxId: string | null;
+  channelId: string | null;
+  botId: string | null;
+};
+
+/** What `--json` prints: the same keys for `init` and `api-key`. */
+export function credentialsJson(result: PrintedCredentials): string {
+  const { workspaceId, inboxId, channelId, botId, apiKey, clientId, clientSecret } = result;
+  return `${JSON.stringify({ workspaceId, inboxId, channelId, botId, apiKey, clientId, clientSecret })}\n`;
+}
+
+/** The one-time credentials block of `init`, `api-key` and `serve` on an empty database. */
+export function credentialsBlock(result: PrintedCredentials, publicUrl: string, title = 'New workspace created.'): string {
   const body = JSON.stringify({ from: { phone: '5511999990000', name: 'Maria' }, message: { type: 'text', text: 'Olá' } });
   const rows: [string, string][] = [
     ['Workspace id', result.workspaceId],
-    ['Inbox id', result.inboxId],
-    ['Channel id', result.channelId],
-    ['Bot id', result.botId],
+    ['Inbox id', result.inboxId ?? '(none)'],
+    ['Channel id', result.channelId ?? '(none)'],
+    ['Bot id', result.botId ?? '(none)'],
     ['API key', result.apiKey],
     ['Client id', result.clientId],
     ['Client secret', result.clientSecret],
@@ -16,17 +29,21 @@ export function credentialsBlock(result: InitResult, publicUrl: string): string 
   const rule = '─'.repeat(72);
   return [
     rule,
-    'New workspace created. These credentials are shown ONCE — store them now.',
+    `${title} These credentials are shown ONCE — store them now.`,
     '',
     ...rows.map(([label, value]) => `  ${(`${label}:`).padEnd(width)} ${value}`),
     '',
     'Native API: Authorization: Bearer <API key>. Jelou Basic auth: <client id>:<client secret>.',
-    'Try it — an end user writes to the sandbox channel:',
-    '',
-    `  curl -sS -X POST '${publicUrl}/api/v1/channels/${result.channelId}/inbound' \\`,
-    `    -H 'Authorization: Bearer ${result.apiKey}' \\`,
-    `    -H 'Content-Type: application/json' \\`,
-    `    -d '${body}'`,
+    ...(result.channelId === null
+      ? []
+      : [
+          'Try it — an end user writes to the sandbox channel:',
+          '',
+          `  curl -sS -X POST '${publicUrl}/api/v1/channels/${result.channelId}/inbound' \\`,
+          `    -H 'Authorization: Bearer ${result.apiKey}' \\`,
+          `    -H 'Content-Type: application/json' \\`,
+          `    -d '${body}'`,
+        ]),
     rule,
     '',
   ].join('\n');

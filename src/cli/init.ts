@@ -1,7 +1,7 @@
 import { loadConfig } from '../config.ts';
 import { initWorkspace } from '../domain/workspaces.ts';
 import { parseFlags, UsageError } from './args.ts';
-import { credentialsBlock } from './credentials.ts';
+import { credentialsBlock, credentialsJson } from './credentials.ts';
 import { openMigratedStore } from './store.ts';
 
 export async function initCommand(argv: string[]): Promise<number> {
@@ -15,17 +15,7 @@ export async function initCommand(argv: string[]): Promise<number> {
     if (applied.length > 0) process.stderr.write(`Applied migrations: ${applied.join(', ')}\n`);
     const result = await initWorkspace(store.db, name);
     if (flags.json) {
-      process.stdout.write(
-        `${JSON.stringify({
-          workspaceId: result.workspaceId,
-          inboxId: result.inboxId,
-          channelId: result.channelId,
-          botId: result.botId,
-          apiKey: result.apiKey,
-          clientId: result.clientId,
-          clientSecret: result.clientSecret,
-        })}\n`,
-      );
+      process.stdout.write(credentialsJson(result));
     } else {
       process.stdout.write(credentialsBlock(result, config.publicUrl));
     }

@@ -1,6 +1,6 @@
 import { ConfigError } from '../config.ts';
 import { CommandError, UsageError } from './args.ts';
-import { initUsage, migrateUsage, seedUsage, serveUsage } from './usage.ts';
+import { apiKeyUsage, initUsage, migrateUsage, seedUsage, serveUsage } from './usage.ts';
 import packageJson from '../../package.json' with { type: 'json' };
 
 type Run = (argv: string[]) => Promise<number>;
@@ -19,6 +19,11 @@ const COMMANDS: Record<string, Command> = {
   },
   migrate: { load: async () => (await import('./migrate.ts')).migrateCommand, usage: migrateUsage, summary: 'apply pending database migrations and exit' },
   init: { load: async () => (await import('./init.ts')).initCommand, usage: initUsage, summary: 'create a workspace and print its credentials once' },
+  'api-key': {
+    load: async () => (await import('./api-key.ts')).apiKeyCommand,
+    usage: apiKeyUsage,
+    summary: "issue a new API key for an existing workspace and print it once with the workspace's ids",
+  },
   seed: { load: async () => (await import('./seed.ts')).seedCommand, usage: seedUsage, summary: 'fill a workspace with realistic demo data' },
 };
 
@@ -26,7 +31,7 @@ const HELP = `Usage: conversas <command> [flags]
 
 Commands:
 ${Object.entries(COMMANDS)
-  .map(([name, c]) => `  ${name.padEnd(8)} ${c.summary}`)
+  .map(([name, c]) => `  ${name.padEnd(9)} ${c.summary}`)
   .join('\n')}
 
 Run \`conversas <command> --help\` for a command's flags, \`conversas --version\` for the version.

@@ -5,7 +5,7 @@ import type { Database } from '../db/schema.ts';
 import type { Tx } from '../db/repos/tx.ts';
 import { newId } from '../domain/ids.ts';
 import { emailKey } from '../domain/text.ts';
-import { findWorkspace, initWorkspace, type InitResult } from '../domain/workspaces.ts';
+import { defaultParts, findWorkspace, firstWorkspaceId, initWorkspace, type InitResult } from '../domain/workspaces.ts';
 import { CommandError, parseFlags, positiveInteger } from './args.ts';
 import { credentialsBlock } from './credentials.ts';
 import { createProgress } from './progress.ts';
@@ -75,46 +75,20 @@ async function prepareTarget(db: Db, options: SeedOptions, now: number): Promise
   if (workspaceId) {
     if (!(await findWorkspace(db, workspaceId))) throw new CommandError(`Workspace ${workspaceId} does not exist`);
   } else {
-    const first = await db.selectFrom('workspaces').select('id').orderBy('id').limit(1).executeTakeFirst();
-    if (first) workspaceId = first.id;
-    else {
+    workspaceId = (await firstWorkspaceId(db)) ?? undefined;
+    if (!workspaceId) {
       created = await initWorkspace(db, 'Demo');
       workspaceId = created.workspaceId;
     }
   }
   const ws = workspaceId;
+  // The inbox, channel and bot a new conversation there would get (see findOrCreateConversation).
+  const parts = await defaultParts(db, ws);
+  if (!parts.inboxId) throw new CommandError(`Workspace ${ws} has no inbox to seed`);
+  if (!parts.channelId) throw new CommandError(`Inbox ${parts.inboxId} of workspace ${ws} has no channel to seed`);
+  const { inboxId, channelId, botId } = parts;
 
   return db.transaction().execute(async (trx) => {
-    const inbox = await trx
-      .selectFrom('inboxes')
-      .select('id')
-      .where('workspace_id', '=', ws)
-      .where('deleted_at', 'is', null)
-      .orderBy('id')
-      .limit(1)
-      .executeTakeFirst();
-    if (!inbox) throw new CommandError(`Workspace ${ws} has no inbox to seed`);
-    const channel = await trx
-      .selectFrom('channels')
-      .select('id')
-      .where('workspace_id', '=', ws)
-      .where('inbox_id', '=', inbox.id)
-      .where('deleted_at', 'is', null)
-      .orderBy('id')
-      .limit(1)
-      .executeTakeFirst();
-    if (!channel) throw new CommandError(`Inbox ${inbox.id} of workspace ${ws} has no channel to seed`);
-    // The bot a new conversation on this channel would get (see findOrCreateConversation).
-    const bot = await trx
-      .selectFrom('bots')
-      .select('id')
-      .where('workspace_id', '=', ws)
-      .where('channel_id', '=', channel.id)
-      .where('deleted_at', 'is', null)
-      .orderBy('id')
-      .limit(1)
-      .executeTakeFirst();
-
     let roleIds = (await trx.selectFrom('roles').select('id').where('workspace_id', '=', ws).where('deleted_at', 'is', null).orderBy('id').execute()).map(
       (r) => r.id,
     );
@@ -141,7 +115,7 @@ async function prepareTarget(db: Db, options: SeedOptions, now: number): Promise
           notification_sound: 1,
           only_assigned_conversations: 0,
           all_inboxes: 1,
-          last_inbox_used_id: inbox.id,
+          last_inbox_used_id: inboxId,
           created_at: now,
           updated_at: now,
           deleted_at: null,
@@ -150,14 +124,14 @@ async function prepareTarget(db: Db, options: SeedOptions, now: number): Promise
       await trx.insertInto('users').values(users).execute();
       userIds = users.map((u) => u.id);
     }
-    let tagIds = (await trx.selectFrom('tags').select('id').where('workspace_id', '=', ws).where('inbox_id', '=', inbox.id).orderBy('id').execute()).map(
+    let tagIds = (await trx.selectFrom('tags').select('id').where('workspace_id', '=', ws).where('inbox_id', '=', inboxId).orderBy('id').execute()).map(
       (t) => t.id,
     );
     if (tagIds.length === 0) {
       const tags = TAGS.map(([name, color]) => ({
         workspace_id: ws,
         id: newId(),
-        inbox_id: inbox.id,
+        inbox_id: inboxId,
         name,
         color,
         modules: JSON.stringify(['conversas', 'crm']),
@@ -173,12 +147,12 @@ async function prepareTarget(db: Db, options: SeedOptions, now: number): Promise
           .selectFrom('people')
           .select('phone_number')
           .where('workspace_id', '=', ws)
-          .where('inbox_id', '=', inbox.id)
+          .where('inbox_id', '=', inboxId)
           .where('phone_number', 'is not', null)
           .execute()
       ).map((p) => p.phone_number!),
     );
-    return { created, target: { workspaceId: ws, inboxId: inbox.id, channelId: channel.id, botId: bot?.id ?? null, userIds, roleIds, tagIds, phones, now } };
+    return { created, target: { workspaceId: ws, inboxId, channelId, botId, userIds, roleIds, tagIds, phones, now } };
   });
 }
 

@@ -14,6 +14,12 @@ export const initUsage = `conversas init [--name N] [--json]
   credentials, and prints them once. --json: standard output carries only one JSON object
   {workspaceId, inboxId, channelId, botId, apiKey, clientId, clientSecret}.`;
 
+export const apiKeyUsage = `conversas api-key [--workspace ID] [--name N] [--json]
+  Issues a new API key, with Basic client credentials, for an existing workspace (the first one
+  unless --workspace names another) and prints them once with the workspace's default inbox,
+  channel and bot ids. --json: standard output carries only one JSON object, with the keys of
+  \`conversas init --json\`.`;
+
 export const seedUsage = `conversas seed [--conversations N] [--messages-per-conversation M] [--workspace ID]
   Fills a workspace (the first one, or a new one when there is none) with realistic demo data:
   people, conversations in every status and M messages each, spread over the past weeks.

@@ -65,3 +65,46 @@ export async function hasWorkspace(db: Db): Promise<boolean> {
 export async function findWorkspace(db: Db, id: string) {
   return db.selectFrom('workspaces').selectAll().where('id', '=', id).executeTakeFirst();
 }
+
+/** The workspace `seed` and `api-key` act on by default: the oldest one; null on an empty database. */
+export async function firstWorkspaceId(db: Db): Promise<string | null> {
+  return (await db.selectFrom('workspaces').select('id').orderBy('id').limit(1).executeTakeFirst())?.id ?? null;
+}
+
+/**
+ * A workspace's first inbox, that inbox's first channel and the bot new conversations there get:
+ * what `init` created, unless they were deleted (then the next ones, or null).
+ */
+export async function defaultParts(db: Db, workspaceId: string): Promise<{ inboxId: string | null; channelId: string | null; botId: string | null }> {
+  const inbox = await db
+    .selectFrom('inboxes')
+    .select('id')
+    .where('workspace_id', '=', workspaceId)
+    .where('deleted_at', 'is', null)
+    .orderBy('id')
+    .limit(1)
+    .executeTakeFirst();
+  const channel = inbox
+    ? await db
+        .selectFrom('channels')
+        .select('id')
+        .where('workspace_id', '=', workspaceId)
+        .where('inbox_id', '=', inbox.id)
+        .where('deleted_at', 'is', null)
+        .orderBy('id')
+        .limit(1)
+        .executeTakeFirst()
+    : undefined;
+  const bot = channel
+    ? await db
+        .selectFrom('bots')
+        .select('id')
+        .where('workspace_id', '=', workspaceId)
+        .where('channel_id', '=', channel.id)
+        .where('deleted_at', 'is', null)
+        .orderBy('id')
+        .limit(1)
+        .executeTakeFirst()
+    : undefined;
+  return { inboxId: inbox?.id ?? null, channelId: channel?.id ?? null, botId: bot?.id ?? null };
+}

@@ -56,7 +56,9 @@ const ListQuery = Type.Object({
   showGroups: Type.Optional(Type.Boolean({ default: true })),
   onlyGroups: Type.Optional(Type.Boolean({ default: false })),
   showOnlyUnread: Type.Optional(Type.Boolean({ default: false })),
-  onlyArchived: Type.Optional(Type.Boolean({ default: false, description: 'Archived conversations are hidden by default; true lists the archived ones instead (only them)' })),
+  onlyArchived: Type.Optional(
+    Type.Boolean({ default: false, description: 'Archived conversations are hidden by default; true lists the archived ones instead (only them)' }),
+  ),
 });
 
 const ListItem = Type.Object({
