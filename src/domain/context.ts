@@ -14,9 +14,11 @@ export interface ChannelDriver {
   send(channel: Channel, message: Message): ChannelSendResult;
 }
 
+export const ACTOR_TYPES = ['api_key', 'user', 'bot', 'channel', 'system', 'scheduler', 'integration'] as const;
+
 /** Who or what caused a change; recorded on every event. */
 export interface Actor {
-  type: 'api_key' | 'user' | 'bot' | 'channel' | 'system' | 'scheduler' | 'integration';
+  type: (typeof ACTOR_TYPES)[number];
   id: string | null;
 }
 

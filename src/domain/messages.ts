@@ -4,6 +4,7 @@ import { newId } from './ids.ts';
 import { emitEvent } from '../events/outbox.ts';
 import { conversationSnapshot } from './snapshots.ts';
 import { findMessage, findMessageByKey } from '../db/repos/messages.ts';
+import type { QuotedSummary } from '../db/repos/conversation-views.ts';
 import { toJson } from '../db/rows.ts';
 import type { Tx } from '../db/repos/tx.ts';
 import type { Insertable } from 'kysely';
@@ -156,15 +157,19 @@ export async function appendMessage(ctx: Ctx, trx: Tx, conversation: Conversatio
   });
   Object.assign(conversation, updated);
 
-  // The quoted message travels with the event, so webhook formatters need no database.
-  const quoted = message.quotedMessageId ? await findMessage(trx, ws, message.quotedMessageId) : null;
   await emitEvent(trx, ws, 'message.created', conversation.id, {
     conversation: await conversationSnapshot(trx, updated),
     message,
-    quoted: quoted && { id: quoted.id, content: quoted.content, messageAt: quoted.messageAt },
+    quoted: await quotedSummary(trx, message),
     actor,
   });
   return { message, duplicate: false };
+}
+
+/** The message this one quotes, as message events carry it: webhook formatters read no database. */
+export async function quotedSummary(trx: Tx, message: Message): Promise<QuotedSummary | null> {
+  const quoted = message.quotedMessageId ? await findMessage(trx, message.workspaceId, message.quotedMessageId) : null;
+  return quoted && { id: quoted.id, content: quoted.content, messageAt: quoted.messageAt };
 }
 
 type MessageRow = Insertable<MessageTable>;

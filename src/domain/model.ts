@@ -210,6 +210,22 @@ export interface SupportSession {
   updatedAt: number;
 }
 
+/** Every event type the domain emits (spec §4); each dialect presents or formats them its own way. */
+export const EVENT_TYPES = [
+  'conversation.created',
+  'conversation.updated',
+  'conversation.assigned',
+  'message.created',
+  'message.updated',
+  'contact.created',
+  'contact.updated',
+  'contact.deleted',
+  'support_session.started',
+  'support_session.closed',
+  'webhook.test',
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
 export interface DomainEvent {
   id: string;
   workspaceId: string;

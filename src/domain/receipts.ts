@@ -3,6 +3,7 @@ import type { ExternalStatus, Message } from './model.ts';
 import { notFound } from './errors.ts';
 import { emitEvent } from '../events/outbox.ts';
 import { conversationSnapshot } from './snapshots.ts';
+import { quotedSummary } from './messages.ts';
 import { findConversation } from '../db/repos/conversations.ts';
 import { messageFromRow } from '../db/rows.ts';
 import { forShare, forUpdate } from '../db/repos/tx.ts';
@@ -57,6 +58,7 @@ export async function applyReceipt(
     await emitEvent(trx, ws, 'message.updated', message.conversationId, {
       conversation: await conversationSnapshot(trx, conversation!),
       message: updated,
+      quoted: await quotedSummary(trx, updated),
       previousExternalStatus: message.externalStatus,
       actor,
     });

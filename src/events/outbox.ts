@@ -3,7 +3,7 @@ import type { Database, EventTable, WebhookSubscriptionTable } from '../db/schem
 import { prepared } from '../db/prepared.ts';
 import { subscriptionFromRow } from '../db/rows.ts';
 import { newId } from '../domain/ids.ts';
-import type { DomainEvent } from '../domain/model.ts';
+import type { DomainEvent, EventType } from '../domain/model.ts';
 import { webhookFormat, type Subscription } from './webhook-formats.ts';
 
 export const DELIVERY_RETENTION_MS = 90 * 24 * 3600 * 1000;
@@ -17,7 +17,7 @@ export type Tx = Transaction<Database>;
 export async function emitEvent(
   trx: Tx,
   workspaceId: string,
-  type: string,
+  type: EventType,
   conversationId: string | null,
   payload: Record<string, unknown>,
 ): Promise<DomainEvent> {

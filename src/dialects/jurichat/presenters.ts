@@ -1,4 +1,4 @@
-import type { Message } from '../../domain/model.ts';
+import type { Message, Person } from '../../domain/model.ts';
 import type { QuotedSummary } from '../../db/repos/conversation-views.ts';
 import { formattedDate } from './formatted-date.ts';
 
@@ -21,4 +21,28 @@ export function presentJuriMessage(m: Message, quoted: QuotedSummary | null | un
     summary: m.summary,
     metadata: m.metadata,
   };
+}
+
+/** A person's fields as JuriChat's `/people` routes show them (the list adds `conversationId`, every shape adds `tags`). */
+export function presentJuriPersonCore(p: Person) {
+  return {
+    id: p.id,
+    name: p.name,
+    email: p.email,
+    imageUrl: p.imageUrl,
+    phoneNumber: p.phoneNumber,
+    document: p.document,
+    description: p.description,
+    country: p.country,
+    city: p.city,
+    isBlocked: p.isBlocked,
+    inboxId: p.inboxId,
+    createdAt: new Date(p.createdAt).toISOString(),
+    updatedAt: new Date(p.updatedAt).toISOString(),
+  };
+}
+
+/** A person as JuriChat's `GET /people/{id}` shows it (also the data of contact.* webhooks). */
+export function presentJuriPerson(p: Person, tags: { id: string; name: string; color: string }[]) {
+  return { ...presentJuriPersonCore(p), tags: tags.map((t) => ({ id: t.id, name: t.name, color: t.color })) };
 }

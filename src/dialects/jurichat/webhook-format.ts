@@ -1,8 +1,9 @@
-import type { DomainEvent, Message } from '../../domain/model.ts';
+import type { DomainEvent, Message, Person } from '../../domain/model.ts';
 import type { ConversationSnapshot } from '../../domain/snapshots.ts';
+import type { QuotedSummary } from '../../db/repos/conversation-views.ts';
 import type { WebhookFormat } from '../../events/webhook-formats.ts';
 import { hmacSha256Header, standardWebhooksHeaders } from '../../events/signing.ts';
-import { presentJuriMessage } from './presenters.ts';
+import { presentJuriMessage, presentJuriPerson } from './presenters.ts';
 
 /** Domain event → JuriChat event name (jurichat-api.md "Webhooks"). */
 const NAMES: Record<string, string> = {
@@ -37,48 +38,15 @@ function conversationData(c: ConversationSnapshot, previousStatus: string | null
   };
 }
 
-interface PersonPayload {
-  id: string;
-  inboxId: string;
-  name: string | null;
-  email: string | null;
-  imageUrl: string | null;
-  phoneNumber: string | null;
-  document: string | null;
-  description: string | null;
-  country: string | null;
-  city: string | null;
-  isBlocked: boolean;
-  createdAt: number;
-  updatedAt: number;
-  tags?: { id: string; name: string; color: string }[];
-}
-
-function personData(p: PersonPayload) {
-  return {
-    inboxId: p.inboxId,
-    id: p.id,
-    name: p.name,
-    email: p.email,
-    imageUrl: p.imageUrl,
-    phoneNumber: p.phoneNumber,
-    document: p.document,
-    description: p.description,
-    country: p.country,
-    city: p.city,
-    isBlocked: p.isBlocked,
-    createdAt: new Date(p.createdAt).toISOString(),
-    updatedAt: new Date(p.updatedAt).toISOString(),
-    tags: p.tags ?? [],
-  };
-}
+/** The person contact events store: the domain person plus its tags' names and colours. */
+type PersonPayload = Person & { tags?: { id: string; name: string; color: string }[] };
 
 /** The payload fields this format reads, by event type (the outbox writes them; see domain/snapshots.ts). */
 interface EventPayload {
   conversation: ConversationSnapshot;
   previousStatus?: string | null;
   message: Message;
-  quoted?: Message | null;
+  quoted?: QuotedSummary | null;
   person: PersonPayload;
   inboxId?: string | null;
   subscriptionId: string;
@@ -95,13 +63,12 @@ function dataOf(event: DomainEvent): Record<string, unknown> {
     case 'message.created':
     case 'message.updated': {
       const c = p.conversation;
-      const quoted = p.quoted ? { ...p.quoted } : null;
-      return { conversationId: c.id, inboxId: c.inboxId, message: presentJuriMessage(p.message, quoted, c.isGroup) };
+      return { conversationId: c.id, inboxId: c.inboxId, message: presentJuriMessage(p.message, p.quoted, c.isGroup) };
     }
     case 'contact.created':
     case 'contact.updated':
     case 'contact.deleted':
-      return personData(p.person);
+      return presentJuriPerson(p.person, p.person.tags ?? []);
     case 'webhook.test':
       return { inboxId: p.inboxId ?? null, webhookId: p.subscriptionId, message: 'Conversas webhook test' };
     default:

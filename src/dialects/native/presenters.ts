@@ -68,5 +68,6 @@ export function presentSession(s: SupportSession) {
     initialMessage: s.initialMessage,
     metadata: s.metadata,
     assignment: s.assignment,
+    redirectPayload: s.redirectPayload,
   };
 }

@@ -74,6 +74,7 @@ export const SessionShape = Type.Object({
   initialMessage: Nullable(Type.String()),
   metadata: Json,
   assignment: Nullable(Type.Object({ type: Type.String(), target: Type.String() })),
+  redirectPayload: Json,
 });
 
 export const TransitionShape = Type.Object({ conversation: ConversationShape, previousStatus: Type.Enum([...CONVERSATION_STATUSES]) });

@@ -11,7 +11,8 @@ import { personFromRow } from '../../../db/rows.ts';
 import { personTagIds } from '../../../db/repos/resources.ts';
 import type { Db } from '../../../db/connect.ts';
 import { likePattern } from '../../../domain/resources/paging.ts';
-import { Cuid, NStr, Str, TagRef, errors, isoOf, PageNumber, pageOffset, sendJsonString } from '../schemas.ts';
+import { Cuid, NStr, Str, TagRef, errors, PageNumber, pageOffset, sendJsonString } from '../schemas.ts';
+import { presentJuriPerson, presentJuriPersonCore } from '../presenters.ts';
 
 const UPDATED = 'Contato atualizado com sucesso';
 
@@ -33,24 +34,6 @@ const PersonCore = {
 const PersonShape = Type.Object({ ...PersonCore, tags: Type.Array(TagRef) });
 const PersonListItem = Type.Object({ ...PersonCore, conversationId: NStr, tags: Type.Array(TagRef) });
 const InboxQuery = Type.Object({ inboxId: Cuid });
-
-function core(p: Person) {
-  return {
-    id: p.id,
-    name: p.name,
-    email: p.email,
-    imageUrl: p.imageUrl,
-    phoneNumber: p.phoneNumber,
-    document: p.document,
-    description: p.description,
-    country: p.country,
-    city: p.city,
-    isBlocked: p.isBlocked,
-    inboxId: p.inboxId,
-    createdAt: isoOf(p.createdAt),
-    updatedAt: isoOf(p.updatedAt),
-  };
-}
 
 async function tagsOf(db: Db, ws: string, tagIds: string[]) {
   if (tagIds.length === 0) return new Map<string, { id: string; name: string; color: string }>();
@@ -140,7 +123,11 @@ export async function peopleRoutes(fastify: FastifyInstance): Promise<void> {
       return {
         data: rows.map((r) => {
           const person = personFromRow(r, tagIds.get(r.id) ?? []);
-          return { ...core(person), conversationId: conversationOf.get(r.id) ?? null, tags: person.tagIds.map((id) => tags.get(id)!).filter(Boolean) };
+          return {
+            ...presentJuriPersonCore(person),
+            conversationId: conversationOf.get(r.id) ?? null,
+            tags: person.tagIds.map((id) => tags.get(id)!).filter(Boolean),
+          };
         }),
         totalResults: total,
         totalPages: paged ? Math.ceil(total / limit) : total === 0 ? 0 : 1,
@@ -162,7 +149,7 @@ export async function peopleRoutes(fastify: FastifyInstance): Promise<void> {
       const ws = request.principal!.workspaceId;
       const person = await personInInbox(app, ws, request.params.peopleId, request.query.inboxId);
       const tags = await tagsOf(db, ws, person.tagIds);
-      return { ...core(person), tags: person.tagIds.map((id) => tags.get(id)!).filter(Boolean) };
+      return presentJuriPerson(person, person.tagIds.map((id) => tags.get(id)!).filter(Boolean));
     },
   );
 
