@@ -21,6 +21,7 @@ import { registerUrlNulCheck } from './http/nul-characters.ts';
 import { registerRateLimits } from './http/rate-limits.ts';
 import { serializersOnFirstUse, validatorsOnFirstUse } from './http/lazy-compilers.ts';
 import { registerOperationsRoutes } from './http/operations.ts';
+import { PlainErrorBody } from './http/error-responses.ts';
 import { nativeErrorSurface } from './dialects/native/errors.ts';
 import { jurichatErrorSurface } from './dialects/jurichat/errors.ts';
 import { nativeApi } from './dialects/native/index.ts';
@@ -96,7 +97,10 @@ export async function buildApp(config: Config, store: Store, options: { logger?:
         },
       },
     },
+    // Shared schemas (the error bodies) are named by their `$id` rather than `def-N`.
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
   });
+  app.addSchema(PlainErrorBody);
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   // A browser pointed at the server finds the API documentation (the agents' inbox will live here).

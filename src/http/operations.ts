@@ -4,18 +4,32 @@ import { Type } from 'typebox';
 import type { Store } from '../db/connect.ts';
 import { pendingMigrations } from '../db/migrate.ts';
 import { storageUnavailable } from '../db/storage-probe.ts';
+import { URL_NOT_VALID, errorResponses, plainErrorDocs } from './error-responses.ts';
 
 /** Liveness and readiness, without auth. */
 export function registerOperationsRoutes(app: FastifyInstance, store: Store): void {
   const Health = Type.Object({ status: Type.String() });
-  app.get('/healthz', { schema: { tags: ['operations'], summary: 'The process is alive', response: { 200: Health } } }, async () => ({ status: 'ok' }));
+  const urlRefused = errorResponses(plainErrorDocs, [[400, URL_NOT_VALID]]);
+  app.get(
+    '/healthz',
+    { schema: { tags: ['operations'], summary: 'The process is alive', security: [], response: { 200: Health, ...urlRefused } } },
+    async () => ({ status: 'ok' }),
+  );
   app.get(
     '/readyz',
     {
       schema: {
         tags: ['operations'],
-        summary: 'The database is reachable and migrated',
-        response: { 200: Health, 503: Type.Object({ status: Type.String(), reason: Type.String() }) },
+        summary: 'The database is reachable and migrated, and writes can commit',
+        security: [],
+        response: {
+          200: Health,
+          ...urlRefused,
+          503: Type.Object(
+            { status: Type.String(), reason: Type.String() },
+            { description: 'Not ready: the database is unreachable, migrations are pending, or the storage refuses writes' },
+          ),
+        },
       },
     },
     async (_request, reply) => {

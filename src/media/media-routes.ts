@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
+import { URL_NOT_VALID, errorResponses, plainErrorDocs } from '../http/error-responses.ts';
 
 /** Types a browser shows without running anything: served inline. SVG is an image that runs scripts, so it is not here. */
 const INLINE_TYPES = /^(image\/(png|jpeg|gif|webp|avif|bmp)|audio\/[\w.+-]+|video\/[\w.+-]+)$/;
@@ -26,7 +27,16 @@ export function registerMediaRoutes(app: FastifyInstance): void {
   app.get(
     '/media/:token/:name',
     {
-      schema: { tags: ['media'], summary: 'A stored file', params: Type.Object({ token: Type.String(), name: Type.String() }) },
+      schema: {
+        tags: ['media'],
+        summary: 'A stored file, in the type it was uploaded with (a download unless it is a plain image, audio or video)',
+        security: [],
+        params: Type.Object({ token: Type.String(), name: Type.String() }),
+        response: {
+          200: { description: 'The file', content: { '*/*': { schema: { type: 'string', format: 'binary' } } } },
+          ...errorResponses(plainErrorDocs, [[400, URL_NOT_VALID], 414, [404, 'No file has this token']]),
+        },
+      },
     },
     async (request, reply) => {
       const { token } = request.params as { token: string };

@@ -78,11 +78,14 @@ const GENERIC: Record<string, Texts> = {
   service_unavailable: TEXTS.service_unavailable,
 };
 
-export function jelouStatus(p: Problem): number {
+/** The status Jelou answers for a general one; the OpenAPI document declares errors through it too. */
+export function jelouStatusFor(status: number): number {
   // 503 says "retry later" (with Retry-After); any other server failure is a plain 500.
-  if (p.status >= 500) return p.status === 503 ? 503 : 500;
-  return KEPT_STATUSES.has(p.status) ? p.status : 422;
+  if (status >= 500) return status === 503 ? 503 : 500;
+  return KEPT_STATUSES.has(status) ? status : 422;
 }
+
+export const jelouStatus = (p: Problem): number => jelouStatusFor(p.status);
 
 function keyOf(p: Problem, status: number): string {
   if (status === 422) return 'validation_failed';

@@ -1,4 +1,6 @@
 import { Type, type TSchema } from 'typebox';
+import { type ErrorCase, type ErrorDocs, errorResponses } from '../../http/error-responses.ts';
+import { jelouStatusFor } from './errors.ts';
 
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 export const Str = Type.String();
@@ -16,21 +18,33 @@ export function success<T>(message: string, data: T): { message: string[]; statu
   return { message: [message], statusMessage: 'success', status: 1, data };
 }
 
-export const JelouErrorBody = Type.Object({
-  message: Str,
-  statusMessage: Str,
-  status: Type.Integer(),
-  error: Type.Object({
-    code: Str,
-    key: Str,
-    description: Str,
-    developerMessages: Type.Object({ en: Str }),
-    clientMessages: Type.Object({ es: Str, pt: Str, en: Str }),
-  }),
-  validationError: Type.Record(Type.String(), Type.Array(Str)),
-});
+export const JelouErrorBody = Type.Object(
+  {
+    message: Str,
+    statusMessage: Str,
+    status: Type.Integer(),
+    error: Type.Object({
+      code: Str,
+      key: Str,
+      description: Str,
+      developerMessages: Type.Object({ en: Str }),
+      clientMessages: Type.Object({ es: Str, pt: Str, en: Str }),
+    }),
+    validationError: Type.Record(Type.String(), Type.Array(Str), { description: 'On 422: offending field → messages; `{}` otherwise' }),
+  },
+  { $id: 'JelouError', description: "An error of the Jelou-compatible API, in Jelou's envelope" },
+);
 
-export const errors = (...statuses: number[]) => Object.fromEntries(statuses.map((s) => [s, JelouErrorBody]));
+export const jelouErrorDocs: ErrorDocs<typeof JelouErrorBody> = {
+  body: JelouErrorBody,
+  statusFor: jelouStatusFor,
+  meanings: {
+    422: 'Validation failed (`validationError` names the fields); also malformed JSON, a body that is not JSON, and a URL the server refuses',
+  },
+};
+
+/** The errors a route decides itself; the dialect adds those every route answers. */
+export const errors = (...cases: ErrorCase[]) => errorResponses(jelouErrorDocs, cases);
 
 export const AUTH_TYPES = ['no_auth', 'bearer', 'api_key', 'basic'] as const;
 export type AuthType = (typeof AUTH_TYPES)[number];

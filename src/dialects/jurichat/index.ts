@@ -3,6 +3,7 @@ import { readMultipartBodies } from '../../http/multipart.ts';
 import { registerWebhookFormat } from '../../events/webhook-formats.ts';
 import { jurichatWebhookFormat } from './webhook-format.ts';
 import { apiKeyFrom, authenticate } from '../../http/auth.ts';
+import { addStandardErrorResponses, plainErrorDocs } from '../../http/error-responses.ts';
 import { conversationRoutes } from './routes/conversations.ts';
 import { humanSupportRoutes } from './routes/human-support.ts';
 import { messageRoutes } from './routes/messages.ts';
@@ -17,6 +18,7 @@ export async function jurichatApi(app: FastifyInstance): Promise<void> {
   registerWebhookFormat(jurichatWebhookFormat);
   app.addHook('onRoute', (route) => {
     route.schema = { ...route.schema, tags: route.schema?.tags ?? ['jurichat'], security: [{ jurichatKey: [] }] };
+    addStandardErrorResponses(route, plainErrorDocs, { authenticated: true });
   });
   app.addHook('preValidation', async (request, reply) => {
     await authenticate(app, request, reply, apiKeyFrom(request.headers['x-jurichat-api-key']), 'Missing X-JuriChat-Api-Key header');

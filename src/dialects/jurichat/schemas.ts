@@ -1,6 +1,7 @@
 import type { FastifyReply } from 'fastify';
 import { Type, type TSchema } from 'typebox';
 import { ID_PATTERN } from '../../domain/ids.ts';
+import { type ErrorCase, errorResponses, plainErrorDocs } from '../../http/error-responses.ts';
 
 /** JuriChat validates ids with Zod's cuid() pattern. */
 export const Cuid = Type.String({ pattern: ID_PATTERN });
@@ -17,8 +18,8 @@ export const pageQuery = (defaultLimit: number, maxLimit = 100) => ({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: maxLimit, default: defaultLimit })),
 });
 
-export const FastifyErrorBody = Type.Object({ statusCode: Type.Integer(), error: Type.String(), message: Type.String() });
-export const errors = (...statuses: number[]) => Object.fromEntries(statuses.map((s) => [s, FastifyErrorBody]));
+/** The errors a route decides itself, in Fastify's shape (JuriChat's); the dialect adds those every route answers. */
+export const errors = (...cases: ErrorCase[]) => errorResponses(plainErrorDocs, cases);
 
 export const PersonRef = Type.Object({ id: Str, name: NStr, imageUrl: NStr, phoneNumber: NStr });
 export const GroupRef = Type.Object({ id: Str, name: Str, externalId: NStr, imageUrl: NStr });

@@ -1,5 +1,6 @@
 import { Type, type TSchema } from 'typebox';
 import { ID_PATTERN } from '../../domain/ids.ts';
+import { type ErrorCase, type ErrorDocs, errorResponses } from '../../http/error-responses.ts';
 
 export const Id = Type.String({ pattern: ID_PATTERN, description: 'A Conversas id (`c` + 26 base32 characters)' });
 export const IdParams = Type.Object({ id: Id });
@@ -11,12 +12,24 @@ export const PageQuery = {
   cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 512 })),
 };
 
-export const ErrorBody = Type.Object({
-  error: Type.Object({ code: Type.String(), message: Type.String(), details: Type.Record(Type.String(), Type.Unknown()) }),
-});
+export const ErrorBody = Type.Object(
+  {
+    error: Type.Object({
+      code: Type.String(),
+      message: Type.String(),
+      details: Type.Record(Type.String(), Type.Unknown(), { description: '`reason`: the specific cause; `fields`: offending field → messages' }),
+    }),
+  },
+  { $id: 'NativeError', description: 'An error of the native API' },
+);
 
-/** Standard error responses for the OpenAPI document. */
-export const errors = (...statuses: number[]) => Object.fromEntries(statuses.map((s) => [s, ErrorBody]));
+export const nativeErrorDocs: ErrorDocs<typeof ErrorBody> = {
+  body: ErrorBody,
+  meanings: { 409: 'The request conflicts with the current state of a resource (the summary says when), or repeats an Idempotency-Key with another body' },
+};
+
+/** The errors a route decides itself; those every route answers are added by the dialect (`standardErrorStatuses`). */
+export const errors = (...cases: ErrorCase[]) => errorResponses(nativeErrorDocs, cases);
 
 export const Page = <T extends TSchema>(item: T) => Type.Object({ data: Type.Array(item), nextCursor: Nullable(Type.String()) });
 

@@ -43,7 +43,7 @@ export async function conversationRoutes(fastify: FastifyInstance): Promise<void
             ),
           ),
         }),
-        response: { 200: Success(Session), ...errors(401, 404, 409, 422) },
+        response: { 200: Success(Session), ...errors(404, 409) },
       },
     },
     async (request) => {
@@ -84,7 +84,7 @@ export async function conversationRoutes(fastify: FastifyInstance): Promise<void
           ),
           reason: Type.Optional(Type.String({ minLength: 1, maxLength: 100, default: 'closed_by_operator' })),
         }),
-        response: { 200: Success(Session), ...errors(401, 404, 422) },
+        response: { 200: Success(Session), ...errors(404) },
       },
     },
     async (request) => {
@@ -117,7 +117,7 @@ export async function conversationRoutes(fastify: FastifyInstance): Promise<void
       schema: {
         summary: 'One support session (Jelou conversation); reading emits nothing',
         params: Type.Object({ projectId: ProjectParams.properties.projectId, conversationId: IdText }),
-        response: { 200: Success(Session), ...errors(401, 404) },
+        response: { 200: Success(Session), ...errors(404) },
       },
     },
     async (request) => {

@@ -68,7 +68,7 @@ export async function integrationRoutes(fastify: FastifyInstance): Promise<void>
           authType: Type.Optional(Type.Enum([...AUTH_TYPES], { default: 'no_auth' })),
           authorization: Type.Optional(Nullable(Authorization)),
         }),
-        response: { 200: Success(IntegrationWithSecret), ...errors(401, 409, 422) },
+        response: { 200: Success(IntegrationWithSecret), ...errors(409) },
       },
     },
     async (request) => {
@@ -103,7 +103,7 @@ export async function integrationRoutes(fastify: FastifyInstance): Promise<void>
       schema: {
         summary: "The project's integration (never its signingSecret or authorization)",
         params: ProjectParams,
-        response: { 200: Success(Integration), ...errors(401, 404) },
+        response: { 200: Success(Integration), ...errors(404) },
       },
     },
     async (request) => {
@@ -124,7 +124,7 @@ export async function integrationRoutes(fastify: FastifyInstance): Promise<void>
           authorization: Type.Optional(Nullable(Authorization)),
           rotateSecret: Type.Optional(Type.Boolean()),
         }),
-        response: { 200: Success(IntegrationMaybeSecret), ...errors(401, 404, 422) },
+        response: { 200: Success(IntegrationMaybeSecret), ...errors(404) },
       },
     },
     async (request) => {
@@ -146,7 +146,7 @@ export async function integrationRoutes(fastify: FastifyInstance): Promise<void>
       schema: {
         summary: 'Delete the integration; deliveries still pending to it are cancelled',
         params: ProjectParams,
-        response: { 200: SuccessWithoutData, ...errors(401, 404) },
+        response: { 200: SuccessWithoutData, ...errors(404) },
       },
     },
     async (request) => {

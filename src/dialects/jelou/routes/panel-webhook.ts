@@ -13,6 +13,12 @@ import { IdText, MESSAGE_TYPES, NStr, Nullable, Success, errors } from '../schem
 /** The panel's replies: one path at the root and one under each management prefix's root. */
 export const PANEL_WEBHOOK_PATHS = ['/v1/external-support/webhook', '/jelouapi/v1/external-support/webhook', '/platform/v1/external-support/webhook'];
 
+/**
+ * Why `security` is empty: the signature is an HMAC of each request's body, which no OpenAPI
+ * security scheme describes; an `apiKey` scheme would have clients send a constant instead.
+ */
+const SIGNED = `Authenticated by its signature, not by credentials: \`X-Jelou-Signature: sha256=<hex>\`, the HMAC-SHA256 of the raw body keyed with the signing secret of \`project_id\`'s integration (returned when the integration is created or its secret rotated), compared in constant time. No API key is taken, so \`security\` is empty. A repeated \`value.id\` is accepted once and answered \`200\` again.`;
+
 const SIGNATURE = /^sha256=[0-9a-f]{64}$/i;
 
 const MediaContent = Type.Object({
@@ -108,10 +114,23 @@ export async function panelWebhookRoutes(fastify: FastifyInstance): Promise<void
         preValidation: async (request) => verifySignature(ctx, request),
         schema: {
           summary: 'The panel answers the end user: signed with X-Jelou-Signature over the raw body (no API key); stored as OUTBOUND and sent',
+          description: SIGNED,
           security: [],
-          headers: Type.Object({ 'x-jelou-signature': Type.Optional(Type.String({ description: 'sha256=<hex HMAC-SHA256(signingSecret, raw body)>' })) }),
+          // Required, as the document says; a request without it is refused (401) by verifySignature before validation runs.
+          headers: Type.Object({ 'x-jelou-signature': Type.String({ description: 'sha256=<hex HMAC-SHA256(signingSecret, raw body)>' }) }),
           body: PanelMessage,
-          response: { 200: Success(Type.Object({ id: Type.String() })), ...errors(401, 404, 409, 422) },
+          response: {
+            200: Success(Type.Object({ id: Type.String() })),
+            ...errors(
+              [401, 'X-Jelou-Signature is missing, malformed, or does not match the body'],
+              [404, 'No integration in project_id, or no conversation room_id in it'],
+              [409, 'The conversation has no active support session'],
+              [
+                422,
+                "Validation failed (`validationError` names the fields): wrong fixed fields, an unknown type, or a bot_id or user_id that is not the room's",
+              ],
+            ),
+          },
         },
       },
       async (request) => {

@@ -128,7 +128,7 @@ export async function conversationRoutes(fastify: FastifyInstance): Promise<void
       schema: {
         summary: 'List conversations of an inbox: pinned first, then newest activity',
         querystring: ListQuery,
-        response: { 200: Type.Object({ data: Type.Array(ListItem), totalResults: Type.Integer(), totalPages: Type.Integer() }), ...errors(400, 401, 404) },
+        response: { 200: Type.Object({ data: Type.Array(ListItem), totalResults: Type.Integer(), totalPages: Type.Integer() }), ...errors(404) },
       },
     },
     async (request) => {
@@ -258,7 +258,7 @@ export async function conversationRoutes(fastify: FastifyInstance): Promise<void
         summary: 'One conversation with a page of messages: newest page first, each page oldest-first; pass nextCursor for older ones',
         params: ConversationParams,
         querystring: Type.Object({ cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 512 })), limit: pageQuery(50).limit }),
-        response: { 200: Detail, ...errors(400, 401, 404) },
+        response: { 200: Detail, ...errors(404) },
       },
     },
     async (request) => {
@@ -318,7 +318,7 @@ export async function conversationRoutes(fastify: FastifyInstance): Promise<void
           { personId: Cuid, inboxId: Cuid, integrationId: Cuid, priority: Type.Optional(Type.Enum([...PRIORITIES])) },
           { additionalProperties: false },
         ),
-        response: { 200: Type.Object({ conversation: Type.Object({ id: Str }), person: Type.Object({ id: Str, name: NStr }) }), ...errors(400, 401, 404) },
+        response: { 200: Type.Object({ conversation: Type.Object({ id: Str }), person: Type.Object({ id: Str, name: NStr }) }), ...errors(404) },
       },
     },
     async (request) => {
@@ -354,7 +354,7 @@ export async function conversationRoutes(fastify: FastifyInstance): Promise<void
           },
           { additionalProperties: false },
         ),
-        response: { 200: Confirmation, ...errors(400, 401, 404) },
+        response: { 200: Confirmation, ...errors(404) },
       },
     },
     async (request, reply) => {
@@ -377,7 +377,7 @@ export async function conversationRoutes(fastify: FastifyInstance): Promise<void
         summary: 'Archive or unarchive a conversation',
         params: ConversationParams,
         body: Type.Object({ isArchived: Type.Boolean() }, { additionalProperties: false }),
-        response: { 200: Confirmation, ...errors(400, 401, 404) },
+        response: { 200: Confirmation, ...errors(404) },
       },
     },
     async (request, reply) => {

@@ -21,7 +21,7 @@ export async function humanSupportRoutes(fastify: FastifyInstance): Promise<void
           },
           { additionalProperties: false },
         ),
-        response: { 200: Success, ...errors(400, 401, 404) },
+        response: { 200: Success, ...errors(404) },
       },
     },
     async (request) => {
@@ -41,7 +41,7 @@ export async function humanSupportRoutes(fastify: FastifyInstance): Promise<void
       schema: {
         summary: 'Human support ends: back to the bot (→ ROBOT_INTERACTIVE); the support session closes',
         body: Type.Object({ conversationId: Cuid }, { additionalProperties: false }),
-        response: { 200: Success, ...errors(400, 401, 404) },
+        response: { 200: Success, ...errors(404) },
       },
     },
     async (request) => {

@@ -74,7 +74,7 @@ export async function messageRoutes(fastify: FastifyInstance): Promise<void> {
             'multipart/form-data': { schema: SendFields },
           },
         } as never,
-        response: { 200: JuriMessage, ...errors(400, 401, 404, 413) },
+        response: { 200: JuriMessage, ...errors(404) },
       },
     },
     async (request) => {
@@ -133,7 +133,7 @@ export async function messageRoutes(fastify: FastifyInstance): Promise<void> {
             content: NStr,
             metadata: Type.Unknown(),
           }),
-          ...errors(400, 401, 404),
+          ...errors(404),
         },
       },
     },
@@ -172,7 +172,7 @@ export async function messageRoutes(fastify: FastifyInstance): Promise<void> {
       schema: {
         summary: "A conversation's internal notes, newest first",
         querystring: Type.Object({ conversationId: Cuid }),
-        response: { 200: Type.Array(Type.Object({ id: Str, content: NStr, createdAt: Str, user: Nullable(UserRef) })), ...errors(400, 401, 404) },
+        response: { 200: Type.Array(Type.Object({ id: Str, content: NStr, createdAt: Str, user: Nullable(UserRef) })), ...errors(404) },
       },
     },
     async (request) => {
@@ -214,7 +214,7 @@ export async function messageRoutes(fastify: FastifyInstance): Promise<void> {
           },
           { additionalProperties: false },
         ),
-        response: { 200: Success, ...errors(400, 401, 404) },
+        response: { 200: Success, ...errors(404) },
       },
     },
     async (request) => {

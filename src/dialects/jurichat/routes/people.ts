@@ -74,7 +74,7 @@ export async function peopleRoutes(fastify: FastifyInstance): Promise<void> {
         }),
         response: {
           200: Type.Object({ data: Type.Array(PersonListItem), totalResults: Type.Integer(), totalPages: Type.Integer() }),
-          ...errors(400, 401, 404),
+          ...errors(404),
         },
       },
     },
@@ -142,7 +142,7 @@ export async function peopleRoutes(fastify: FastifyInstance): Promise<void> {
         summary: 'One contact of an inbox',
         params: Type.Object({ peopleId: Cuid }),
         querystring: InboxQuery,
-        response: { 200: PersonShape, ...errors(400, 401, 404) },
+        response: { 200: PersonShape, ...errors(404) },
       },
     },
     async (request) => {
@@ -175,7 +175,7 @@ export async function peopleRoutes(fastify: FastifyInstance): Promise<void> {
           },
           { additionalProperties: false },
         ),
-        response: { 200: Type.String(), ...errors(400, 401, 404, 409) },
+        response: { 200: Type.String(), ...errors(404, 409) },
       },
     },
     async (request, reply) => {

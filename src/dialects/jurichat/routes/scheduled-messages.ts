@@ -88,7 +88,7 @@ export async function scheduledMessageRoutes(fastify: FastifyInstance): Promise<
       schema: {
         summary: 'Schedule a message (the send-message fields plus a future scheduledAt); multipart/form-data with `file`, or JSON',
         body: { content: { 'application/json': { schema: CreateFields }, 'multipart/form-data': { schema: CreateFields } } } as never,
-        response: { 200: Type.Object({ data: Scheduled }), ...errors(400, 401, 404, 413) },
+        response: { 200: Type.Object({ data: Scheduled }), ...errors(404) },
       },
     },
     async (request) => {
@@ -120,7 +120,7 @@ export async function scheduledMessageRoutes(fastify: FastifyInstance): Promise<
         }),
         response: {
           200: Type.Object({ data: Type.Array(ScheduledWithConversation), totalResults: Type.Integer(), totalPages: Type.Integer() }),
-          ...errors(400, 401, 404),
+          ...errors(404),
         },
       },
     },
@@ -179,7 +179,7 @@ export async function scheduledMessageRoutes(fastify: FastifyInstance): Promise<
         summary: 'Change a PENDING scheduled message, or cancel it with status CANCELLED; multipart/form-data with `file`, or JSON',
         params: Type.Object({ scheduledMessageId: Cuid }),
         body: { content: { 'application/json': { schema: UpdateFields }, 'multipart/form-data': { schema: UpdateFields } } } as never,
-        response: { 200: Type.Object({ data: Scheduled }), ...errors(400, 401, 404, 409, 413) },
+        response: { 200: Type.Object({ data: Scheduled }), ...errors(404, 409) },
       },
     },
     async (request) => {

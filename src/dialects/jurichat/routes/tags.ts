@@ -31,7 +31,7 @@ export async function tagRoutes(fastify: FastifyInstance): Promise<void> {
       schema: {
         summary: 'Create a tag (its name is unique in the inbox)',
         body: Type.Object({ name: Name, color: Color, inboxId: Cuid, modules: Modules }, { additionalProperties: false }),
-        response: { 200: TagShape, ...errors(400, 401, 404, 409) },
+        response: { 200: TagShape, ...errors(404, 409) },
       },
     },
     async (request) => present(await createTag(ctx, request.principal!.workspaceId, request.body)),
@@ -40,7 +40,11 @@ export async function tagRoutes(fastify: FastifyInstance): Promise<void> {
   app.get(
     '/tag',
     {
-      schema: { summary: "An inbox's tags", querystring: Type.Object({ inboxId: Cuid }), response: { 200: Type.Array(TagShape), ...errors(400, 401, 404) } },
+      schema: {
+        summary: "An inbox's tags",
+        querystring: Type.Object({ inboxId: Cuid }),
+        response: { 200: Type.Array(TagShape), ...errors(404) },
+      },
     },
     async (request) => (await listTags(ctx, request.principal!.workspaceId, request.query.inboxId)).map(present),
   );
@@ -52,7 +56,7 @@ export async function tagRoutes(fastify: FastifyInstance): Promise<void> {
         summary: 'Rename or recolour a tag, or change its modules',
         params: Type.Object({ id: Cuid }),
         body: Type.Object({ name: Type.Optional(Name), color: Type.Optional(Color), modules: Type.Optional(Modules) }, { additionalProperties: false }),
-        response: { 200: TagShape, ...errors(400, 401, 404, 409) },
+        response: { 200: TagShape, ...errors(404, 409) },
       },
     },
     async (request) => present(await updateTag(ctx, request.principal!.workspaceId, request.params.id, request.body)),
@@ -64,7 +68,7 @@ export async function tagRoutes(fastify: FastifyInstance): Promise<void> {
       schema: {
         summary: 'Delete a tag; it is removed from every conversation and person',
         params: Type.Object({ id: Cuid }),
-        response: { 200: Type.Object({ success: Type.Boolean() }), ...errors(400, 401, 404) },
+        response: { 200: Type.Object({ success: Type.Boolean() }), ...errors(404) },
       },
     },
     async (request) => {

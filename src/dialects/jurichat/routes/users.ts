@@ -40,7 +40,7 @@ export async function userRoutes(fastify: FastifyInstance): Promise<void> {
           search: Type.Optional(Type.String({ maxLength: 200 })),
           roleId: Type.Optional(Cuid),
         }),
-        response: { 200: Type.Object({ data: Type.Array(UserShape), totalResults: Type.Integer(), totalPages: Type.Integer() }), ...errors(400, 401, 404) },
+        response: { 200: Type.Object({ data: Type.Array(UserShape), totalResults: Type.Integer(), totalPages: Type.Integer() }), ...errors(404) },
       },
     },
     async (request) => {

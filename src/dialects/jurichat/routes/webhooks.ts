@@ -75,7 +75,7 @@ export async function webhookRoutes(fastify: FastifyInstance): Promise<void> {
           },
           { additionalProperties: false },
         ),
-        response: { 200: WebhookWithSecret, ...errors(400, 401) },
+        response: { 200: WebhookWithSecret },
       },
     },
     async (request) => {
@@ -98,7 +98,7 @@ export async function webhookRoutes(fastify: FastifyInstance): Promise<void> {
   app.get(
     '/webhooks',
     {
-      schema: { summary: 'Webhooks with delivery stats (no secrets)', response: { 200: Type.Array(WebhookListItem), ...errors(401) } },
+      schema: { summary: 'Webhooks with delivery stats (no secrets)', response: { 200: Type.Array(WebhookListItem) } },
     },
     async (request) => {
       const ws = request.principal!.workspaceId;
@@ -138,7 +138,7 @@ export async function webhookRoutes(fastify: FastifyInstance): Promise<void> {
   app.get(
     '/webhooks/events',
     {
-      schema: { summary: 'The event names a webhook can subscribe to', response: { 200: Type.Array(Str), ...errors(401) } },
+      schema: { summary: 'The event names a webhook can subscribe to', response: { 200: Type.Array(Str) } },
     },
     async () => JURICHAT_EVENTS,
   );
@@ -146,7 +146,11 @@ export async function webhookRoutes(fastify: FastifyInstance): Promise<void> {
   app.get(
     '/webhooks/:webhookId',
     {
-      schema: { summary: 'One webhook, with its secret and headers', params: WebhookParams, response: { 200: WebhookWithSecret, ...errors(400, 401, 404) } },
+      schema: {
+        summary: 'One webhook, with its secret and headers',
+        params: WebhookParams,
+        response: { 200: WebhookWithSecret, ...errors(404) },
+      },
     },
     async (request) => {
       const w = await requireSubscription(ctx, request.principal!.workspaceId, request.params.webhookId, JURICHAT_DIALECT);
@@ -171,7 +175,7 @@ export async function webhookRoutes(fastify: FastifyInstance): Promise<void> {
           },
           { additionalProperties: false },
         ),
-        response: { 200: WebhookWithHeaders, ...errors(400, 401, 404) },
+        response: { 200: WebhookWithHeaders, ...errors(404) },
       },
     },
     async (request) => {
@@ -196,7 +200,7 @@ export async function webhookRoutes(fastify: FastifyInstance): Promise<void> {
       schema: {
         summary: 'Delete a webhook; what it still had to send is cancelled',
         params: WebhookParams,
-        response: { 200: Type.Object({ success: Type.Boolean() }), ...errors(400, 401, 404) },
+        response: { 200: Type.Object({ success: Type.Boolean() }), ...errors(404) },
       },
     },
     async (request) => {
@@ -211,7 +215,7 @@ export async function webhookRoutes(fastify: FastifyInstance): Promise<void> {
       schema: {
         summary: 'Send a webhook.test event to this webhook now',
         params: WebhookParams,
-        response: { 200: Type.Object({ deliveryId: Str, message: Str }), ...errors(400, 401, 404, 409) },
+        response: { 200: Type.Object({ deliveryId: Str, message: Str }), ...errors(404, 409) },
       },
     },
     async (request) => {
@@ -257,7 +261,7 @@ export async function webhookRoutes(fastify: FastifyInstance): Promise<void> {
             limit: Type.Integer(),
             totalPages: Type.Integer(),
           }),
-          ...errors(400, 401, 404),
+          ...errors(404),
         },
       },
     },
@@ -308,7 +312,7 @@ export async function webhookRoutes(fastify: FastifyInstance): Promise<void> {
       schema: {
         summary: 'Retry a FAILED or RETRYING delivery now',
         params: Type.Object({ deliveryId: Cuid }),
-        response: { 200: Type.Object({ deliveryId: Str, message: Str }), ...errors(400, 401, 404, 409) },
+        response: { 200: Type.Object({ deliveryId: Str, message: Str }), ...errors(404, 409) },
       },
     },
     async (request) => {

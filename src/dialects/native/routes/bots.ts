@@ -14,7 +14,7 @@ export async function botRoutes(fastify: FastifyInstance): Promise<void> {
   app.get(
     '/bots',
     {
-      schema: { tags, summary: 'List bots', querystring: BotListQuery, response: { 200: Page(BotShape), ...errors(400, 401) } },
+      schema: { tags, summary: 'List bots', querystring: BotListQuery, response: { 200: Page(BotShape) } },
     },
     async (request) => {
       const { inboxId, channelId } = request.query;
@@ -30,7 +30,7 @@ export async function botRoutes(fastify: FastifyInstance): Promise<void> {
         tags,
         summary: "Create a bot on a channel (its inbox is the channel's)",
         body: CreateBotBody,
-        response: { 201: BotShape, ...errors(400, 401, 404, 409) },
+        response: { 201: BotShape, ...errors(404) },
       },
     },
     async (request, reply) => reply.code(201).send(presentBot(await createBot(ctx, request.principal!.workspaceId, request.body))),
@@ -39,7 +39,7 @@ export async function botRoutes(fastify: FastifyInstance): Promise<void> {
   app.get(
     '/bots/:id',
     {
-      schema: { tags, summary: 'One bot', params: IdParams, response: { 200: BotShape, ...errors(400, 401, 404) } },
+      schema: { tags, summary: 'One bot', params: IdParams, response: { 200: BotShape, ...errors(404) } },
     },
     async (request) => presentBot(await getBot(ctx, request.principal!.workspaceId, request.params.id)),
   );
@@ -52,7 +52,7 @@ export async function botRoutes(fastify: FastifyInstance): Promise<void> {
         summary: "Rename a bot, change its type or move it to another channel (and that channel's inbox)",
         params: IdParams,
         body: UpdateBotBody,
-        response: { 200: BotShape, ...errors(400, 401, 404) },
+        response: { 200: BotShape, ...errors(404) },
       },
     },
     async (request) => presentBot(await updateBot(ctx, request.principal!.workspaceId, request.params.id, request.body)),
@@ -61,7 +61,7 @@ export async function botRoutes(fastify: FastifyInstance): Promise<void> {
   app.delete(
     '/bots/:id',
     {
-      schema: { tags, summary: 'Delete a bot', params: IdParams, response: { 204: Deleted, ...errors(400, 401, 404) } },
+      schema: { tags, summary: 'Delete a bot', params: IdParams, response: { 204: Deleted, ...errors(404) } },
     },
     async (request, reply) => {
       await deleteBot(ctx, request.principal!.workspaceId, request.params.id);

@@ -14,7 +14,7 @@ export async function channelRoutes(fastify: FastifyInstance): Promise<void> {
   app.get(
     '/channels',
     {
-      schema: { tags, summary: 'List channels', querystring: ChannelListQuery, response: { 200: Page(ChannelShape), ...errors(400, 401) } },
+      schema: { tags, summary: 'List channels', querystring: ChannelListQuery, response: { 200: Page(ChannelShape) } },
     },
     async (request) => {
       const { inboxId, kind } = request.query;
@@ -30,7 +30,7 @@ export async function channelRoutes(fastify: FastifyInstance): Promise<void> {
         tags,
         summary: 'Create a channel in an inbox (kind `sandbox` for now)',
         body: CreateChannelBody,
-        response: { 201: ChannelShape, ...errors(400, 401, 404, 409) },
+        response: { 201: ChannelShape, ...errors(404) },
       },
     },
     async (request, reply) => reply.code(201).send(presentChannel(await createChannel(ctx, request.principal!.workspaceId, request.body))),
@@ -39,7 +39,7 @@ export async function channelRoutes(fastify: FastifyInstance): Promise<void> {
   app.get(
     '/channels/:id',
     {
-      schema: { tags, summary: 'One channel', params: IdParams, response: { 200: ChannelShape, ...errors(400, 401, 404) } },
+      schema: { tags, summary: 'One channel', params: IdParams, response: { 200: ChannelShape, ...errors(404) } },
     },
     async (request) => presentChannel(await getChannel(ctx, request.principal!.workspaceId, request.params.id)),
   );
@@ -52,7 +52,7 @@ export async function channelRoutes(fastify: FastifyInstance): Promise<void> {
         summary: 'Rename a channel or replace its config (its inbox and kind are fixed)',
         params: IdParams,
         body: UpdateChannelBody,
-        response: { 200: ChannelShape, ...errors(400, 401, 404) },
+        response: { 200: ChannelShape, ...errors(404) },
       },
     },
     async (request) => presentChannel(await updateChannel(ctx, request.principal!.workspaceId, request.params.id, request.body)),
@@ -65,7 +65,7 @@ export async function channelRoutes(fastify: FastifyInstance): Promise<void> {
         tags,
         summary: 'Delete a channel; refused (409) while it has conversations or live bots',
         params: IdParams,
-        response: { 204: Deleted, ...errors(400, 401, 404, 409) },
+        response: { 204: Deleted, ...errors(404, 409) },
       },
     },
     async (request, reply) => {

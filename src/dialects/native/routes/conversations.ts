@@ -43,7 +43,11 @@ export async function conversationRoutes(fastify: FastifyInstance): Promise<void
   app.get(
     '/conversations',
     {
-      schema: { summary: 'List conversations, newest activity first', querystring: ListQuery, response: { 200: Page(ConversationShape), ...errors(400, 401) } },
+      schema: {
+        summary: 'List conversations, newest activity first',
+        querystring: ListQuery,
+        response: { 200: Page(ConversationShape) },
+      },
     },
     async (request) => {
       const { workspaceId } = request.principal!;
@@ -89,7 +93,7 @@ export async function conversationRoutes(fastify: FastifyInstance): Promise<void
   app.get(
     '/conversations/:id',
     {
-      schema: { summary: 'One conversation', params: IdParams, response: { 200: ConversationShape, ...errors(400, 401, 404) } },
+      schema: { summary: 'One conversation', params: IdParams, response: { 200: ConversationShape, ...errors(404) } },
     },
     async (request) => {
       const conversation = await findConversation(ctx.db, request.principal!.workspaceId, request.params.id);
@@ -105,7 +109,7 @@ export async function conversationRoutes(fastify: FastifyInstance): Promise<void
         summary: 'Give the conversation to an agent (→ ACTIVE) or take it away (userId null: ACTIVE → WAITING)',
         params: IdParams,
         body: Type.Object({ userId: Nullable(Id), roleId: Type.Optional(Nullable(Id)) }, { additionalProperties: false }),
-        response: { 200: TransitionShape, ...errors(400, 401, 404, 409) },
+        response: { 200: TransitionShape, ...errors(404) },
       },
     },
     async (request) =>
@@ -127,7 +131,7 @@ export async function conversationRoutes(fastify: FastifyInstance): Promise<void
         summary: 'Hand over to humans without an agent (→ WAITING)',
         params: IdParams,
         body: Type.Object({ roleId: Type.Optional(Nullable(Id)) }, { additionalProperties: false }),
-        response: { 200: TransitionShape, ...errors(400, 401, 404, 409) },
+        response: { 200: TransitionShape, ...errors(404, 409) },
       },
     },
     async (request) =>
@@ -148,7 +152,7 @@ export async function conversationRoutes(fastify: FastifyInstance): Promise<void
       schema: {
         summary: 'Resolve (→ INACTIVE); an active support session closes as `resolved`',
         params: IdParams,
-        response: { 200: TransitionShape, ...errors(400, 401, 404) },
+        response: { 200: TransitionShape, ...errors(404) },
       },
     },
     async (request) =>
@@ -158,7 +162,11 @@ export async function conversationRoutes(fastify: FastifyInstance): Promise<void
   app.post(
     '/conversations/:id/read',
     {
-      schema: { summary: 'Mark the conversation read (clears unreadCount)', params: IdParams, response: { 200: ConversationShape, ...errors(400, 401, 404) } },
+      schema: {
+        summary: 'Mark the conversation read (clears unreadCount)',
+        params: IdParams,
+        response: { 200: ConversationShape, ...errors(404) },
+      },
     },
     async (request) => presentConversation(await markRead(ctx, request.principal!.workspaceId, request.params.id)),
   );

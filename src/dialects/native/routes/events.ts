@@ -3,7 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { readEventFeed } from '../../../db/repos/events.ts';
 import { decodeCursor, encodeCursor } from '../../../http/cursor.ts';
-import { Nullable, errors } from '../schemas.ts';
+import { Nullable } from '../schemas.ts';
 import { EventShape, presentEvent } from '../events.ts';
 
 export async function eventRoutes(fastify: FastifyInstance): Promise<void> {
@@ -26,7 +26,7 @@ export async function eventRoutes(fastify: FastifyInstance): Promise<void> {
           },
           { additionalProperties: false },
         ),
-        response: { 200: Type.Object({ data: Type.Array(EventShape), nextCursor: Nullable(Type.String()) }), ...errors(400, 401) },
+        response: { 200: Type.Object({ data: Type.Array(EventShape), nextCursor: Nullable(Type.String()) }) },
       },
     },
     async (request) => {

@@ -14,7 +14,7 @@ export async function groupRoutes(fastify: FastifyInstance): Promise<void> {
   app.get(
     '/groups',
     {
-      schema: { tags, summary: 'List groups', querystring: GroupListQuery, response: { 200: Page(GroupShape), ...errors(400, 401) } },
+      schema: { tags, summary: 'List groups', querystring: GroupListQuery, response: { 200: Page(GroupShape) } },
     },
     async (request) => {
       const { inboxId, channelId, externalId } = request.query;
@@ -30,7 +30,7 @@ export async function groupRoutes(fastify: FastifyInstance): Promise<void> {
         tags,
         summary: "Create a group on a channel (its inbox is the channel's); `externalId` is unique per inbox (409)",
         body: CreateGroupBody,
-        response: { 201: GroupShape, ...errors(400, 401, 404, 409) },
+        response: { 201: GroupShape, ...errors(404, 409) },
       },
     },
     async (request, reply) => reply.code(201).send(presentGroup(await createGroup(ctx, request.principal!.workspaceId, request.body))),
@@ -39,7 +39,7 @@ export async function groupRoutes(fastify: FastifyInstance): Promise<void> {
   app.get(
     '/groups/:id',
     {
-      schema: { tags, summary: 'One group with its current members', params: IdParams, response: { 200: GroupShape, ...errors(400, 401, 404) } },
+      schema: { tags, summary: 'One group with its current members', params: IdParams, response: { 200: GroupShape, ...errors(404) } },
     },
     async (request) => presentGroup(await getGroup(ctx, request.principal!.workspaceId, request.params.id)),
   );
@@ -52,7 +52,7 @@ export async function groupRoutes(fastify: FastifyInstance): Promise<void> {
         summary: 'Rename a group or change its image or externalId',
         params: IdParams,
         body: UpdateGroupBody,
-        response: { 200: GroupShape, ...errors(400, 401, 404, 409) },
+        response: { 200: GroupShape, ...errors(404, 409) },
       },
     },
     async (request) => presentGroup(await updateGroup(ctx, request.principal!.workspaceId, request.params.id, request.body)),
@@ -66,7 +66,7 @@ export async function groupRoutes(fastify: FastifyInstance): Promise<void> {
         summary: "Replace the membership: people of the group's inbox; those left out stop being members",
         params: IdParams,
         body: GroupMembersBody,
-        response: { 200: GroupShape, ...errors(400, 401, 404) },
+        response: { 200: GroupShape, ...errors(404) },
       },
     },
     async (request) => presentGroup(await setGroupMembers(ctx, request.principal!.workspaceId, request.params.id, request.body.personIds)),

@@ -14,7 +14,7 @@ export async function inboxRoutes(fastify: FastifyInstance): Promise<void> {
   app.get(
     '/inboxes',
     {
-      schema: { tags, summary: 'List inboxes', querystring: InboxListQuery, response: { 200: Page(InboxShape), ...errors(400, 401) } },
+      schema: { tags, summary: 'List inboxes', querystring: InboxListQuery, response: { 200: Page(InboxShape) } },
     },
     async (request) => presentPage(await listInboxes(ctx, request.principal!.workspaceId, pageRequest(request.query)), presentInbox),
   );
@@ -23,7 +23,7 @@ export async function inboxRoutes(fastify: FastifyInstance): Promise<void> {
     '/inboxes',
     {
       config: { idempotent: true },
-      schema: { tags, summary: 'Create an inbox', body: CreateInboxBody, response: { 201: InboxShape, ...errors(400, 401, 409) } },
+      schema: { tags, summary: 'Create an inbox', body: CreateInboxBody, response: { 201: InboxShape } },
     },
     async (request, reply) => reply.code(201).send(presentInbox(await createInbox(ctx, request.principal!.workspaceId, request.body))),
   );
@@ -31,7 +31,7 @@ export async function inboxRoutes(fastify: FastifyInstance): Promise<void> {
   app.get(
     '/inboxes/:id',
     {
-      schema: { tags, summary: 'One inbox', params: IdParams, response: { 200: InboxShape, ...errors(400, 401, 404) } },
+      schema: { tags, summary: 'One inbox', params: IdParams, response: { 200: InboxShape, ...errors(404) } },
     },
     async (request) => presentInbox(await getInbox(ctx, request.principal!.workspaceId, request.params.id)),
   );
@@ -44,7 +44,7 @@ export async function inboxRoutes(fastify: FastifyInstance): Promise<void> {
         summary: 'Rename an inbox or change its inactivity timeout',
         params: IdParams,
         body: UpdateInboxBody,
-        response: { 200: InboxShape, ...errors(400, 401, 404) },
+        response: { 200: InboxShape, ...errors(404) },
       },
     },
     async (request) => presentInbox(await updateInbox(ctx, request.principal!.workspaceId, request.params.id, request.body)),
@@ -57,7 +57,7 @@ export async function inboxRoutes(fastify: FastifyInstance): Promise<void> {
         tags,
         summary: 'Delete an inbox; refused (409) while it has live channels',
         params: IdParams,
-        response: { 204: Deleted, ...errors(400, 401, 404, 409) },
+        response: { 204: Deleted, ...errors(404, 409) },
       },
     },
     async (request, reply) => {

@@ -45,7 +45,7 @@ export async function messageRoutes(fastify: FastifyInstance): Promise<void> {
         summary: 'Messages of a conversation: newest first with `cursor`, or oldest first after a message with `after`',
         params: IdParams,
         querystring: ListQuery,
-        response: { 200: Page(MessageShape), ...errors(400, 401, 404) },
+        response: { 200: Page(MessageShape), ...errors(404) },
       },
     },
     async (request) => {
@@ -77,7 +77,7 @@ export async function messageRoutes(fastify: FastifyInstance): Promise<void> {
         summary: 'Send a message as an agent (`senderUserId`) or the bot (`botId`); JSON, or multipart/form-data with a `file`',
         params: IdParams,
         body: { content: { 'application/json': { schema: SendFields }, 'multipart/form-data': { schema: SendFields } } } as never,
-        response: { 201: MessageShape, 200: MessageShape, ...errors(400, 401, 404, 409, 413) },
+        response: { 201: MessageShape, 200: MessageShape, ...errors(404, 409) },
       },
     },
     async (request, reply) => {

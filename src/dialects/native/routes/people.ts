@@ -16,7 +16,7 @@ export async function peopleRoutes(fastify: FastifyInstance): Promise<void> {
   app.get(
     '/people',
     {
-      schema: { tags, summary: 'List people (contacts)', querystring: PersonListQuery, response: { 200: Page(PersonShape), ...errors(400, 401) } },
+      schema: { tags, summary: 'List people (contacts)', querystring: PersonListQuery, response: { 200: Page(PersonShape) } },
     },
     async (request) => {
       const { inboxId, search, phoneNumber, referenceId, isBlocked, tagId } = request.query;
@@ -35,7 +35,7 @@ export async function peopleRoutes(fastify: FastifyInstance): Promise<void> {
         tags,
         summary: 'Create a person in an inbox; the phone number is unique per inbox (409). Emits `contact.created`',
         body: CreatePersonBody,
-        response: { 201: PersonShape, ...errors(400, 401, 404, 409) },
+        response: { 201: PersonShape, ...errors(404, 409) },
       },
     },
     async (request, reply) => reply.code(201).send(presentPerson(await createPerson(ctx, request.principal!.workspaceId, request.body, actorOf(request)))),
@@ -44,7 +44,7 @@ export async function peopleRoutes(fastify: FastifyInstance): Promise<void> {
   app.get(
     '/people/:id',
     {
-      schema: { tags, summary: 'One person', params: IdParams, response: { 200: PersonShape, ...errors(400, 401, 404) } },
+      schema: { tags, summary: 'One person', params: IdParams, response: { 200: PersonShape, ...errors(404) } },
     },
     async (request) => presentPerson(await getPerson(ctx, request.principal!.workspaceId, request.params.id)),
   );
@@ -57,7 +57,7 @@ export async function peopleRoutes(fastify: FastifyInstance): Promise<void> {
         summary: 'Change a person; `tagIds` replaces the set. Emits `contact.updated` when something changed',
         params: IdParams,
         body: UpdatePersonBody,
-        response: { 200: PersonShape, ...errors(400, 401, 404, 409) },
+        response: { 200: PersonShape, ...errors(404, 409) },
       },
     },
     async (request) => presentPerson(await updatePerson(ctx, request.principal!.workspaceId, request.params.id, request.body, actorOf(request))),
@@ -70,7 +70,7 @@ export async function peopleRoutes(fastify: FastifyInstance): Promise<void> {
         tags,
         summary: 'Delete a person (their conversations stay). Emits `contact.deleted`',
         params: IdParams,
-        response: { 204: Deleted, ...errors(400, 401, 404) },
+        response: { 204: Deleted, ...errors(404) },
       },
     },
     async (request, reply) => {

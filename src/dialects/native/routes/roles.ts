@@ -14,7 +14,7 @@ export async function roleRoutes(fastify: FastifyInstance): Promise<void> {
   app.get(
     '/roles',
     {
-      schema: { tags, summary: 'List roles (queues, teams)', querystring: RoleListQuery, response: { 200: Page(RoleShape), ...errors(400, 401) } },
+      schema: { tags, summary: 'List roles (queues, teams)', querystring: RoleListQuery, response: { 200: Page(RoleShape) } },
     },
     async (request) => presentPage(await listRoles(ctx, request.principal!.workspaceId, pageRequest(request.query)), presentRole),
   );
@@ -23,7 +23,7 @@ export async function roleRoutes(fastify: FastifyInstance): Promise<void> {
     '/roles',
     {
       config: { idempotent: true },
-      schema: { tags, summary: 'Create a role', body: CreateRoleBody, response: { 201: RoleShape, ...errors(400, 401, 409) } },
+      schema: { tags, summary: 'Create a role', body: CreateRoleBody, response: { 201: RoleShape } },
     },
     async (request, reply) => reply.code(201).send(presentRole(await createRole(ctx, request.principal!.workspaceId, request.body))),
   );
@@ -31,7 +31,7 @@ export async function roleRoutes(fastify: FastifyInstance): Promise<void> {
   app.get(
     '/roles/:id',
     {
-      schema: { tags, summary: 'One role', params: IdParams, response: { 200: RoleShape, ...errors(400, 401, 404) } },
+      schema: { tags, summary: 'One role', params: IdParams, response: { 200: RoleShape, ...errors(404) } },
     },
     async (request) => presentRole(await getRole(ctx, request.principal!.workspaceId, request.params.id)),
   );
@@ -39,7 +39,13 @@ export async function roleRoutes(fastify: FastifyInstance): Promise<void> {
   app.patch(
     '/roles/:id',
     {
-      schema: { tags, summary: 'Rename a role', params: IdParams, body: UpdateRoleBody, response: { 200: RoleShape, ...errors(400, 401, 404) } },
+      schema: {
+        tags,
+        summary: 'Rename a role',
+        params: IdParams,
+        body: UpdateRoleBody,
+        response: { 200: RoleShape, ...errors(404) },
+      },
     },
     async (request) => presentRole(await updateRole(ctx, request.principal!.workspaceId, request.params.id, request.body)),
   );
@@ -51,7 +57,7 @@ export async function roleRoutes(fastify: FastifyInstance): Promise<void> {
         tags,
         summary: 'Delete a role; users that had it are left without one',
         params: IdParams,
-        response: { 204: Deleted, ...errors(400, 401, 404) },
+        response: { 204: Deleted, ...errors(404) },
       },
     },
     async (request, reply) => {

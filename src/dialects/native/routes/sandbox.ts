@@ -50,7 +50,7 @@ export async function sandboxRoutes(fastify: FastifyInstance): Promise<void> {
         summary: "An end user's message arrives on a sandbox channel, as if from the network",
         params: IdParams,
         body: InboundBody,
-        response: { 200: InboundAnswer, ...errors(400, 401, 404, 413) },
+        response: { 200: InboundAnswer, ...errors(404) },
       },
     },
     async (request) => {
@@ -92,7 +92,7 @@ export async function sandboxRoutes(fastify: FastifyInstance): Promise<void> {
           },
           { additionalProperties: false },
         ),
-        response: { 200: Type.Object({ changed: Type.Boolean(), message: MessageShape }), ...errors(400, 401, 404) },
+        response: { 200: Type.Object({ changed: Type.Boolean(), message: MessageShape }), ...errors(404) },
       },
     },
     async (request) => {

@@ -14,7 +14,7 @@ export async function userRoutes(fastify: FastifyInstance): Promise<void> {
   app.get(
     '/users',
     {
-      schema: { tags, summary: 'List users (agents)', querystring: UserListQuery, response: { 200: Page(UserShape), ...errors(400, 401) } },
+      schema: { tags, summary: 'List users (agents)', querystring: UserListQuery, response: { 200: Page(UserShape) } },
     },
     async (request) => {
       const { roleId, inboxId, email, search } = request.query;
@@ -30,7 +30,7 @@ export async function userRoutes(fastify: FastifyInstance): Promise<void> {
         tags,
         summary: 'Create a user (agent); the e-mail is unique per workspace, case-insensitively (409)',
         body: CreateUserBody,
-        response: { 201: UserShape, ...errors(400, 401, 404, 409) },
+        response: { 201: UserShape, ...errors(404, 409) },
       },
     },
     async (request, reply) => reply.code(201).send(presentUser(await createUser(ctx, request.principal!.workspaceId, request.body))),
@@ -39,7 +39,7 @@ export async function userRoutes(fastify: FastifyInstance): Promise<void> {
   app.get(
     '/users/:id',
     {
-      schema: { tags, summary: 'One user (agent)', params: IdParams, response: { 200: UserShape, ...errors(400, 401, 404) } },
+      schema: { tags, summary: 'One user (agent)', params: IdParams, response: { 200: UserShape, ...errors(404) } },
     },
     async (request) => presentUser(await getUser(ctx, request.principal!.workspaceId, request.params.id)),
   );
@@ -52,7 +52,7 @@ export async function userRoutes(fastify: FastifyInstance): Promise<void> {
         summary: 'Change a user (agent); `inboxIds` replaces the set, null means every inbox',
         params: IdParams,
         body: UpdateUserBody,
-        response: { 200: UserShape, ...errors(400, 401, 404, 409) },
+        response: { 200: UserShape, ...errors(404, 409) },
       },
     },
     async (request) => presentUser(await updateUser(ctx, request.principal!.workspaceId, request.params.id, request.body)),
@@ -61,7 +61,12 @@ export async function userRoutes(fastify: FastifyInstance): Promise<void> {
   app.delete(
     '/users/:id',
     {
-      schema: { tags, summary: 'Delete a user (agent); the e-mail can be used again', params: IdParams, response: { 204: Deleted, ...errors(400, 401, 404) } },
+      schema: {
+        tags,
+        summary: 'Delete a user (agent); the e-mail can be used again',
+        params: IdParams,
+        response: { 204: Deleted, ...errors(404) },
+      },
     },
     async (request, reply) => {
       await deleteUser(ctx, request.principal!.workspaceId, request.params.id);
