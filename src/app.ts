@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
-import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
 import multipart from '@fastify/multipart';
 import { join } from 'node:path';
 import { MediaStore } from './media/media-store.ts';
@@ -21,12 +19,12 @@ import { registerUrlNulCheck } from './http/nul-characters.ts';
 import { registerRateLimits } from './http/rate-limits.ts';
 import { serializersOnFirstUse, validatorsOnFirstUse } from './http/lazy-compilers.ts';
 import { registerOperationsRoutes } from './http/operations.ts';
-import { PlainErrorBody } from './http/error-responses.ts';
+import { platformTagGroup, registerOpenApi } from './http/openapi.ts';
 import { nativeErrorSurface } from './dialects/native/errors.ts';
 import { jurichatErrorSurface } from './dialects/jurichat/errors.ts';
-import { nativeApi } from './dialects/native/index.ts';
-import { jurichatApi } from './dialects/jurichat/index.ts';
-import { jelouApi } from './dialects/jelou/index.ts';
+import { nativeApi, nativeTagGroup } from './dialects/native/index.ts';
+import { jurichatApi, jurichatTagGroup } from './dialects/jurichat/index.ts';
+import { jelouApi, jelouTagGroup } from './dialects/jelou/index.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -83,26 +81,7 @@ export async function buildApp(config: Config, store: Store, options: { logger?:
     sendProblem(request, reply, new HttpError(404, `Route ${request.method}:${request.url.split('?')[0]} not found`, 'route_not_found')),
   );
 
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: { title: 'Conversas', version: '0.1.0', description: 'Native, JuriChat-compatible and Jelou-compatible APIs over one store.' },
-      servers: [{ url: config.publicUrl }],
-      components: {
-        securitySchemes: {
-          bearer: { type: 'http', scheme: 'bearer', description: 'Native API: Authorization: Bearer <api key>' },
-          jurichatKey: { type: 'apiKey', in: 'header', name: 'X-JuriChat-Api-Key' },
-          jelouKey: { type: 'apiKey', in: 'header', name: 'x-api-key' },
-          jelouBasic: { type: 'http', scheme: 'basic' },
-        },
-      },
-    },
-    // Shared schemas (the error bodies) are named by their `$id` rather than `def-N`.
-    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
-  });
-  app.addSchema(PlainErrorBody);
-  await app.register(swaggerUi, { routePrefix: '/docs' });
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  await registerOpenApi(app, config, [nativeTagGroup, jurichatTagGroup, jelouTagGroup, platformTagGroup]);
   // A browser pointed at the server finds the API documentation (the agents' inbox will live here).
   app.get('/', { schema: { hide: true } }, (_request, reply) => reply.redirect('/docs/'));
 

@@ -12,7 +12,7 @@ export function registerOperationsRoutes(app: FastifyInstance, store: Store): vo
   const urlRefused = errorResponses(plainErrorDocs, [[400, URL_NOT_VALID]]);
   app.get(
     '/healthz',
-    { schema: { tags: ['operations'], summary: 'The process is alive', security: [], response: { 200: Health, ...urlRefused } } },
+    { schema: { tags: ['operations'], operationId: 'checkLiveness', summary: 'The process is alive', security: [], response: { 200: Health, ...urlRefused } } },
     async () => ({ status: 'ok' }),
   );
   app.get(
@@ -20,6 +20,7 @@ export function registerOperationsRoutes(app: FastifyInstance, store: Store): vo
     {
       schema: {
         tags: ['operations'],
+        operationId: 'checkReadiness',
         summary: 'The database is reachable and migrated, and writes can commit',
         security: [],
         response: {

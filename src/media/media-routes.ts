@@ -29,6 +29,7 @@ export function registerMediaRoutes(app: FastifyInstance): void {
     {
       schema: {
         tags: ['media'],
+        operationId: 'getMedia',
         summary: 'A stored file, in the type it was uploaded with (a download unless it is a plain image, audio or video)',
         security: [],
         params: Type.Object({ token: Type.String(), name: Type.String() }),

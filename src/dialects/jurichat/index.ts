@@ -4,6 +4,7 @@ import { registerWebhookFormat } from '../../events/webhook-formats.ts';
 import { jurichatWebhookFormat } from './webhook-format.ts';
 import { apiKeyFrom, authenticate } from '../../http/auth.ts';
 import { addStandardErrorResponses, plainErrorDocs } from '../../http/error-responses.ts';
+import type { OpenApiTagGroup } from '../../http/openapi.ts';
 import { conversationRoutes } from './routes/conversations.ts';
 import { humanSupportRoutes } from './routes/human-support.ts';
 import { messageRoutes } from './routes/messages.ts';
@@ -12,6 +13,17 @@ import { scheduledMessageRoutes } from './routes/scheduled-messages.ts';
 import { tagRoutes } from './routes/tags.ts';
 import { userRoutes } from './routes/users.ts';
 import { peopleRoutes } from './routes/people.ts';
+
+export const jurichatTagGroup: OpenApiTagGroup = {
+  name: 'JuriChat-compatible API',
+  tags: [
+    {
+      name: 'jurichat',
+      description:
+        "JuriChat's API at the server root: conversations, human support, messages, notes, scheduled messages, tags, users, people and webhooks. Operation ids start with `jurichat`.",
+    },
+  ],
+};
 
 /** The JuriChat-compatible API at the server root: `X-JuriChat-Api-Key` on every route (jurichat-api.md). */
 export async function jurichatApi(app: FastifyInstance): Promise<void> {

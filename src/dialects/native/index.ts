@@ -3,12 +3,30 @@ import { readMultipartBodies } from '../../http/multipart.ts';
 import { apiKeyFrom, authenticate, bearerToken } from '../../http/auth.ts';
 import { registerIdempotency } from '../../http/idempotency.ts';
 import { addErrorResponses, addStandardErrorResponses } from '../../http/error-responses.ts';
+import type { OpenApiTagGroup } from '../../http/openapi.ts';
 import { ErrorBody, nativeErrorDocs } from './schemas.ts';
 import { conversationRoutes } from './routes/conversations.ts';
 import { messageRoutes } from './routes/messages.ts';
 import { sandboxRoutes } from './routes/sandbox.ts';
 import { eventRoutes } from './routes/events.ts';
 import { workspaceRoutes } from './routes/workspace.ts';
+
+export const nativeTagGroup: OpenApiTagGroup = {
+  name: 'Native API',
+  tags: [
+    { name: 'native', description: 'Conversations and their messages: list and read them, assign, hand off, resolve, send.' },
+    { name: 'events', description: 'The event feed: every change a webhook can report, in commit order.' },
+    { name: 'sandbox', description: "The sandbox channel: play the network's part (an end user's messages, delivery receipts) in tests and demos." },
+    { name: 'api keys', description: "The workspace's API keys and their Basic client credentials." },
+    { name: 'inboxes', description: 'Inboxes hold channels, people and conversations; each has its inactivity timeout.' },
+    { name: 'channels', description: 'Channels connect an inbox to a network (kind `sandbox` for now).' },
+    { name: 'bots', description: 'Bots answer on a channel until humans take over.' },
+    { name: 'users', description: 'Users: the agents who attend conversations.' },
+    { name: 'roles', description: 'Roles: the queues or teams conversations are handed to.' },
+    { name: 'people', description: 'People: the contacts, end users of a channel.' },
+    { name: 'groups', description: 'Group chats on a channel, and their members.' },
+  ],
+};
 
 /** The native API under /api/v1: `Authorization: Bearer <api key>` on every route. */
 export async function nativeApi(app: FastifyInstance): Promise<void> {

@@ -27,6 +27,7 @@ export async function conversationRoutes(fastify: FastifyInstance): Promise<void
     '/:projectId/conversations/start',
     {
       schema: {
+        operationId: 'jelouStartConversation',
         summary: 'Hand the end user to the panel: a support session starts (WAITING, or ACTIVE with an operator); emits conversation.start',
         params: ProjectParams,
         body: Type.Object({
@@ -69,6 +70,7 @@ export async function conversationRoutes(fastify: FastifyInstance): Promise<void
     '/:projectId/conversations/close',
     {
       schema: {
+        operationId: 'jelouCloseConversation',
         summary: "Close the (bot, user) pair's active session: back to the bot; a text redirect is sent; emits conversation.close",
         params: ProjectParams,
         body: Type.Object({
@@ -115,6 +117,7 @@ export async function conversationRoutes(fastify: FastifyInstance): Promise<void
     '/:projectId/conversations/:conversationId',
     {
       schema: {
+        operationId: 'jelouGetConversation',
         summary: 'One support session (Jelou conversation); reading emits nothing',
         params: Type.Object({ projectId: ProjectParams.properties.projectId, conversationId: IdText }),
         response: { 200: Success(Session), ...errors(404) },

@@ -61,6 +61,7 @@ export async function integrationRoutes(fastify: FastifyInstance): Promise<void>
     '/:projectId',
     {
       schema: {
+        operationId: 'jelouCreateIntegration',
         summary: "Create the project's integration; its signingSecret is returned here only",
         params: ProjectParams,
         body: Type.Object({
@@ -101,6 +102,7 @@ export async function integrationRoutes(fastify: FastifyInstance): Promise<void>
     '/:projectId',
     {
       schema: {
+        operationId: 'jelouGetIntegration',
         summary: "The project's integration (never its signingSecret or authorization)",
         params: ProjectParams,
         response: { 200: Success(Integration), ...errors(404) },
@@ -116,6 +118,7 @@ export async function integrationRoutes(fastify: FastifyInstance): Promise<void>
     '/:projectId',
     {
       schema: {
+        operationId: 'jelouUpdateIntegration',
         summary: 'Update the integration; `rotateSecret: true` issues a new signingSecret, returned once',
         params: ProjectParams,
         body: Type.Object({
@@ -144,6 +147,7 @@ export async function integrationRoutes(fastify: FastifyInstance): Promise<void>
     '/:projectId',
     {
       schema: {
+        operationId: 'jelouDeleteIntegration',
         summary: 'Delete the integration; deliveries still pending to it are cancelled',
         params: ProjectParams,
         response: { 200: SuccessWithoutData, ...errors(404) },

@@ -10,8 +10,12 @@ import { HttpError } from '../../../http/problem.ts';
 import { JELOU_DIALECT } from '../webhook-format.ts';
 import { IdText, MESSAGE_TYPES, NStr, Nullable, Success, errors } from '../schemas.ts';
 
-/** The panel's replies: one path at the root and one under each management prefix's root. */
-export const PANEL_WEBHOOK_PATHS = ['/v1/external-support/webhook', '/jelouapi/v1/external-support/webhook', '/platform/v1/external-support/webhook'];
+/** The panel's replies: one path at the root and one under each management prefix's root, each its own operation. */
+export const PANEL_WEBHOOK_ROUTES = [
+  { path: '/v1/external-support/webhook', operationId: 'jelouSendMessage' },
+  { path: '/jelouapi/v1/external-support/webhook', operationId: 'jelouSendMessageJelouApi' },
+  { path: '/platform/v1/external-support/webhook', operationId: 'jelouSendMessagePlatform' },
+];
 
 /**
  * Why `security` is empty: the signature is an HMAC of each request's body, which no OpenAPI
@@ -107,12 +111,13 @@ export async function panelWebhookRoutes(fastify: FastifyInstance): Promise<void
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const { ctx } = app;
 
-  for (const path of PANEL_WEBHOOK_PATHS) {
+  for (const { path, operationId } of PANEL_WEBHOOK_ROUTES) {
     app.post(
       path,
       {
         preValidation: async (request) => verifySignature(ctx, request),
         schema: {
+          operationId,
           summary: 'The panel answers the end user: signed with X-Jelou-Signature over the raw body (no API key); stored as OUTBOUND and sent',
           description: SIGNED,
           security: [],

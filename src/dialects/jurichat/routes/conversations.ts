@@ -126,6 +126,7 @@ export async function conversationRoutes(fastify: FastifyInstance): Promise<void
     '/conversation',
     {
       schema: {
+        operationId: 'jurichatListConversations',
         summary: 'List conversations of an inbox: pinned first, then newest activity',
         querystring: ListQuery,
         response: { 200: Type.Object({ data: Type.Array(ListItem), totalResults: Type.Integer(), totalPages: Type.Integer() }), ...errors(404) },
@@ -255,6 +256,7 @@ export async function conversationRoutes(fastify: FastifyInstance): Promise<void
     '/conversation/:conversationId',
     {
       schema: {
+        operationId: 'jurichatGetConversation',
         summary: 'One conversation with a page of messages: newest page first, each page oldest-first; pass nextCursor for older ones',
         params: ConversationParams,
         querystring: Type.Object({ cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 512 })), limit: pageQuery(50).limit }),
@@ -313,6 +315,7 @@ export async function conversationRoutes(fastify: FastifyInstance): Promise<void
     '/conversation',
     {
       schema: {
+        operationId: 'jurichatCreateConversation',
         summary: "Create a 1:1 conversation, or return the person's existing one in that inbox",
         body: Type.Object(
           { personId: Cuid, inboxId: Cuid, integrationId: Cuid, priority: Type.Optional(Type.Enum([...PRIORITIES])) },
@@ -342,6 +345,7 @@ export async function conversationRoutes(fastify: FastifyInstance): Promise<void
     '/conversation/:conversationId',
     {
       schema: {
+        operationId: 'jurichatUpdateConversation',
         summary: 'Update pin, priority, tags (replaces), role (queue) or AI agent; unknown fields are refused',
         params: ConversationParams,
         body: Type.Object(
@@ -374,6 +378,7 @@ export async function conversationRoutes(fastify: FastifyInstance): Promise<void
     '/conversation/:conversationId/archive',
     {
       schema: {
+        operationId: 'jurichatArchiveConversation',
         summary: 'Archive or unarchive a conversation',
         params: ConversationParams,
         body: Type.Object({ isArchived: Type.Boolean() }, { additionalProperties: false }),

@@ -12,6 +12,7 @@ export async function humanSupportRoutes(fastify: FastifyInstance): Promise<void
     '/conversation/start-human-support',
     {
       schema: {
+        operationId: 'jurichatStartHumanSupport',
         summary: 'An agent takes the conversation (→ ACTIVE): the selected user, or the least-loaded one with isRandom',
         body: Type.Object(
           {
@@ -39,6 +40,7 @@ export async function humanSupportRoutes(fastify: FastifyInstance): Promise<void
     '/conversation/end-human-support',
     {
       schema: {
+        operationId: 'jurichatEndHumanSupport',
         summary: 'Human support ends: back to the bot (→ ROBOT_INTERACTIVE); the support session closes',
         body: Type.Object({ conversationId: Cuid }, { additionalProperties: false }),
         response: { 200: Success, ...errors(404) },

@@ -67,6 +67,7 @@ export async function messageRoutes(fastify: FastifyInstance): Promise<void> {
     '/conversation/send-message',
     {
       schema: {
+        operationId: 'jurichatSendMessage',
         summary: 'An agent sends a message (the conversation must be in human support, ACTIVE); multipart/form-data with `file`, or JSON',
         body: {
           content: {
@@ -115,6 +116,7 @@ export async function messageRoutes(fastify: FastifyInstance): Promise<void> {
     '/conversation/note',
     {
       schema: {
+        operationId: 'jurichatCreateNote',
         summary: 'Add an internal note (never sent to the person)',
         body: Type.Object(
           { conversationId: Cuid, note: Type.String({ minLength: 1, maxLength: 65536 }), userId: Type.Optional(Cuid) },
@@ -170,6 +172,7 @@ export async function messageRoutes(fastify: FastifyInstance): Promise<void> {
     '/conversation/notes',
     {
       schema: {
+        operationId: 'jurichatListNotes',
         summary: "A conversation's internal notes, newest first",
         querystring: Type.Object({ conversationId: Cuid }),
         response: { 200: Type.Array(Type.Object({ id: Str, content: NStr, createdAt: Str, user: Nullable(UserRef) })), ...errors(404) },
@@ -206,6 +209,7 @@ export async function messageRoutes(fastify: FastifyInstance): Promise<void> {
     '/conversation/forward-message',
     {
       schema: {
+        operationId: 'jurichatForwardMessages',
         summary: 'Forward messages, in order, into each of the conversations (all ids must exist, or nothing is forwarded)',
         body: Type.Object(
           {

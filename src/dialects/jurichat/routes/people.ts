@@ -62,6 +62,7 @@ export async function peopleRoutes(fastify: FastifyInstance): Promise<void> {
     '/people',
     {
       schema: {
+        operationId: 'jurichatListPeople',
         summary: "An inbox's contacts: every match, or one page when page and limit are given",
         querystring: Type.Object({
           inboxId: Cuid,
@@ -139,6 +140,7 @@ export async function peopleRoutes(fastify: FastifyInstance): Promise<void> {
     '/people/:peopleId',
     {
       schema: {
+        operationId: 'jurichatGetPerson',
         summary: 'One contact of an inbox',
         params: Type.Object({ peopleId: Cuid }),
         querystring: InboxQuery,
@@ -157,6 +159,7 @@ export async function peopleRoutes(fastify: FastifyInstance): Promise<void> {
     '/people/:peopleId',
     {
       schema: {
+        operationId: 'jurichatUpdatePerson',
         summary: 'Update a contact (`tags` replaces its tags)',
         params: Type.Object({ peopleId: Cuid }),
         body: Type.Object(

@@ -86,6 +86,7 @@ export async function scheduledMessageRoutes(fastify: FastifyInstance): Promise<
     '/scheduled-message',
     {
       schema: {
+        operationId: 'jurichatCreateScheduledMessage',
         summary: 'Schedule a message (the send-message fields plus a future scheduledAt); multipart/form-data with `file`, or JSON',
         body: { content: { 'application/json': { schema: CreateFields }, 'multipart/form-data': { schema: CreateFields } } } as never,
         response: { 200: Type.Object({ data: Scheduled }), ...errors(404) },
@@ -111,6 +112,7 @@ export async function scheduledMessageRoutes(fastify: FastifyInstance): Promise<
     '/scheduled-message',
     {
       schema: {
+        operationId: 'jurichatListScheduledMessages',
         summary: 'Scheduled messages, soonest first',
         querystring: Type.Object({
           ...pageQuery(20),
@@ -176,6 +178,7 @@ export async function scheduledMessageRoutes(fastify: FastifyInstance): Promise<
     '/scheduled-message/:scheduledMessageId',
     {
       schema: {
+        operationId: 'jurichatUpdateScheduledMessage',
         summary: 'Change a PENDING scheduled message, or cancel it with status CANCELLED; multipart/form-data with `file`, or JSON',
         params: Type.Object({ scheduledMessageId: Cuid }),
         body: { content: { 'application/json': { schema: UpdateFields }, 'multipart/form-data': { schema: UpdateFields } } } as never,

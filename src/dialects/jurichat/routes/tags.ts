@@ -29,6 +29,7 @@ export async function tagRoutes(fastify: FastifyInstance): Promise<void> {
     '/tag',
     {
       schema: {
+        operationId: 'jurichatCreateTag',
         summary: 'Create a tag (its name is unique in the inbox)',
         body: Type.Object({ name: Name, color: Color, inboxId: Cuid, modules: Modules }, { additionalProperties: false }),
         response: { 200: TagShape, ...errors(404, 409) },
@@ -41,6 +42,7 @@ export async function tagRoutes(fastify: FastifyInstance): Promise<void> {
     '/tag',
     {
       schema: {
+        operationId: 'jurichatListTags',
         summary: "An inbox's tags",
         querystring: Type.Object({ inboxId: Cuid }),
         response: { 200: Type.Array(TagShape), ...errors(404) },
@@ -53,6 +55,7 @@ export async function tagRoutes(fastify: FastifyInstance): Promise<void> {
     '/tag/:id',
     {
       schema: {
+        operationId: 'jurichatUpdateTag',
         summary: 'Rename or recolour a tag, or change its modules',
         params: Type.Object({ id: Cuid }),
         body: Type.Object({ name: Type.Optional(Name), color: Type.Optional(Color), modules: Type.Optional(Modules) }, { additionalProperties: false }),
@@ -66,6 +69,7 @@ export async function tagRoutes(fastify: FastifyInstance): Promise<void> {
     '/tag/:id',
     {
       schema: {
+        operationId: 'jurichatDeleteTag',
         summary: 'Delete a tag; it is removed from every conversation and person',
         params: Type.Object({ id: Cuid }),
         response: { 200: Type.Object({ success: Type.Boolean() }), ...errors(404) },

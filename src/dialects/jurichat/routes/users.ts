@@ -33,6 +33,7 @@ export async function userRoutes(fastify: FastifyInstance): Promise<void> {
     '/user',
     {
       schema: {
+        operationId: 'jurichatListUsers',
         summary: 'Users (agents), optionally those of one inbox, searched by name or e-mail, or of one role',
         querystring: Type.Object({
           inboxId: Type.Optional(Cuid),

@@ -63,6 +63,7 @@ export async function webhookRoutes(fastify: FastifyInstance): Promise<void> {
     '/webhooks',
     {
       schema: {
+        operationId: 'jurichatCreateWebhook',
         summary: 'Create a webhook; its signing secret is returned here and by GET one',
         body: Type.Object(
           {
@@ -98,7 +99,7 @@ export async function webhookRoutes(fastify: FastifyInstance): Promise<void> {
   app.get(
     '/webhooks',
     {
-      schema: { summary: 'Webhooks with delivery stats (no secrets)', response: { 200: Type.Array(WebhookListItem) } },
+      schema: { operationId: 'jurichatListWebhooks', summary: 'Webhooks with delivery stats (no secrets)', response: { 200: Type.Array(WebhookListItem) } },
     },
     async (request) => {
       const ws = request.principal!.workspaceId;
@@ -138,7 +139,7 @@ export async function webhookRoutes(fastify: FastifyInstance): Promise<void> {
   app.get(
     '/webhooks/events',
     {
-      schema: { summary: 'The event names a webhook can subscribe to', response: { 200: Type.Array(Str) } },
+      schema: { operationId: 'jurichatListWebhookEvents', summary: 'The event names a webhook can subscribe to', response: { 200: Type.Array(Str) } },
     },
     async () => JURICHAT_EVENTS,
   );
@@ -147,6 +148,7 @@ export async function webhookRoutes(fastify: FastifyInstance): Promise<void> {
     '/webhooks/:webhookId',
     {
       schema: {
+        operationId: 'jurichatGetWebhook',
         summary: 'One webhook, with its secret and headers',
         params: WebhookParams,
         response: { 200: WebhookWithSecret, ...errors(404) },
@@ -162,6 +164,7 @@ export async function webhookRoutes(fastify: FastifyInstance): Promise<void> {
     '/webhooks/:webhookId',
     {
       schema: {
+        operationId: 'jurichatUpdateWebhook',
         summary: 'Update a webhook (`events` replaces the list; `description`/`headers` null clear; `isActive: false` pauses)',
         params: WebhookParams,
         body: Type.Object(
@@ -198,6 +201,7 @@ export async function webhookRoutes(fastify: FastifyInstance): Promise<void> {
     '/webhooks/:webhookId',
     {
       schema: {
+        operationId: 'jurichatDeleteWebhook',
         summary: 'Delete a webhook; what it still had to send is cancelled',
         params: WebhookParams,
         response: { 200: Type.Object({ success: Type.Boolean() }), ...errors(404) },
@@ -213,6 +217,7 @@ export async function webhookRoutes(fastify: FastifyInstance): Promise<void> {
     '/webhooks/:webhookId/test',
     {
       schema: {
+        operationId: 'jurichatTestWebhook',
         summary: 'Send a webhook.test event to this webhook now',
         params: WebhookParams,
         response: { 200: Type.Object({ deliveryId: Str, message: Str }), ...errors(404, 409) },
@@ -231,6 +236,7 @@ export async function webhookRoutes(fastify: FastifyInstance): Promise<void> {
     '/webhooks/:webhookId/deliveries',
     {
       schema: {
+        operationId: 'jurichatListWebhookDeliveries',
         summary: "A webhook's delivery log, newest first (kept 90 days)",
         params: WebhookParams,
         querystring: Type.Object({
@@ -310,6 +316,7 @@ export async function webhookRoutes(fastify: FastifyInstance): Promise<void> {
     '/webhooks/deliveries/:deliveryId/retry',
     {
       schema: {
+        operationId: 'jurichatRetryWebhookDelivery',
         summary: 'Retry a FAILED or RETRYING delivery now',
         params: Type.Object({ deliveryId: Cuid }),
         response: { 200: Type.Object({ deliveryId: Str, message: Str }), ...errors(404, 409) },

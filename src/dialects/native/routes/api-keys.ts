@@ -15,6 +15,7 @@ export async function apiKeyRoutes(fastify: FastifyInstance): Promise<void> {
     '/api-keys',
     {
       schema: {
+        operationId: 'listApiKeys',
         tags,
         summary: "The workspace's API keys, revoked ones included; never the keys themselves",
         querystring: ApiKeyListQuery,
@@ -29,6 +30,7 @@ export async function apiKeyRoutes(fastify: FastifyInstance): Promise<void> {
     {
       config: { idempotent: 'secret' },
       schema: {
+        operationId: 'createApiKey',
         tags,
         summary: 'Issue a key with its Basic client credentials; the key and the client secret are shown only in this answer',
         body: CreateApiKeyBody,
@@ -43,6 +45,7 @@ export async function apiKeyRoutes(fastify: FastifyInstance): Promise<void> {
     '/api-keys/:id',
     {
       schema: {
+        operationId: 'revokeApiKey',
         tags,
         summary: 'Revoke a key: it answers 401 from the next request on. A key cannot revoke itself (409)',
         params: IdParams,

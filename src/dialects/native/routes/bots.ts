@@ -14,7 +14,7 @@ export async function botRoutes(fastify: FastifyInstance): Promise<void> {
   app.get(
     '/bots',
     {
-      schema: { tags, summary: 'List bots', querystring: BotListQuery, response: { 200: Page(BotShape) } },
+      schema: { operationId: 'listBots', tags, summary: 'List bots', querystring: BotListQuery, response: { 200: Page(BotShape) } },
     },
     async (request) => {
       const { inboxId, channelId } = request.query;
@@ -27,6 +27,7 @@ export async function botRoutes(fastify: FastifyInstance): Promise<void> {
     {
       config: { idempotent: true },
       schema: {
+        operationId: 'createBot',
         tags,
         summary: "Create a bot on a channel (its inbox is the channel's)",
         body: CreateBotBody,
@@ -39,7 +40,7 @@ export async function botRoutes(fastify: FastifyInstance): Promise<void> {
   app.get(
     '/bots/:id',
     {
-      schema: { tags, summary: 'One bot', params: IdParams, response: { 200: BotShape, ...errors(404) } },
+      schema: { operationId: 'getBot', tags, summary: 'One bot', params: IdParams, response: { 200: BotShape, ...errors(404) } },
     },
     async (request) => presentBot(await getBot(ctx, request.principal!.workspaceId, request.params.id)),
   );
@@ -48,6 +49,7 @@ export async function botRoutes(fastify: FastifyInstance): Promise<void> {
     '/bots/:id',
     {
       schema: {
+        operationId: 'updateBot',
         tags,
         summary: "Rename a bot, change its type or move it to another channel (and that channel's inbox)",
         params: IdParams,
@@ -61,7 +63,7 @@ export async function botRoutes(fastify: FastifyInstance): Promise<void> {
   app.delete(
     '/bots/:id',
     {
-      schema: { tags, summary: 'Delete a bot', params: IdParams, response: { 204: Deleted, ...errors(404) } },
+      schema: { operationId: 'deleteBot', tags, summary: 'Delete a bot', params: IdParams, response: { 204: Deleted, ...errors(404) } },
     },
     async (request, reply) => {
       await deleteBot(ctx, request.principal!.workspaceId, request.params.id);

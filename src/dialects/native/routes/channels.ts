@@ -14,7 +14,7 @@ export async function channelRoutes(fastify: FastifyInstance): Promise<void> {
   app.get(
     '/channels',
     {
-      schema: { tags, summary: 'List channels', querystring: ChannelListQuery, response: { 200: Page(ChannelShape) } },
+      schema: { operationId: 'listChannels', tags, summary: 'List channels', querystring: ChannelListQuery, response: { 200: Page(ChannelShape) } },
     },
     async (request) => {
       const { inboxId, kind } = request.query;
@@ -27,6 +27,7 @@ export async function channelRoutes(fastify: FastifyInstance): Promise<void> {
     {
       config: { idempotent: true },
       schema: {
+        operationId: 'createChannel',
         tags,
         summary: 'Create a channel in an inbox (kind `sandbox` for now)',
         body: CreateChannelBody,
@@ -39,7 +40,7 @@ export async function channelRoutes(fastify: FastifyInstance): Promise<void> {
   app.get(
     '/channels/:id',
     {
-      schema: { tags, summary: 'One channel', params: IdParams, response: { 200: ChannelShape, ...errors(404) } },
+      schema: { operationId: 'getChannel', tags, summary: 'One channel', params: IdParams, response: { 200: ChannelShape, ...errors(404) } },
     },
     async (request) => presentChannel(await getChannel(ctx, request.principal!.workspaceId, request.params.id)),
   );
@@ -48,6 +49,7 @@ export async function channelRoutes(fastify: FastifyInstance): Promise<void> {
     '/channels/:id',
     {
       schema: {
+        operationId: 'updateChannel',
         tags,
         summary: 'Rename a channel or replace its config (its inbox and kind are fixed)',
         params: IdParams,
@@ -62,6 +64,7 @@ export async function channelRoutes(fastify: FastifyInstance): Promise<void> {
     '/channels/:id',
     {
       schema: {
+        operationId: 'deleteChannel',
         tags,
         summary: 'Delete a channel; refused (409) while it has conversations or live bots',
         params: IdParams,

@@ -44,6 +44,7 @@ export async function conversationRoutes(fastify: FastifyInstance): Promise<void
     '/conversations',
     {
       schema: {
+        operationId: 'listConversations',
         summary: 'List conversations, newest activity first',
         querystring: ListQuery,
         response: { 200: Page(ConversationShape) },
@@ -93,7 +94,7 @@ export async function conversationRoutes(fastify: FastifyInstance): Promise<void
   app.get(
     '/conversations/:id',
     {
-      schema: { summary: 'One conversation', params: IdParams, response: { 200: ConversationShape, ...errors(404) } },
+      schema: { operationId: 'getConversation', summary: 'One conversation', params: IdParams, response: { 200: ConversationShape, ...errors(404) } },
     },
     async (request) => {
       const conversation = await findConversation(ctx.db, request.principal!.workspaceId, request.params.id);
@@ -106,6 +107,7 @@ export async function conversationRoutes(fastify: FastifyInstance): Promise<void
     '/conversations/:id/assign',
     {
       schema: {
+        operationId: 'assignConversation',
         summary: 'Give the conversation to an agent (→ ACTIVE) or take it away (userId null: ACTIVE → WAITING)',
         params: IdParams,
         body: Type.Object({ userId: Nullable(Id), roleId: Type.Optional(Nullable(Id)) }, { additionalProperties: false }),
@@ -128,6 +130,7 @@ export async function conversationRoutes(fastify: FastifyInstance): Promise<void
     '/conversations/:id/handoff',
     {
       schema: {
+        operationId: 'handOffConversation',
         summary: 'Hand over to humans without an agent (→ WAITING)',
         params: IdParams,
         body: Type.Object({ roleId: Type.Optional(Nullable(Id)) }, { additionalProperties: false }),
@@ -150,6 +153,7 @@ export async function conversationRoutes(fastify: FastifyInstance): Promise<void
     '/conversations/:id/resolve',
     {
       schema: {
+        operationId: 'resolveConversation',
         summary: 'Resolve (→ INACTIVE); an active support session closes as `resolved`',
         params: IdParams,
         response: { 200: TransitionShape, ...errors(404) },
@@ -163,6 +167,7 @@ export async function conversationRoutes(fastify: FastifyInstance): Promise<void
     '/conversations/:id/read',
     {
       schema: {
+        operationId: 'markConversationRead',
         summary: 'Mark the conversation read (clears unreadCount)',
         params: IdParams,
         response: { 200: ConversationShape, ...errors(404) },

@@ -14,6 +14,7 @@ export async function eventRoutes(fastify: FastifyInstance): Promise<void> {
       // The presenters build each payload field by field; a union schema would cost Ajv checks per event to pick a branch.
       serializerCompiler: () => (data) => JSON.stringify(data),
       schema: {
+        operationId: 'listEvents',
         tags: ['events'],
         summary: "The workspace's events in commit order; pass the last `nextCursor` as `after` to catch up",
         description:

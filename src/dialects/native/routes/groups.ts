@@ -14,7 +14,7 @@ export async function groupRoutes(fastify: FastifyInstance): Promise<void> {
   app.get(
     '/groups',
     {
-      schema: { tags, summary: 'List groups', querystring: GroupListQuery, response: { 200: Page(GroupShape) } },
+      schema: { operationId: 'listGroups', tags, summary: 'List groups', querystring: GroupListQuery, response: { 200: Page(GroupShape) } },
     },
     async (request) => {
       const { inboxId, channelId, externalId } = request.query;
@@ -27,6 +27,7 @@ export async function groupRoutes(fastify: FastifyInstance): Promise<void> {
     {
       config: { idempotent: true },
       schema: {
+        operationId: 'createGroup',
         tags,
         summary: "Create a group on a channel (its inbox is the channel's); `externalId` is unique per inbox (409)",
         body: CreateGroupBody,
@@ -39,7 +40,7 @@ export async function groupRoutes(fastify: FastifyInstance): Promise<void> {
   app.get(
     '/groups/:id',
     {
-      schema: { tags, summary: 'One group with its current members', params: IdParams, response: { 200: GroupShape, ...errors(404) } },
+      schema: { operationId: 'getGroup', tags, summary: 'One group with its current members', params: IdParams, response: { 200: GroupShape, ...errors(404) } },
     },
     async (request) => presentGroup(await getGroup(ctx, request.principal!.workspaceId, request.params.id)),
   );
@@ -48,6 +49,7 @@ export async function groupRoutes(fastify: FastifyInstance): Promise<void> {
     '/groups/:id',
     {
       schema: {
+        operationId: 'updateGroup',
         tags,
         summary: 'Rename a group or change its image or externalId',
         params: IdParams,
@@ -62,6 +64,7 @@ export async function groupRoutes(fastify: FastifyInstance): Promise<void> {
     '/groups/:id/members',
     {
       schema: {
+        operationId: 'replaceGroupMembers',
         tags,
         summary: "Replace the membership: people of the group's inbox; those left out stop being members",
         params: IdParams,

@@ -14,7 +14,7 @@ export async function inboxRoutes(fastify: FastifyInstance): Promise<void> {
   app.get(
     '/inboxes',
     {
-      schema: { tags, summary: 'List inboxes', querystring: InboxListQuery, response: { 200: Page(InboxShape) } },
+      schema: { operationId: 'listInboxes', tags, summary: 'List inboxes', querystring: InboxListQuery, response: { 200: Page(InboxShape) } },
     },
     async (request) => presentPage(await listInboxes(ctx, request.principal!.workspaceId, pageRequest(request.query)), presentInbox),
   );
@@ -23,7 +23,7 @@ export async function inboxRoutes(fastify: FastifyInstance): Promise<void> {
     '/inboxes',
     {
       config: { idempotent: true },
-      schema: { tags, summary: 'Create an inbox', body: CreateInboxBody, response: { 201: InboxShape } },
+      schema: { operationId: 'createInbox', tags, summary: 'Create an inbox', body: CreateInboxBody, response: { 201: InboxShape } },
     },
     async (request, reply) => reply.code(201).send(presentInbox(await createInbox(ctx, request.principal!.workspaceId, request.body))),
   );
@@ -31,7 +31,7 @@ export async function inboxRoutes(fastify: FastifyInstance): Promise<void> {
   app.get(
     '/inboxes/:id',
     {
-      schema: { tags, summary: 'One inbox', params: IdParams, response: { 200: InboxShape, ...errors(404) } },
+      schema: { operationId: 'getInbox', tags, summary: 'One inbox', params: IdParams, response: { 200: InboxShape, ...errors(404) } },
     },
     async (request) => presentInbox(await getInbox(ctx, request.principal!.workspaceId, request.params.id)),
   );
@@ -40,6 +40,7 @@ export async function inboxRoutes(fastify: FastifyInstance): Promise<void> {
     '/inboxes/:id',
     {
       schema: {
+        operationId: 'updateInbox',
         tags,
         summary: 'Rename an inbox or change its inactivity timeout',
         params: IdParams,
@@ -54,6 +55,7 @@ export async function inboxRoutes(fastify: FastifyInstance): Promise<void> {
     '/inboxes/:id',
     {
       schema: {
+        operationId: 'deleteInbox',
         tags,
         summary: 'Delete an inbox; refused (409) while it has live channels',
         params: IdParams,

@@ -42,6 +42,7 @@ export async function messageRoutes(fastify: FastifyInstance): Promise<void> {
     '/conversations/:id/messages',
     {
       schema: {
+        operationId: 'listMessages',
         summary: 'Messages of a conversation: newest first with `cursor`, or oldest first after a message with `after`',
         params: IdParams,
         querystring: ListQuery,
@@ -74,6 +75,7 @@ export async function messageRoutes(fastify: FastifyInstance): Promise<void> {
     {
       config: { idempotent: true },
       schema: {
+        operationId: 'sendMessage',
         summary: 'Send a message as an agent (`senderUserId`) or the bot (`botId`); JSON, or multipart/form-data with a `file`',
         params: IdParams,
         body: { content: { 'application/json': { schema: SendFields }, 'multipart/form-data': { schema: SendFields } } } as never,

@@ -16,7 +16,7 @@ export async function peopleRoutes(fastify: FastifyInstance): Promise<void> {
   app.get(
     '/people',
     {
-      schema: { tags, summary: 'List people (contacts)', querystring: PersonListQuery, response: { 200: Page(PersonShape) } },
+      schema: { operationId: 'listPeople', tags, summary: 'List people (contacts)', querystring: PersonListQuery, response: { 200: Page(PersonShape) } },
     },
     async (request) => {
       const { inboxId, search, phoneNumber, referenceId, isBlocked, tagId } = request.query;
@@ -32,6 +32,7 @@ export async function peopleRoutes(fastify: FastifyInstance): Promise<void> {
     {
       config: { idempotent: true },
       schema: {
+        operationId: 'createPerson',
         tags,
         summary: 'Create a person in an inbox; the phone number is unique per inbox (409). Emits `contact.created`',
         body: CreatePersonBody,
@@ -44,7 +45,7 @@ export async function peopleRoutes(fastify: FastifyInstance): Promise<void> {
   app.get(
     '/people/:id',
     {
-      schema: { tags, summary: 'One person', params: IdParams, response: { 200: PersonShape, ...errors(404) } },
+      schema: { operationId: 'getPerson', tags, summary: 'One person', params: IdParams, response: { 200: PersonShape, ...errors(404) } },
     },
     async (request) => presentPerson(await getPerson(ctx, request.principal!.workspaceId, request.params.id)),
   );
@@ -53,6 +54,7 @@ export async function peopleRoutes(fastify: FastifyInstance): Promise<void> {
     '/people/:id',
     {
       schema: {
+        operationId: 'updatePerson',
         tags,
         summary: 'Change a person; `tagIds` replaces the set. Emits `contact.updated` when something changed',
         params: IdParams,
@@ -67,6 +69,7 @@ export async function peopleRoutes(fastify: FastifyInstance): Promise<void> {
     '/people/:id',
     {
       schema: {
+        operationId: 'deletePerson',
         tags,
         summary: 'Delete a person (their conversations stay). Emits `contact.deleted`',
         params: IdParams,

@@ -14,7 +14,7 @@ export async function roleRoutes(fastify: FastifyInstance): Promise<void> {
   app.get(
     '/roles',
     {
-      schema: { tags, summary: 'List roles (queues, teams)', querystring: RoleListQuery, response: { 200: Page(RoleShape) } },
+      schema: { operationId: 'listRoles', tags, summary: 'List roles (queues, teams)', querystring: RoleListQuery, response: { 200: Page(RoleShape) } },
     },
     async (request) => presentPage(await listRoles(ctx, request.principal!.workspaceId, pageRequest(request.query)), presentRole),
   );
@@ -23,7 +23,7 @@ export async function roleRoutes(fastify: FastifyInstance): Promise<void> {
     '/roles',
     {
       config: { idempotent: true },
-      schema: { tags, summary: 'Create a role', body: CreateRoleBody, response: { 201: RoleShape } },
+      schema: { operationId: 'createRole', tags, summary: 'Create a role', body: CreateRoleBody, response: { 201: RoleShape } },
     },
     async (request, reply) => reply.code(201).send(presentRole(await createRole(ctx, request.principal!.workspaceId, request.body))),
   );
@@ -31,7 +31,7 @@ export async function roleRoutes(fastify: FastifyInstance): Promise<void> {
   app.get(
     '/roles/:id',
     {
-      schema: { tags, summary: 'One role', params: IdParams, response: { 200: RoleShape, ...errors(404) } },
+      schema: { operationId: 'getRole', tags, summary: 'One role', params: IdParams, response: { 200: RoleShape, ...errors(404) } },
     },
     async (request) => presentRole(await getRole(ctx, request.principal!.workspaceId, request.params.id)),
   );
@@ -40,6 +40,7 @@ export async function roleRoutes(fastify: FastifyInstance): Promise<void> {
     '/roles/:id',
     {
       schema: {
+        operationId: 'updateRole',
         tags,
         summary: 'Rename a role',
         params: IdParams,
@@ -54,6 +55,7 @@ export async function roleRoutes(fastify: FastifyInstance): Promise<void> {
     '/roles/:id',
     {
       schema: {
+        operationId: 'deleteRole',
         tags,
         summary: 'Delete a role; users that had it are left without one',
         params: IdParams,

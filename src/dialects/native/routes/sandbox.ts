@@ -46,6 +46,7 @@ export async function sandboxRoutes(fastify: FastifyInstance): Promise<void> {
     '/channels/:id/inbound',
     {
       schema: {
+        operationId: 'simulateInboundMessage',
         tags: ['sandbox'],
         summary: "An end user's message arrives on a sandbox channel, as if from the network",
         params: IdParams,
@@ -81,6 +82,7 @@ export async function sandboxRoutes(fastify: FastifyInstance): Promise<void> {
     '/channels/:id/receipts',
     {
       schema: {
+        operationId: 'simulateReceipt',
         tags: ['sandbox'],
         summary: "The network reports an outbound message's status (forward only)",
         params: IdParams,

@@ -14,7 +14,7 @@ export async function userRoutes(fastify: FastifyInstance): Promise<void> {
   app.get(
     '/users',
     {
-      schema: { tags, summary: 'List users (agents)', querystring: UserListQuery, response: { 200: Page(UserShape) } },
+      schema: { operationId: 'listUsers', tags, summary: 'List users (agents)', querystring: UserListQuery, response: { 200: Page(UserShape) } },
     },
     async (request) => {
       const { roleId, inboxId, email, search } = request.query;
@@ -27,6 +27,7 @@ export async function userRoutes(fastify: FastifyInstance): Promise<void> {
     {
       config: { idempotent: true },
       schema: {
+        operationId: 'createUser',
         tags,
         summary: 'Create a user (agent); the e-mail is unique per workspace, case-insensitively (409)',
         body: CreateUserBody,
@@ -39,7 +40,7 @@ export async function userRoutes(fastify: FastifyInstance): Promise<void> {
   app.get(
     '/users/:id',
     {
-      schema: { tags, summary: 'One user (agent)', params: IdParams, response: { 200: UserShape, ...errors(404) } },
+      schema: { operationId: 'getUser', tags, summary: 'One user (agent)', params: IdParams, response: { 200: UserShape, ...errors(404) } },
     },
     async (request) => presentUser(await getUser(ctx, request.principal!.workspaceId, request.params.id)),
   );
@@ -48,6 +49,7 @@ export async function userRoutes(fastify: FastifyInstance): Promise<void> {
     '/users/:id',
     {
       schema: {
+        operationId: 'updateUser',
         tags,
         summary: 'Change a user (agent); `inboxIds` replaces the set, null means every inbox',
         params: IdParams,
@@ -62,6 +64,7 @@ export async function userRoutes(fastify: FastifyInstance): Promise<void> {
     '/users/:id',
     {
       schema: {
+        operationId: 'deleteUser',
         tags,
         summary: 'Delete a user (agent); the e-mail can be used again',
         params: IdParams,
