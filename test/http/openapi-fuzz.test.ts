@@ -28,6 +28,8 @@ import {
 
 let h: Harness;
 let operations: Operation[] = [];
+/** `POST /api/v1/roles` → the statuses its `responses` declare. */
+const declaredStatuses = new Map<string, Set<number>>();
 const outcomes: Outcome[] = [];
 let elapsedMs = 0;
 
@@ -309,6 +311,8 @@ before(async () => {
   rows = await createRows();
   const doc = (await h.app.inject({ url: '/openapi.json' })).json() as OpenApiDocument;
   operations = operationsOf(doc).sort((a, b) => runOrder(a) - runOrder(b));
+  const paths = doc.paths as Record<string, Record<string, { responses?: Record<string, unknown> }>>;
+  for (const op of operations) declaredStatuses.set(op.name, new Set(Object.keys(paths[op.path][op.method.toLowerCase()].responses ?? {}).map(Number)));
   const started = performance.now();
   for (const op of operations) {
     await prepare();
@@ -385,6 +389,19 @@ describe(`OpenAPI fuzz walk (${engineBanner()})`, () => {
       if (problem) findings.push({ cause: `${problem} [${surface}]`, outcome: o });
     }
     assert.ok(findings.length === 0, report('4xx answers out of shape', findings));
+  });
+
+  test('every answer has a status its operation declares', () => {
+    const findings: Finding[] = [];
+    for (const o of outcomes) {
+      if (declaredStatuses.get(o.fuzz.operation.name)?.has(o.status)) continue;
+      // A body sent to an operation that takes none: the body limit and the Content-Type check still answer.
+      if ((o.status === 413 || o.status === 415) && Object.keys(o.fuzz.operation.bodies).length === 0) continue;
+      // A path parameter of "." or ".." makes another URL (another route, or none): the request never reached the operation.
+      if (/\/\.\.?(\/|\?|$)/.test(o.fuzz.url)) continue;
+      findings.push({ cause: `${o.status} is not among the declared responses`, outcome: o });
+    }
+    assert.ok(findings.length === 0, report('answers with an undeclared status', findings));
   });
 
   test('a body in a content type the route does not declare is refused with 415', () => {
