@@ -251,7 +251,7 @@ describe('the OpenAPI document', () => {
     assert.deepEqual(Object.keys(doc.components.schemas ?? {}).sort(), ['JelouError', 'NativeError', 'PlainError']);
   });
 
-  test('redocly lint --extends=recommended finds nothing', () => {
+  test('redocly lint --extends=recommended finds nothing', (t) => {
     const installed = join(fileURLToPath(new URL('../..', import.meta.url)), 'node_modules', '.bin', 'redocly');
     const redocly = process.env.REDOCLY || installed;
     assert.ok(existsSync(redocly), `Redocly CLI is missing at ${redocly}: run npm install (it is a dev dependency)`);
