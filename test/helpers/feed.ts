@@ -1,14 +1,9 @@
 import assert from 'node:assert/strict';
+import type { FeedEvent as NativeFeedEvent } from '../../src/dialects/native/events.ts';
 import { call, type Harness } from './harness.ts';
 
-export interface FeedEvent {
-  id: string;
-  type: string;
-  conversationId: string | null;
-  createdAt: string;
-  cursor: string;
-  payload: any;
-}
+/** An event as the feed shows it, its payload read loosely. */
+export type FeedEvent = Omit<NativeFeedEvent, 'payload'> & { payload: any };
 
 /** Where the feed ends now: events after this cursor are the ones a test causes next. */
 export async function feedEnd(h: Harness): Promise<string | null> {

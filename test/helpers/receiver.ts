@@ -53,3 +53,18 @@ export function testDispatcher(h: Harness, clock: { now: number }) {
 export async function drain(dispatcher: Dispatcher): Promise<void> {
   for (let i = 0; i < 50 && (await dispatcher.runOnce()) > 0; i++);
 }
+
+/**
+ * Sends what is due now and returns the JSON bodies the receiver got since the previous call: a
+ * reader of one receiver's deliveries, for tests that look at each event's body in turn.
+ */
+export function deliveryReader(receiver: { received: Received[] }, dispatcher: Dispatcher, clock: { now: number }) {
+  let seen = 0;
+  return async (): Promise<any[]> => {
+    clock.now = Math.max(clock.now, Date.now());
+    await drain(dispatcher);
+    const bodies = receiver.received.slice(seen).map((r) => r.json);
+    seen = receiver.received.length;
+    return bodies;
+  };
+}

@@ -1,7 +1,7 @@
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { startHarness, call, inbound, type Harness } from '../helpers/harness.ts';
-import { startReceiver, testDispatcher, drain } from '../helpers/receiver.ts';
+import { startReceiver, testDispatcher, deliveryReader } from '../helpers/receiver.ts';
 import { base, createIntegration, jelou, startSession } from '../helpers/jelou.ts';
 
 // Jelou's events follow the spec's own snake_case bodies with epoch-millisecond timestamps
@@ -11,26 +11,19 @@ let h: Harness;
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
 let dispatcher: ReturnType<typeof testDispatcher>;
 const clock = { now: Date.now() };
-let seen = 0;
+let delivered: () => Promise<any[]>;
 
 before(async () => {
   h = await startHarness();
   receiver = await startReceiver();
   dispatcher = testDispatcher(h, clock);
   await createIntegration(h, receiver.url);
+  delivered = deliveryReader(receiver, dispatcher, clock);
 });
 after(async () => {
   await receiver.close();
   await h.close();
 });
-
-async function delivered(): Promise<any[]> {
-  clock.now = Math.max(clock.now, Date.now());
-  await drain(dispatcher);
-  const bodies = receiver.received.slice(seen).map((r) => r.json);
-  seen = receiver.received.length;
-  return bodies;
-}
 
 /** GET {base}/conversations/{id}: the session the event names. */
 async function restSession(id: string) {

@@ -4,7 +4,7 @@ import { startHarness, call, inbound, type Harness } from '../helpers/harness.ts
 import { makeUser } from '../helpers/fixtures.ts';
 import { insertTag } from '../helpers/resources.ts';
 import { juri } from '../helpers/jurichat.ts';
-import { startReceiver, testDispatcher, drain } from '../helpers/receiver.ts';
+import { startReceiver, testDispatcher, deliveryReader } from '../helpers/receiver.ts';
 import { assertSameJson } from '../helpers/feed.ts';
 import { newId } from '../../src/domain/ids.ts';
 
@@ -16,7 +16,7 @@ let receiver: Awaited<ReturnType<typeof startReceiver>>;
 let dispatcher: ReturnType<typeof testDispatcher>;
 let webhookId: string;
 const clock = { now: Date.now() };
-let seen = 0;
+let read: () => Promise<any[]>;
 
 before(async () => {
   h = await startHarness();
@@ -24,6 +24,7 @@ before(async () => {
   dispatcher = testDispatcher(h, clock);
   const events = (await juri(h, 'GET', '/webhooks/events')).json.filter((e: string) => e !== 'webhook.test');
   webhookId = (await juri(h, 'POST', '/webhooks', { body: { name: 'shapes', url: receiver.url, events } })).json.id;
+  read = deliveryReader(receiver, dispatcher, clock);
 });
 after(async () => {
   await receiver.close();
@@ -32,10 +33,7 @@ after(async () => {
 
 /** The bodies delivered since the last call, each checked for the envelope every event shares. */
 async function delivered(): Promise<any[]> {
-  clock.now = Math.max(clock.now, Date.now());
-  await drain(dispatcher);
-  const bodies = receiver.received.slice(seen).map((r) => r.json);
-  seen = receiver.received.length;
+  const bodies = await read();
   for (const b of bodies) {
     assert.deepEqual(Object.keys(b), ['event', 'timestamp', 'data']);
     assert.match(b.timestamp, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
