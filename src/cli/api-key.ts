@@ -20,7 +20,7 @@ export async function apiKeyCommand(argv: string[]): Promise<number> {
     if (applied.length > 0) process.stderr.write(`Applied migrations: ${applied.join(', ')}\n`);
     const workspaceId = flags.workspace ?? (await firstWorkspaceId(store.db));
     if (!workspaceId) throw new CommandError('There is no workspace yet: run `conversas init` (or start `conversas serve` once) first');
-    if (!(await findWorkspace(store.db, workspaceId))) throw new CommandError(`Workspace ${workspaceId} does not exist`);
+    if (flags.workspace && !(await findWorkspace(store.db, workspaceId))) throw new CommandError(`Workspace ${workspaceId} does not exist`);
     const parts = await defaultParts(store.db, workspaceId);
     const issued = await issueApiKey(store.db, workspaceId, name);
     const result = {

@@ -59,7 +59,7 @@ export async function initWorkspace(db: Db, name = 'Conversas'): Promise<InitRes
 }
 
 export async function hasWorkspace(db: Db): Promise<boolean> {
-  return (await db.selectFrom('workspaces').select('id').limit(1).executeTakeFirst()) !== undefined;
+  return (await firstWorkspaceId(db)) !== null;
 }
 
 export async function findWorkspace(db: Db, id: string) {

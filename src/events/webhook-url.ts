@@ -10,9 +10,6 @@ import { isPrivateAddress } from '../net/private-address.ts';
  * (src/net/guarded-lookup.ts), so a host that changes its answer cannot slip past.
  */
 
-// Callers judge webhook URLs and the addresses behind them through this one module.
-export { isPrivateAddress };
-
 function bareHost(url: URL): string {
   const host = url.hostname;
   return host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;

@@ -62,6 +62,6 @@ export async function authenticate(
       : new HttpError(401, 'Invalid client credentials', 'invalid_api_key');
   }
   request.principal = principal;
-  await app.rateLimits.spend(request, reply, principal);
+  await app.rateLimits.spend(request, reply);
   return principal;
 }

@@ -3,8 +3,6 @@ import type { IncomingFile } from '../media/media-store.ts';
 import { HttpError } from './problem.ts';
 import { hasNul, nulInField } from './nul-characters.ts';
 
-export type UploadedFile = IncomingFile;
-
 const MAX_FIELDS = 50;
 
 /** @fastify/multipart's limit errors, each saying which limit the form broke. */
@@ -19,10 +17,10 @@ const LIMIT_ERRORS: Record<string, (maxFileBytes: number) => HttpError> = {
 export const isMultipart = (request: FastifyRequest) => (request.headers['content-type'] ?? '').toLowerCase().startsWith('multipart/form-data');
 
 /** Reads a multipart/form-data body: text fields and at most one file (field `file`), within the upload limit. */
-export async function readMultipart(request: FastifyRequest, maxFileBytes: number): Promise<{ fields: Record<string, string>; file: UploadedFile | null }> {
+export async function readMultipart(request: FastifyRequest, maxFileBytes: number): Promise<{ fields: Record<string, string>; file: IncomingFile | null }> {
   // Field names come from the client: no prototype to answer `constructor` or `toString`.
   const fields: Record<string, string> = Object.create(null);
-  let file: UploadedFile | null = null;
+  let file: IncomingFile | null = null;
   try {
     for await (const part of request.parts({ limits: { fileSize: maxFileBytes, files: 1, fields: MAX_FIELDS, parts: MAX_FIELDS + 1 } })) {
       if (part.type === 'file') {
@@ -48,7 +46,7 @@ export async function readMultipart(request: FastifyRequest, maxFileBytes: numbe
 declare module 'fastify' {
   interface FastifyRequest {
     /** The file of a multipart/form-data request (field `file`), read before validation. */
-    upload?: UploadedFile | null;
+    upload?: IncomingFile | null;
   }
 }
 

@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import type { Config } from '../config.ts';
-import type { Principal } from '../domain/api-keys.ts';
 import { HttpError } from './problem.ts';
 
 /**
@@ -14,8 +13,8 @@ export interface RateLimits {
   refuseBlockedAddress(request: FastifyRequest): Promise<void>;
   /** A missing or refused credential counts against the address. */
   countFailure(request: FastifyRequest): Promise<void>;
-  /** An accepted credential spends one request of its key's budget; 429 when it is used up. */
-  spend(request: FastifyRequest, reply: FastifyReply, principal: Principal): Promise<void>;
+  /** The credential authentication accepted (`request.principal`) spends one request of its key's budget; 429 when it is used up. */
+  spend(request: FastifyRequest, reply: FastifyReply): Promise<void>;
 }
 
 declare module 'fastify' {
@@ -37,9 +36,7 @@ export async function registerRateLimits(app: FastifyInstance, config: Pick<Conf
   await app.register(rateLimit, { global: false });
   const create = (max: number, keyGenerator: (request: FastifyRequest) => string): Limiter | null =>
     max > 0 ? (app.createRateLimit({ max, timeWindow: WINDOW_MS, keyGenerator }) as Limiter) : null;
-  // The principal being spent is passed through the request, the only argument a key generator gets.
-  const spending = new WeakMap<FastifyRequest, Principal>();
-  const perKey = create(config.rateLimitPerMinute, (request) => `key:${spending.get(request)?.apiKeyId}`);
+  const perKey = create(config.rateLimitPerMinute, (request) => `key:${request.principal?.apiKeyId}`);
   const perAddress = create(config.authFailuresPerMinute, (request) => `address:${request.ip}`);
 
   app.decorate('rateLimits', {
@@ -56,9 +53,8 @@ export async function registerRateLimits(app: FastifyInstance, config: Pick<Conf
     async countFailure(request) {
       if (perAddress) await perAddress(request);
     },
-    async spend(request, reply, principal) {
+    async spend(request, reply) {
       if (!perKey) return;
-      spending.set(request, principal);
       const state = await perKey(request);
       reply
         .header('x-ratelimit-limit', String(state.max))

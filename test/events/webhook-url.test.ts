@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DomainError } from '../../src/domain/errors.ts';
-import { assertWebhookUrl, isPrivateAddress, webhookUrlProblem } from '../../src/events/webhook-url.ts';
+import { assertWebhookUrl, webhookUrlProblem } from '../../src/events/webhook-url.ts';
+import { isPrivateAddress } from '../../src/net/private-address.ts';
 
 const BLOCKED = [
   '127.0.0.1',

@@ -20,6 +20,26 @@ export interface ConversationFilters {
   onlyArchived?: boolean;
 }
 
+/** The list query both dialects take (JuriChat's names: `tagId`, `integrationId`), as filters. */
+export function conversationFiltersOf(
+  q: Omit<ConversationFilters, 'tagIds' | 'channelId'> & { tagId?: string[]; integrationId?: string },
+): ConversationFilters {
+  return {
+    inboxId: q.inboxId,
+    status: q.status,
+    priority: q.priority,
+    userId: q.userId,
+    roleId: q.roleId,
+    tagIds: q.tagId,
+    search: q.search,
+    channelId: q.integrationId,
+    showGroups: q.showGroups,
+    onlyGroups: q.onlyGroups,
+    showOnlyUnread: q.showOnlyUnread,
+    onlyArchived: q.onlyArchived,
+  };
+}
+
 export function applyConversationFilters<O>(
   query: SelectQueryBuilder<Database & { c: Database['conversations'] }, 'c', O>,
   workspaceId: string,

@@ -6,7 +6,7 @@ import { notFound } from '../../../domain/errors.ts';
 import { requireExisting } from '../../../domain/lookups.ts';
 import { openConversationWithPerson } from '../../../domain/conversations.ts';
 import { updateConversation } from '../../../domain/conversation-attributes.ts';
-import { applyConversationFilters } from '../../../db/repos/conversation-filters.ts';
+import { applyConversationFilters, conversationFiltersOf } from '../../../db/repos/conversation-filters.ts';
 import { conversationFromRow } from '../../../db/rows.ts';
 import {
   conversationDetail,
@@ -138,20 +138,7 @@ export async function conversationRoutes(fastify: FastifyInstance): Promise<void
       const page = q.page ?? 1;
       const limit = q.limit ?? 20;
       await requireExisting(db, 'inboxes', ws, q.inboxId);
-      const filters = {
-        inboxId: q.inboxId,
-        status: q.status,
-        priority: q.priority,
-        userId: q.userId,
-        roleId: q.roleId,
-        tagIds: q.tagId,
-        search: q.search,
-        channelId: q.integrationId,
-        showGroups: q.showGroups,
-        onlyGroups: q.onlyGroups,
-        showOnlyUnread: q.showOnlyUnread,
-        onlyArchived: q.onlyArchived,
-      };
+      const filters = conversationFiltersOf(q);
       // The page's ids come from the list index alone (a deferred join), so a deep page skips index entries, not rows.
       const [count, idRows] = await Promise.all([
         applyConversationFilters(

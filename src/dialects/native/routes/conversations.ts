@@ -4,7 +4,7 @@ import { Type } from 'typebox';
 import { CONVERSATION_STATUSES, PRIORITIES } from '../../../domain/model.ts';
 import { notFound } from '../../../domain/errors.ts';
 import { findConversation } from '../../../db/repos/conversations.ts';
-import { applyConversationFilters } from '../../../db/repos/conversation-filters.ts';
+import { applyConversationFilters, conversationFiltersOf } from '../../../db/repos/conversation-filters.ts';
 import { conversationFromRow } from '../../../db/rows.ts';
 import { assignConversation, handOff, markRead, resolveConversation } from '../../../domain/human-support.ts';
 import { decodeCursor, encodeCursor } from '../../../http/cursor.ts';
@@ -54,20 +54,7 @@ export async function conversationRoutes(fastify: FastifyInstance): Promise<void
       const { workspaceId } = request.principal!;
       const q = request.query;
       const limit = q.limit ?? 50;
-      let query = applyConversationFilters(ctx.db.selectFrom('conversations as c').selectAll('c'), workspaceId, {
-        inboxId: q.inboxId,
-        status: q.status,
-        priority: q.priority,
-        userId: q.userId,
-        roleId: q.roleId,
-        tagIds: q.tagId,
-        search: q.search,
-        channelId: q.integrationId,
-        showGroups: q.showGroups,
-        onlyGroups: q.onlyGroups,
-        showOnlyUnread: q.showOnlyUnread,
-        onlyArchived: q.onlyArchived,
-      });
+      let query = applyConversationFilters(ctx.db.selectFrom('conversations as c').selectAll('c'), workspaceId, conversationFiltersOf(q));
       if (q.cursor) {
         const [at, id] = decodeCursor(q.cursor, ['number', 'string']);
         query = query.where((eb) => eb(eb.refTuple('c.last_activity_at', 'c.id'), '<', eb.tuple(at, id)));
