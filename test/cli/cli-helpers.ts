@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
-import { TEST_DATABASE_URL } from '../helpers/harness.ts';
+import { TEST_DATABASE_URL } from '../helpers/engine.ts';
 import { scratchPostgresDatabase } from '../helpers/scratch-database.ts';
 
 export const CLI = fileURLToPath(new URL('../../bin/conversas.js', import.meta.url));
@@ -70,7 +70,9 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<CliResul
 
 export interface Credentials {
   workspaceId: string;
+  inboxId: string;
   channelId: string;
+  botId: string;
   apiKey: string;
   clientId: string;
   clientSecret: string;
@@ -116,7 +118,9 @@ export function startServe(env: NodeJS.ProcessEnv, timeoutMs = 30_000, flags: st
           ? {
               apiKey,
               workspaceId: field(stdout, 'Workspace id')!,
+              inboxId: field(stdout, 'Inbox id')!,
               channelId: field(stdout, 'Channel id')!,
+              botId: field(stdout, 'Bot id')!,
               clientId: field(stdout, 'Client id')!,
               clientSecret: field(stdout, 'Client secret')!,
             }

@@ -1,14 +1,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { scratchPostgresDatabase } from '../helpers/scratch-database.ts';
+import { ENGINE } from '../helpers/engine.ts';
+import { cliEnv, emptyDatabase, startServe, stopServer, type Server } from '../cli/cli-helpers.ts';
 import { hmacSha256Header, standardWebhooksHeaders } from '../../src/events/signing.ts';
 import { listConversations, readAllMessages, type Message } from '../../examples/jurichat-list-conversations.ts';
 import { closeConversation, jelouSignature, startPanel, type UserMessageEvent, type PanelEvent } from '../../examples/jelou-panel.ts';
@@ -17,74 +14,32 @@ import { webhookHandler, type WebhookEvent } from '../../examples/webhook-receiv
 // The examples talk to `conversas serve` — what `npm start` runs, with its background workers
 // sending the webhooks — over real HTTP, configured from the credentials block it prints, as
 // examples/README.md tells a reader to. Each example is driven through its exported functions and
-// then run as a script, which must exit 0. (The server is started here rather than with
-// test/cli/cli-helpers.ts, whose import of the test harness loads the whole app: 2 s.)
+// then run as a script, which must exit 0.
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL || null;
-const ENGINE = TEST_DATABASE_URL ? 'postgres' : 'sqlite';
 
-let dataDir: string;
-let dropDatabase = async () => {};
-let serve: ChildProcess;
-let serveOutput = '';
-let serveExited: Promise<unknown>;
+let db: Awaited<ReturnType<typeof emptyDatabase>>;
+let server: Server | undefined;
 /** The environment examples/README.md has the reader set, from what `serve` printed. */
 let env: Record<string, string>;
 
 before(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'conversas-examples-'));
-  let databaseUrl = `sqlite:${join(dataDir, 'examples.db')}`;
-  if (TEST_DATABASE_URL) {
-    const database = await scratchPostgresDatabase(TEST_DATABASE_URL, `conversas_test_examples_${process.pid}_${randomBytes(4).toString('hex')}`);
-    databaseUrl = database.url;
-    dropDatabase = database.drop;
-  }
-  const serveEnv: NodeJS.ProcessEnv = {
-    ...process.env,
-    DATABASE_URL: databaseUrl,
-    CONVERSAS_DATA_DIR: dataDir,
-    HOST: '127.0.0.1',
-    PORT: '0',
-    LOG_LEVEL: 'warn',
-    CONVERSAS_RATE_LIMIT_PER_MINUTE: '0',
-    CONVERSAS_ALLOW_PRIVATE_WEBHOOKS: '1',
-  };
-  for (const name of ['PUBLIC_URL', 'NODE_OPTIONS', 'NODE_TEST_CONTEXT']) delete serveEnv[name];
-  serve = spawn(process.execPath, [join(ROOT, 'bin/conversas.js'), 'serve'], { env: serveEnv, stdio: ['ignore', 'pipe', 'inherit'] });
-  serveExited = new Promise((resolve) => serve.once('exit', resolve));
-  const baseUrl = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve did not start:\n${serveOutput}`)), 60_000);
-    serve.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-      serveOutput += chunk;
-      const listening = /listening on (http:\/\/\S+)/.exec(serveOutput);
-      if (!listening) return;
-      clearTimeout(timer);
-      resolve(listening[1]);
-    });
-    void serveExited.then(() => reject(new Error(`serve exited:\n${serveOutput}`)));
-  });
-  const printed = (label: string) => {
-    const value = new RegExp(`^\\s*${label}:\\s+(\\S+)\\s*$`, 'm').exec(serveOutput)?.[1];
-    assert.ok(value, `serve printed no ${label}:\n${serveOutput}`);
-    return value;
-  };
+  db = await emptyDatabase();
+  server = await startServe(cliEnv(db, { CONVERSAS_ALLOW_PRIVATE_WEBHOOKS: '1' }), 60_000);
+  const printed = server.credentials;
+  assert.ok(printed, `serve printed no credentials:\n${server.output().stdout}`);
   env = {
-    CONVERSAS_URL: baseUrl,
-    CONVERSAS_API_KEY: printed('API key'),
-    CONVERSAS_PROJECT_ID: printed('Workspace id'),
-    CONVERSAS_INBOX_ID: printed('Inbox id'),
-    CONVERSAS_CHANNEL_ID: printed('Channel id'),
-    CONVERSAS_BOT_ID: printed('Bot id'),
+    CONVERSAS_URL: server.baseUrl,
+    CONVERSAS_API_KEY: printed.apiKey,
+    CONVERSAS_PROJECT_ID: printed.workspaceId,
+    CONVERSAS_INBOX_ID: printed.inboxId,
+    CONVERSAS_CHANNEL_ID: printed.channelId,
+    CONVERSAS_BOT_ID: printed.botId,
   };
 });
 after(async () => {
-  if (serve && serve.exitCode === null && serve.signalCode === null) {
-    serve.kill('SIGTERM');
-    await serveExited;
-  }
-  await dropDatabase();
-  rmSync(dataDir, { recursive: true, force: true });
+  await stopServer(server, 'SIGTERM');
+  await db?.drop();
 });
 
 /** A native API call. */

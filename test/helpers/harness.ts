@@ -10,8 +10,9 @@ import { initWorkspace, type InitResult } from '../../src/domain/workspaces.ts';
 import type { Ctx } from '../../src/domain/context.ts';
 import { scratchPostgresDatabase } from './scratch-database.ts';
 
-export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL || null;
-export const ENGINE = TEST_DATABASE_URL ? 'postgres' : 'sqlite';
+import { TEST_DATABASE_URL } from './engine.ts';
+
+export { ENGINE, TEST_DATABASE_URL } from './engine.ts';
 
 /** A fresh database of the engine under test: a new SQLite file, or a new PostgreSQL database dropped afterwards. */
 export async function freshStore(): Promise<{ store: Store; url: string; dataDir: string; drop(): Promise<void> }> {
