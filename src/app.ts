@@ -8,10 +8,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from './config.ts';
 import type { Store } from './db/connect.ts';
 import type { Ctx } from './domain/context.ts';
-import { sandboxDriver } from './channels/sandbox/driver.ts';
 import { validatorCompiler } from './http/validation.ts';
 import { HttpError, MAX_PATH_PARAMETER } from './http/problem.ts';
-import { registerErrorSurface } from './http/surfaces.ts';
 import { sendProblem } from './http/error-replies.ts';
 import { registerContentTypeCheck } from './http/content-types.ts';
 import { registerJsonBodyParser } from './http/json-body.ts';
@@ -20,11 +18,10 @@ import { registerRateLimits } from './http/rate-limits.ts';
 import { serializersOnFirstUse, validatorsOnFirstUse } from './http/lazy-compilers.ts';
 import { registerOperationsRoutes } from './http/operations.ts';
 import { platformTagGroup, registerOpenApi } from './http/openapi.ts';
-import { nativeErrorSurface } from './dialects/native/errors.ts';
-import { jurichatErrorSurface } from './dialects/jurichat/errors.ts';
-import { nativeApi, nativeTagGroup } from './dialects/native/index.ts';
-import { jurichatApi, jurichatTagGroup } from './dialects/jurichat/index.ts';
-import { jelouApi, jelouTagGroup } from './dialects/jelou/index.ts';
+import type { ErrorSurface } from './http/surfaces.ts';
+import { MODULES } from './modules/index.ts';
+import type { ModuleRoutes, Modules } from './modules/contract.ts';
+import { contextOf } from './modules/context.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -41,7 +38,21 @@ export type App = FastifyInstance;
 
 const JSON_BODY_LIMIT = 1024 * 1024;
 
-export async function buildApp(config: Config, store: Store, options: { logger?: boolean | object } = {}): Promise<App> {
+export interface AppOptions {
+  logger?: boolean | object;
+  /** The dialects and channels to serve; every one this server has unless a test narrows it. */
+  modules?: Modules;
+}
+
+export async function buildApp(config: Config, store: Store, options: AppOptions = {}): Promise<App> {
+  const modules = options.modules ?? MODULES;
+  const fallback = modules.dialects.find((d) => d.prefixes.includes('/')) ?? modules.dialects[0];
+  // Longest prefix first: where no route matched, the most specific dialect's shape answers.
+  const byPrefix = modules.dialects.flatMap((d) => d.prefixes.filter((p) => p !== '/').map((prefix) => ({ prefix, surface: d.errorSurface })));
+  byPrefix.sort((a, b) => b.prefix.length - a.prefix.length);
+  const surfaceOfUrl = (url: string): ErrorSurface =>
+    byPrefix.find(({ prefix }) => url === prefix || url.startsWith(`${prefix}/`) || url.startsWith(`${prefix}?`))?.surface ?? fallback.errorSurface;
+
   const app = Fastify({
     logger: options.logger ?? { level: config.logLevel },
     bodyLimit: JSON_BODY_LIMIT,
@@ -51,19 +62,16 @@ export async function buildApp(config: Config, store: Store, options: { logger?:
     logController: new LogController({ disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace' }),
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_PATH_PARAMETER },
     // Malformed percent-encoding and over-long path parameters fail in the router, before any handler: same error shapes.
-    frameworkErrors: (error, request, reply) => sendProblem(request, reply, error),
+    frameworkErrors: (error, request, reply) => sendProblem(surfaceOfUrl(request.url), request, reply, error),
     schemaController: { compilersFactory: serializersOnFirstUse },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  const ctx: Ctx = { db: store.db, engine: store.engine, transact: store.transact, channelDrivers: new Map([[sandboxDriver.kind, sandboxDriver]]) };
+  const ctx: Ctx = contextOf(store, config, modules);
   app.decorate('ctx', ctx);
   app.decorate('config', config);
   app.decorate('media', new MediaStore(join(config.dataDir, 'media'), config.publicUrl));
   app.decorateRequest('principal', null);
   app.setValidatorCompiler(validatorsOnFirstUse(validatorCompiler));
-
-  registerErrorSurface(nativeErrorSurface);
-  registerErrorSurface(jurichatErrorSurface, { fallback: true });
 
   registerJsonBodyParser(app, JSON_BODY_LIMIT);
 
@@ -76,12 +84,20 @@ export async function buildApp(config: Config, store: Store, options: { logger?:
     if (request.body === undefined && request.method !== 'GET' && request.method !== 'HEAD') request.body = {};
   });
 
-  app.setErrorHandler((error, request, reply) => sendProblem(request, reply, error));
+  // Routes outside the modules (operations, media, docs) and URLs no route matched.
+  app.setErrorHandler((error, request, reply) => sendProblem(surfaceOfUrl(request.url), request, reply, error));
   app.setNotFoundHandler((request, reply) =>
-    sendProblem(request, reply, new HttpError(404, `Route ${request.method}:${request.url.split('?')[0]} not found`, 'route_not_found')),
+    sendProblem(
+      surfaceOfUrl(request.url),
+      request,
+      reply,
+      new HttpError(404, `Route ${request.method}:${request.url.split('?')[0]} not found`, 'route_not_found'),
+    ),
   );
 
-  await registerOpenApi(app, config, [nativeTagGroup, jurichatTagGroup, jelouTagGroup, platformTagGroup]);
+  const tagGroups = [...modules.dialects.map((d) => d.tagGroup), ...modules.channels.flatMap((c) => (c.tagGroup ? [c.tagGroup] : [])), platformTagGroup];
+  const securitySchemes = Object.assign({}, ...modules.dialects.map((d) => d.securitySchemes ?? {}));
+  await registerOpenApi(app, config, tagGroups, securitySchemes);
   // A browser pointed at the server finds the API documentation (the agents' inbox will live here).
   app.get('/', { schema: { hide: true } }, (_request, reply) => reply.redirect('/docs/'));
 
@@ -91,8 +107,16 @@ export async function buildApp(config: Config, store: Store, options: { logger?:
   await app.register(multipart, { limits: { fileSize: config.maxUploadMb * 1024 * 1024, files: 1 } });
   registerOperationsRoutes(app, store);
   registerMediaRoutes(app);
-  await app.register(nativeApi, { prefix: '/api/v1' });
-  await app.register(jurichatApi);
-  await app.register(jelouApi);
+  for (const dialect of modules.dialects) await registerModuleRoutes(app, dialect.routes, dialect.errorSurface);
+  const nativeSurface = modules.dialects.find((d) => d.name === 'native')?.errorSurface ?? fallback.errorSurface;
+  for (const channel of modules.channels) if (channel.routes) await registerModuleRoutes(app, channel.routes, channel.errorSurface ?? nativeSurface);
   return app;
+}
+
+/** A module's routes in a scope of their own: whatever they throw answers in the module's error shape. */
+async function registerModuleRoutes(app: App, routes: ModuleRoutes, surface: ErrorSurface): Promise<void> {
+  await app.register(async (scope) => {
+    scope.setErrorHandler((error, request, reply) => sendProblem(surface, request, reply, error));
+    await routes(scope);
+  });
 }

@@ -66,7 +66,14 @@ export function repeat(name: string, intervalMs: number, task: () => Promise<boo
 export function startWorkers(ctx: Ctx, config: Config, log: FastifyBaseLogger): Workers {
   if (!config.runWorkers) return { stop: async () => {} };
 
-  const dispatcher = new Dispatcher({ db: ctx.db, engine: ctx.engine, transact: ctx.transact, config, logger: log.child({ worker: 'webhook-dispatcher' }) });
+  const dispatcher = new Dispatcher({
+    db: ctx.db,
+    engine: ctx.engine,
+    transact: ctx.transact,
+    webhookFormats: ctx.webhookFormats,
+    config,
+    logger: log.child({ worker: 'webhook-dispatcher' }),
+  });
   dispatcher.start();
 
   const tasks: BackgroundTask[] = [

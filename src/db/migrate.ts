@@ -5,6 +5,7 @@ import { initialMigration } from './migrations/001_initial.ts';
 import { deliveryQueueMigration } from './migrations/002_delivery_queue.ts';
 import { deliveryClaimsMigration } from './migrations/003_delivery_claims.ts';
 import { storageProbesMigration } from './migrations/004_storage_probes.ts';
+import { whatsappChannelMigration } from './migrations/005_whatsapp_channel.ts';
 
 function migrationsFor(engine: Engine): Record<string, Migration> {
   return {
@@ -12,6 +13,7 @@ function migrationsFor(engine: Engine): Record<string, Migration> {
     '002_delivery_queue': deliveryQueueMigration,
     '003_delivery_claims': deliveryClaimsMigration,
     '004_storage_probes': storageProbesMigration,
+    '005_whatsapp_channel': whatsappChannelMigration(engine),
   };
 }
 

@@ -29,6 +29,10 @@ export function channelFromRow(r: Selectable<S.ChannelTable>): M.Channel {
     kind: r.kind as M.Channel['kind'],
     name: r.name,
     config: parseJson<Record<string, unknown>>(r.config) ?? {},
+    status: (r.status as M.Channel['status']) ?? null,
+    lastError: r.last_error,
+    lastErrorAt: r.last_error_at,
+    lastWebhookAt: r.last_webhook_at,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   };
@@ -155,9 +159,17 @@ export function messageFromRow(r: Selectable<S.MessageTable>): M.Message {
     direction: r.direction as M.Direction,
     content: r.content,
     media:
-      r.media_url === null
+      r.media_url === null && r.media_status === null
         ? null
-        : { url: r.media_url, mimeType: r.media_mime_type, fileName: r.media_file_name, caption: r.media_caption, size: r.media_size },
+        : {
+            url: r.media_url,
+            mimeType: r.media_mime_type,
+            fileName: r.media_file_name,
+            caption: r.media_caption,
+            size: r.media_size,
+            status: (r.media_status as M.Media['status']) ?? null,
+            error: r.media_error,
+          },
     messageAt: r.message_at,
     externalId: r.external_id,
     externalStatus: r.external_status as M.ExternalStatus | null,

@@ -59,6 +59,11 @@ export interface ChannelTable {
   created_at: Ms;
   updated_at: Ms;
   deleted_at: Ms | null;
+  status: string | null;
+  last_error: string | null;
+  last_error_at: Ms | null;
+  last_webhook_at: Ms | null;
+  phone_number_id: string | null;
 }
 
 export interface BotTable {
@@ -124,6 +129,7 @@ export interface PersonTable {
   created_at: Ms;
   updated_at: Ms;
   deleted_at: Ms | null;
+  bsuid: string | null;
 }
 
 export interface TagTable {
@@ -190,6 +196,7 @@ export interface ConversationTable {
   last_message_at: Ms | null;
   last_activity_at: Ms;
   last_inbound_at: Ms | null;
+  read_receipt_message_id: string | null;
   metadata: Json | null;
   search_text: string;
   created_at: Ms;
@@ -248,6 +255,8 @@ export interface MessageTable {
   summary: string | null;
   metadata: Json | null;
   client_message_id: string | null;
+  media_status: string | null;
+  media_error: string | null;
   created_at: Ms;
   updated_at: Ms;
 }
@@ -341,7 +350,55 @@ export interface DeliveryAttemptTable {
   duration_ms: number;
 }
 
+export interface ChannelInboundIdTable {
+  workspace_id: string;
+  channel_id: string;
+  external_id: string;
+  received_at: Ms;
+}
+
+export interface ChannelWebhookLogTable {
+  workspace_id: string;
+  id: string;
+  channel_id: string;
+  received_at: Ms;
+  signature_valid: number;
+  processed: number;
+  body: string;
+}
+
+export interface WaitingStatusTable {
+  workspace_id: string;
+  channel_id: string;
+  external_id: string;
+  status: string;
+  error_message: string | null;
+  received_at: Ms;
+}
+
+export type ChannelJobKind = 'send' | 'media' | 'read';
+export interface ChannelJobTable {
+  workspace_id: string;
+  id: string;
+  channel_id: string;
+  conversation_id: string;
+  message_id: string;
+  kind: ChannelJobKind;
+  order_at: Ms;
+  state: 'queued' | 'sending';
+  attempt_count: number;
+  next_attempt_at: Ms;
+  locked_until: Ms | null;
+  last_error: string | null;
+  payload: string | null;
+  created_at: Ms;
+}
+
 export interface Database {
+  channel_inbound_ids: ChannelInboundIdTable;
+  channel_webhook_log: ChannelWebhookLogTable;
+  waiting_statuses: WaitingStatusTable;
+  channel_jobs: ChannelJobTable;
   workspaces: WorkspaceTable;
   api_keys: ApiKeyTable;
   idempotency_keys: IdempotencyKeyTable;

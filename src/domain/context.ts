@@ -1,18 +1,8 @@
 import type { Db } from '../db/connect.ts';
 import type { Engine } from '../db/engine.ts';
 import type { Transact } from '../db/commit-groups.ts';
-import type { Channel, Message } from './model.ts';
-
-/** What a channel answers when an outbound message is handed to it inside the sending transaction. */
-export interface ChannelSendResult {
-  externalId: string | null;
-  externalStatus: 'pending' | 'sent';
-}
-
-export interface ChannelDriver {
-  kind: string;
-  send(channel: Channel, message: Message): ChannelSendResult;
-}
+import type { ChannelKind, ChannelSettings } from './channel-kind.ts';
+import type { WebhookFormat } from '../events/webhook-formats.ts';
 
 export const ACTOR_TYPES = ['api_key', 'user', 'bot', 'channel', 'system', 'scheduler', 'integration'] as const;
 
@@ -27,7 +17,11 @@ export interface Ctx {
   engine: Engine;
   /** Every change goes through here: one transaction, answered when durable (see src/db/commit-groups.ts). */
   transact: Transact;
-  channelDrivers: Map<string, ChannelDriver>;
+  /** The channel kinds of the modules the app was built with, by kind. */
+  channelKinds: ReadonlyMap<string, ChannelKind>;
+  /** How each dialect's webhook subscriptions are selected, formatted and signed, by dialect. */
+  webhookFormats: ReadonlyMap<string, WebhookFormat>;
+  channelSettings: ChannelSettings;
 }
 
 export const SYSTEM: Actor = { type: 'system', id: null };

@@ -98,7 +98,7 @@ export async function updateConversation(
     const fields = [...changed, ...(tagsChanged ? ['tags'] : [])];
     // The bot link alone is not one of the changes spec §2 reports.
     if (fields.some((f) => f !== 'agentId')) {
-      await emitEvent(trx, workspaceId, 'conversation.updated', conversationId, {
+      await emitEvent(ctx, trx, workspaceId, 'conversation.updated', conversationId, {
         conversation: await conversationSnapshot(trx, next),
         previousStatus: c.status,
         changes: fields,

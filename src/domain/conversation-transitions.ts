@@ -35,7 +35,7 @@ export interface TransitionResult {
  * opens/closes the support session and emits the events of spec §2, in the caller's transaction.
  * The conversation must have been read with a row lock in this transaction.
  */
-export async function applyTrigger(_ctx: Ctx, trx: Tx, conversation: Conversation, trigger: Trigger, options: TransitionOptions): Promise<TransitionResult> {
+export async function applyTrigger(ctx: Ctx, trx: Tx, conversation: Conversation, trigger: Trigger, options: TransitionOptions): Promise<TransitionResult> {
   const step = transition(conversation.status, trigger);
   if (step.kind === 'refused') throw new DomainError('conflict', `Cannot ${trigger.replace('_', ' ')}: ${step.reason}`, 'invalid_transition');
   const now = Date.now();
@@ -78,10 +78,10 @@ export async function applyTrigger(_ctx: Ctx, trx: Tx, conversation: Conversatio
   if (statusChanged || assigneeChanged || roleChanged || openedSession || closedSession) {
     const snapshot = await conversationSnapshot(trx, updated);
     if (statusChanged || roleChanged) {
-      await emitEvent(trx, ws, 'conversation.updated', conversation.id, { conversation: snapshot, previousStatus, actor: options.actor, trigger });
+      await emitEvent(ctx, trx, ws, 'conversation.updated', conversation.id, { conversation: snapshot, previousStatus, actor: options.actor, trigger });
     }
     if (assignee && assigneeChanged) {
-      await emitEvent(trx, ws, 'conversation.assigned', conversation.id, {
+      await emitEvent(ctx, trx, ws, 'conversation.assigned', conversation.id, {
         conversation: snapshot,
         previousStatus,
         actor: options.actor,
@@ -89,9 +89,9 @@ export async function applyTrigger(_ctx: Ctx, trx: Tx, conversation: Conversatio
       });
     }
     if (openedSession)
-      await emitEvent(trx, ws, 'support_session.started', conversation.id, { conversation: snapshot, session: openedSession, actor: options.actor });
+      await emitEvent(ctx, trx, ws, 'support_session.started', conversation.id, { conversation: snapshot, session: openedSession, actor: options.actor });
     if (closedSession)
-      await emitEvent(trx, ws, 'support_session.closed', conversation.id, { conversation: snapshot, session: closedSession, actor: options.actor });
+      await emitEvent(ctx, trx, ws, 'support_session.closed', conversation.id, { conversation: snapshot, session: closedSession, actor: options.actor });
   }
   return { conversation: updated, previousStatus, openedSession, closedSession };
 }

@@ -80,6 +80,7 @@ export async function findOrCreateConversation(
     last_message_at: null,
     last_activity_at: now,
     last_inbound_at: null,
+    read_receipt_message_id: null,
     metadata: null,
     search_text: searchKey(person?.name, person?.phone_number, group?.name),
     created_at: now,
@@ -95,7 +96,10 @@ export async function findOrCreateConversation(
     if (raced) return { conversation: raced, created: false };
   }
   const conversation = conversationFromRow(row, []);
-  await emitEvent(trx, target.workspaceId, 'conversation.created', conversation.id, { conversation: await conversationSnapshot(trx, conversation), actor });
+  await emitEvent(ctx, trx, target.workspaceId, 'conversation.created', conversation.id, {
+    conversation: await conversationSnapshot(trx, conversation),
+    actor,
+  });
   return { conversation, created: true };
 }
 

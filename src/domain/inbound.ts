@@ -59,7 +59,7 @@ export async function receiveInbound(ctx: Ctx, input: InboundMessage): Promise<I
     if (!channel) throw notFound('channel', input.channelId);
     const actor: Actor = { type: 'channel', id: channel.id };
 
-    const personId = await findOrCreatePersonByPhone(trx, ws, channel.inbox_id, phone, input.from.name ?? null, actor);
+    const personId = await findOrCreatePerson(ctx, trx, ws, channel.inbox_id, { phones: [phone], bsuid: null, name: input.from.name ?? null }, actor);
     let groupId: string | null = null;
     if (input.group) groupId = await findOrCreateGroup(trx, ws, channel.inbox_id, channel.id, input.group.externalId, input.group.name ?? null, personId);
 
@@ -119,21 +119,58 @@ const channelQuery = (share: boolean) =>
 const liveChannel = channelQuery(false);
 const liveChannelForShare = channelQuery(true);
 
-const personByPhone = prepared<{ ws: string; inboxId: string; phone: string }, { id: string; name: string | null }>((db, p) =>
+type PersonKeys = { id: string; name: string | null; bsuid: string | null; phone_number: string | null };
+const personByPhone = prepared<{ ws: string; inboxId: string; phone: string }, PersonKeys>((db, p) =>
   db
     .selectFrom('people')
-    .select(['id', 'name'])
+    .select(['id', 'name', 'bsuid', 'phone_number'])
     .where('workspace_id', '=', p('ws'))
     .where('inbox_id', '=', p('inboxId'))
     .where('phone_number', '=', p('phone'))
     .where('deleted_at', 'is', null),
 );
+const personByBsuid = prepared<{ ws: string; inboxId: string; bsuid: string }, PersonKeys>((db, p) =>
+  db
+    .selectFrom('people')
+    .select(['id', 'name', 'bsuid', 'phone_number'])
+    .where('workspace_id', '=', p('ws'))
+    .where('inbox_id', '=', p('inboxId'))
+    .where('bsuid', '=', p('bsuid'))
+    .where('deleted_at', 'is', null),
+);
 
-async function findOrCreatePersonByPhone(trx: Tx, ws: string, inboxId: string, phone: string, name: string | null, actor: Actor): Promise<string> {
-  const find = async () => (await personByPhone(trx, { ws, inboxId, phone })).rows[0];
+/** Who writes: a phone number in any of its equivalent forms (first the canonical one), a network user id (BSUID), a profile name. */
+export interface InboundIdentity {
+  phones: string[];
+  bsuid: string | null;
+  name: string | null;
+}
+
+/**
+ * The person behind an inbound message, matched by network user id first, then by any form of the
+ * phone number, else created (whatsapp-channel.md §2.4). What the match lacked (a name, the BSUID,
+ * the phone) is learnt.
+ */
+export async function findOrCreatePerson(ctx: Ctx, trx: Tx, ws: string, inboxId: string, who: InboundIdentity, actor: Actor): Promise<string> {
+  const phone = who.phones[0] ?? null;
+  const find = async () => {
+    if (who.bsuid) {
+      const byUser = (await personByBsuid(trx, { ws, inboxId, bsuid: who.bsuid })).rows[0];
+      if (byUser) return byUser;
+    }
+    for (const candidate of who.phones) {
+      const byPhone = (await personByPhone(trx, { ws, inboxId, phone: candidate })).rows[0];
+      if (byPhone) return byPhone;
+    }
+    return undefined;
+  };
   const existing = await find();
   if (existing) {
-    if (!existing.name && name) await learnName(trx, ws, existing.id, name, phone, actor);
+    const learnt: { name?: string; bsuid?: string; phone_number?: string } = {};
+    if (!existing.name && who.name) learnt.name = who.name;
+    if (who.bsuid && !existing.bsuid) learnt.bsuid = who.bsuid;
+    if (phone && !existing.phone_number && !(await personByPhone(trx, { ws, inboxId, phone })).rows[0]) learnt.phone_number = phone;
+    if (Object.keys(learnt).length > 0) await learn(ctx, trx, ws, existing.id, learnt, actor);
     return existing.id;
   }
   const now = Date.now();
@@ -141,7 +178,7 @@ async function findOrCreatePersonByPhone(trx: Tx, ws: string, inboxId: string, p
     workspace_id: ws,
     id: newId(),
     inbox_id: inboxId,
-    name,
+    name: who.name,
     phone_number: phone,
     email: null,
     image_url: null,
@@ -151,10 +188,11 @@ async function findOrCreatePersonByPhone(trx: Tx, ws: string, inboxId: string, p
     city: null,
     is_blocked: 0,
     reference_id: null,
-    search_text: searchKey(name, phone),
+    search_text: searchKey(who.name, phone),
     created_at: now,
     updated_at: now,
     deleted_at: null,
+    bsuid: who.bsuid,
   };
   const result = await trx
     .insertInto('people')
@@ -166,19 +204,38 @@ async function findOrCreatePersonByPhone(trx: Tx, ws: string, inboxId: string, p
     if (raced) return raced.id;
     throw new DomainError('conflict', 'Could not create the person', 'conflict');
   }
-  await emitEvent(trx, ws, 'contact.created', null, { person: { ...personFromRow(row, []), tags: [] }, actor });
+  await emitEvent(ctx, trx, ws, 'contact.created', null, { person: { ...personFromRow(row, []), tags: [] }, actor });
   return row.id;
 }
 
 /** The channel tells us the name of a person we knew only by phone: person, their conversations' search and a contact.updated. */
-async function learnName(trx: Tx, ws: string, personId: string, name: string, phone: string, actor: Actor): Promise<void> {
+/** Updates what a person's messages taught (name, BSUID, phone, a changed number) and says so with `contact.updated`. */
+export async function learn(
+  ctx: Ctx,
+  trx: Tx,
+  ws: string,
+  personId: string,
+  learnt: { name?: string; bsuid?: string | null; phone_number?: string | null },
+  actor: Actor,
+): Promise<void> {
   const now = Date.now();
-  const search = searchKey(name, phone);
-  await trx.updateTable('people').set({ name, search_text: search, updated_at: now }).where('workspace_id', '=', ws).where('id', '=', personId).execute();
+  const current = await trx
+    .selectFrom('people')
+    .select(['name', 'phone_number'])
+    .where('workspace_id', '=', ws)
+    .where('id', '=', personId)
+    .executeTakeFirstOrThrow();
+  const search = searchKey(learnt.name ?? current.name, learnt.phone_number !== undefined ? learnt.phone_number : current.phone_number);
+  await trx
+    .updateTable('people')
+    .set({ ...learnt, search_text: search, updated_at: now })
+    .where('workspace_id', '=', ws)
+    .where('id', '=', personId)
+    .execute();
   await trx.updateTable('conversations').set({ search_text: search }).where('workspace_id', '=', ws).where('person_id', '=', personId).execute();
   const row = await trx.selectFrom('people').selectAll().where('workspace_id', '=', ws).where('id', '=', personId).executeTakeFirstOrThrow();
   const tags = await trx.selectFrom('person_tags').select('tag_id').where('workspace_id', '=', ws).where('person_id', '=', personId).execute();
-  await emitEvent(trx, ws, 'contact.updated', null, {
+  await emitEvent(ctx, trx, ws, 'contact.updated', null, {
     person: await eventPerson(
       trx,
       personFromRow(
@@ -190,7 +247,7 @@ async function learnName(trx: Tx, ws: string, personId: string, name: string, ph
   });
 }
 
-async function findOrCreateGroup(
+export async function findOrCreateGroup(
   trx: Tx,
   ws: string,
   inboxId: string,

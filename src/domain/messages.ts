@@ -7,9 +7,10 @@ import { findMessage, findMessageByKey } from '../db/repos/messages.ts';
 import type { QuotedSummary } from '../db/repos/conversation-views.ts';
 import { toJson } from '../db/rows.ts';
 import type { Tx } from '../db/repos/tx.ts';
-import type { Insertable } from 'kysely';
+import { sql, type Insertable } from 'kysely';
 import type { MessageTable } from '../db/schema.ts';
 import { prepared } from '../db/prepared.ts';
+import { enqueueChannelJob } from '../db/repos/channel-jobs.ts';
 
 export interface NewMessage {
   type: MessageType;
@@ -73,28 +74,13 @@ export async function appendMessage(ctx: Ctx, trx: Tx, conversation: Conversatio
     createdAt: now,
     updatedAt: now,
   };
-  if (message.direction === 'OUTBOUND') {
-    const channel = await trx.selectFrom('channels').selectAll().where('workspace_id', '=', ws).where('id', '=', conversation.channelId).executeTakeFirst();
-    const driver = channel ? ctx.channelDrivers.get(channel.kind) : undefined;
-    if (channel && driver) {
-      const sent = driver.send(
-        {
-          id: channel.id,
-          workspaceId: ws,
-          inboxId: channel.inbox_id,
-          kind: channel.kind as 'sandbox',
-          name: channel.name,
-          config: {},
-          createdAt: channel.created_at,
-          updatedAt: channel.updated_at,
-        },
-        message,
-      );
-      message.externalId = sent.externalId;
-      message.externalStatus = sent.externalStatus;
-    } else {
-      message.externalStatus = 'pending';
-    }
+  let queued = false;
+  if (message.direction === 'OUTBOUND' && !input.externalId) {
+    const channel = await trx.selectFrom('channels').select('kind').where('workspace_id', '=', ws).where('id', '=', conversation.channelId).executeTakeFirst();
+    const start = (channel && ctx.channelKinds.get(channel.kind)?.outbound(message)) ?? { externalId: null, externalStatus: 'pending' as const, queued: false };
+    message.externalId = start.externalId;
+    message.externalStatus = start.externalStatus;
+    queued = start.queued;
   }
   const inserted = await insertMessage(trx, {
     workspace_id: ws,
@@ -122,6 +108,8 @@ export async function appendMessage(ctx: Ctx, trx: Tx, conversation: Conversatio
     summary: null,
     metadata: toJson(message.metadata),
     client_message_id: message.clientMessageId,
+    media_status: message.media?.status ?? null,
+    media_error: message.media?.error ?? null,
     created_at: now,
     updated_at: now,
   });
@@ -130,6 +118,16 @@ export async function appendMessage(ctx: Ctx, trx: Tx, conversation: Conversatio
     const key = message.clientMessageId ? 'client_message_id' : 'external_id';
     const existing = await findMessageByKey(trx, ws, conversation.id, key, (message.clientMessageId ?? message.externalId)!);
     if (existing) return { message: existing, duplicate: true };
+  }
+  if (queued) {
+    await enqueueChannelJob(trx, {
+      workspaceId: ws,
+      channelId: conversation.channelId,
+      conversationId: conversation.id,
+      messageId: message.id,
+      kind: 'send',
+      orderAt: message.messageAt,
+    });
   }
 
   const updated: Conversation = { ...conversation };
@@ -151,13 +149,14 @@ export async function appendMessage(ctx: Ctx, trx: Tx, conversation: Conversatio
     last_message_at: updated.lastMessageAt,
     last_activity_at: updated.lastActivityAt,
     unread_count: updated.unreadCount,
-    last_inbound_at: now,
+    // The window of a channel opens at the person's message, not its (possibly days-late) delivery.
+    last_inbound_at: message.messageAt,
     workspace_id: ws,
     id: conversation.id,
   });
   Object.assign(conversation, updated);
 
-  await emitEvent(trx, ws, 'message.created', conversation.id, {
+  await emitEvent(ctx, trx, ws, 'message.created', conversation.id, {
     conversation: await conversationSnapshot(trx, updated),
     message,
     quoted: await quotedSummary(trx, message),
@@ -201,6 +200,8 @@ const insertMessage = prepared<Required<MessageRow>, never>((db, p) => {
     'summary',
     'metadata',
     'client_message_id',
+    'media_status',
+    'media_error',
     'created_at',
     'updated_at',
   ] as const;
@@ -228,7 +229,11 @@ const activityStatement = (inbound: boolean) =>
         last_message_at: p('last_message_at'),
         last_activity_at: p('last_activity_at'),
         unread_count: p('unread_count'),
-        ...(inbound ? { last_inbound_at: p('last_inbound_at') } : {}),
+        ...(inbound
+          ? {
+              last_inbound_at: sql<number>`case when last_inbound_at is null or last_inbound_at < ${p('last_inbound_at')} then ${p('last_inbound_at')} else last_inbound_at end`,
+            }
+          : {}),
       })
       .where('workspace_id', '=', p('workspace_id'))
       .where('id', '=', p('id')),

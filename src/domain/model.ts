@@ -4,11 +4,13 @@ export const CONVERSATION_STATUSES = ['ROBOT_INTERACTIVE', 'WAITING', 'ACTIVE', 
 export type ConversationStatus = (typeof CONVERSATION_STATUSES)[number];
 export const PRIORITIES = ['LOW', 'MEDIUM', 'HIGH'] as const;
 export type Priority = (typeof PRIORITIES)[number];
-export const MESSAGE_TYPES = ['text', 'image', 'audio', 'video', 'document', 'contact', 'location', 'sticker'] as const;
+export const MESSAGE_TYPES = ['text', 'image', 'audio', 'video', 'document', 'contact', 'location', 'sticker', 'template', 'unsupported'] as const;
+/** The types the vendor dialects document; the others show there as text. */
+export const VENDOR_MESSAGE_TYPES = ['text', 'image', 'audio', 'video', 'document', 'contact', 'location', 'sticker'] as const;
 export type MessageType = (typeof MESSAGE_TYPES)[number];
 export const MEDIA_TYPES: readonly MessageType[] = ['image', 'audio', 'video', 'document', 'sticker'];
 export type Direction = 'INBOUND' | 'OUTBOUND' | 'INTERNAL';
-export const EXTERNAL_STATUSES = ['pending', 'sent', 'delivered', 'read', 'failed'] as const;
+export const EXTERNAL_STATUSES = ['pending', 'sent', 'delivered', 'read', 'played', 'failed'] as const;
 export type ExternalStatus = (typeof EXTERNAL_STATUSES)[number];
 export type EndedReason = 'closed_by_operator' | 'inactivity' | 'resolved' | string;
 
@@ -45,6 +47,11 @@ export interface Channel {
   kind: 'sandbox' | 'whatsapp';
   name: string;
   config: Record<string, unknown>;
+  /** `active`, or `error` after the network refused the channel's credentials (null for the sandbox). */
+  status: 'active' | 'error' | null;
+  lastError: string | null;
+  lastErrorAt: number | null;
+  lastWebhookAt: number | null;
   createdAt: number;
   updatedAt: number;
 }
@@ -160,11 +167,15 @@ export interface Conversation {
 }
 
 export interface Media {
-  url: string;
+  /** Null while a file the channel announced is still being fetched. */
+  url: string | null;
   mimeType: string | null;
   fileName: string | null;
   caption: string | null;
   size: number | null;
+  /** Files a channel announces are fetched in the background: `pending`, then `ready` or `failed` (null: stored at once). */
+  status?: 'pending' | 'ready' | 'failed' | null;
+  error?: string | null;
 }
 
 export interface Message {

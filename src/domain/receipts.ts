@@ -6,15 +6,20 @@ import { conversationSnapshot } from './snapshots.ts';
 import { quotedSummary } from './messages.ts';
 import { findConversation } from '../db/repos/conversations.ts';
 import { messageFromRow } from '../db/rows.ts';
-import { forShare, forUpdate } from '../db/repos/tx.ts';
+import { forShare, forUpdate, type Tx } from '../db/repos/tx.ts';
 
-const RANK: Record<ExternalStatus, number> = { pending: 0, sent: 1, delivered: 2, read: 3, failed: 3 };
+const RANK: Record<ExternalStatus, number> = { pending: 0, sent: 1, delivered: 2, read: 3, played: 4, failed: 0 };
 
-/** Can a message's externalStatus move from `from` to `to`? Only forward; `failed` is final, and cannot follow `read`. */
+/**
+ * Can a message's externalStatus move from `from` to `to`? Only forward by rank (sent < delivered
+ * < read < played). `failed` follows only `pending` or `sent`, and gives way only to a later
+ * `delivered`, `read` or `played` (whatsapp-channel.md §2.6).
+ */
 export function isForward(from: ExternalStatus | null, to: ExternalStatus): boolean {
   if (from === null) return true;
-  if (from === 'failed' || from === 'read') return false;
-  if (to === 'failed') return true;
+  if (from === to) return false;
+  if (to === 'failed') return from === 'pending' || from === 'sent';
+  if (from === 'failed') return RANK[to] >= RANK.delivered;
   return RANK[to] > RANK[from];
 }
 
@@ -42,26 +47,47 @@ export async function applyReceipt(
       ctx.engine,
     ).executeTakeFirst();
     if (!row) throw notFound('message', input.externalId);
-    const message = messageFromRow(row);
-    if (!isForward(message.externalStatus, input.status)) return { message, changed: false };
-    const now = Date.now();
-    const errorMessage = input.status === 'failed' ? (input.error ?? 'failed') : null;
-    await trx
-      .updateTable('messages')
-      .set({ external_status: input.status, error_message: errorMessage, updated_at: now })
-      .where('workspace_id', '=', ws)
-      .where('id', '=', message.id)
-      .execute();
-    const updated: Message = { ...message, externalStatus: input.status, errorMessage, updatedAt: now };
-    const conversation = await findConversation(trx, ws, message.conversationId);
-    const actor: Actor = { type: 'channel', id: channel.id };
-    await emitEvent(trx, ws, 'message.updated', message.conversationId, {
-      conversation: await conversationSnapshot(trx, conversation!),
-      message: updated,
-      quoted: await quotedSummary(trx, updated),
-      previousExternalStatus: message.externalStatus,
-      actor,
-    });
-    return { message: updated, changed: true };
+    return applyStatus(ctx, trx, messageFromRow(row), input.status, input.error ?? null, { type: 'channel', id: channel.id });
+  });
+}
+
+/** Moves a message's externalStatus forward (never back) and says so with `message.updated`, in the caller's transaction. */
+export async function applyStatus(
+  ctx: Ctx,
+  trx: Tx,
+  message: Message,
+  status: ExternalStatus,
+  error: string | null,
+  actor: Actor,
+  changes: { externalId?: string } = {},
+): Promise<{ message: Message; changed: boolean }> {
+  const forward = isForward(message.externalStatus, status);
+  if (!forward && !changes.externalId) return { message, changed: false };
+  const ws = message.workspaceId;
+  const now = Date.now();
+  const externalStatus = forward ? status : message.externalStatus;
+  const errorMessage = !forward ? message.errorMessage : status === 'failed' ? (error ?? 'failed') : null;
+  const externalId = changes.externalId ?? message.externalId;
+  await trx
+    .updateTable('messages')
+    .set({ external_status: externalStatus, error_message: errorMessage, external_id: externalId, updated_at: now })
+    .where('workspace_id', '=', ws)
+    .where('id', '=', message.id)
+    .execute();
+  const updated: Message = { ...message, externalStatus, errorMessage, externalId, updatedAt: now };
+  await emitMessageUpdated(ctx, trx, updated, actor, { previousExternalStatus: message.externalStatus });
+  return { message: updated, changed: true };
+}
+
+/** `message.updated` for a message already written, with its conversation's snapshot. */
+export async function emitMessageUpdated(ctx: Ctx, trx: Tx, message: Message, actor: Actor, extra: Record<string, unknown> = {}): Promise<void> {
+  const conversation = await findConversation(trx, message.workspaceId, message.conversationId);
+  await emitEvent(ctx, trx, message.workspaceId, 'message.updated', message.conversationId, {
+    conversation: await conversationSnapshot(trx, conversation!),
+    message,
+    quoted: await quotedSummary(trx, message),
+    previousExternalStatus: message.externalStatus,
+    ...extra,
+    actor,
   });
 }

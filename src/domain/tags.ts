@@ -82,7 +82,7 @@ export async function deleteTag(ctx: Ctx, workspaceId: string, id: string, actor
     for (const { conversation_id } of tagged) {
       const conversation = await findConversation(trx, workspaceId, conversation_id);
       if (!conversation) continue;
-      await emitEvent(trx, workspaceId, 'conversation.updated', conversation_id, {
+      await emitEvent(ctx, trx, workspaceId, 'conversation.updated', conversation_id, {
         conversation: await conversationSnapshot(trx, conversation),
         previousStatus: conversation.status,
         changes: ['tags'],

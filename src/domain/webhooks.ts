@@ -132,7 +132,7 @@ export async function deleteSubscription(ctx: Ctx, workspaceId: string, id: stri
 /** A `webhook.test` event for one subscription; returns the id of the delivery it created. */
 export async function sendTestEvent(ctx: Ctx, workspaceId: string, subscription: WebhookSubscription, actor: Actor): Promise<string | null> {
   return ctx.transact(async (trx) => {
-    const event = await emitEvent(trx, workspaceId, 'webhook.test', null, { subscriptionId: subscription.id, actor });
+    const event = await emitEvent(ctx, trx, workspaceId, 'webhook.test', null, { subscriptionId: subscription.id, actor });
     const delivery = await trx
       .selectFrom('deliveries')
       .select('id')

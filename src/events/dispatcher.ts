@@ -6,7 +6,7 @@ import type { Config } from '../config.ts';
 import { bool, subscriptionFromRow } from '../db/rows.ts';
 import { newId } from '../domain/ids.ts';
 import { conflict, notFound } from '../domain/errors.ts';
-import { webhookFormat, type Subscription } from './webhook-formats.ts';
+import type { Subscription, WebhookFormat } from './webhook-formats.ts';
 import { afterFailedAttempt, MAX_ATTEMPTS } from './retry-policy.ts';
 import { WriteCoalescer, type Transact } from '../db/commit-groups.ts';
 import { prepared } from '../db/prepared.ts';
@@ -54,6 +54,8 @@ export interface DispatcherLogger {
 export interface DispatcherOptions {
   db: Kysely<Database>;
   engine: Engine;
+  /** Each dialect's webhook format, by dialect (the app's modules). */
+  webhookFormats: ReadonlyMap<string, WebhookFormat>;
   config: Pick<Config, 'allowPrivateWebhooks'>;
   logger: DispatcherLogger;
   /** The clock for claims, leases and retry times (epoch ms); tests drive it by hand. Renewals run on real timers. */
@@ -88,6 +90,7 @@ type SubscriptionState = { state: 'active'; subscription: Subscription } | { sta
  */
 export class Dispatcher {
   private readonly db: Kysely<Database>;
+  private readonly webhookFormats: ReadonlyMap<string, WebhookFormat>;
   private readonly engine: Engine;
   private readonly allowPrivate: boolean;
   private readonly logger: DispatcherLogger;
@@ -109,6 +112,7 @@ export class Dispatcher {
 
   constructor(options: DispatcherOptions) {
     this.db = options.db;
+    this.webhookFormats = options.webhookFormats;
     this.engine = options.engine;
     this.allowPrivate = options.config.allowPrivateWebhooks;
     this.logger = options.logger;
@@ -336,8 +340,8 @@ export class Dispatcher {
 
   private async attempt(row: ClaimedDelivery, subscription: Subscription, attemptedAt: number): Promise<AttemptOutcome> {
     const refused = (errorMessage: string): AttemptOutcome => ({ statusCode: null, responseBody: null, errorMessage, retryAfter: null });
-    const format = webhookFormat(subscription.dialect);
-    if (!format) return refused(`no webhook format is registered for dialect "${subscription.dialect}"`);
+    const format = this.webhookFormats.get(subscription.dialect);
+    if (!format) return refused(`this server has no webhook format for dialect "${subscription.dialect}"`);
     // Host names are judged by the sender's agent, on the address it connects to.
     const problem = webhookUrlProblem(subscription.url, this.allowPrivate);
     if (problem) return refused(`refused: url ${problem}`);

@@ -4,7 +4,7 @@ import { prepared } from '../db/prepared.ts';
 import { subscriptionFromRow } from '../db/rows.ts';
 import { newId } from '../domain/ids.ts';
 import type { DomainEvent, EventType } from '../domain/model.ts';
-import { webhookFormat, type Subscription } from './webhook-formats.ts';
+import type { Subscription, WebhookFormat } from './webhook-formats.ts';
 
 export const DELIVERY_RETENTION_MS = 90 * 24 * 3600 * 1000;
 
@@ -15,6 +15,7 @@ export type Tx = Transaction<Database>;
  * transaction: the change, its event and its deliveries commit together or not at all.
  */
 export async function emitEvent(
+  outbox: { webhookFormats: ReadonlyMap<string, WebhookFormat> },
   trx: Tx,
   workspaceId: string,
   type: EventType,
@@ -27,7 +28,7 @@ export async function emitEvent(
 
   const subscriptions = await activeSubscriptions(trx, workspaceId);
   for (const subscription of subscriptions) {
-    const format = webhookFormat(subscription.dialect);
+    const format = outbox.webhookFormats.get(subscription.dialect);
     if (!format?.wants(event, subscription)) continue;
     await insertDelivery(trx, {
       workspace_id: workspaceId,

@@ -24,7 +24,7 @@ export interface WebhookSubscription extends Subscription {
 }
 
 /**
- * The seam between the outbox and the dialects: a dialect registers how it selects, formats and
+ * The seam between the outbox and the dialects: a dialect module says how it selects, formats and
  * signs deliveries; the outbox and dispatcher know nothing of vendor shapes.
  */
 export interface WebhookFormat {
@@ -35,14 +35,4 @@ export interface WebhookFormat {
   body(event: DomainEvent, subscription: Subscription): string;
   /** Headers of one attempt (signatures, auth); `timestampSeconds` is the attempt's send time. */
   headers(delivery: { id: string; body: string; timestampSeconds: number }, subscription: Subscription): Record<string, string>;
-}
-
-const formats = new Map<string, WebhookFormat>();
-
-export function registerWebhookFormat(format: WebhookFormat): void {
-  formats.set(format.dialect, format);
-}
-
-export function webhookFormat(dialect: string): WebhookFormat | undefined {
-  return formats.get(dialect);
 }

@@ -1,11 +1,11 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { toProblem, type Problem } from './problem.ts';
-import { surfaceFor } from './surfaces.ts';
+import type { ErrorSurface } from './surfaces.ts';
 
 const INTERNAL: Problem = { status: 500, code: 'internal_server_error', reason: 'internal_error', message: 'Internal server error', fields: {} };
 
-/** Answers any failure in the error shape of the surface the URL falls under; a 5xx is logged, never shown. */
-export function sendProblem(request: FastifyRequest, reply: FastifyReply, error: unknown): FastifyReply {
+/** Answers any failure in `surface`'s error shape; a 5xx is logged, never shown. */
+export function sendProblem(surface: ErrorSurface, request: FastifyRequest, reply: FastifyReply, error: unknown): FastifyReply {
   let problem: Problem;
   try {
     problem = toProblem(error);
@@ -17,6 +17,5 @@ export function sendProblem(request: FastifyRequest, reply: FastifyReply, error:
   // Errors raised by the router skip the onRequest hooks that set it on every other answer.
   reply.header('x-content-type-options', 'nosniff');
   if (problem.retryAfterSeconds !== undefined) reply.header('retry-after', String(problem.retryAfterSeconds));
-  const surface = surfaceFor(request.url);
   return reply.code(surface.status?.(problem) ?? problem.status).send(surface.render(problem));
 }

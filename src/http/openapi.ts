@@ -38,7 +38,12 @@ Authenticated requests spend the key's budget per minute and answer \`429\` with
  * The OpenAPI 3.1 document at /openapi.json and its page at /docs. Route schemas describe the
  * operations; this is the rest: info, servers, security schemes, tags and the shared error body.
  */
-export async function registerOpenApi(app: FastifyInstance, config: Config, tagGroups: OpenApiTagGroup[]): Promise<void> {
+export async function registerOpenApi(
+  app: FastifyInstance,
+  config: Config,
+  tagGroups: OpenApiTagGroup[],
+  securitySchemes: Record<string, Record<string, unknown>>,
+): Promise<void> {
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -54,12 +59,7 @@ export async function registerOpenApi(app: FastifyInstance, config: Config, tagG
       // An extension the document's type does not know: spread so that it is not an unknown property.
       ...{ 'x-tagGroups': tagGroups.map((group) => ({ name: group.name, tags: group.tags.map((tag) => tag.name) })) },
       components: {
-        securitySchemes: {
-          bearer: { type: 'http', scheme: 'bearer', description: 'Native API: Authorization: Bearer <api key>' },
-          jurichatKey: { type: 'apiKey', in: 'header', name: 'X-JuriChat-Api-Key' },
-          jelouKey: { type: 'apiKey', in: 'header', name: 'x-api-key' },
-          jelouBasic: { type: 'http', scheme: 'basic' },
-        },
+        securitySchemes: securitySchemes as never,
       },
     },
     // Shared schemas (the error bodies) are named by their `$id` rather than `def-N`.

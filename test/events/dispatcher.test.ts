@@ -10,7 +10,9 @@ import { openStore } from '../../src/db/connect.ts';
 import { initWorkspace, type InitResult } from '../../src/domain/workspaces.ts';
 import { newId } from '../../src/domain/ids.ts';
 import { DomainError } from '../../src/domain/errors.ts';
-import { registerWebhookFormat } from '../../src/events/webhook-formats.ts';
+import type { WebhookFormat } from '../../src/events/webhook-formats.ts';
+import { MODULES } from '../../src/modules/index.ts';
+import { jurichatDialect } from '../../src/dialects/jurichat/index.ts';
 import { hmacSha256Header, standardWebhooksHeaders, standardWebhooksKey } from '../../src/events/signing.ts';
 import { BACKOFF_MS, MAX_ATTEMPTS, MAX_RETRY_AFTER_MS } from '../../src/events/retry-policy.ts';
 import { DELIVERY_RETENTION_MS } from '../../src/events/outbox.ts';
@@ -28,7 +30,7 @@ import {
 import { CLAIM_LEASE_MS, CLAIM_RENEW_MS, INTERRUPTED_ATTEMPT_MESSAGE } from '../../src/events/delivery-claims.ts';
 
 // A dialect of our own, signing like the real ones: a vendor HMAC header plus Standard Webhooks.
-registerWebhookFormat({
+const testFormat: WebhookFormat = {
   dialect: 'test',
   wants: (event, subscription) => subscription.events.includes('*') || subscription.events.includes(event.type),
   body: (event) => JSON.stringify({ event: event.type, conversationId: event.conversationId, eventId: event.id, data: event.payload }),
@@ -36,7 +38,11 @@ registerWebhookFormat({
     'x-test-signature': hmacSha256Header(subscription.secret, body),
     ...standardWebhooksHeaders(subscription.secret, id, timestampSeconds, body),
   }),
-});
+};
+const withTestDialect = {
+  ...MODULES,
+  dialects: [...MODULES.dialects, { ...jurichatDialect, name: 'test', prefixes: [], routes: async () => {}, webhookFormat: testFormat }],
+};
 
 interface Received {
   path: string;
@@ -107,7 +113,7 @@ const silent = pino({ level: 'silent' });
 
 before(async () => {
   console.log(`dispatcher tests on ${engineBanner()}`);
-  h = await startHarness();
+  h = await startHarness({}, { modules: withTestDialect });
   await receiver.start();
 });
 after(async () => {
@@ -130,7 +136,16 @@ function testClock() {
 }
 
 function dispatcher(clock: { now: () => number }, options: Partial<DispatcherOptions> = {}): Dispatcher {
-  return new Dispatcher({ db: h.store.db, engine: h.store.engine, config: h.config, logger: silent, now: clock.now, random: () => 0.5, ...options });
+  return new Dispatcher({
+    db: h.store.db,
+    engine: h.store.engine,
+    webhookFormats: h.ctx.webhookFormats,
+    config: h.config,
+    logger: silent,
+    now: clock.now,
+    random: () => 0.5,
+    ...options,
+  });
 }
 
 interface Sub {
@@ -772,7 +787,15 @@ async function dieMidSend(clock: { now: () => number }): Promise<void> {
     started();
     return died;
   };
-  const run = new Dispatcher({ db: doomed.db, engine: doomed.engine, config: h.config, logger: silent, now: clock.now, send }).runOnce();
+  const run = new Dispatcher({
+    db: doomed.db,
+    engine: doomed.engine,
+    webhookFormats: h.ctx.webhookFormats,
+    config: h.config,
+    logger: silent,
+    now: clock.now,
+    send,
+  }).runOnce();
   const claimed = await Promise.race([sending.then(() => true), run.then(() => false)]);
   await doomed.close();
   cut(new Error('socket hang up'));
@@ -1046,6 +1069,7 @@ test('two dispatchers on separate connections deliver each delivery exactly once
   const other = new Dispatcher({
     db: second.db,
     engine: second.engine,
+    webhookFormats: h.ctx.webhookFormats,
     config: h.config,
     logger: silent,
     now: clock.now,

@@ -6,6 +6,7 @@ import { loadConfig, type Config } from '../../src/config.ts';
 import { openStore, type Store } from '../../src/db/connect.ts';
 import { migrateToLatest } from '../../src/db/migrate.ts';
 import { buildApp, type App } from '../../src/app.ts';
+import type { Modules } from '../../src/modules/contract.ts';
 import { initWorkspace, type InitResult } from '../../src/domain/workspaces.ts';
 import type { Ctx } from '../../src/domain/context.ts';
 import { scratchPostgresDatabase } from './scratch-database.ts';
@@ -60,7 +61,7 @@ export interface Harness {
 }
 
 /** `appOptions.logger`: a pino configuration (with a `stream`) for tests that read the log; silent otherwise. */
-export async function startHarness(overrides: Partial<Config> = {}, appOptions: { logger?: object } = {}): Promise<Harness> {
+export async function startHarness(overrides: Partial<Config> = {}, appOptions: { logger?: object; modules?: Modules } = {}): Promise<Harness> {
   const { store, url, dataDir, drop } = await freshStore();
   const config = loadConfig(
     { CONVERSAS_DATA_DIR: dataDir, CONVERSAS_RATE_LIMIT_PER_MINUTE: '0', CONVERSAS_AUTH_FAILURES_PER_MINUTE: '0', LOG_LEVEL: 'silent' },
@@ -72,7 +73,7 @@ export async function startHarness(overrides: Partial<Config> = {}, appOptions: 
     },
   );
   // TEST_LOG=1 shows what a failing request logged (500s log their error).
-  const app = await buildApp(config, store, { logger: appOptions.logger ?? (process.env.TEST_LOG ? { level: 'error' } : false) });
+  const app = await buildApp(config, store, { logger: appOptions.logger ?? (process.env.TEST_LOG ? { level: 'error' } : false), modules: appOptions.modules });
   await app.ready();
   const ws = await initWorkspace(store.db, 'Test');
   const other = await initWorkspace(store.db, 'Other');

@@ -42,6 +42,7 @@ export function testDispatcher(h: Harness, clock: { now: number }) {
   return new Dispatcher({
     db: h.store.db,
     engine: h.store.engine,
+    webhookFormats: h.ctx.webhookFormats,
     config: { allowPrivateWebhooks: true },
     logger: silent,
     now: () => clock.now,

@@ -1,9 +1,6 @@
 import type { ErrorSurface } from '../../http/surfaces.ts';
 import type { Problem } from '../../http/problem.ts';
 
-/** `/jelouapi/…`, `/platform/…` and `/v1/external-support/…` speak Jelou (spec README §6). */
-const JELOU_PREFIX = /^\/(jelouapi|platform|v1\/external-support)(\/|\?|$)/;
-
 /** The statuses this dialect answers with; every other client error is a validation failure (422). */
 const KEPT_STATUSES = new Set([401, 404, 409, 413, 422, 429]);
 
@@ -146,7 +143,6 @@ export function renderJelouError(p: Problem) {
 /** Jelou's error envelope: validation failures and malformed JSON are 422 `validation_failed`. */
 export const jelouErrorSurface: ErrorSurface = {
   name: 'jelou',
-  matches: (url) => JELOU_PREFIX.test(url),
   render: renderJelouError,
   status: jelouStatus,
 };

@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { registerErrorSurface } from '../../http/surfaces.ts';
-import { registerWebhookFormat } from '../../events/webhook-formats.ts';
+import type { DialectModule } from '../../modules/contract.ts';
 import { jelouErrorSurface } from './errors.ts';
 import { addStandardErrorResponses } from '../../http/error-responses.ts';
 import type { OpenApiTagGroup } from '../../http/openapi.ts';
@@ -48,8 +47,6 @@ async function managementApi(app: FastifyInstance, options: { operationIdSuffix:
 
 /** The Jelou-compatible External Support Panel API (jelou-api.md). */
 export async function jelouApi(app: FastifyInstance): Promise<void> {
-  registerErrorSurface(jelouErrorSurface);
-  registerWebhookFormat(jelouWebhookFormat);
   app.addSchema(JelouErrorBody);
   app.addHook('onRoute', (route) => {
     route.schema = { ...route.schema, tags: route.schema?.tags ?? ['jelou'] };
@@ -59,3 +56,14 @@ export async function jelouApi(app: FastifyInstance): Promise<void> {
   // Authenticated by its signature alone; the static path wins over the management routes' `/:projectId`.
   await app.register(panelWebhookRoutes);
 }
+
+/** The Jelou dialect (jelou-api.md). */
+export const jelouDialect: DialectModule = {
+  name: 'jelou',
+  routes: jelouApi,
+  errorSurface: jelouErrorSurface,
+  prefixes: ['/jelouapi', '/platform', '/v1/external-support'],
+  tagGroup: jelouTagGroup,
+  securitySchemes: { jelouKey: { type: 'apiKey', in: 'header', name: 'x-api-key' }, jelouBasic: { type: 'http', scheme: 'basic' } },
+  webhookFormat: jelouWebhookFormat,
+};

@@ -2,6 +2,7 @@ import type { DomainEvent, Message, SupportSession } from '../../domain/model.ts
 import type { ConversationSnapshot } from '../../domain/snapshots.ts';
 import type { Subscription, WebhookFormat } from '../../events/webhook-formats.ts';
 import { hmacSha256Header, standardWebhooksHeaders } from '../../events/signing.ts';
+import { asVendorMessage } from '../vendor-message.ts';
 
 export const JELOU_DIALECT = 'jelou';
 
@@ -26,7 +27,8 @@ const botOf = (c: ConversationSnapshot, botId: string | null) => ({ id: c.bot?.i
  * The message as Jelou's `value`. Jelou knows text, image, video, audio and document; a sticker
  * travels as an image, and contacts and locations as text.
  */
-export function messageValue(m: Message) {
+export function messageValue(message: Message) {
+  const m = asVendorMessage(message);
   const media = m.media;
   switch (m.type) {
     case 'image':

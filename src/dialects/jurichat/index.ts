@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { readMultipartBodies } from '../../http/multipart.ts';
-import { registerWebhookFormat } from '../../events/webhook-formats.ts';
+import type { DialectModule } from '../../modules/contract.ts';
+import { jurichatErrorSurface } from './errors.ts';
 import { jurichatWebhookFormat } from './webhook-format.ts';
 import { apiKeyFrom, authenticate } from '../../http/auth.ts';
 import { addStandardErrorResponses, plainErrorDocs } from '../../http/error-responses.ts';
@@ -27,7 +28,6 @@ export const jurichatTagGroup: OpenApiTagGroup = {
 
 /** The JuriChat-compatible API at the server root: `X-JuriChat-Api-Key` on every route (jurichat-api.md). */
 export async function jurichatApi(app: FastifyInstance): Promise<void> {
-  registerWebhookFormat(jurichatWebhookFormat);
   app.addHook('onRoute', (route) => {
     route.schema = { ...route.schema, tags: route.schema?.tags ?? ['jurichat'], security: [{ jurichatKey: [] }] };
     addStandardErrorResponses(route, plainErrorDocs, { authenticated: true });
@@ -45,3 +45,14 @@ export async function jurichatApi(app: FastifyInstance): Promise<void> {
   await app.register(userRoutes);
   await app.register(peopleRoutes);
 }
+
+/** The JuriChat dialect (jurichat-api.md); its error shape is also every unclaimed URL's. */
+export const jurichatDialect: DialectModule = {
+  name: 'jurichat',
+  routes: jurichatApi,
+  errorSurface: jurichatErrorSurface,
+  prefixes: ['/'],
+  tagGroup: jurichatTagGroup,
+  securitySchemes: { jurichatKey: { type: 'apiKey', in: 'header', name: 'X-JuriChat-Api-Key' } },
+  webhookFormat: jurichatWebhookFormat,
+};

@@ -1,12 +1,14 @@
 import type { ErrorSurface } from '../../http/surfaces.ts';
 
+/** Reasons that are the error's code themselves (native-api.md, whatsapp-channel.md §3). */
+const PASSED_REASONS = new Set(['validation_failed', 'invalid_json', 'outside_service_window']);
+
 /** `{"error":{"code","message","details"}}` under /api/v1 (native-api.md). */
 export const nativeErrorSurface: ErrorSurface = {
   name: 'native',
-  matches: (url) => url === '/api/v1' || url.startsWith('/api/v1/') || url.startsWith('/api/v1?'),
   render: (p) => ({
     error: {
-      code: p.reason === 'validation_failed' || p.reason === 'invalid_json' ? p.reason : p.status === 400 ? 'bad_request' : p.code,
+      code: PASSED_REASONS.has(p.reason) ? p.reason : p.status === 400 ? 'bad_request' : p.code,
       message: p.message,
       details: { reason: p.reason, ...(Object.keys(p.fields).length ? { fields: p.fields } : {}) },
     },

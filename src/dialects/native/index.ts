@@ -4,6 +4,8 @@ import { apiKeyFrom, authenticate, bearerToken } from '../../http/auth.ts';
 import { registerIdempotency } from '../../http/idempotency.ts';
 import { addErrorResponses, addStandardErrorResponses } from '../../http/error-responses.ts';
 import type { OpenApiTagGroup } from '../../http/openapi.ts';
+import type { DialectModule } from '../../modules/contract.ts';
+import { nativeErrorSurface } from './errors.ts';
 import { ErrorBody, nativeErrorDocs } from './schemas.ts';
 import { conversationRoutes } from './routes/conversations.ts';
 import { messageRoutes } from './routes/messages.ts';
@@ -47,3 +49,15 @@ export async function nativeApi(app: FastifyInstance): Promise<void> {
   await app.register(eventRoutes);
   await app.register(workspaceRoutes);
 }
+
+/** The native dialect (native-api.md). */
+export const nativeDialect: DialectModule = {
+  name: 'native',
+  routes: async (app) => {
+    await app.register(nativeApi, { prefix: '/api/v1' });
+  },
+  errorSurface: nativeErrorSurface,
+  prefixes: ['/api/v1'],
+  tagGroup: nativeTagGroup,
+  securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'Native API: Authorization: Bearer <api key>' } },
+};

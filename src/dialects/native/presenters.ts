@@ -36,7 +36,17 @@ export function presentMessage(m: Message) {
     type: m.type,
     direction: m.direction,
     content: m.content,
-    media: m.media === null ? null : { url: m.media.url, mimeType: m.media.mimeType, fileName: m.media.fileName, caption: m.media.caption, size: m.media.size },
+    media:
+      m.media === null
+        ? null
+        : {
+            url: m.media.url,
+            mimeType: m.media.mimeType,
+            fileName: m.media.fileName,
+            caption: m.media.caption,
+            size: m.media.size,
+            ...(m.media.status ? { status: m.media.status, error: m.media.error ?? null } : {}),
+          },
     messageAt: isoRequired(m.messageAt),
     externalId: m.externalId,
     externalStatus: m.externalStatus,

@@ -38,11 +38,13 @@ export const MessageShape = Type.Object({
   content: Nullable(Type.String()),
   media: Nullable(
     Type.Object({
-      url: Type.String(),
+      url: Nullable(Type.String({ description: 'Null while the file is being fetched from the channel' })),
       mimeType: Nullable(Type.String()),
       fileName: Nullable(Type.String()),
       caption: Nullable(Type.String()),
       size: Nullable(Type.Integer()),
+      status: Type.Optional(Nullable(Type.Enum(['pending', 'ready', 'failed'], { description: 'Files a channel announces: fetched in the background' }))),
+      error: Type.Optional(Nullable(Type.String())),
     }),
   ),
   messageAt: Timestamp,

@@ -7,14 +7,15 @@ import { forUpdate, type Tx } from '../../db/repos/tx.ts';
 import type { Db } from '../../db/connect.ts';
 import { lockLiveInbox } from './inboxes.ts';
 import { requiredName, splitPage, type PageRequest, type PageResult } from './paging.ts';
+import type { ChannelKind } from '../channel-kind.ts';
 
-/** The channel kinds that can be created today; `whatsapp` comes with its driver. */
-export const CREATABLE_CHANNEL_KINDS = ['sandbox'] as const;
-export type CreatableChannelKind = (typeof CREATABLE_CHANNEL_KINDS)[number];
+/** The channel kinds of the spec; which can be created depends on the modules the server was built with. */
+export const CHANNEL_KINDS = ['sandbox', 'whatsapp'] as const;
+export type ChannelKindName = (typeof CHANNEL_KINDS)[number];
 
 export interface ChannelInput {
   inboxId: string;
-  kind: CreatableChannelKind;
+  kind: ChannelKindName;
   name: string;
   config?: Record<string, unknown>;
 }
@@ -51,29 +52,53 @@ export async function getChannel(ctx: Ctx, workspaceId: string, id: string): Pro
   return channelFromRow(row);
 }
 
-function checkKind(kind: string): CreatableChannelKind {
-  if (!(CREATABLE_CHANNEL_KINDS as readonly string[]).includes(kind)) {
-    throw invalid(`kind must be one of ${CREATABLE_CHANNEL_KINDS.join(', ')}`, 'validation_failed', 'kind');
-  }
-  return kind as CreatableChannelKind;
+function kindOf(ctx: Ctx, kind: string): ChannelKind {
+  const found = ctx.channelKinds.get(kind);
+  if (!found) throw invalid(`kind must be one of ${[...ctx.channelKinds.keys()].join(', ')}`, 'validation_failed', 'kind');
+  return found;
+}
+
+const numberTaken = (key: string) => conflict(`Another channel already receives phone number id ${key}: one number can feed one inbox`, 'phone_number_taken');
+
+/** Is this installation-wide key (a phone number id) held by another live channel? */
+async function keyTaken(trx: Tx, key: string, exceptId: string | null): Promise<boolean> {
+  let q = trx.selectFrom('channels').select('id').where('phone_number_id', '=', key).where('deleted_at', 'is', null);
+  if (exceptId) q = q.where('id', '!=', exceptId);
+  return (await q.limit(1).executeTakeFirst()) !== undefined;
 }
 
 export async function createChannel(ctx: Ctx, workspaceId: string, input: ChannelInput): Promise<Channel> {
   return ctx.transact(async (trx) => {
+    const kind = kindOf(ctx, input.kind);
     const inbox = await lockLiveInbox(ctx, trx, workspaceId, input.inboxId);
+    const name = requiredName(input.name);
+    const config = kind.storedConfig(input.config ?? {}, null, ctx.channelSettings);
+    const key = kind.installationKey?.(config) ?? null;
+    if (key && (await keyTaken(trx, key, null))) throw numberTaken(key);
     const now = Date.now();
     const row = {
       workspace_id: workspaceId,
       id: newId(),
       inbox_id: inbox.id,
-      kind: checkKind(input.kind),
-      name: requiredName(input.name),
-      config: toJson(input.config ?? {})!,
+      kind: kind.kind,
+      name,
+      config: toJson(config)!,
       created_at: now,
       updated_at: now,
       deleted_at: null,
+      status: key ? 'active' : null,
+      last_error: null,
+      last_error_at: null,
+      last_webhook_at: null,
+      phone_number_id: key,
     };
-    await trx.insertInto('channels').values(row).execute();
+    // Two creates racing for one number: the unique index keeps one, the other inserts nothing.
+    const inserted = await trx
+      .insertInto('channels')
+      .values(row)
+      .onConflict((oc) => oc.doNothing())
+      .executeTakeFirst();
+    if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 0) throw numberTaken(key ?? '');
     return channelFromRow(row);
   });
 }
@@ -83,11 +108,20 @@ export async function updateChannel(ctx: Ctx, workspaceId: string, id: string, p
   return ctx.transact(async (trx) => {
     const row = await forUpdate(live(trx, workspaceId, id), ctx.engine).executeTakeFirst();
     if (!row) throw notFound('channel', id);
+    const kind = kindOf(ctx, row.kind);
     const name = patch.name !== undefined ? requiredName(patch.name) : row.name;
-    const config = patch.config !== undefined ? toJson(patch.config)! : row.config;
+    const previous = channelFromRow(row).config;
+    const config = patch.config !== undefined ? toJson(kind.storedConfig(patch.config, previous, ctx.channelSettings))! : row.config;
     if (name === row.name && config === row.config) return channelFromRow(row);
-    const next = { ...row, name, config, updated_at: Date.now() };
-    await trx.updateTable('channels').set({ name, config, updated_at: next.updated_at }).where('workspace_id', '=', workspaceId).where('id', '=', id).execute();
+    const key = kind.installationKey?.(JSON.parse(config)) ?? null;
+    if (key && key !== row.phone_number_id && (await keyTaken(trx, key, id))) throw numberTaken(key);
+    const next = { ...row, name, config, phone_number_id: key, updated_at: Date.now() };
+    await trx
+      .updateTable('channels')
+      .set({ name, config, phone_number_id: key, updated_at: next.updated_at })
+      .where('workspace_id', '=', workspaceId)
+      .where('id', '=', id)
+      .execute();
     return channelFromRow(next);
   });
 }

@@ -197,11 +197,12 @@ export async function createPerson(ctx: Ctx, workspaceId: string, input: PersonI
         created_at: now,
         updated_at: now,
         deleted_at: null,
+        bsuid: null,
       };
       await trx.insertInto('people').values(row).execute();
       await replaceTags(trx, workspaceId, row.id, tagIds);
       const person = personFromRow(row, tagIds);
-      await emitEvent(trx, workspaceId, 'contact.created', null, { person: await eventPerson(trx, person), actor });
+      await emitEvent(ctx, trx, workspaceId, 'contact.created', null, { person: await eventPerson(trx, person), actor });
       return person;
     }),
   );
@@ -270,7 +271,7 @@ export async function updatePerson(ctx: Ctx, workspaceId: string, id: string, pa
           .execute();
       }
       const person = personFromRow(next, tagIds ?? previousTags);
-      await emitEvent(trx, workspaceId, 'contact.updated', null, { person: await eventPerson(trx, person), actor });
+      await emitEvent(ctx, trx, workspaceId, 'contact.updated', null, { person: await eventPerson(trx, person), actor });
       return person;
     }),
   );
@@ -284,6 +285,9 @@ export async function deletePerson(ctx: Ctx, workspaceId: string, id: string, ac
     const now = Date.now();
     await trx.updateTable('people').set({ deleted_at: now, updated_at: now }).where('workspace_id', '=', workspaceId).where('id', '=', id).execute();
     const tags = (await personTagIds(trx, workspaceId, [id])).get(id) ?? [];
-    await emitEvent(trx, workspaceId, 'contact.deleted', null, { person: await eventPerson(trx, personFromRow({ ...row, updated_at: now }, tags)), actor });
+    await emitEvent(ctx, trx, workspaceId, 'contact.deleted', null, {
+      person: await eventPerson(trx, personFromRow({ ...row, updated_at: now }, tags)),
+      actor,
+    });
   });
 }

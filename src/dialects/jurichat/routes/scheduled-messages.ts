@@ -198,11 +198,11 @@ export async function scheduledMessageRoutes(fastify: FastifyInstance): Promise<
           const type = fields.type ?? current.type;
           // A media message keeps its file unless a new one is sent.
           const kept =
-            !file && current.media && type === current.type
+            !file && current.media?.url && type === current.type
               ? {
                   mimeType: current.media.mimeType ?? 'application/octet-stream',
                   fileName: current.media.fileName ?? 'file',
-                  url: current.media.url,
+                  url: current.media.url as string,
                   size: current.media.size ?? 0,
                 }
               : null;

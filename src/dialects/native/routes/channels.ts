@@ -18,7 +18,7 @@ export async function channelRoutes(fastify: FastifyInstance): Promise<void> {
     },
     async (request) => {
       const { inboxId, kind } = request.query;
-      return presentPage(await listChannels(ctx, request.principal!.workspaceId, { inboxId, kind }, pageRequest(request.query)), presentChannel);
+      return presentPage(await listChannels(ctx, request.principal!.workspaceId, { inboxId, kind }, pageRequest(request.query)), (c) => presentChannel(ctx, c));
     },
   );
 
@@ -29,12 +29,12 @@ export async function channelRoutes(fastify: FastifyInstance): Promise<void> {
       schema: {
         operationId: 'createChannel',
         tags,
-        summary: 'Create a channel in an inbox (kind `sandbox` for now)',
+        summary: "Create a channel in an inbox: `sandbox`, or `whatsapp` (a number of Meta's Cloud API; 409 when another channel has its phoneNumberId)",
         body: CreateChannelBody,
-        response: { 201: ChannelShape, ...errors(404) },
+        response: { 201: ChannelShape, ...errors(404, 409) },
       },
     },
-    async (request, reply) => reply.code(201).send(presentChannel(await createChannel(ctx, request.principal!.workspaceId, request.body))),
+    async (request, reply) => reply.code(201).send(presentChannel(ctx, await createChannel(ctx, request.principal!.workspaceId, request.body))),
   );
 
   app.get(
@@ -42,7 +42,7 @@ export async function channelRoutes(fastify: FastifyInstance): Promise<void> {
     {
       schema: { operationId: 'getChannel', tags, summary: 'One channel', params: IdParams, response: { 200: ChannelShape, ...errors(404) } },
     },
-    async (request) => presentChannel(await getChannel(ctx, request.principal!.workspaceId, request.params.id)),
+    async (request) => presentChannel(ctx, await getChannel(ctx, request.principal!.workspaceId, request.params.id)),
   );
 
   app.patch(
@@ -54,10 +54,10 @@ export async function channelRoutes(fastify: FastifyInstance): Promise<void> {
         summary: 'Rename a channel or replace its config (its inbox and kind are fixed)',
         params: IdParams,
         body: UpdateChannelBody,
-        response: { 200: ChannelShape, ...errors(404) },
+        response: { 200: ChannelShape, ...errors(404, 409) },
       },
     },
-    async (request) => presentChannel(await updateChannel(ctx, request.principal!.workspaceId, request.params.id, request.body)),
+    async (request) => presentChannel(ctx, await updateChannel(ctx, request.principal!.workspaceId, request.params.id, request.body)),
   );
 
   app.delete(

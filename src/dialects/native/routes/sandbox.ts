@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { MESSAGE_TYPES } from '../../../domain/model.ts';
+import { VENDOR_MESSAGE_TYPES } from '../../../domain/model.ts';
 import { receiveInbound } from '../../../domain/inbound.ts';
 import { applyReceipt } from '../../../domain/receipts.ts';
 import { IdParams, Nullable, Timestamp, errors, Id } from '../schemas.ts';
@@ -19,7 +19,7 @@ const InboundBody = Type.Object(
     message: Type.Object(
       {
         externalId: NullableText(255),
-        type: Type.Enum([...MESSAGE_TYPES]),
+        type: Type.Enum([...VENDOR_MESSAGE_TYPES]),
         text: NullableText(65536),
         mediaUrl: Type.Optional(Nullable(Type.String({ format: 'uri', maxLength: 2048 }))),
         mimeType: NullableText(255),
