@@ -32,4 +32,6 @@ export interface ChannelKind {
   outbound(message: Message): OutboundStart;
   /** Free-form messages are refused once the person's last inbound message is older than this. */
   serviceWindowMs?: number;
+  /** The message templates the network approved for this channel (WhatsApp); absent where there are none. */
+  templates?(channel: Channel, settings: ChannelSettings): Promise<unknown[]>;
 }

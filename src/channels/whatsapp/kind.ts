@@ -1,5 +1,7 @@
 import type { ChannelKind } from '../../domain/channel-kind.ts';
-import { shownWhatsAppConfig, storedWhatsAppConfig } from './config.ts';
+import { conflict } from '../../domain/errors.ts';
+import { shownWhatsAppConfig, storedWhatsAppConfig, whatsAppConfigOf } from './config.ts';
+import { graphClient } from './graph-client.ts';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -21,4 +23,11 @@ export const whatsappKind: ChannelKind = {
   installationKey: (config) => (typeof config.phoneNumberId === 'string' ? config.phoneNumberId : null),
   outbound: () => ({ externalId: null, externalStatus: 'pending', queued: true }),
   serviceWindowMs: SERVICE_WINDOW_MS,
+  templates: async (channel, settings) => {
+    const config = whatsAppConfigOf(channel.config);
+    if (!config.wabaId) throw conflict('config.wabaId is not set: the templates belong to the WhatsApp Business Account', 'waba_id_missing');
+    const result = await graphClient({ allowPrivate: settings.allowPrivateUrls }).listTemplates(config);
+    if (!result.ok) throw conflict(`Meta's Graph API refused the templates list: ${result.failure.message}`, 'whatsapp_api_error');
+    return result.value.filter((t) => (t as { status?: unknown }).status === 'APPROVED');
+  },
 };

@@ -16,7 +16,17 @@ const ListQuery = Type.Object({ ...PageQuery, after: Type.Optional(Id) }, { addi
 
 const SendFields = Type.Object(
   {
-    type: Type.Optional(Type.Enum([...MESSAGE_TYPES])),
+    type: Type.Optional(Type.Enum(MESSAGE_TYPES.filter((t) => t !== 'unsupported'))),
+    template: Type.Optional(
+      Type.Object(
+        {
+          name: Type.String({ minLength: 1, maxLength: 512 }),
+          language: Type.Object({ code: Type.String({ minLength: 1, maxLength: 32 }) }),
+          components: Type.Optional(Type.Array(Type.Unknown(), { maxItems: 50 })),
+        },
+        { description: "`type: template` (WhatsApp): Meta's template object, passed through as it is; allowed outside the 24-hour window" },
+      ),
+    ),
     message: Type.Optional(Type.String({ maxLength: 65536 })),
     mediaUrl: Type.Optional(Type.String({ format: 'uri', maxLength: 2048 })),
     mimeType: Type.Optional(Type.String({ maxLength: 255 })),
@@ -76,7 +86,8 @@ export async function messageRoutes(fastify: FastifyInstance): Promise<void> {
       config: { idempotent: true },
       schema: {
         operationId: 'sendMessage',
-        summary: 'Send a message as an agent (`senderUserId`) or the bot (`botId`); JSON, or multipart/form-data with a `file`',
+        summary:
+          'Send a message as an agent (`senderUserId`) or the bot (`botId`); JSON, or multipart/form-data with a `file`. On WhatsApp, a free-form message outside the 24-hour window is 409 `outside_service_window` (send a `template`)',
         params: IdParams,
         body: { content: { 'application/json': { schema: SendFields }, 'multipart/form-data': { schema: SendFields } } } as never,
         response: { 201: MessageShape, 200: MessageShape, ...errors(404, 409) },
@@ -114,6 +125,7 @@ export async function messageRoutes(fastify: FastifyInstance): Promise<void> {
               quotedMessageId: fields.quotedMessageId ?? null,
               clientMessageId: fields.clientMessageId ?? null,
               internal: fields.internal ?? false,
+              template: (fields.template as Record<string, unknown> | undefined) ?? null,
             },
             { type: 'api_key', id: apiKeyId },
           );

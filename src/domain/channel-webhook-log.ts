@@ -1,0 +1,80 @@
+import type { Ctx } from './context.ts';
+import { invalid, notFound } from './errors.ts';
+import { getChannel } from './resources/channels.ts';
+
+/** Meta keeps no history: what arrived is kept this long (whatsapp-channel.md §2). */
+export const WEBHOOK_LOG_RETENTION_MS = 7 * 24 * 3600 * 1000;
+
+export interface WebhookLogEntry {
+  id: string;
+  receivedAt: number;
+  signatureValid: boolean;
+  processed: boolean;
+  body: unknown;
+}
+
+/** A channel's raw webhooks, newest first, after `beforeId` (keyset paging). */
+export async function listWebhookLog(
+  ctx: Ctx,
+  workspaceId: string,
+  channelId: string,
+  page: { limit: number; beforeId: string | null },
+): Promise<{ items: WebhookLogEntry[]; nextBeforeId: string | null }> {
+  const channel = await ctx.db
+    .selectFrom('channels')
+    .select('kind')
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', channelId)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst();
+  if (!channel) throw notFound('channel', channelId);
+  if (channel.kind !== 'whatsapp')
+    throw invalid(`Channel ${channelId} is a ${channel.kind} channel: only WhatsApp channels receive webhooks`, 'not_a_whatsapp_channel');
+  let q = ctx.db
+    .selectFrom('channel_webhook_log')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('channel_id', '=', channelId)
+    .where('received_at', '>=', Date.now() - WEBHOOK_LOG_RETENTION_MS);
+  if (page.beforeId) q = q.where('id', '<', page.beforeId);
+  const rows = await q
+    .orderBy('id', 'desc')
+    .limit(page.limit + 1)
+    .execute();
+  const kept = rows.slice(0, page.limit);
+  return {
+    items: kept.map((r) => ({
+      id: r.id,
+      receivedAt: r.received_at,
+      signatureValid: r.signature_valid === 1,
+      processed: r.processed === 1,
+      body: parseBody(r.body),
+    })),
+    nextBeforeId: rows.length > page.limit ? kept[kept.length - 1].id : null,
+  };
+}
+
+function parseBody(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/** Deletes log rows older than the retention; returns how many. */
+export async function purgeWebhookLog(ctx: Ctx, now: number): Promise<number> {
+  const result = await ctx.db
+    .deleteFrom('channel_webhook_log')
+    .where('received_at', '<', now - WEBHOOK_LOG_RETENTION_MS)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows ?? 0n);
+}
+
+/** The templates the network approved for a channel. */
+export async function listChannelTemplates(ctx: Ctx, workspaceId: string, channelId: string): Promise<unknown[]> {
+  const channel = await getChannel(ctx, workspaceId, channelId);
+  const kind = ctx.channelKinds.get(channel.kind);
+  if (!kind?.templates) throw invalid(`Channel ${channelId} is a ${channel.kind} channel: only WhatsApp channels have templates`, 'not_a_whatsapp_channel');
+  return kind.templates(channel, ctx.channelSettings);
+}
