@@ -28,6 +28,8 @@ declare module 'fastify' {
     ctx: Ctx;
     config: Config;
     media: MediaStore;
+    /** The dialects and channels this app was built with (its workers start with them). */
+    modules: Modules;
   }
   interface FastifyRequest {
     rawBody?: string;
@@ -48,7 +50,11 @@ export async function buildApp(config: Config, store: Store, options: AppOptions
   const modules = options.modules ?? MODULES;
   const fallback = modules.dialects.find((d) => d.prefixes.includes('/')) ?? modules.dialects[0];
   // Longest prefix first: where no route matched, the most specific dialect's shape answers.
-  const byPrefix = modules.dialects.flatMap((d) => d.prefixes.filter((p) => p !== '/').map((prefix) => ({ prefix, surface: d.errorSurface })));
+  const nativeSurface = modules.dialects.find((d) => d.name === 'native')?.errorSurface ?? fallback.errorSurface;
+  const byPrefix = [
+    ...modules.dialects.flatMap((d) => d.prefixes.filter((p) => p !== '/').map((prefix) => ({ prefix, surface: d.errorSurface }))),
+    ...modules.channels.flatMap((c) => (c.prefixes ?? []).map((prefix) => ({ prefix, surface: c.errorSurface ?? nativeSurface }))),
+  ];
   byPrefix.sort((a, b) => b.prefix.length - a.prefix.length);
   const surfaceOfUrl = (url: string): ErrorSurface =>
     byPrefix.find(({ prefix }) => url === prefix || url.startsWith(`${prefix}/`) || url.startsWith(`${prefix}?`))?.surface ?? fallback.errorSurface;
@@ -69,6 +75,7 @@ export async function buildApp(config: Config, store: Store, options: AppOptions
   const ctx: Ctx = contextOf(store, config, modules);
   app.decorate('ctx', ctx);
   app.decorate('config', config);
+  app.decorate('modules', modules);
   app.decorate('media', new MediaStore(join(config.dataDir, 'media'), config.publicUrl));
   app.decorateRequest('principal', null);
   app.setValidatorCompiler(validatorsOnFirstUse(validatorCompiler));
@@ -108,7 +115,6 @@ export async function buildApp(config: Config, store: Store, options: AppOptions
   registerOperationsRoutes(app, store);
   registerMediaRoutes(app);
   for (const dialect of modules.dialects) await registerModuleRoutes(app, dialect.routes, dialect.errorSurface);
-  const nativeSurface = modules.dialects.find((d) => d.name === 'native')?.errorSurface ?? fallback.errorSurface;
   for (const channel of modules.channels) if (channel.routes) await registerModuleRoutes(app, channel.routes, channel.errorSurface ?? nativeSurface);
   return app;
 }

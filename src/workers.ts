@@ -1,9 +1,13 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from './config.ts';
+import type { BackgroundTask } from './modules/contract.ts';
 import type { Ctx } from './domain/context.ts';
 import { sweepInactive } from './domain/human-support.ts';
 import { Dispatcher, purgeExpiredDeliveries } from './events/dispatcher.ts';
 import { sendDueScheduledMessages } from './domain/scheduled-messages.ts';
+import { purgeWebhookLog } from './domain/channel-webhook-log.ts';
+import type { Modules } from './modules/contract.ts';
+import type { MediaStore } from './media/media-store.ts';
 
 export interface Workers {
   stop(): Promise<void>;
@@ -14,11 +18,6 @@ export const PURGE_INTERVAL_MS = 3_600_000;
 export const SCHEDULER_INTERVAL_MS = 1_000;
 const SCHEDULER_BATCH = 50;
 const SWEEP_BATCH = 100;
-
-/** Something that runs in the background until stopped; stop() waits for the work in progress. */
-interface BackgroundTask {
-  stop(): Promise<void>;
-}
 
 /**
  * Runs `task` at start and then every `intervalMs`; when it reports more work waiting (returns
@@ -63,7 +62,7 @@ export function repeat(name: string, intervalMs: number, task: () => Promise<boo
  * the inactivity sweep and the delivery purge. Off when `config.runWorkers` is false (tests drive them by hand). To add a
  * loop, push another task onto `tasks`.
  */
-export function startWorkers(ctx: Ctx, config: Config, log: FastifyBaseLogger): Workers {
+export function startWorkers(ctx: Ctx, config: Config, log: FastifyBaseLogger, channels: { modules: Modules; media: MediaStore } | null = null): Workers {
   if (!config.runWorkers) return { stop: async () => {} };
 
   const dispatcher = new Dispatcher({
@@ -86,10 +85,13 @@ export function startWorkers(ctx: Ctx, config: Config, log: FastifyBaseLogger): 
       async () => {
         const purged = await purgeExpiredDeliveries(ctx.db, Date.now());
         if (purged > 0) log.info({ purged }, 'expired webhook deliveries purged');
+        const logged = await purgeWebhookLog(ctx, Date.now());
+        if (logged > 0) log.info({ purged: logged }, 'channel webhook log rows older than 7 days purged');
         return false;
       },
       log,
     ),
+    ...(channels?.modules.channels.flatMap((channel) => channel.startWorkers?.({ ctx, config, log, media: channels.media }) ?? []) ?? []),
   ];
 
   return {

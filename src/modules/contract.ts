@@ -1,4 +1,5 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { MediaStore } from '../media/media-store.ts';
 import type { ChannelKind } from '../domain/channel-kind.ts';
 import type { Ctx } from '../domain/context.ts';
 import type { Config } from '../config.ts';
@@ -35,8 +36,18 @@ export interface ChannelModule extends ChannelKind {
   routes?: ModuleRoutes;
   /** Its inbound routes answer in this shape (the native one unless set). */
   errorSurface?: ErrorSurface;
+  /** Where its routes live: malformed URLs there answer in its shape too. */
+  prefixes?: readonly string[];
   tagGroup?: OpenApiTagGroup;
-  startWorkers?(ctx: Ctx, config: Config, log: import('fastify').FastifyBaseLogger): BackgroundTask[];
+  /** Its background loops (senders, fetchers), started by `conversas serve` with the others. */
+  startWorkers?(env: WorkerEnv): BackgroundTask[];
+}
+
+export interface WorkerEnv {
+  ctx: Ctx;
+  config: Config;
+  log: FastifyBaseLogger;
+  media: MediaStore;
 }
 
 export interface Modules {

@@ -533,7 +533,8 @@ export function casesFor(op: Operation, ctx: WalkerContext): FuzzCase[] {
 export type Surface = 'native' | 'jelou' | 'jurichat';
 export function surfaceOf(url: string): Surface {
   const path = new URL(url, 'http://localhost').pathname;
-  if (path === '/api/v1' || path.startsWith('/api/v1/')) return 'native';
+  // The WhatsApp channel's callback URL answers in the native shape.
+  if (path === '/api/v1' || path.startsWith('/api/v1/') || path.startsWith('/webhooks/whatsapp/')) return 'native';
   if (/^\/(jelouapi|platform|v1\/external-support)(\/|$)/.test(path)) return 'jelou';
   return 'jurichat';
 }

@@ -6,6 +6,7 @@ import { whatsappWebhookRoutes } from './webhook-routes.ts';
 export const whatsappChannel: ChannelModule = {
   ...whatsappKind,
   routes: whatsappWebhookRoutes,
+  prefixes: ['/webhooks/whatsapp'],
   tagGroup: {
     name: 'WhatsApp channel',
     tags: [

@@ -3,6 +3,8 @@ import { Type } from 'typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { safeEqual } from '../../events/signing.ts';
 import { HttpError } from '../../http/problem.ts';
+import { addErrorResponses, addStandardErrorResponses } from '../../http/error-responses.ts';
+import { ErrorBody, nativeErrorDocs } from '../../dialects/native/schemas.ts';
 import { validSignature } from './signature.ts';
 import { receiveWebhook, whatsappChannelById } from './receive-webhook.ts';
 
@@ -22,6 +24,12 @@ const tags = ['whatsapp'];
 export async function whatsappWebhookRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const ctx = app.ctx;
+  // These routes answer in the native error shape; what each can refuse is declared for /openapi.json.
+  app.addSchema(ErrorBody);
+  app.addHook('onRoute', (route) => {
+    addStandardErrorResponses(route, nativeErrorDocs, { authenticated: false });
+    addErrorResponses(route, nativeErrorDocs, route.method === 'GET' ? [403, 404] : [401, 404]);
+  });
   // The signature covers the bytes exactly as received, so this scope keeps them instead of parsing text.
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: WEBHOOK_BODY_LIMIT }, (_request, body, done) => done(null, body));
@@ -36,7 +44,7 @@ export async function whatsappWebhookRoutes(fastify: FastifyInstance): Promise<v
         security: [],
         params: Params,
         querystring: HandshakeQuery,
-        response: { 200: Type.String(), 403: Type.String() },
+        response: { 200: Type.String({ description: '`hub.challenge`, as text/plain' }) },
       },
     },
     async (request, reply) => {
@@ -45,8 +53,11 @@ export async function whatsappWebhookRoutes(fastify: FastifyInstance): Promise<v
       const query = request.query;
       const token = query['hub.verify_token'];
       const accepted = query['hub.mode'] === 'subscribe' && typeof token === 'string' && safeEqual(token, channel.config.verifyToken);
-      reply.type('text/plain; charset=utf-8');
-      return accepted ? reply.code(200).send(query['hub.challenge'] ?? '') : reply.code(403).send('Forbidden');
+      if (!accepted) throw new HttpError(403, "hub.mode must be subscribe and hub.verify_token the channel's verify token", 'verify_token_mismatch');
+      return reply
+        .code(200)
+        .type('text/plain; charset=utf-8')
+        .send(query['hub.challenge'] ?? '');
     },
   );
 
