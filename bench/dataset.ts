@@ -37,7 +37,7 @@ const NEVER_MINUTES = 10 * 365 * 24 * 60;
  * Phone prefixes of the people the write scenarios create: W1's load, its warm-up and the reference
  * ingest. Seeded people are Brazilian numbers (55…), so these never collide and can be deleted.
  */
-export const PHONE_PREFIX = { w1: '770', warmup: '771', reference: '780' } as const;
+export const PHONE_PREFIX = { w1: '770', warmup: '771', w2: '772', w2warmup: '773', reference: '780' } as const;
 const BENCH_PHONE_PATTERNS = ['77%', '78%'];
 
 export interface Manifest {
@@ -295,6 +295,11 @@ export async function resetBenchWrites(db: Db, workspaceId: string): Promise<voi
     await trx.deleteFrom('deliveries').where('workspace_id', '=', ws).execute();
     await trx.deleteFrom('events').where('workspace_id', '=', ws).execute();
     await trx.deleteFrom('webhook_subscriptions').where('workspace_id', '=', ws).execute();
+    // W2's WhatsApp channels (the dataset has none) and what they kept: their raw webhooks, wamids and jobs.
+    const whatsapp = () => trx.selectFrom('channels').select('id').where('workspace_id', '=', ws).where('kind', '=', 'whatsapp');
+    for (const table of ['channel_webhook_log', 'channel_inbound_ids', 'channel_jobs', 'waiting_statuses'] as const)
+      await trx.deleteFrom(table).where('workspace_id', '=', ws).where('channel_id', 'in', whatsapp()).execute();
+    await trx.deleteFrom('channels').where('workspace_id', '=', ws).where('kind', '=', 'whatsapp').execute();
   });
 }
 

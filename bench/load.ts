@@ -1,6 +1,6 @@
 // The load generator process: runs autocannon for each spec the harness sends (see load-client.ts).
 import { createRequire } from 'node:module';
-import type { GetSpec, InboundSpec, LoadResult, LoadSpec } from './load-client.ts';
+import { type GetSpec, type InboundSpec, type LoadResult, type LoadSpec, type WhatsAppSpec, whatsappBody } from './load-client.ts';
 
 interface Histogram {
   p50: number;
@@ -14,8 +14,8 @@ interface AutocannonRequest {
   path?: string;
   body?: string;
   headers?: Record<string, string>;
-  setupRequest?: (request: AutocannonRequest) => AutocannonRequest;
-  onResponse?: (status: number, body: string) => void;
+  setupRequest?: (request: AutocannonRequest, context: Record<string, unknown>) => AutocannonRequest;
+  onResponse?: (status: number, body: string, context: Record<string, unknown>) => void;
 }
 interface AutocannonResult {
   latency: Histogram;
@@ -114,8 +114,49 @@ async function runInbound(spec: InboundSpec): Promise<LoadResult> {
   return { ...summarise(result), ackedMessageIds: acked, duplicateAnswers, sent };
 }
 
+async function runWhatsApp(spec: WhatsAppSpec): Promise<LoadResult> {
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  const ready: { body: string; signature: string }[] = [];
+  for (let n = 0; n < spec.precomputed; n++) ready.push(whatsappBody(spec, n, timestamp));
+  let sent = 0;
+  let signedDuringLoad = 0;
+  const ackedBatches: number[] = [];
+  const result = await autocannon({
+    url: spec.origin,
+    connections: spec.connections,
+    duration: spec.durationSeconds,
+    requests: [
+      {
+        method: 'POST',
+        path: spec.path,
+        setupRequest: (request: AutocannonRequest, context: Record<string, unknown>) => {
+          const n = sent++;
+          let signed = ready[n];
+          if (signed) ready[n] = undefined as never;
+          else {
+            signed = whatsappBody(spec, n, timestamp);
+            signedDuringLoad++;
+          }
+          // The response of this request is recorded before the connection builds its next one.
+          context.batch = n;
+          return {
+            ...request,
+            headers: { ...request.headers, 'content-type': 'application/json', 'x-hub-signature-256': signed.signature },
+            body: signed.body,
+          };
+        },
+        onResponse: (status: number, _body: string, context: Record<string, unknown>) => {
+          if (status >= 200 && status < 300 && typeof context.batch === 'number') ackedBatches.push(context.batch);
+        },
+      },
+    ],
+  });
+  return { ...summarise(result), ackedBatches, signedDuringLoad, sent };
+}
+
 process.on('message', (message: { id: number; spec: LoadSpec }) => {
-  const run = message.spec.kind === 'get' ? runGet(message.spec) : runInbound(message.spec);
+  const { spec } = message;
+  const run = spec.kind === 'get' ? runGet(spec) : spec.kind === 'inbound' ? runInbound(spec) : runWhatsApp(spec);
   run.then(
     (result) => process.send!({ id: message.id, result }),
     (error: Error) => process.send!({ id: message.id, error: error.stack ?? String(error) }),

@@ -190,3 +190,28 @@ export class RssSampler {
     clearInterval(this.timer);
   }
 }
+
+let clockTicks: number | null = null;
+
+/**
+ * CPU time (user + system, µs) a process has used so far, from /proc/<pid>/stat (utime and stime,
+ * the 14th and 15th fields, in clock ticks; all of its threads, none of its children). Null off Linux.
+ */
+export function cpuMicros(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may hold spaces and parentheses: count fields after its last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    if (clockTicks === null) {
+      try {
+        clockTicks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+      } catch {
+        clockTicks = 100;
+      }
+    }
+    return Number.isFinite(ticks) ? (ticks * 1e6) / clockTicks : null;
+  } catch {
+    return null;
+  }
+}

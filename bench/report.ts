@@ -54,7 +54,7 @@ function extraRows(report: EngineReport, sqliteR1: ScenarioSummary | undefined):
 }
 
 export function tableOf(report: EngineReport, sqliteR1?: ScenarioSummary): string {
-  const header = ['Scenario', 'req/s', 'p50 ms', 'p99 ms', 'Reference', 'Ratio', 'Target', 'Peak RSS MB', 'Result'];
+  const header = ['Scenario', 'req/s', 'p50 ms', 'p99 ms', 'Reference', 'Ratio', 'Target', 'Peak RSS MB', 'CPU µs/msg', 'Result'];
   const lines = [...report.rows, ...extraRows(report, sqliteR1)].map((r) => [
     r.scenario,
     num(r.rps),
@@ -64,6 +64,7 @@ export function tableOf(report: EngineReport, sqliteR1?: ScenarioSummary): strin
     ratioText(r.ratio),
     r.target,
     num(r.peakRssMb),
+    num(r.cpuUsPerMessage ?? null),
     mark(r.pass),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
@@ -84,6 +85,8 @@ function heading(report: EngineReport, manifest: Manifest, info: RunInfo): strin
     `- Load: ${s.connections} connections, ${s.durationSeconds} s per measurement × ${s.rounds} round(s) alternating the two sides, ${s.warmupSeconds} s warm-up each; ` +
       'latencies from autocannon (1 ms resolution); req/s = 2xx answers per second; p50/p99 averaged over rounds.',
     '- D1 row: req/s = webhook deliveries received per second while the W1 load ran; p50/p99 = commit-to-arrival lag in ms.',
+    "- W1 and W2 rows: req/s = acknowledged messages per second (W2: 10 per 200 answer to a signed webhook); CPU µs/msg = the server process's utime + stime " +
+      '(/proc/<pid>/stat) over the measured load, divided by the messages acknowledged in it.',
   ].join('\n');
 }
 

@@ -1,11 +1,11 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Manifest, EngineName } from './dataset.ts';
 import { PHONE_PREFIX, resetBenchWrites, withStore } from './dataset.ts';
-import type { LoadResult, LoadSpec, LoadWorker } from './load-client.ts';
-import { RssSampler, runJsonScript, startConversas, startReferenceServer, type Served } from './processes.ts';
+import { type LoadResult, type LoadSpec, type LoadWorker, type WhatsAppSpec, wamidOf, whatsappBody } from './load-client.ts';
+import { RssSampler, cpuMicros, runJsonScript, startConversas, startReferenceServer, type Served } from './processes.ts';
 import { WebhookReceiver } from './receiver.ts';
 
-export const SCENARIOS = ['R1', 'R2', 'R3', 'W1', 'D1'] as const;
+export const SCENARIOS = ['R1', 'R2', 'R3', 'W1', 'D1', 'W2'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export interface RunSettings {
@@ -44,6 +44,8 @@ export interface Row {
   target: string;
   pass: boolean | null;
   peakRssMb: number | null;
+  /** The server process's CPU time (user + system) over the measured window, per acknowledged message. */
+  cpuUsPerMessage?: number | null;
 }
 
 export interface ScenarioSummary {
@@ -68,6 +70,10 @@ export interface EngineReport {
 
 /** D1 reports the lag of events from the load's first seconds apart: then every message is a phone's first. */
 const OPENING_SECONDS = 3;
+
+/** W2: messages per signed webhook, and the people they come from. */
+const W2_BATCH = 10;
+const W2_PEOPLE_PER_BATCH = 5;
 
 export const TARGETS = {
   R1: 0.7,
@@ -418,8 +424,69 @@ export async function referenceIngest(manifest: Manifest, settings: RunSettings,
   return result;
 }
 
+/** W2's WhatsApp channel, and what a signed webhook to it needs. */
+interface WhatsAppTarget {
+  id: string;
+  path: string;
+  appSecret: string;
+  phoneNumberId: string;
+}
+
+const W2_APP_SECRET = 'bench-secret';
+
+function whatsappLoad(ctx: EngineContext, target: WhatsAppTarget, phonePrefix: string, wamidPrefix: string, durationSeconds: number): WhatsAppSpec {
+  return {
+    kind: 'whatsapp',
+    origin: ctx.server.origin,
+    path: target.path,
+    appSecret: target.appSecret,
+    phoneNumberId: target.phoneNumberId,
+    phonePrefix,
+    phones: 1000,
+    wamidPrefix,
+    batchSize: W2_BATCH,
+    peoplePerBatch: W2_PEOPLE_PER_BATCH,
+    // Enough for 600 webhooks (6,000 messages) a second; past them, bodies are signed during the load.
+    precomputed: Math.ceil(durationSeconds * 600),
+    connections: ctx.settings.connections,
+    durationSeconds,
+  };
+}
+
+/** Creates W2's channel with the native API and checks one signed webhook is taken; throws with the server's answer otherwise. */
+async function createWhatsAppChannel(ctx: EngineContext, tag: string): Promise<WhatsAppTarget> {
+  const { manifest, server } = ctx;
+  const phoneNumberId = `1555${Date.now()}`;
+  const created = await fetch(`${server.origin}/api/v1/channels`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${manifest.apiKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      inboxId: manifest.inboxId,
+      kind: 'whatsapp',
+      name: 'Bench',
+      config: { phoneNumberId, accessToken: 'bench-token', appSecret: W2_APP_SECRET },
+    }),
+  });
+  const createdText = await created.text();
+  if (created.status !== 201 && created.status !== 200) throw new Error(`POST /api/v1/channels (kind whatsapp) answered ${created.status}: ${createdText}`);
+  const id = (JSON.parse(createdText) as { id: string }).id;
+  const target: WhatsAppTarget = { id, path: `/webhooks/whatsapp/${id}`, appSecret: W2_APP_SECRET, phoneNumberId };
+  // One signed batch before any load: a server that refuses it fails W2 here, with its answer.
+  const probeSpec = { ...whatsappLoad(ctx, target, PHONE_PREFIX.w2warmup, `probe${tag}.`, 1), precomputed: 0 };
+  const probe = whatsappBody(probeSpec, 0, String(Math.floor(Date.now() / 1000)));
+  const answer = await fetch(server.origin + target.path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-hub-signature-256': probe.signature },
+    body: probe.body,
+  });
+  const answerText = await answer.text();
+  if (answer.status !== 200) throw new Error(`a signed webhook to POST ${target.path} answered ${answer.status}: ${answerText}`);
+  return target;
+}
+
 async function scenarioWrites(ctx: EngineContext, reference: ReferenceIngest | null): Promise<void> {
   const { manifest, server, worker, settings, log, report } = ctx;
+  const runW1 = ctx.only.has('W1') || ctx.only.has('D1');
   const apiHeaders = { 'x-jurichat-api-key': manifest.apiKey };
   const inboundHeaders = { authorization: `Bearer ${manifest.apiKey}` };
   const inboundPath = `/api/v1/channels/${manifest.channelId}/inbound`;
@@ -438,8 +505,21 @@ async function scenarioWrites(ctx: EngineContext, reference: ReferenceIngest | n
       durationSeconds,
     });
     const tag = Date.now().toString(36);
-    // Warm-up before the subscription exists and on other phones: W1 still starts with 1,000 new people.
-    if (settings.warmupSeconds > 0) await worker.run(inbound(PHONE_PREFIX.warmup, `warm-${tag}-`, settings.warmupSeconds));
+    let whatsapp: WhatsAppTarget | null = null;
+    if (ctx.only.has('W2')) {
+      try {
+        whatsapp = await createWhatsAppChannel(ctx, tag);
+      } catch (error) {
+        const message = `W2 setup failed: ${(error as Error).message}`;
+        report.failures.push(message);
+        log(message);
+      }
+    }
+    // Warm-ups before the subscription exists and on other phones: W1 and W2 still start with 1,000 new people each.
+    if (settings.warmupSeconds > 0) {
+      if (runW1) await worker.run(inbound(PHONE_PREFIX.warmup, `warm-${tag}-`, settings.warmupSeconds));
+      if (whatsapp) await worker.run(whatsappLoad(ctx, whatsapp, PHONE_PREFIX.w2warmup, `warm${tag}.`, settings.warmupSeconds));
+    }
 
     const events = await getJson(`${server.origin}/webhooks/events`, apiHeaders);
     const created = await fetch(`${server.origin}/webhooks`, {
@@ -451,185 +531,302 @@ async function scenarioWrites(ctx: EngineContext, reference: ReferenceIngest | n
     const subscriptionId = ((await created.json()) as { id: string }).id;
 
     const seconds = settings.durationSeconds * settings.rounds;
-    log(`W1/D1: sandbox inbound from 1,000 phones for ${seconds} s, one webhook subscription (all events) to a local receiver`);
-    ctx.sampler.reset();
-    const loadStart = Date.now();
-    const load = await worker.run(inbound(PHONE_PREFIX.w1, `w1-${tag}-`, seconds));
-    const loadEnd = Date.now();
-    const receivedDuringLoad = [...receiver.deliveries.values()].filter((d) => d.arrivedAt <= loadEnd).length;
+    let w1Rate: number | null = null;
+    if (runW1) {
+      log(`W1/D1: sandbox inbound from 1,000 phones for ${seconds} s, one webhook subscription (all events) to a local receiver`);
+      ctx.sampler.reset();
+      const loadStart = Date.now();
+      const cpuBefore = cpuMicros(server.pid);
+      const load = await worker.run(inbound(PHONE_PREFIX.w1, `w1-${tag}-`, seconds));
+      const cpuAfter = cpuMicros(server.pid);
+      const loadEnd = Date.now();
+      const receivedDuringLoad = [...receiver.deliveries.values()].filter((d) => d.arrivedAt <= loadEnd).length;
 
-    const verify = () =>
-      withStore(manifest.databaseUrl, async ({ db }) => {
-        const ws = manifest.workspaceId;
-        const people = db.selectFrom('people').select('id').where('workspace_id', '=', ws).where('phone_number', 'like', `${PHONE_PREFIX.w1}%`);
-        const conversations = db.selectFrom('conversations').select('id').where('workspace_id', '=', ws).where('person_id', 'in', people);
-        const rows = await db
-          .selectFrom('messages')
-          .select(['id', 'external_id'])
-          .where('workspace_id', '=', ws)
-          .where('conversation_id', 'in', conversations)
-          .execute();
-        const deliveries = await db
-          .selectFrom('deliveries')
-          .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
-          .where('workspace_id', '=', ws)
-          .where('subscription_id', '=', subscriptionId)
-          .groupBy('status')
-          .execute();
-        return { rows, deliveries: Object.fromEntries(deliveries.map((d) => [d.status, Number(d.n)])) as Record<string, number> };
-      });
-    // Requests in flight when the load stopped still commit (and emit events) after it: the
-    // expected deliveries are known once the stored messages stop changing.
-    const deadline = Date.now() + settings.drainTimeoutSeconds * 1000;
-    let stored: Awaited<ReturnType<typeof verify>>;
-    let expected = 0;
-    let previousRows = -1;
-    let drained = false;
-    for (;;) {
-      stored = await verify();
-      expected = Object.values(stored.deliveries).reduce((a, b) => a + b, 0);
-      const settled = stored.rows.length === previousRows;
-      previousRows = stored.rows.length;
-      if (settled && receiver.deliveries.size >= expected) {
-        drained = true;
-        break;
-      }
-      if (Date.now() >= deadline) break;
-      await receiver.waitFor(expected, Math.max(1, Math.min(1000, deadline - Date.now())));
-      await new Promise((r) => setTimeout(r, 300));
-    }
-    // The dispatcher records an attempt after the receiver answered: give the last ones a moment, then read the final statuses.
-    await new Promise((r) => setTimeout(r, 300));
-    stored.deliveries = (await verify()).deliveries;
-    const arrivals = [...receiver.deliveries.values()];
-    const lastArrival = arrivals.reduce((m, d) => Math.max(m, d.arrivedAt), loadStart);
-
-    // W1: every acknowledged message is stored once; none stored twice.
-    const acked = load.ackedMessageIds ?? [];
-    const storedIds = new Set(stored.rows.map((r) => r.id));
-    const lost = acked.filter((id) => !storedIds.has(id)).length;
-    const externalIds = new Set(stored.rows.map((r) => r.external_id));
-    const duplicated = stored.rows.length - externalIds.size + (load.duplicateAnswers ?? 0) + (acked.length - new Set(acked).size);
-    const unacknowledgedStored = stored.rows.length - acked.length;
-    const ackRate = acked.length / load.durationSeconds;
-    const w1Pass = ackRate >= TARGETS.W1 && lost === 0 && duplicated === 0;
-    const w1Target = `≥ ${fmt(TARGETS.W1)} acked/s, none lost or duplicated`;
-    const ratio = reference ? ackRate / reference.rate : null;
-    const w1Peak = ctx.sampler.windowMb();
-    if (ctx.only.has('W1')) {
-      report.rows.push({
-        scenario: 'W1 sandbox inbound',
-        rps: ackRate,
-        p50: load.p50,
-        p99: load.p99,
-        reference: reference ? `${fmt(reference.rate)} msg/s` : null,
-        ratio,
-        target: w1Target,
-        pass: w1Pass,
-        peakRssMb: w1Peak,
-      });
-      if (reference)
-        report.rows.push({
-          scenario: 'W1 reference ingest',
-          rps: reference.rate,
-          p50: null,
-          p99: null,
-          reference: null,
-          ratio: null,
-          target: '—',
-          pass: null,
-          peakRssMb: null,
+      const verify = () =>
+        withStore(manifest.databaseUrl, async ({ db }) => {
+          const ws = manifest.workspaceId;
+          const people = db.selectFrom('people').select('id').where('workspace_id', '=', ws).where('phone_number', 'like', `${PHONE_PREFIX.w1}%`);
+          const conversations = db.selectFrom('conversations').select('id').where('workspace_id', '=', ws).where('person_id', 'in', people);
+          const rows = await db
+            .selectFrom('messages')
+            .select(['id', 'external_id'])
+            .where('workspace_id', '=', ws)
+            .where('conversation_id', 'in', conversations)
+            .execute();
+          const deliveries = await db
+            .selectFrom('deliveries')
+            .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+            .where('workspace_id', '=', ws)
+            .where('subscription_id', '=', subscriptionId)
+            .groupBy('status')
+            .execute();
+          return { rows, deliveries: Object.fromEntries(deliveries.map((d) => [d.status, Number(d.n)])) as Record<string, number> };
         });
-      report.summary.W1 = {
-        rps: Math.round(ackRate),
-        p50: round1(load.p50),
-        p99: round1(load.p99),
-        ratio: round3(ratio),
-        target: w1Target,
-        pass: w1Pass,
-        acknowledged: acked.length,
-        stored: stored.rows.length,
-        lost,
-        duplicated,
-        storedButUnacknowledged: unacknowledgedStored,
-        non2xx: load.non2xx,
-        errors: load.errors,
-        timeouts: load.timeouts,
-        reference: reference ? { rps: Math.round(reference.rate), messages: reference.messages } : null,
-        peakRssMb: round1(w1Peak),
-      };
-      report.notes.push(
-        `W1: ${fmt(acked.length)} messages acknowledged in ${load.durationSeconds} s, ${fmt(stored.rows.length)} stored, ${lost} lost, ${duplicated} duplicated` +
-          `${unacknowledgedStored > 0 ? `, ${unacknowledgedStored} stored but unanswered when the load stopped (in flight)` : ''}` +
-          `${load.non2xx || load.errors ? `; ${load.non2xx} non-2xx (${JSON.stringify(load.statusCodes)}), ${load.errors} errors, ${load.timeouts} timeouts` : ''}.`,
-      );
-    }
+      // Requests in flight when the load stopped still commit (and emit events) after it: the
+      // expected deliveries are known once the stored messages stop changing.
+      const deadline = Date.now() + settings.drainTimeoutSeconds * 1000;
+      let stored: Awaited<ReturnType<typeof verify>>;
+      let expected = 0;
+      let previousRows = -1;
+      let drained = false;
+      for (;;) {
+        stored = await verify();
+        expected = Object.values(stored.deliveries).reduce((a, b) => a + b, 0);
+        const settled = stored.rows.length === previousRows;
+        previousRows = stored.rows.length;
+        if (settled && receiver.deliveries.size >= expected) {
+          drained = true;
+          break;
+        }
+        if (Date.now() >= deadline) break;
+        await receiver.waitFor(expected, Math.max(1, Math.min(1000, deadline - Date.now())));
+        await new Promise((r) => setTimeout(r, 300));
+      }
+      // The dispatcher records an attempt after the receiver answered: give the last ones a moment, then read the final statuses.
+      await new Promise((r) => setTimeout(r, 300));
+      stored.deliveries = (await verify()).deliveries;
+      const arrivals = [...receiver.deliveries.values()];
+      const lastArrival = arrivals.reduce((m, d) => Math.max(m, d.arrivedAt), loadStart);
 
-    // D1: commit-to-arrival lag of every delivery, and how many the dispatcher sustained while the load ran.
-    const lags = arrivals.map((d) => d.lagMs).sort((x, y) => x - y);
-    const lagP50 = percentile(lags, 50);
-    const lagP99 = percentile(lags, 99);
-    // The first seconds are every phone's first message (a person, a conversation and a message:
-    // three events each), so the lag is reported for them and for the rest apart.
-    const openingEnd = loadStart + OPENING_SECONDS * 1000;
-    const phaseP99 = (opening: boolean) =>
-      percentile(
-        arrivals
-          .filter((d) => d.arrivedAt - d.lagMs < openingEnd === opening)
-          .map((d) => d.lagMs)
-          .sort((x, y) => x - y),
-        99,
+      // W1: every acknowledged message is stored once; none stored twice.
+      const acked = load.ackedMessageIds ?? [];
+      const storedIds = new Set(stored.rows.map((r) => r.id));
+      const lost = acked.filter((id) => !storedIds.has(id)).length;
+      const externalIds = new Set(stored.rows.map((r) => r.external_id));
+      const duplicated = stored.rows.length - externalIds.size + (load.duplicateAnswers ?? 0) + (acked.length - new Set(acked).size);
+      const unacknowledgedStored = stored.rows.length - acked.length;
+      const ackRate = acked.length / load.durationSeconds;
+      const w1Pass = ackRate >= TARGETS.W1 && lost === 0 && duplicated === 0;
+      const w1Target = `≥ ${fmt(TARGETS.W1)} acked/s, none lost or duplicated`;
+      const ratio = reference ? ackRate / reference.rate : null;
+      const w1Peak = ctx.sampler.windowMb();
+      const w1Cpu = cpuBefore !== null && cpuAfter !== null && acked.length > 0 ? (cpuAfter - cpuBefore) / acked.length : null;
+      w1Rate = ackRate;
+      if (ctx.only.has('W1')) {
+        report.rows.push({
+          scenario: 'W1 sandbox inbound',
+          rps: ackRate,
+          p50: load.p50,
+          p99: load.p99,
+          reference: reference ? `${fmt(reference.rate)} msg/s` : null,
+          ratio,
+          target: w1Target,
+          pass: w1Pass,
+          peakRssMb: w1Peak,
+          cpuUsPerMessage: w1Cpu,
+        });
+        if (reference)
+          report.rows.push({
+            scenario: 'W1 reference ingest',
+            rps: reference.rate,
+            p50: null,
+            p99: null,
+            reference: null,
+            ratio: null,
+            target: '—',
+            pass: null,
+            peakRssMb: null,
+          });
+        report.summary.W1 = {
+          rps: Math.round(ackRate),
+          p50: round1(load.p50),
+          p99: round1(load.p99),
+          ratio: round3(ratio),
+          target: w1Target,
+          pass: w1Pass,
+          acknowledged: acked.length,
+          stored: stored.rows.length,
+          lost,
+          duplicated,
+          storedButUnacknowledged: unacknowledgedStored,
+          non2xx: load.non2xx,
+          errors: load.errors,
+          timeouts: load.timeouts,
+          reference: reference ? { rps: Math.round(reference.rate), messages: reference.messages } : null,
+          peakRssMb: round1(w1Peak),
+          cpuUsPerMessage: w1Cpu === null ? null : Math.round(w1Cpu),
+        };
+        report.notes.push(
+          `W1: ${fmt(acked.length)} messages acknowledged in ${load.durationSeconds} s, ${fmt(stored.rows.length)} stored, ${lost} lost, ${duplicated} duplicated` +
+            `${unacknowledgedStored > 0 ? `, ${unacknowledgedStored} stored but unanswered when the load stopped (in flight)` : ''}` +
+            `${load.non2xx || load.errors ? `; ${load.non2xx} non-2xx (${JSON.stringify(load.statusCodes)}), ${load.errors} errors, ${load.timeouts} timeouts` : ''}.`,
+        );
+      }
+
+      // D1: commit-to-arrival lag of every delivery, and how many the dispatcher sustained while the load ran.
+      const lags = arrivals.map((d) => d.lagMs).sort((x, y) => x - y);
+      const lagP50 = percentile(lags, 50);
+      const lagP99 = percentile(lags, 99);
+      // The first seconds are every phone's first message (a person, a conversation and a message:
+      // three events each), so the lag is reported for them and for the rest apart.
+      const openingEnd = loadStart + OPENING_SECONDS * 1000;
+      const phaseP99 = (opening: boolean) =>
+        percentile(
+          arrivals
+            .filter((d) => d.arrivedAt - d.lagMs < openingEnd === opening)
+            .map((d) => d.lagMs)
+            .sort((x, y) => x - y),
+          99,
+        );
+      const openingP99 = phaseP99(true);
+      const steadyP99 = phaseP99(false);
+      const sustained = receivedDuringLoad / ((loadEnd - loadStart) / 1000);
+      const overall = arrivals.length / Math.max(0.001, (lastArrival - loadStart) / 1000);
+      const allDelivered = drained && receiver.deliveries.size === expected;
+      const d1Pass = lagP99 < TARGETS.D1LagMs && allDelivered;
+      const d1Target = `lag p99 < ${fmt(TARGETS.D1LagMs)} ms, every event delivered`;
+      if (ctx.only.has('D1')) {
+        report.rows.push({
+          scenario: 'D1 webhook deliveries',
+          rps: sustained,
+          p50: lagP50,
+          p99: lagP99,
+          reference: `W1 ${fmt(ackRate)} msg/s`,
+          ratio: null,
+          target: d1Target,
+          pass: d1Pass,
+          peakRssMb: w1Peak,
+        });
+        report.summary.D1 = {
+          rps: Math.round(sustained),
+          p50: Math.round(lagP50),
+          p99: Math.round(lagP99),
+          ratio: null,
+          target: d1Target,
+          pass: d1Pass,
+          lagMaxMs: lags.length ? lags[lags.length - 1] : null,
+          expected,
+          delivered: receiver.deliveries.size,
+          repeats: receiver.repeats,
+          lagP99FirstSeconds: Math.round(openingP99),
+          lagP99AfterFirstSeconds: Math.round(steadyP99),
+          backlogAtLoadEnd: expected - receivedDuringLoad,
+          drainSeconds: round1(Math.max(0, lastArrival - loadEnd) / 1000),
+          overallDeliveriesPerSecond: Math.round(overall),
+          statuses: stored.deliveries,
+        };
+        report.notes.push(
+          `D1: ${fmt(receiver.deliveries.size)} of ${fmt(expected)} deliveries received${drained ? '' : ` (gave up after ${settings.drainTimeoutSeconds} s)`}, ` +
+            `${fmt(receivedDuringLoad)} during the load (${fmt(sustained)}/s) and the last ${fmt(Math.max(0, lastArrival - loadEnd) / 1000, 1)} s after it; ` +
+            `lag p50 ${fmt(lagP50)} ms, p99 ${fmt(lagP99)} ms, max ${fmt(lags[lags.length - 1] ?? 0)} ms ` +
+            `(p99 ${fmt(openingP99)} ms for events of the first ${OPENING_SECONDS} s, when every message is a phone's first, and ${fmt(steadyP99)} ms after); ${receiver.repeats} repeated deliveries; ` +
+            `statuses in the database: ${JSON.stringify(stored.deliveries)}.`,
+        );
+      }
+      log(
+        `  W1: ${fmt(ackRate)} acked/s, p50 ${fmt(load.p50, 1)} ms, p99 ${fmt(load.p99, 1)} ms; ${lost} lost, ${duplicated} duplicated${w1Cpu === null ? '' : `; ${fmt(w1Cpu)} µs CPU/message`}`,
       );
-    const openingP99 = phaseP99(true);
-    const steadyP99 = phaseP99(false);
-    const sustained = receivedDuringLoad / ((loadEnd - loadStart) / 1000);
-    const overall = arrivals.length / Math.max(0.001, (lastArrival - loadStart) / 1000);
-    const allDelivered = drained && receiver.deliveries.size === expected;
-    const d1Pass = lagP99 < TARGETS.D1LagMs && allDelivered;
-    const d1Target = `lag p99 < ${fmt(TARGETS.D1LagMs)} ms, every event delivered`;
-    if (ctx.only.has('D1')) {
-      report.rows.push({
-        scenario: 'D1 webhook deliveries',
-        rps: sustained,
-        p50: lagP50,
-        p99: lagP99,
-        reference: `W1 ${fmt(ackRate)} msg/s`,
-        ratio: null,
-        target: d1Target,
-        pass: d1Pass,
-        peakRssMb: w1Peak,
-      });
-      report.summary.D1 = {
-        rps: Math.round(sustained),
-        p50: Math.round(lagP50),
-        p99: Math.round(lagP99),
-        ratio: null,
-        target: d1Target,
-        pass: d1Pass,
-        lagMaxMs: lags.length ? lags[lags.length - 1] : null,
-        expected,
-        delivered: receiver.deliveries.size,
-        repeats: receiver.repeats,
-        lagP99FirstSeconds: Math.round(openingP99),
-        lagP99AfterFirstSeconds: Math.round(steadyP99),
-        backlogAtLoadEnd: expected - receivedDuringLoad,
-        drainSeconds: round1(Math.max(0, lastArrival - loadEnd) / 1000),
-        overallDeliveriesPerSecond: Math.round(overall),
-        statuses: stored.deliveries,
-      };
-      report.notes.push(
-        `D1: ${fmt(receiver.deliveries.size)} of ${fmt(expected)} deliveries received${drained ? '' : ` (gave up after ${settings.drainTimeoutSeconds} s)`}, ` +
-          `${fmt(receivedDuringLoad)} during the load (${fmt(sustained)}/s) and the last ${fmt(Math.max(0, lastArrival - loadEnd) / 1000, 1)} s after it; ` +
-          `lag p50 ${fmt(lagP50)} ms, p99 ${fmt(lagP99)} ms, max ${fmt(lags[lags.length - 1] ?? 0)} ms ` +
-          `(p99 ${fmt(openingP99)} ms for events of the first ${OPENING_SECONDS} s, when every message is a phone's first, and ${fmt(steadyP99)} ms after); ${receiver.repeats} repeated deliveries; ` +
-          `statuses in the database: ${JSON.stringify(stored.deliveries)}.`,
+      log(
+        `  D1: ${fmt(receiver.deliveries.size)}/${fmt(expected)} delivered, ${fmt(sustained)}/s during load, lag p50 ${fmt(lagP50)} ms p99 ${fmt(lagP99)} ms`,
       );
     }
-    log(`  W1: ${fmt(ackRate)} acked/s, p50 ${fmt(load.p50, 1)} ms, p99 ${fmt(load.p99, 1)} ms; ${lost} lost, ${duplicated} duplicated`);
-    log(`  D1: ${fmt(receiver.deliveries.size)}/${fmt(expected)} delivered, ${fmt(sustained)}/s during load, lag p50 ${fmt(lagP50)} ms p99 ${fmt(lagP99)} ms`);
+    if (whatsapp) await scenarioW2(ctx, whatsapp, w1Rate, tag);
   } finally {
     await receiver.close();
   }
+}
+
+/**
+ * W2: signed Meta webhooks of W2_BATCH text messages each, with the subscription W1 used still
+ * active. Acknowledged messages per second (W2_BATCH per 200), then every acknowledged wamid is
+ * looked for in the database.
+ */
+async function scenarioW2(ctx: EngineContext, whatsapp: WhatsAppTarget, w1Rate: number | null, tag: string): Promise<void> {
+  const { manifest, server, worker, settings, log, report } = ctx;
+  const seconds = settings.durationSeconds * settings.rounds;
+  const wamidPrefix = `w2${tag}.`;
+  log(
+    `W2: signed WhatsApp webhooks of ${W2_BATCH} text messages (${W2_PEOPLE_PER_BATCH} people each) from 1,000 phones for ${seconds} s, the same subscription active`,
+  );
+  ctx.sampler.reset();
+  const cpuBefore = cpuMicros(server.pid);
+  const load = await worker.run(whatsappLoad(ctx, whatsapp, PHONE_PREFIX.w2, wamidPrefix, seconds));
+  const cpuAfter = cpuMicros(server.pid);
+  const peak = ctx.sampler.windowMb();
+
+  // Webhooks in flight when the load stopped still commit: count once the stored messages stop changing.
+  const storedWamids = () =>
+    withStore(manifest.databaseUrl, async ({ db }) => {
+      const ws = manifest.workspaceId;
+      const conversations = db.selectFrom('conversations').select('id').where('workspace_id', '=', ws).where('channel_id', '=', whatsapp.id);
+      const rows = await db
+        .selectFrom('messages')
+        .select('external_id')
+        .where('workspace_id', '=', ws)
+        .where('conversation_id', 'in', conversations)
+        .where('external_id', 'like', `wamid.${wamidPrefix}%`)
+        .execute();
+      return rows.map((r) => r.external_id as string);
+    });
+  const deadline = Date.now() + settings.drainTimeoutSeconds * 1000;
+  let stored = await storedWamids();
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 300));
+    const again = await storedWamids();
+    const settled = again.length === stored.length;
+    stored = again;
+    if (settled || Date.now() >= deadline) break;
+  }
+
+  const batches = load.ackedBatches ?? [];
+  const ackedWamids: string[] = [];
+  for (const batch of new Set(batches)) for (let k = 0; k < W2_BATCH; k++) ackedWamids.push(wamidOf(wamidPrefix, batch, k));
+  const storedSet = new Set(stored);
+  const lost = ackedWamids.filter((w) => !storedSet.has(w)).length;
+  const duplicated = stored.length - storedSet.size + (batches.length - new Set(batches).size) * W2_BATCH;
+  const inFlight = storedSet.size - (ackedWamids.length - lost);
+  const acknowledged = batches.length * W2_BATCH;
+  const rate = acknowledged / load.durationSeconds;
+  const cpu = cpuBefore !== null && cpuAfter !== null && acknowledged > 0 ? (cpuAfter - cpuBefore) / acknowledged : null;
+  const ratio = w1Rate ? rate / w1Rate : null;
+  const clean = lost === 0 && duplicated === 0 && load.non2xx === 0 && load.errors === 0;
+  const pass = w1Rate === null ? null : rate >= w1Rate && clean;
+  const target = 'W2 messages/s ≥ W1 messages/s, none lost or duplicated';
+  report.rows.push({
+    scenario: `W2 WhatsApp webhooks (${W2_BATCH} msg each)`,
+    rps: rate,
+    p50: load.p50,
+    p99: load.p99,
+    reference: w1Rate === null ? 'W1 not run' : `W1 ${fmt(w1Rate)} msg/s`,
+    ratio,
+    target,
+    pass,
+    peakRssMb: peak,
+    cpuUsPerMessage: cpu,
+  });
+  report.summary.W2 = {
+    rps: Math.round(rate),
+    p50: round1(load.p50),
+    p99: round1(load.p99),
+    ratio: round3(ratio),
+    target,
+    pass,
+    webhooksPerSecond: Math.round(batches.length / load.durationSeconds),
+    messagesPerWebhook: W2_BATCH,
+    acknowledged,
+    stored: storedSet.size,
+    lost,
+    duplicated,
+    storedButUnacknowledged: inFlight,
+    non2xx: load.non2xx,
+    errors: load.errors,
+    timeouts: load.timeouts,
+    signedDuringLoad: load.signedDuringLoad ?? 0,
+    w1: w1Rate === null ? null : { rps: Math.round(w1Rate) },
+    peakRssMb: round1(peak),
+    cpuUsPerMessage: cpu === null ? null : Math.round(cpu),
+  };
+  report.notes.push(
+    `W2: ${fmt(batches.length)} signed webhooks (${fmt(acknowledged)} messages) acknowledged in ${load.durationSeconds} s, ${fmt(storedSet.size)} of their messages stored, ${lost} lost, ${duplicated} duplicated` +
+      `${inFlight > 0 ? `, ${inFlight} stored from webhooks unanswered when the load stopped (in flight)` : ''}` +
+      `${cpu === null ? '' : `; server CPU ${fmt(cpu)} µs per message`}` +
+      `${load.signedDuringLoad ? `; ${fmt(load.signedDuringLoad)} bodies were signed during the load (past the precomputed ones)` : ''}` +
+      `${load.non2xx || load.errors ? `; ${load.non2xx} non-2xx (${JSON.stringify(load.statusCodes)}), ${load.errors} errors, ${load.timeouts} timeouts` : ''}.`,
+  );
+  log(
+    `  W2: ${fmt(rate)} acked messages/s (${fmt(batches.length / load.durationSeconds)} webhooks/s), p50 ${fmt(load.p50, 1)} ms, p99 ${fmt(load.p99, 1)} ms; ${lost} lost, ${duplicated} duplicated` +
+      `${cpu === null ? '' : `; ${fmt(cpu)} µs CPU/message`}${w1Rate === null ? '' : ` (W1 ${fmt(w1Rate)} msg/s)`}`,
+  );
 }
 
 interface EngineContext {
@@ -647,7 +844,7 @@ interface EngineContext {
 export async function runEngine(manifest: Manifest, worker: LoadWorker, settings: RunSettings, log: Log): Promise<EngineReport> {
   const report: EngineReport = { engine: manifest.engine, rows: [], summary: {}, notes: [], serverPeakRssMb: null, rssPass: null, failures: [] };
   const only = settings.only;
-  const writes = only.has('W1') || only.has('D1');
+  const writes = only.has('W1') || only.has('D1') || only.has('W2');
   await withStore(manifest.databaseUrl, (store) => resetBenchWrites(store.db, manifest.workspaceId));
 
   let reference: ReferenceIngest | null = null;
@@ -663,11 +860,11 @@ export async function runEngine(manifest: Manifest, worker: LoadWorker, settings
   const server = await startConversas(manifest.databaseUrl, `${manifest.engine}-${manifest.size}`, settings.cpuProfileDir);
   const sampler = new RssSampler(server.pid);
   const ctx: EngineContext = { manifest, server, sampler, worker, settings, only, log, report };
-  const steps: [ScenarioName | 'W1/D1', () => Promise<void>][] = [];
+  const steps: [ScenarioName | 'W1/D1/W2', () => Promise<void>][] = [];
   if (only.has('R1')) steps.push(['R1', () => scenarioR1(ctx)]);
   if (only.has('R2')) steps.push(['R2', () => scenarioR2(ctx)]);
   if (only.has('R3')) steps.push(['R3', () => scenarioR3(ctx)]);
-  if (writes) steps.push(['W1/D1', () => scenarioWrites(ctx, reference)]);
+  if (writes) steps.push(['W1/D1/W2', () => scenarioWrites(ctx, reference)]);
   try {
     for (const [name, step] of steps) {
       try {
