@@ -232,7 +232,9 @@ async function receiveStatus(ctx: Ctx, trx: Tx, channel: RoutedChannel, item: It
   const status = STATUS_OF[item.status];
   const error = item.errors[0];
   const errorMessage = status === 'failed' ? (error ? `${error.code ?? 'error'}: ${error.message ?? error.title}` : 'failed') : null;
+  // Statuses are about what the business sent; an inbound wamid named here changes nothing.
   let message = await messageByWamid(trx, channel, item.wamid);
+  if (message && message.direction !== 'OUTBOUND') return;
   let externalId: string | undefined;
   if (!message && item.bizOpaqueCallbackData) {
     const row = await trx
