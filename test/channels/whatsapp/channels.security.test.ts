@@ -14,7 +14,11 @@ before(async () => {
   fake = await FakeGraph.start();
   fake.templates = [{ name: 'hello_world', language: 'en_US', status: 'APPROVED', category: 'UTILITY', components: [] }];
   channel = await createWhatsApp(h, { wabaId: '102290129340398', graphApiUrl: fake.url });
-  await deliver(h, channel, metaEnvelope(channel.phoneNumberId, inboundText({ from: '5511987654000', id: wamid('sec'), body: 'segredo', timestamp: nowSec() })));
+  await deliver(
+    h,
+    channel,
+    metaEnvelope(channel.phoneNumberId, inboundText({ from: '5511987654000', id: wamid('sec'), body: 'segredo', timestamp: nowSec() })),
+  );
 });
 after(async () => {
   await fake?.close();

@@ -44,7 +44,10 @@ describe('native', () => {
   test('outside the window a free-form message is 409 outside_service_window and not stored', async () => {
     const m = await personWhoWrote('5511987610002', 25 * HOURS);
     const count = (await messagesOf(h, m.conversationId)).length;
-    for (const body of [{ type: 'text', message: 'fora' }, { type: 'image', mediaUrl: 'https://example.com/a.jpg', mimeType: 'image/jpeg' }]) {
+    for (const body of [
+      { type: 'text', message: 'fora' },
+      { type: 'image', mediaUrl: 'https://example.com/a.jpg', mimeType: 'image/jpeg' },
+    ]) {
       const res = await send(m.conversationId, body);
       assertError(res, 409, { code: 'outside_service_window' });
     }
@@ -86,7 +89,11 @@ describe('native', () => {
       body: { from: { phone: '5511987610099', name: 'Sandbox' }, message: { type: 'text', text: 'oi' } },
     });
     assert.equal(res.status, 200, res.body);
-    await h.store.db.updateTable('conversations').set({ last_inbound_at: Date.now() - 72 * HOURS * 1000 }).where('id', '=', res.json.conversationId).execute();
+    await h.store.db
+      .updateTable('conversations')
+      .set({ last_inbound_at: Date.now() - 72 * HOURS * 1000 })
+      .where('id', '=', res.json.conversationId)
+      .execute();
     assert.equal((await send(res.json.conversationId, { type: 'text', message: 'sandbox' })).status, 201);
   });
 });

@@ -152,23 +152,21 @@ describe('batches and redelivery', () => {
     assert.equal((await messageByWamid(h, second.id, y)).content, 'para o segundo');
   });
 
-  test(
-    'one person writing to two numbers of the same inbox gets a conversation on each channel',
-    { todo: 'conversations are one per (inbox, person) whatever the channel (src/domain/conversations.ts findOrCreateConversation)' },
-    async () => {
-      const second = await createWhatsApp(h);
-      const [x, y] = [wamid('p1'), wamid('p2')];
-      await deliver(h, channel, envelope(inboundText({ from: '5511987600013', id: x, body: 'número 1', timestamp: nowSec() })));
-      await deliver(h, second, metaEnvelope(second.phoneNumberId, inboundText({ from: '5511987600013', id: y, body: 'número 2', timestamp: nowSec() })));
-      const rows = await h.store.db
-        .selectFrom('messages as m')
-        .innerJoin('conversations as c', 'c.id', 'm.conversation_id')
-        .select(['m.external_id', 'c.channel_id'])
-        .where('m.external_id', 'in', [x, y])
-        .execute();
-      assert.equal(rows.find((r) => r.external_id === y)?.channel_id, second.id, 'the reply to number 2 must leave from number 2');
-    },
-  );
+  test('one person writing to two numbers of the same inbox gets a conversation on each channel', {
+    todo: 'conversations are one per (inbox, person) whatever the channel (src/domain/conversations.ts findOrCreateConversation)',
+  }, async () => {
+    const second = await createWhatsApp(h);
+    const [x, y] = [wamid('p1'), wamid('p2')];
+    await deliver(h, channel, envelope(inboundText({ from: '5511987600013', id: x, body: 'número 1', timestamp: nowSec() })));
+    await deliver(h, second, metaEnvelope(second.phoneNumberId, inboundText({ from: '5511987600013', id: y, body: 'número 2', timestamp: nowSec() })));
+    const rows = await h.store.db
+      .selectFrom('messages as m')
+      .innerJoin('conversations as c', 'c.id', 'm.conversation_id')
+      .select(['m.external_id', 'c.channel_id'])
+      .where('m.external_id', 'in', [x, y])
+      .execute();
+    assert.equal(rows.find((r) => r.external_id === y)?.channel_id, second.id, 'the reply to number 2 must leave from number 2');
+  });
 
   test('one bad item never drops the others', async () => {
     const good = wamid('good');
@@ -193,7 +191,23 @@ describe('every message type', () => {
   const from = '5511987600100';
   const ids: Record<string, string> = {};
   before(async () => {
-    for (const k of ['text', 'image', 'audio', 'video', 'document', 'sticker', 'place', 'pin', 'contacts', 'button', 'list', 'flow', 'tbutton', 'unsupported', 'poll'])
+    for (const k of [
+      'text',
+      'image',
+      'audio',
+      'video',
+      'document',
+      'sticker',
+      'place',
+      'pin',
+      'contacts',
+      'button',
+      'list',
+      'flow',
+      'tbutton',
+      'unsupported',
+      'poll',
+    ])
       ids[k] = wamid(k);
     const t = nowSec();
     const f = { from, name: 'Tipos', timestamp: t };
@@ -324,9 +338,8 @@ describe('every message type', () => {
     assert.ok(shown, 'the message is listed');
     assert.equal(shown.type, 'text');
     assert.equal(shown.content, '[unsupported: poll]');
-    const u = res.json.data.messages.find((m: any) => m.externalId === ids.unsupported || m.id === (res.json.data.messages.length && undefined));
     const unsupportedMessage = await messageByWamid(h, channel.id, ids.unsupported);
-    const shownU = u ?? res.json.data.messages.find((m: any) => m.id === unsupportedMessage.id);
+    const shownU = res.json.data.messages.find((m: any) => m.id === unsupportedMessage.id);
     assert.equal(shownU.type, 'text');
     assert.match(shownU.content, /^\[unsupported: .+\]$/);
     assert.ok(!res.json.data.messages.some((m: any) => m.type === 'unsupported'));
@@ -367,7 +380,11 @@ describe('identity', () => {
   test('a BSUID-only person (no phone): created, matched again by BSUID, then by BSUID when a phone shows up', async () => {
     const userId = 'BR.13491208655302741918';
     const first = wamid('bsuid1');
-    await deliver(h, channel, envelope(inboundText({ from: null, userId, username: 'maria.silva', name: 'Maria BSUID', id: first, body: 'oi', timestamp: nowSec() })));
+    await deliver(
+      h,
+      channel,
+      envelope(inboundText({ from: null, userId, username: 'maria.silva', name: 'Maria BSUID', id: first, body: 'oi', timestamp: nowSec() })),
+    );
     const m1 = await messageByWamid(h, channel.id, first);
     const row = await personRow(h, m1.senderPersonId);
     assert.equal(row.bsuid, userId);
@@ -515,7 +532,9 @@ describe('errors, webhook log, templates, times', () => {
 
   test('the webhook log: newest first, paged with cursors, every field', async () => {
     const logged = await createWhatsApp(h);
-    const bodies = [1, 2, 3, 4, 5].map((n) => metaEnvelope(logged.phoneNumberId, inboundText({ from: '5511987600701', id: wamid(`log${n}`), body: `n${n}`, timestamp: nowSec() })));
+    const bodies = [1, 2, 3, 4, 5].map((n) =>
+      metaEnvelope(logged.phoneNumberId, inboundText({ from: '5511987600701', id: wamid(`log${n}`), body: `n${n}`, timestamp: nowSec() })),
+    );
     for (const body of bodies) await deliver(h, logged, body);
     const seen: any[] = [];
     let cursor: string | null = null;
@@ -569,7 +588,7 @@ describe('errors, webhook log, templates, times', () => {
     assertError(await call(h, 'GET', `/api/v1/channels/${h.ws.channelId}/templates`), 400);
   });
 
-  test("a message redelivered days later keeps its time and never moves lastMessageAt backwards", async () => {
+  test('a message redelivered days later keeps its time and never moves lastMessageAt backwards', async () => {
     const from = '5511987600801';
     const fresh = wamid('fresh');
     await deliver(h, channel, envelope(inboundText({ from, id: fresh, body: 'agora', timestamp: nowSec() })));
@@ -585,6 +604,10 @@ describe('errors, webhook log, templates, times', () => {
     assert.equal(afterIt.lastMessageAt, before.lastMessageAt, 'lastMessageAt did not move backwards');
     assert.equal(afterIt.lastMessageId, before.lastMessageId, 'the last message is still the newest one');
     const ordered = await messagesOf(h, m.conversationId);
-    assert.deepEqual(ordered.map((x) => x.externalId), [old, fresh], 'listed in time order');
+    assert.deepEqual(
+      ordered.map((x) => x.externalId),
+      [old, fresh],
+      'listed in time order',
+    );
   });
 });

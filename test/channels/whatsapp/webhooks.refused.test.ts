@@ -24,14 +24,18 @@ async function logRows(channelId = channel.id): Promise<number> {
 
 describe('the verification handshake', () => {
   test('the right token: 200, text/plain, exactly the challenge', async () => {
-    const res = await handshake(channel.id, { 'hub.mode': 'subscribe', 'hub.verify_token': 'the-verify-token-of-this-channel-123', 'hub.challenge': '1158201444' });
+    const res = await handshake(channel.id, {
+      'hub.mode': 'subscribe',
+      'hub.verify_token': 'the-verify-token-of-this-channel-123',
+      'hub.challenge': '1158201444',
+    });
     assert.equal(res.statusCode, 200, res.body);
     assert.match(String(res.headers['content-type']), /^text\/plain/);
     assert.equal(res.body, '1158201444');
   });
 
   test('a wrong token, or a mode other than subscribe, is 403 and never echoes the challenge', async () => {
-    for (const query of [
+    for (const query of <Record<string, string>[]>[
       { 'hub.mode': 'subscribe', 'hub.verify_token': 'wrong', 'hub.challenge': 'c1' },
       { 'hub.mode': 'subscribe', 'hub.verify_token': 'the-verify-token-of-this-channel-12', 'hub.challenge': 'c1' },
       { 'hub.mode': 'unsubscribe', 'hub.verify_token': 'the-verify-token-of-this-channel-123', 'hub.challenge': 'c1' },
@@ -55,13 +59,17 @@ describe('the verification handshake', () => {
     assert.equal((await handshake(UNKNOWN_ID, query)).statusCode, 404);
     assert.equal((await handshake(h.ws.channelId, query)).statusCode, 404, 'the sandbox channel has no Meta callback');
     const gone = await createWhatsApp(h, { verifyToken: 'gone-token' });
-    assert.equal((await h.app.inject({ method: 'DELETE', url: `/api/v1/channels/${gone.id}`, headers: { authorization: `Bearer ${h.ws.apiKey}` } })).statusCode, 204);
+    assert.equal(
+      (await h.app.inject({ method: 'DELETE', url: `/api/v1/channels/${gone.id}`, headers: { authorization: `Bearer ${h.ws.apiKey}` } })).statusCode,
+      204,
+    );
     assert.equal((await handshake(gone.id, { ...query, 'hub.verify_token': 'gone-token' })).statusCode, 404);
   });
 });
 
 describe('signed webhooks refused', () => {
-  const body = () => metaEnvelope(channel.phoneNumberId, inboundText({ from: '5511987651111', id: wamid('sig'), body: 'não devia chegar', timestamp: nowSec() }));
+  const body = () =>
+    metaEnvelope(channel.phoneNumberId, inboundText({ from: '5511987651111', id: wamid('sig'), body: 'não devia chegar', timestamp: nowSec() }));
 
   test('a missing signature is 401 and nothing is stored: no message, no log row', async () => {
     const before = await logRows();
