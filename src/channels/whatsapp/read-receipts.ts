@@ -12,7 +12,7 @@ import { graphTarget } from './sender.ts';
  * An agent read the conversation: its newest inbound WhatsApp message is marked read at Meta,
  * once per message (whatsapp-channel.md §3), when the channel sends read receipts. Not in groups.
  */
-export async function queueReadReceipt(ctx: Ctx, trx: Tx, workspaceId: string, conversationId: string): Promise<void> {
+export async function queueReadReceipt(_ctx: Ctx, trx: Tx, workspaceId: string, conversationId: string): Promise<void> {
   const row = await trx
     .selectFrom('conversations as c')
     .innerJoin('channels as ch', (j) => j.onRef('ch.workspace_id', '=', 'c.workspace_id').onRef('ch.id', '=', 'c.channel_id'))
@@ -22,7 +22,7 @@ export async function queueReadReceipt(ctx: Ctx, trx: Tx, workspaceId: string, c
     .where('c.workspace_id', '=', workspaceId)
     .where('c.id', '=', conversationId)
     .executeTakeFirst();
-  if (!row || row.kind !== 'whatsapp' || row.is_group) return;
+  if (row?.kind !== 'whatsapp' || row.is_group) return;
   if (whatsAppConfigOf(channelFromRow(row).config).sendReadReceipts === false) return;
   const newest = await trx
     .selectFrom('messages')

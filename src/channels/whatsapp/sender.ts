@@ -48,7 +48,7 @@ export function whatsAppSendHandler(deps: WhatsAppSenderDeps): ChannelJobHandler
       .where('id', '=', job.message_id)
       .executeTakeFirst();
     // Already settled (a status reconciled it) or gone: nothing to send.
-    if (!message || message.external_status !== 'pending') return finishJob(ctx.db, job);
+    if (message?.external_status !== 'pending') return finishJob(ctx.db, job);
     if (channel.deleted_at !== null) return rejectSend(ctx, job, 'the channel was deleted');
     const target = graphTarget(channel);
     const built = await buildBody(deps, target, job, messageFromRow(message));
