@@ -1,7 +1,8 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../../config.ts';
 import type { Ctx } from '../../domain/context.ts';
-import type { MediaStore } from '../../media/media-store.ts';
+import { join } from 'node:path';
+import { MediaStore } from '../../media/media-store.ts';
 import { ChannelOutbox, type ChannelKindJobs, type ChannelOutboxOptions } from '../channel-outbox.ts';
 import { channelFromRow } from '../../db/rows.ts';
 import { whatsAppConfigOf } from './config.ts';
@@ -40,8 +41,13 @@ export function whatsAppOutbox(deps: WhatsAppJobDeps, options: ChannelOutboxOpti
   return new ChannelOutbox(deps.ctx, new Map([['whatsapp', whatsAppJobs(deps)]]), options);
 }
 
-/** The background loop that sends, fetches media and marks messages read for WhatsApp channels. */
-export function startWhatsAppWorkers(ctx: Ctx, config: Config, log: FastifyBaseLogger, media: MediaStore): { stop(): Promise<void> } {
+/** The background loop that sends, fetches media and marks messages read for WhatsApp channels; `media` defaults to the app's store location. */
+export function startWhatsAppWorkers(
+  ctx: Ctx,
+  config: Config,
+  log: FastifyBaseLogger,
+  media: MediaStore = new MediaStore(join(config.dataDir, 'media'), config.publicUrl),
+): { stop(): Promise<void> } {
   const logger = log.child({ worker: 'whatsapp-outbox' });
   const outbox = whatsAppOutbox({ ctx, media, publicUrl: config.publicUrl, maxDownloadBytes: config.maxUploadMb * 1024 * 1024 }, { log: logger });
   return outbox.start(logger);
