@@ -8,6 +8,7 @@ import { MAX_ATTEMPTS } from '../../../src/events/retry-policy.ts';
 import { queueReadReceipt } from '../../../src/channels/whatsapp/read-receipts.ts';
 import { graphClient } from '../../../src/channels/whatsapp/graph-client.ts';
 import { receiveInbound } from '../../../src/domain/inbound.ts';
+import { startWhatsAppWorkers } from '../../../src/channels/whatsapp/workers.ts';
 import { agentSends, jobsLeft, messageNow, personWrites, startWhatsApp, type WhatsAppSetup } from './outbox-setup.ts';
 
 let s: WhatsAppSetup;
@@ -314,4 +315,17 @@ test('a group gets recipient_type group and its id; a person without a number ge
   assert.equal(toGroup.to, '120363025246125486');
   assert.equal(toBsuid.recipient, 'BR.1a2b3c');
   assert.equal(toBsuid.to, undefined);
+});
+
+test('startWhatsAppWorkers sends in the background until stopped', async () => {
+  const { conversationId } = await personWrites(s);
+  const workers = startWhatsAppWorkers(s.h.ctx, s.h.config, s.h.app.log, s.h.app.media);
+  try {
+    const sent = await agentSends(s, conversationId, { type: 'text', message: 'background' });
+    await s.fake.waitForRequests(1, 5000);
+    for (let i = 0; i < 50 && (await messageNow(s, conversationId, sent.id)).externalStatus === 'pending'; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.equal((await messageNow(s, conversationId, sent.id)).externalStatus, 'sent');
+  } finally {
+    await workers.stop();
+  }
 });
