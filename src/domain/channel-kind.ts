@@ -1,4 +1,6 @@
 import type { Channel, ExternalStatus, Message } from './model.ts';
+import type { Ctx } from './context.ts';
+import type { Tx } from '../db/repos/tx.ts';
 
 /** What a channel kind's config checks may depend on. */
 export interface ChannelSettings {
@@ -34,4 +36,6 @@ export interface ChannelKind {
   serviceWindowMs?: number;
   /** The message templates the network approved for this channel (WhatsApp); absent where there are none. */
   templates?(channel: Channel, settings: ChannelSettings): Promise<unknown[]>;
+  /** An agent read the conversation: tell the network (WhatsApp read receipts), in the caller's transaction. */
+  onRead?(ctx: Ctx, trx: Tx, workspaceId: string, conversationId: string): Promise<void>;
 }

@@ -70,6 +70,8 @@ export async function markRead(ctx: Ctx, workspaceId: string, conversationId: st
     if (c.unreadCount !== 0) {
       await trx.updateTable('conversations').set({ unread_count: 0 }).where('workspace_id', '=', workspaceId).where('id', '=', conversationId).execute();
     }
+    const channel = await trx.selectFrom('channels').select('kind').where('workspace_id', '=', workspaceId).where('id', '=', c.channelId).executeTakeFirst();
+    await (channel && ctx.channelKinds.get(channel.kind)?.onRead?.(ctx, trx, workspaceId, conversationId));
     return { ...c, unreadCount: 0 };
   });
 }

@@ -2,6 +2,7 @@ import type { ChannelKind } from '../../domain/channel-kind.ts';
 import { conflict } from '../../domain/errors.ts';
 import { shownWhatsAppConfig, storedWhatsAppConfig, whatsAppConfigOf } from './config.ts';
 import { graphClient } from './graph-client.ts';
+import { queueReadReceipt } from './read-receipts.ts';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -23,6 +24,7 @@ export const whatsappKind: ChannelKind = {
   installationKey: (config) => (typeof config.phoneNumberId === 'string' ? config.phoneNumberId : null),
   outbound: () => ({ externalId: null, externalStatus: 'pending', queued: true }),
   serviceWindowMs: SERVICE_WINDOW_MS,
+  onRead: queueReadReceipt,
   templates: async (channel, settings) => {
     const config = whatsAppConfigOf(channel.config);
     if (!config.wabaId) throw conflict('config.wabaId is not set: the templates belong to the WhatsApp Business Account', 'waba_id_missing');
