@@ -18,13 +18,14 @@ test('POST and PATCH /channels refuse malformed JSON, unknown fields and non-obj
   await assertRefusesBadBodies(h, 'PATCH', `channels/${h.ws.channelId}`, { name: 'x' });
 });
 
-test('POST /channels refuses missing fields, wrong types and kinds other than sandbox', async () => {
+test('POST /channels refuses missing fields, wrong types, unknown kinds and a WhatsApp channel without its required config', async () => {
   const bad: [Record<string, unknown>, string][] = [
     [{ kind: 'sandbox', name: 'x' }, 'inboxId'],
     [{ ...valid(), inboxId: 'nope' }, 'inboxId'],
     [{ ...valid(), inboxId: 5 }, 'inboxId'],
     [{ inboxId: h.ws.inboxId, name: 'x' }, 'kind'],
-    [{ ...valid(), kind: 'whatsapp' }, 'kind'],
+    [{ ...valid(), kind: 'telegram' }, 'kind'],
+    [{ ...valid(), kind: 'whatsapp' }, 'config.phoneNumberId'],
     [{ ...valid(), kind: 'SANDBOX' }, 'kind'],
     [{ inboxId: h.ws.inboxId, kind: 'sandbox' }, 'name'],
     [{ ...valid(), name: '' }, 'name'],
