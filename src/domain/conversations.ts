@@ -20,6 +20,11 @@ export interface ConversationTarget {
   groupId?: string | null;
   priority?: Priority;
   status: ConversationStatus;
+  /**
+   * The person wrote on `channelId`: an existing conversation of theirs on another channel of the
+   * inbox moves to it, so replies leave on the channel the person last used (one history per person).
+   */
+  followChannel?: boolean;
 }
 
 /**
@@ -33,6 +38,15 @@ export async function findOrCreateConversation(
   actor: Actor,
 ): Promise<{ conversation: Conversation; created: boolean }> {
   const existing = await lockByParticipant(ctx, trx, target);
+  if (existing && target.followChannel && existing.channelId !== target.channelId) {
+    await trx
+      .updateTable('conversations')
+      .set({ channel_id: target.channelId, updated_at: Date.now() })
+      .where('workspace_id', '=', target.workspaceId)
+      .where('id', '=', existing.id)
+      .execute();
+    return { conversation: { ...existing, channelId: target.channelId }, created: false };
+  }
   if (existing) return { conversation: existing, created: false };
 
   const now = Date.now();

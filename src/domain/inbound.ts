@@ -73,6 +73,7 @@ export async function receiveInbound(ctx: Ctx, input: InboundMessage): Promise<I
         personId: groupId ? null : personId,
         groupId,
         status: 'ROBOT_INTERACTIVE',
+        followChannel: true,
       },
       actor,
     );

@@ -9,6 +9,7 @@ import { applyStatus, emitMessageUpdated } from '../../domain/receipts.ts';
 import { enqueueChannelJob } from '../../db/repos/channel-jobs.ts';
 import { messageFromRow, toJson } from '../../db/rows.ts';
 import { phoneVariants } from './phone-variants.ts';
+import { SEND_OUTCOME_UNKNOWN } from '../channel-outbox.ts';
 import type { WaContent, WaItem, WaPerson } from './webhook-types.ts';
 
 /** The live WhatsApp channel a change was routed to. */
@@ -17,9 +18,6 @@ export interface RoutedChannel {
   id: string;
   inboxId: string;
 }
-
-/** Said of a send whose request left but whose answer never came (sender.ts); a status carrying its id reconciles it. */
-export const SEND_OUTCOME_UNKNOWN = 'send outcome unknown';
 
 type ItemOf<K extends WaItem['kind']> = Extract<WaItem, { kind: K }>;
 
@@ -71,6 +69,7 @@ async function conversationFor(ctx: Ctx, trx: Tx, channel: RoutedChannel, person
       personId: group ? null : personId,
       groupId: group,
       status: 'ROBOT_INTERACTIVE',
+      followChannel: true,
     },
     actor,
   );

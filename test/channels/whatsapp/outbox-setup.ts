@@ -1,7 +1,5 @@
 import { startHarness, call, type Harness } from '../../helpers/harness.ts';
 import { FakeGraph } from '../../helpers/fake-graph.ts';
-import { MODULES } from '../../../src/modules/index.ts';
-import { whatsappKind } from '../../../src/channels/whatsapp/kind.ts';
 import { graphClient } from '../../../src/channels/whatsapp/graph-client.ts';
 import { whatsAppOutbox } from '../../../src/channels/whatsapp/workers.ts';
 import { receiveInbound } from '../../../src/domain/inbound.ts';
@@ -18,7 +16,7 @@ export interface WhatsAppSetup {
 
 export async function startWhatsApp(): Promise<WhatsAppSetup> {
   const fake = await FakeGraph.start();
-  const h = await startHarness({}, { modules: { dialects: MODULES.dialects, channels: [...MODULES.channels, { ...whatsappKind }] } });
+  const h = await startHarness();
   const created = await call(h, 'POST', '/api/v1/channels', {
     body: {
       inboxId: h.ws.inboxId,

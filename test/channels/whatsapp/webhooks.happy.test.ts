@@ -152,9 +152,7 @@ describe('batches and redelivery', () => {
     assert.equal((await messageByWamid(h, second.id, y)).content, 'para o segundo');
   });
 
-  test('one person writing to two numbers of the same inbox gets a conversation on each channel', {
-    todo: 'conversations are one per (inbox, person) whatever the channel (src/domain/conversations.ts findOrCreateConversation)',
-  }, async () => {
+  test('one person writing to two numbers of the same inbox keeps one conversation, which follows the number they last wrote to', async () => {
     const second = await createWhatsApp(h);
     const [x, y] = [wamid('p1'), wamid('p2')];
     await deliver(h, channel, envelope(inboundText({ from: '5511987600013', id: x, body: 'número 1', timestamp: nowSec() })));
@@ -162,10 +160,12 @@ describe('batches and redelivery', () => {
     const rows = await h.store.db
       .selectFrom('messages as m')
       .innerJoin('conversations as c', 'c.id', 'm.conversation_id')
-      .select(['m.external_id', 'c.channel_id'])
+      .select(['m.external_id', 'c.channel_id', 'c.id'])
       .where('m.external_id', 'in', [x, y])
       .execute();
-    assert.equal(rows.find((r) => r.external_id === y)?.channel_id, second.id, 'the reply to number 2 must leave from number 2');
+    assert.equal(rows.length, 2);
+    assert.equal(rows[0].id, rows[1].id, 'one history per person');
+    assert.equal(rows[0].channel_id, second.id, 'the reply leaves from number 2, where the person last wrote');
   });
 
   test('one bad item never drops the others', async () => {
