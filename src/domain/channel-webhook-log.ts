@@ -1,6 +1,5 @@
 import type { Ctx } from './context.ts';
 import { invalid, notFound } from './errors.ts';
-import { getChannel } from './resources/channels.ts';
 
 /** Meta keeps no history: what arrived is kept this long (whatsapp-channel.md §2). */
 export const WEBHOOK_LOG_RETENTION_MS = 7 * 24 * 3600 * 1000;
@@ -69,12 +68,4 @@ export async function purgeWebhookLog(ctx: Ctx, now: number): Promise<number> {
     .where('received_at', '<', now - WEBHOOK_LOG_RETENTION_MS)
     .executeTakeFirst();
   return Number(result.numDeletedRows ?? 0n);
-}
-
-/** The templates the network approved for a channel. */
-export async function listChannelTemplates(ctx: Ctx, workspaceId: string, channelId: string): Promise<unknown[]> {
-  const channel = await getChannel(ctx, workspaceId, channelId);
-  const kind = ctx.channelKinds.get(channel.kind);
-  if (!kind?.templates) throw invalid(`Channel ${channelId} is a ${channel.kind} channel: only WhatsApp channels have templates`, 'not_a_whatsapp_channel');
-  return kind.templates(channel, ctx.channelSettings);
 }

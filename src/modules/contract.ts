@@ -34,6 +34,8 @@ export interface BackgroundTask {
 /** A network: the domain-facing kind, plus its inbound routes and the workers that send and fetch. */
 export interface ChannelModule extends ChannelKind {
   routes?: ModuleRoutes;
+  /** Routes that are part of the native API (under `/api/v1`, with its authentication, idempotency and error shape). */
+  apiRoutes?: ModuleRoutes;
   /** Its inbound routes answer in this shape (the native one unless set). */
   errorSurface?: ErrorSurface;
   /** Where its routes live: malformed URLs there answer in its shape too. */

@@ -9,7 +9,6 @@ import { nativeErrorSurface } from './errors.ts';
 import { ErrorBody, nativeErrorDocs } from './schemas.ts';
 import { conversationRoutes } from './routes/conversations.ts';
 import { messageRoutes } from './routes/messages.ts';
-import { sandboxRoutes } from './routes/sandbox.ts';
 import { eventRoutes } from './routes/events.ts';
 import { workspaceRoutes } from './routes/workspace.ts';
 
@@ -18,7 +17,6 @@ export const nativeTagGroup: OpenApiTagGroup = {
   tags: [
     { name: 'native', description: 'Conversations and their messages: list and read them, assign, hand off, resolve, send.' },
     { name: 'events', description: 'The event feed: every change a webhook can report, in commit order.' },
-    { name: 'sandbox', description: "The sandbox channel: play the network's part (an end user's messages, delivery receipts) in tests and demos." },
     { name: 'api keys', description: "The workspace's API keys and their Basic client credentials." },
     { name: 'inboxes', description: 'Inboxes hold channels, people and conversations; each has its inactivity timeout.' },
     { name: 'channels', description: 'Channels connect an inbox to a network (kind `sandbox` for now).' },
@@ -45,9 +43,10 @@ export async function nativeApi(app: FastifyInstance): Promise<void> {
   registerIdempotency(app, app.ctx.db);
   await app.register(conversationRoutes);
   await app.register(messageRoutes);
-  await app.register(sandboxRoutes);
   await app.register(eventRoutes);
   await app.register(workspaceRoutes);
+  // What each channel adds to the native API (the sandbox's inbound routes, WhatsApp's templates and log).
+  for (const channel of app.modules.channels) if (channel.apiRoutes) await app.register(channel.apiRoutes);
 }
 
 /** The native dialect (native-api.md). */

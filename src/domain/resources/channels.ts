@@ -159,3 +159,11 @@ export async function lockLiveChannel(ctx: Ctx, trx: Tx, workspaceId: string, id
   if (!row) throw notFound('channel', id);
   return channelFromRow(row);
 }
+
+/** The templates the network approved for a channel. */
+export async function listChannelTemplates(ctx: Ctx, workspaceId: string, channelId: string): Promise<unknown[]> {
+  const channel = await getChannel(ctx, workspaceId, channelId);
+  const kind = ctx.channelKinds.get(channel.kind);
+  if (!kind?.templates) throw invalid(`Channel ${channelId} is a ${channel.kind} channel: only WhatsApp channels have templates`, 'not_a_whatsapp_channel');
+  return kind.templates(channel, ctx.channelSettings);
+}

@@ -1,12 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { VENDOR_MESSAGE_TYPES } from '../../../domain/model.ts';
-import { receiveInbound } from '../../../domain/inbound.ts';
-import { applyReceipt } from '../../../domain/receipts.ts';
-import { IdParams, Nullable, Timestamp, errors, Id } from '../schemas.ts';
-import { MessageShape } from '../shapes.ts';
-import { presentMessage } from '../presenters.ts';
+import { VENDOR_MESSAGE_TYPES } from '../../domain/model.ts';
+import { receiveInbound } from '../../domain/inbound.ts';
+import { applyReceipt } from '../../domain/receipts.ts';
+import { IdParams, Nullable, Timestamp, errors, Id } from '../../dialects/native/schemas.ts';
+import { MessageShape } from '../../dialects/native/shapes.ts';
+import { presentMessage } from '../../dialects/native/presenters.ts';
 
 const NullableText = (maxLength: number) => Type.Optional(Nullable(Type.String({ maxLength })));
 
@@ -38,7 +38,8 @@ const InboundBody = Type.Object(
 
 const InboundAnswer = Type.Object({ personId: Id, conversationId: Id, messageId: Id, duplicate: Type.Boolean() });
 
-export async function sandboxRoutes(fastify: FastifyInstance): Promise<void> {
+/** The sandbox's part of the native API: play the network (native-api.md "The sandbox channel"). */
+export async function sandboxApiRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const ctx = app.ctx;
 
