@@ -5,7 +5,7 @@ import type { Ctx } from './domain/context.ts';
 import { sweepInactive } from './domain/human-support.ts';
 import { Dispatcher, purgeExpiredDeliveries } from './events/dispatcher.ts';
 import { sendDueScheduledMessages } from './domain/scheduled-messages.ts';
-import { purgeWebhookLog } from './domain/channel-webhook-log.ts';
+import { purgeChannelRecords } from './domain/channel-webhook-log.ts';
 import type { Modules } from './modules/contract.ts';
 import type { MediaStore } from './media/media-store.ts';
 
@@ -85,8 +85,8 @@ export function startWorkers(ctx: Ctx, config: Config, log: FastifyBaseLogger, c
       async () => {
         const purged = await purgeExpiredDeliveries(ctx.db, Date.now());
         if (purged > 0) log.info({ purged }, 'expired webhook deliveries purged');
-        const logged = await purgeWebhookLog(ctx, Date.now());
-        if (logged > 0) log.info({ purged: logged }, 'channel webhook log rows older than 7 days purged');
+        const records = await purgeChannelRecords(ctx, Date.now());
+        if (records > 0) log.info({ purged: records }, 'expired channel webhook log rows, de-duplication ids and unmatched statuses purged');
         return false;
       },
       log,

@@ -61,11 +61,24 @@ function parseBody(text: string): unknown {
   }
 }
 
-/** Deletes log rows older than the retention; returns how many. */
-export async function purgeWebhookLog(ctx: Ctx, now: number): Promise<number> {
-  const result = await ctx.db
-    .deleteFrom('channel_webhook_log')
-    .where('received_at', '<', now - WEBHOOK_LOG_RETENTION_MS)
-    .executeTakeFirst();
-  return Number(result.numDeletedRows ?? 0n);
+/** Meta redelivers for up to 7 days: ids seen, and statuses still waiting for their message, are kept well past that. */
+export const INBOUND_ID_RETENTION_MS = 30 * 24 * 3600 * 1000;
+
+/** Deletes webhook log rows past their 7 days, and de-duplication ids and unmatched statuses past 30; returns how many rows. */
+export async function purgeChannelRecords(ctx: Ctx, now: number): Promise<number> {
+  const deleted = await Promise.all([
+    ctx.db
+      .deleteFrom('channel_webhook_log')
+      .where('received_at', '<', now - WEBHOOK_LOG_RETENTION_MS)
+      .executeTakeFirst(),
+    ctx.db
+      .deleteFrom('channel_inbound_ids')
+      .where('received_at', '<', now - INBOUND_ID_RETENTION_MS)
+      .executeTakeFirst(),
+    ctx.db
+      .deleteFrom('waiting_statuses')
+      .where('received_at', '<', now - INBOUND_ID_RETENTION_MS)
+      .executeTakeFirst(),
+  ]);
+  return deleted.reduce((sum, result) => sum + Number(result.numDeletedRows ?? 0n), 0);
 }

@@ -43,6 +43,7 @@ export function whatsappChannelMigration(engine: Engine) {
         .addColumn('received_at', 'bigint', (c) => c.notNull())
         .addPrimaryKeyConstraint('channel_inbound_ids_pkey', ['workspace_id', 'channel_id', 'external_id'])
         .execute();
+      await db.schema.createIndex('channel_inbound_ids_age_idx').on('channel_inbound_ids').column('received_at').execute();
 
       await db.schema
         .createTable('channel_webhook_log')
