@@ -39,7 +39,11 @@ test('a Jelou panel runs a whole conversation over a WhatsApp channel', async ()
   const botId: string = bot.json.id;
 
   // The person writes; the bot has it, the panel hears nothing yet.
-  await deliver(h, channel(), meta(inboundText({ from: PHONE, id: wamid('in'), name: 'João Lima', timestamp: nowSec(), body: 'Quero falar com um atendente' })));
+  await deliver(
+    h,
+    channel(),
+    meta(inboundText({ from: PHONE, id: wamid('in'), name: 'João Lima', timestamp: nowSec(), body: 'Quero falar com um atendente' })),
+  );
   const [conversation] = await conversationsOf(h, s.channelId);
   assert.ok(conversation, 'the conversation is on the WhatsApp channel');
   const personId: string = conversation.personId;
@@ -47,7 +51,12 @@ test('a Jelou panel runs a whole conversation over a WhatsApp channel', async ()
 
   // The conversation is handed to the panel.
   assert.equal(conversation.botId, botId);
-  const session = await startSession(h, { botId, userId: personId, initialMessage: 'Um atendente já vai falar com você', assignment: { type: 'queue', target: 'SUPPORT' } });
+  const session = await startSession(h, {
+    botId,
+    userId: personId,
+    initialMessage: 'Um atendente já vai falar com você',
+    assignment: { type: 'queue', target: 'SUPPORT' },
+  });
   assert.equal(session.roomId, conversation.id);
   assert.equal(session.state, 'active');
   assert.equal(await s.outbox().runOnce(), 1, "the bot's initial message leaves through WhatsApp");
@@ -85,7 +94,11 @@ test('a Jelou panel runs a whole conversation over a WhatsApp channel', async ()
 
   // Meta's statuses, out of order: read first, then a late delivered and sent change nothing.
   await deliver(h, channel(), meta(statusUpdate({ id: replyWamid, status: 'read', recipientId: PHONE, timestamp: nowSec() })));
-  await deliver(h, channel(), meta([statusUpdate({ id: replyWamid, status: 'delivered', recipientId: PHONE }), statusUpdate({ id: replyWamid, status: 'sent', recipientId: PHONE })]));
+  await deliver(
+    h,
+    channel(),
+    meta([statusUpdate({ id: replyWamid, status: 'delivered', recipientId: PHONE }), statusUpdate({ id: replyWamid, status: 'sent', recipientId: PHONE })]),
+  );
   now = await messageNow(s, conversation.id, messageId);
   assert.equal(now.externalStatus, 'read');
   assert.equal(now.externalId, replyWamid);

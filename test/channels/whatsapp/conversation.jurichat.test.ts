@@ -105,11 +105,14 @@ test('a JuriChat client runs a whole conversation over a WhatsApp channel', asyn
 
   // 5. A file via multipart: uploaded to Meta first, then sent by its id.
   const pdf = Buffer.from('%PDF-1.4 contrato');
-  const file = await sendMultipart({ conversationId, type: 'document', message: 'Seu contrato', fileName: 'contrato.pdf' }, {
-    name: 'contrato.pdf',
-    type: 'application/pdf',
-    content: pdf,
-  });
+  const file = await sendMultipart(
+    { conversationId, type: 'document', message: 'Seu contrato', fileName: 'contrato.pdf' },
+    {
+      name: 'contrato.pdf',
+      type: 'application/pdf',
+      content: pdf,
+    },
+  );
   assert.equal(file.status, 200, file.body);
   assert.equal(file.json.type, 'document');
   assert.equal(file.json.externalStatus, 'pending');
