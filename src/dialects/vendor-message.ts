@@ -1,4 +1,4 @@
-import type { Message } from '../domain/model.ts';
+import { MEDIA_TYPES, type Message } from '../domain/model.ts';
 
 /**
  * A message as the vendor dialects show it: their documented type lists lack `unsupported` and
@@ -12,5 +12,8 @@ export function asVendorMessage(m: Message): Message {
     return { ...m, type: 'text', content: `[unsupported: ${original}]`, externalStatus: status };
   }
   if (m.type === 'template') return { ...m, type: 'text', externalStatus: status };
+  // The vendor shapes have no media field: a file's URL is its content, as for messages stored with
+  // it. A WhatsApp file is fetched after the message is stored (§4), so its URL lives in media only.
+  if (MEDIA_TYPES.includes(m.type) && m.media && m.media.url !== m.content) return { ...m, content: m.media.url, externalStatus: status };
   return status === m.externalStatus ? m : { ...m, externalStatus: status };
 }
