@@ -1,6 +1,6 @@
 import type { Actor, Ctx } from '../../domain/context.ts';
 import type { Message } from '../../domain/model.ts';
-import type { Tx } from '../../db/repos/tx.ts';
+import { forUpdate, type Tx } from '../../db/repos/tx.ts';
 import { findOrCreateGroup, findOrCreatePerson, learn, type InboundIdentity } from '../../domain/inbound.ts';
 import { findOrCreateConversation, lockConversation } from '../../domain/conversations.ts';
 import { applyTrigger } from '../../domain/conversation-transitions.ts';
@@ -74,6 +74,22 @@ async function conversationFor(ctx: Ctx, trx: Tx, channel: RoutedChannel, person
     actor,
   );
   return { personId, conversation };
+}
+
+/** A message of this channel by id, locked (PostgreSQL) until the transaction ends. */
+async function lockedMessage(ctx: Ctx, trx: Tx, channel: RoutedChannel, id: string): Promise<Message | null> {
+  const row = await forUpdate(
+    trx.selectFrom('messages').selectAll().where('workspace_id', '=', channel.workspaceId).where('id', '=', id),
+    ctx.engine,
+  ).executeTakeFirst();
+  if (!row) return null;
+  const conversation = await trx
+    .selectFrom('conversations')
+    .select('channel_id')
+    .where('workspace_id', '=', channel.workspaceId)
+    .where('id', '=', row.conversation_id)
+    .executeTakeFirst();
+  return conversation?.channel_id === channel.id ? messageFromRow(row) : null;
 }
 
 /** A message of this channel by its wamid. */
@@ -231,25 +247,21 @@ async function receiveStatus(ctx: Ctx, trx: Tx, channel: RoutedChannel, item: It
   const status = STATUS_OF[item.status];
   const error = item.errors[0];
   const errorMessage = status === 'failed' ? (error ? `${error.code ?? 'error'}: ${error.message ?? error.title}` : 'failed') : null;
-  // Statuses are about what the business sent; an inbound wamid named here changes nothing.
-  let message = await messageByWamid(trx, channel, item.wamid);
-  if (message && message.direction !== 'OUTBOUND') return;
+  // The message row is locked: two statuses of one message, or a status and the send's answer, apply one after the other.
+  let message: Message | null = null;
   let externalId: string | undefined;
-  if (!message && item.bizOpaqueCallbackData) {
-    const row = await trx
-      .selectFrom('messages as m')
-      .innerJoin('conversations as c', (j) => j.onRef('c.workspace_id', '=', 'm.workspace_id').onRef('c.id', '=', 'm.conversation_id'))
-      .selectAll('m')
-      .where('m.workspace_id', '=', channel.workspaceId)
-      .where('m.id', '=', item.bizOpaqueCallbackData)
-      .where('c.channel_id', '=', channel.id)
-      .where('m.direction', '=', 'OUTBOUND')
-      .where('m.external_id', 'is', null)
-      .executeTakeFirst();
-    if (row) {
-      message = messageFromRow(row);
-      externalId = item.wamid;
+  if (item.bizOpaqueCallbackData) {
+    const own = await lockedMessage(ctx, trx, channel, item.bizOpaqueCallbackData);
+    if (own?.direction === 'OUTBOUND' && (own.externalId === null || own.externalId === item.wamid)) {
+      message = own;
+      if (own.externalId === null) externalId = item.wamid;
     }
+  }
+  if (!message) {
+    const byWamid = await messageByWamid(trx, channel, item.wamid);
+    // Statuses are about what the business sent; an inbound wamid named here changes nothing.
+    if (byWamid && byWamid.direction !== 'OUTBOUND') return;
+    message = byWamid && (await lockedMessage(ctx, trx, channel, byWamid.id));
   }
   if (!message) {
     await trx
