@@ -4,8 +4,8 @@ import { call } from '../../helpers/harness.ts';
 import { base, createIntegration, jelou, panelReply, replyBody, startSession } from '../../helpers/jelou.ts';
 import { deliveryReader, startReceiver, testDispatcher } from '../../helpers/receiver.ts';
 import { conversationsOf, deliver, nowSec, wamid } from './wa-helpers.ts';
-import { inboundText, metaEnvelope, statusUpdate, type ValuePart } from './meta-payloads.ts';
-import { messageNow, startWhatsApp, type WhatsAppSetup } from './outbox-setup.ts';
+import { inboundText, statusUpdate, } from './meta-payloads.ts';
+import { messageNow, startWhatsApp, type WhatsAppSetup, signedChannel, metaBody } from './outbox-setup.ts';
 
 /**
  * A Jelou panel runs a whole conversation over a WhatsApp channel (whatsapp-channel.md §5): the
@@ -25,8 +25,8 @@ after(async () => {
 });
 
 const PHONE = '5511976543210';
-const channel = () => ({ id: s.channelId, appSecret: 's3cret' });
-const meta = (parts: ValuePart | ValuePart[]) => metaEnvelope('106540352242922', parts);
+const channel = () => signedChannel(s);
+const meta = metaBody;
 
 test('a Jelou panel runs a whole conversation over a WhatsApp channel', async () => {
   const { h, fake } = s;

@@ -6,8 +6,8 @@ import { juri } from '../../helpers/jurichat.ts';
 import { multipartBody } from '../../helpers/multipart.ts';
 import { deliveryReader, startReceiver, testDispatcher } from '../../helpers/receiver.ts';
 import { deliver, nowSec, wamid } from './wa-helpers.ts';
-import { inboundImage, inboundText, metaEnvelope, statusUpdate, type ValuePart } from './meta-payloads.ts';
-import { startWhatsApp, type WhatsAppSetup } from './outbox-setup.ts';
+import { inboundImage, inboundText, statusUpdate, } from './meta-payloads.ts';
+import { startWhatsApp, type WhatsAppSetup, signedChannel, metaBody } from './outbox-setup.ts';
 
 /**
  * A JuriChat client runs a whole conversation over a WhatsApp channel (whatsapp-channel.md §5):
@@ -27,8 +27,8 @@ after(async () => {
 });
 
 const PHONE = '5511987654321';
-const channel = () => ({ id: s.channelId, appSecret: 's3cret' });
-const meta = (parts: ValuePart | ValuePart[]) => metaEnvelope('106540352242922', parts);
+const channel = () => signedChannel(s);
+const meta = metaBody;
 
 async function sendMultipart(fields: Record<string, string>, file?: { name: string; type: string; content: Buffer }) {
   const { payload, contentType } = multipartBody(fields, file ? [file] : []);

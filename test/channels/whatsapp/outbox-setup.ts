@@ -1,9 +1,18 @@
 import { startHarness, call, type Harness } from '../../helpers/harness.ts';
 import { FakeGraph } from '../../helpers/fake-graph.ts';
+import { metaEnvelope, type ValuePart } from './meta-payloads.ts';
 import { graphClient } from '../../../src/channels/whatsapp/graph-client.ts';
 import { whatsAppOutbox } from '../../../src/channels/whatsapp/workers.ts';
 import { receiveInbound } from '../../../src/domain/inbound.ts';
 import type { ChannelOutbox } from '../../../src/channels/channel-outbox.ts';
+
+export const PHONE_NUMBER_ID = '106540352242922';
+export const APP_SECRET = 's3cret';
+
+/** The setup's channel as the webhook helpers sign for it. */
+export const signedChannel = (s: WhatsAppSetup) => ({ id: s.channelId, appSecret: APP_SECRET });
+/** A Meta webhook body for the setup's number. */
+export const metaBody = (parts: ValuePart | ValuePart[]) => metaEnvelope(PHONE_NUMBER_ID, parts);
 
 /** A harness with the WhatsApp channel module, a fake Graph API, a WhatsApp channel on it and an outbox run by hand. */
 export interface WhatsAppSetup {
@@ -22,7 +31,7 @@ export async function startWhatsApp(): Promise<WhatsAppSetup> {
       inboxId: h.ws.inboxId,
       kind: 'whatsapp',
       name: 'WhatsApp',
-      config: { phoneNumberId: '106540352242922', accessToken: 'EAAG-test', appSecret: 's3cret', graphApiUrl: fake.url, graphApiVersion: 'v25.0' },
+      config: { phoneNumberId: PHONE_NUMBER_ID, accessToken: 'EAAG-test', appSecret: APP_SECRET, graphApiUrl: fake.url, graphApiVersion: 'v25.0' },
     },
   });
   if (created.status !== 201) throw new Error(`channel create failed: ${created.status} ${created.body}`);

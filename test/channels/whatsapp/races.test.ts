@@ -6,8 +6,8 @@ import { SEND_OUTCOME_UNKNOWN } from '../../../src/channels/channel-outbox.ts';
 import { graphClient } from '../../../src/channels/whatsapp/graph-client.ts';
 import { whatsAppOutbox } from '../../../src/channels/whatsapp/workers.ts';
 import { deliver, messageByWamid, nowSec, postWebhook, wamid } from './wa-helpers.ts';
-import { inboundGroupText, inboundImage, inboundText, metaEnvelope, statusUpdate, type ValuePart } from './meta-payloads.ts';
-import { agentSends, jobsLeft, messageNow, startWhatsApp, type WhatsAppSetup } from './outbox-setup.ts';
+import { inboundGroupText, inboundImage, inboundText, statusUpdate, } from './meta-payloads.ts';
+import { agentSends, jobsLeft, messageNow, startWhatsApp, type WhatsAppSetup, signedChannel, metaBody } from './outbox-setup.ts';
 
 /** Races and failures end to end: signed Meta webhooks, the outbox and the fake Graph API together (whatsapp-channel.md §2, §3, §4). */
 
@@ -26,8 +26,8 @@ afterEach(async () => {
 
 const HOUR = 3_600_000;
 const onMessages = { method: 'POST', pathEndsWith: '/messages' };
-const channel = () => ({ id: s.channelId, appSecret: 's3cret' });
-const meta = (parts: ValuePart | ValuePart[]) => metaEnvelope('106540352242922', parts);
+const channel = () => signedChannel(s);
+const meta = metaBody;
 
 let phones = 0;
 /** A person writes through a signed Meta webhook; returns the conversation id and the inbound message. */
