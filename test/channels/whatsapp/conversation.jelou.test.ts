@@ -4,7 +4,7 @@ import { call } from '../../helpers/harness.ts';
 import { base, createIntegration, jelou, panelReply, replyBody, startSession } from '../../helpers/jelou.ts';
 import { deliveryReader, startReceiver, testDispatcher } from '../../helpers/receiver.ts';
 import { conversationsOf, deliver, nowSec, wamid } from './wa-helpers.ts';
-import { inboundText, statusUpdate, } from './meta-payloads.ts';
+import { inboundText, statusUpdate } from './meta-payloads.ts';
 import { messageNow, startWhatsApp, type WhatsAppSetup, signedChannel, metaBody } from './outbox-setup.ts';
 
 /**

@@ -6,7 +6,7 @@ import { juri } from '../../helpers/jurichat.ts';
 import { multipartBody } from '../../helpers/multipart.ts';
 import { deliveryReader, startReceiver, testDispatcher } from '../../helpers/receiver.ts';
 import { deliver, nowSec, wamid } from './wa-helpers.ts';
-import { inboundImage, inboundText, statusUpdate, } from './meta-payloads.ts';
+import { inboundImage, inboundText, statusUpdate } from './meta-payloads.ts';
 import { startWhatsApp, type WhatsAppSetup, signedChannel, metaBody } from './outbox-setup.ts';
 
 /**

@@ -6,7 +6,7 @@ import { SEND_OUTCOME_UNKNOWN } from '../../../src/channels/channel-outbox.ts';
 import { graphClient } from '../../../src/channels/whatsapp/graph-client.ts';
 import { whatsAppOutbox } from '../../../src/channels/whatsapp/workers.ts';
 import { deliver, messageByWamid, nowSec, postWebhook, wamid } from './wa-helpers.ts';
-import { inboundGroupText, inboundImage, inboundText, statusUpdate, } from './meta-payloads.ts';
+import { inboundGroupText, inboundImage, inboundText, statusUpdate } from './meta-payloads.ts';
 import { agentSends, jobsLeft, messageNow, startWhatsApp, type WhatsAppSetup, signedChannel, metaBody } from './outbox-setup.ts';
 
 /** Races and failures end to end: signed Meta webhooks, the outbox and the fake Graph API together (whatsapp-channel.md §2, §3, §4). */
