@@ -43,11 +43,11 @@ export async function receiveWebhook(ctx: Ctx, channel: WhatsAppChannel, raw: st
         .insertInto('channel_webhook_log')
         .values({ ...logRow, processed: 1 })
         .execute();
-      await touchChannel(trx, channel, now);
       for (const { target, change } of await route(trx, channel, changes, log)) {
         for (const item of change.items) await applyItem(ctx, trx, target, item);
       }
     });
+    await noteWebhookTime(ctx, channel, now);
     return;
   } catch (error) {
     log.warn({ err: error, channelId: channel.id }, 'a WhatsApp webhook could not be applied at once; applying item by item');
@@ -57,8 +57,8 @@ export async function receiveWebhook(ctx: Ctx, channel: WhatsAppChannel, raw: st
       .insertInto('channel_webhook_log')
       .values({ ...logRow, processed: 0 })
       .execute();
-    await touchChannel(trx, channel, now);
   });
+  await noteWebhookTime(ctx, channel, now);
   const routed = await ctx.transact((trx) => route(trx, channel, changes, log));
   let complete = true;
   for (const { target, change } of routed) {
@@ -79,8 +79,18 @@ export async function receiveWebhook(ctx: Ctx, channel: WhatsAppChannel, raw: st
   }
 }
 
-async function touchChannel(trx: Tx, channel: RoutedChannel, now: number): Promise<void> {
-  await trx.updateTable('channels').set({ last_webhook_at: now }).where('workspace_id', '=', channel.workspaceId).where('id', '=', channel.id).execute();
+/**
+ * `lastWebhookAt`, to the second, in a statement of its own: inside the webhook's transaction the
+ * channel's row lock would make every concurrent webhook of the channel wait for the one before.
+ */
+async function noteWebhookTime(ctx: Ctx, channel: RoutedChannel, now: number): Promise<void> {
+  await ctx.db
+    .updateTable('channels')
+    .set({ last_webhook_at: now })
+    .where('workspace_id', '=', channel.workspaceId)
+    .where('id', '=', channel.id)
+    .where((eb) => eb.or([eb('last_webhook_at', 'is', null), eb('last_webhook_at', '<', now - 1000)]))
+    .execute();
 }
 
 /** Each change goes to the live channel of its number in the same workspace (one Meta app may point every number at one URL). */
