@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import multipart from '@fastify/multipart';
 import { join } from 'node:path';
 import { MediaStore } from './media/media-store.ts';
@@ -91,16 +91,9 @@ export async function buildApp(config: Config, store: Store, options: AppOptions
     if (request.body === undefined && request.method !== 'GET' && request.method !== 'HEAD') request.body = {};
   });
 
-  // Routes outside the modules (operations, media, docs) and URLs no route matched.
-  app.setErrorHandler((error, request, reply) => sendProblem(surfaceOfUrl(request.url), request, reply, error));
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(
-      surfaceOfUrl(request.url),
-      request,
-      reply,
-      new HttpError(404, `Route ${request.method}:${request.url.split('?')[0]} not found`, 'route_not_found'),
-    ),
-  );
+  // Routes outside the modules (operations, media, docs), and URLs under no module's prefix, answer in the fallback dialect's shape.
+  app.setErrorHandler((error, request, reply) => sendProblem(fallback.errorSurface, request, reply, error));
+  app.setNotFoundHandler(notFoundIn(fallback.errorSurface));
 
   const tagGroups = [...modules.dialects.map((d) => d.tagGroup), ...modules.channels.flatMap((c) => (c.tagGroup ? [c.tagGroup] : [])), platformTagGroup];
   const securitySchemes = Object.assign({}, ...modules.dialects.map((d) => d.securitySchemes ?? {}));
@@ -114,15 +107,37 @@ export async function buildApp(config: Config, store: Store, options: AppOptions
   await app.register(multipart, { limits: { fileSize: config.maxUploadMb * 1024 * 1024, files: 1 } });
   registerOperationsRoutes(app, store);
   registerMediaRoutes(app);
-  for (const dialect of modules.dialects) await registerModuleRoutes(app, dialect.routes, dialect.errorSurface);
-  for (const channel of modules.channels) if (channel.routes) await registerModuleRoutes(app, channel.routes, channel.errorSurface ?? nativeSurface);
+  for (const dialect of modules.dialects) await registerModuleRoutes(app, dialect.routes, dialect.errorSurface, dialect.prefixes);
+  for (const channel of modules.channels) {
+    if (channel.routes) await registerModuleRoutes(app, channel.routes, channel.errorSurface ?? nativeSurface, channel.prefixes ?? []);
+  }
   return app;
 }
 
 /** A module's routes in a scope of their own: whatever they throw answers in the module's error shape. */
-async function registerModuleRoutes(app: App, routes: ModuleRoutes, surface: ErrorSurface): Promise<void> {
+/**
+ * A module's routes in a scope of their own: whatever they throw answers in the module's error
+ * shape, and so does a URL under one of its prefixes that no route matches (Fastify's 404 handler
+ * of a prefixed plugin).
+ */
+async function registerModuleRoutes(app: App, routes: ModuleRoutes, surface: ErrorSurface, prefixes: readonly string[]): Promise<void> {
+  const speakShape = (scope: FastifyInstance) => scope.setErrorHandler((error, request, reply) => sendProblem(surface, request, reply, error));
   await app.register(async (scope) => {
-    scope.setErrorHandler((error, request, reply) => sendProblem(surface, request, reply, error));
+    speakShape(scope);
     await routes(scope);
   });
+  for (const prefix of prefixes.filter((p) => p !== '/')) {
+    await app.register(
+      async (scope) => {
+        speakShape(scope);
+        scope.setNotFoundHandler(notFoundIn(surface));
+      },
+      { prefix },
+    );
+  }
+}
+
+function notFoundIn(surface: ErrorSurface) {
+  return (request: FastifyRequest, reply: FastifyReply) =>
+    sendProblem(surface, request, reply, new HttpError(404, `Route ${request.method}:${request.url.split('?')[0]} not found`, 'route_not_found'));
 }
