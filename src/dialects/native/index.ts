@@ -19,7 +19,10 @@ export const nativeTagGroup: OpenApiTagGroup = {
     { name: 'events', description: 'The event feed: every change a webhook can report, in commit order.' },
     { name: 'api keys', description: "The workspace's API keys and their Basic client credentials." },
     { name: 'inboxes', description: 'Inboxes hold channels, people and conversations; each has its inactivity timeout.' },
-    { name: 'channels', description: 'Channels connect an inbox to a network (kind `sandbox` for now).' },
+    {
+      name: 'channels',
+      description: "Channels connect an inbox to a network: `sandbox`, or `whatsapp` (a number on Meta's Cloud API, with its templates and raw webhook log).",
+    },
     { name: 'bots', description: 'Bots answer on a channel until humans take over.' },
     { name: 'users', description: 'Users: the agents who attend conversations.' },
     { name: 'roles', description: 'Roles: the queues or teams conversations are handed to.' },
