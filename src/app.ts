@@ -22,6 +22,7 @@ import type { ErrorSurface } from './http/surfaces.ts';
 import { MODULES } from './modules/index.ts';
 import type { ModuleRoutes, Modules } from './modules/contract.ts';
 import { contextOf } from './modules/context.ts';
+import { FeedFollower } from './events/feed-follower.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -30,6 +31,8 @@ declare module 'fastify' {
     media: MediaStore;
     /** The dialects and channels this app was built with (its workers start with them). */
     modules: Modules;
+    /** Follows the database's event feed for the open event streams (one reader per process). */
+    feedFollower: FeedFollower;
   }
   interface FastifyRequest {
     rawBody?: string;
@@ -78,6 +81,11 @@ export async function buildApp(config: Config, store: Store, options: AppOptions
   app.decorate('modules', modules);
   app.decorate('media', new MediaStore(join(config.dataDir, 'media'), config.publicUrl));
   app.decorateRequest('principal', null);
+  const feedFollower = new FeedFollower(store.db, store.engine, { intervalMs: config.eventStreamPollMs, log: app.log });
+  app.decorate('feedFollower', feedFollower);
+  // Open event streams would hold the server's close forever: they end before it waits for requests.
+  app.addHook('preClose', async () => feedFollower.close());
+  app.addHook('onClose', async () => feedFollower.close());
   app.setValidatorCompiler(validatorsOnFirstUse(validatorCompiler));
 
   registerJsonBodyParser(app, JSON_BODY_LIMIT);

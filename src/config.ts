@@ -14,6 +14,10 @@ export interface Config {
   maxUploadMb: number;
   /** The outbox dispatcher and schedulers; tests switch them off and drive them by hand. */
   runWorkers: boolean;
+  /** `GET /api/v1/events/stream`: the comment heartbeat's interval (default 15 s; tests shorten it). */
+  eventStreamHeartbeatMs?: number;
+  /** How often the event streams' follower reads the feed while a stream is open (default 200 ms). */
+  eventStreamPollMs?: number;
 }
 
 export class ConfigError extends Error {}

@@ -29,3 +29,20 @@ export async function readEventFeed(
   const rows = await q.orderBy('tx_id').orderBy('id').limit(limit).execute();
   return { events: rows.map((r) => ({ ...eventFromRow(r), position: { txId: r.tx_id, id: r.id } })) };
 }
+
+/**
+ * The position of the last event the feed shows now (with the same visibility rule as
+ * `readEventFeed`), or null when it shows none: where a follower of the feed starts.
+ */
+export async function readFeedEnd(db: Db, engine: Engine, workspaceId: string): Promise<FeedPosition | null> {
+  let q = db.selectFrom('events').select(['tx_id', 'id']).where('workspace_id', '=', workspaceId);
+  if (engine === 'postgres') q = q.where(sql<boolean>`tx_id < pg_snapshot_xmin(pg_current_snapshot())::text::bigint`);
+  const row = await q.orderBy('tx_id', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst();
+  return row ? { txId: Number(row.tx_id), id: row.id } : null;
+}
+
+/** Feed order: transaction id, then id (ids compare byte-wise on both engines, as in JavaScript). */
+export function comparePositions(a: FeedPosition, b: FeedPosition): number {
+  if (a.txId !== b.txId) return a.txId < b.txId ? -1 : 1;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
