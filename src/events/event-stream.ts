@@ -97,10 +97,10 @@ export async function serveEventStream(res: ServerResponse, options: EventStream
         else send(events);
       });
       if (closed) return finish();
-      if (last === null) last = subscription.start;
-    } else if (last === null) {
-      last = await readFeedEnd(options.db, options.engine, principal.workspaceId);
     }
+    // Without Last-Event-ID: from the feed's end now. Read after subscribing, it is at or past the
+    // follower's position, so whatever the follower reads later and the catch-up leaves out is new.
+    if (last === null) last = await readFeedEnd(options.db, options.engine, principal.workspaceId);
 
     // Catch-up through the normal feed query, page by page, waiting for the client when its buffer fills.
     for (;;) {

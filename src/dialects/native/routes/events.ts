@@ -97,7 +97,8 @@ export async function eventRoutes(fastify: FastifyInstance): Promise<void> {
     async (request, reply) => {
       const { types, lastEventId } = request.query;
       const header = request.headers['last-event-id'];
-      const resumeFrom = typeof header === 'string' && header !== '' ? positionOf(header, 'Last-Event-ID') : lastEventId ? positionOf(lastEventId, 'lastEventId') : null;
+      const resumeFrom =
+        typeof header === 'string' && header !== '' ? positionOf(header, 'Last-Event-ID') : lastEventId ? positionOf(lastEventId, 'lastEventId') : null;
       reply.hijack();
       reply.raw.writeHead(200, { ...(reply.getHeaders() as Record<string, string>), ...STREAM_HEADERS });
       reply.raw.flushHeaders();
