@@ -85,6 +85,7 @@ function heading(report: EngineReport, manifest: Manifest, info: RunInfo): strin
     `- Load: ${s.connections} connections, ${s.durationSeconds} s per measurement × ${s.rounds} round(s) alternating the two sides, ${s.warmupSeconds} s warm-up each; ` +
       'latencies from autocannon (1 ms resolution); req/s = 2xx answers per second; p50/p99 averaged over rounds.',
     '- D1 row: req/s = webhook deliveries received per second while the W1 load ran; p50/p99 = commit-to-arrival lag in ms.',
+    "- D2 row: req/s = W1 messages' message.created events received per second on one open SSE stream while the load ran; p50/p99 = commit-to-arrival lag in ms.",
     "- W1 and W2 rows: req/s = acknowledged messages per second (W2: 10 per 200 answer to a signed webhook); CPU µs/msg = the server process's utime + stime " +
       '(/proc/<pid>/stat) over the measured load, divided by the messages acknowledged in it.',
   ].join('\n');

@@ -4,8 +4,9 @@ import { PHONE_PREFIX, resetBenchWrites, withStore } from './dataset.ts';
 import { type LoadResult, type LoadSpec, type LoadWorker, type WhatsAppSpec, wamidOf, whatsappBody } from './load-client.ts';
 import { RssSampler, cpuMicros, runJsonScript, startConversas, startReferenceServer, type Served } from './processes.ts';
 import { WebhookReceiver } from './receiver.ts';
+import { EventStreamReader } from './stream-client.ts';
 
-export const SCENARIOS = ['R1', 'R2', 'R3', 'W1', 'D1', 'W2'] as const;
+export const SCENARIOS = ['R1', 'R2', 'R3', 'W1', 'D1', 'D2', 'W2'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export interface RunSettings {
@@ -81,6 +82,7 @@ export const TARGETS = {
   R3: 1.2,
   W1: 3000,
   D1LagMs: 1000,
+  D2LagMs: 1000,
   RssMb: 250,
   PostgresR1VsSqlite: 0.5,
 } as const;
@@ -486,12 +488,13 @@ async function createWhatsAppChannel(ctx: EngineContext, tag: string): Promise<W
 
 async function scenarioWrites(ctx: EngineContext, reference: ReferenceIngest | null): Promise<void> {
   const { manifest, server, worker, settings, log, report } = ctx;
-  const runW1 = ctx.only.has('W1') || ctx.only.has('D1');
+  const runW1 = ctx.only.has('W1') || ctx.only.has('D1') || ctx.only.has('D2');
   const apiHeaders = { 'x-jurichat-api-key': manifest.apiKey };
   const inboundHeaders = { authorization: `Bearer ${manifest.apiKey}` };
   const inboundPath = `/api/v1/channels/${manifest.channelId}/inbound`;
   const receiver = new WebhookReceiver();
   const hookUrl = await receiver.start();
+  const stream = ctx.only.has('D2') ? new EventStreamReader() : null;
   try {
     const inbound = (phonePrefix: string, externalIdPrefix: string, durationSeconds: number): LoadSpec => ({
       kind: 'inbound',
@@ -534,6 +537,11 @@ async function scenarioWrites(ctx: EngineContext, reference: ReferenceIngest | n
     let w1Rate: number | null = null;
     if (runW1) {
       log(`W1/D1: sandbox inbound from 1,000 phones for ${seconds} s, one webhook subscription (all events) to a local receiver`);
+      if (stream) {
+        // D2: one SSE stream, open and live before the load starts, counting W1's messages only.
+        await stream.open(server.origin, manifest.apiKey);
+        stream.follow(`w1-${tag}-`);
+      }
       ctx.sampler.reset();
       const loadStart = Date.now();
       const cpuBefore = cpuMicros(server.pid);
@@ -581,6 +589,13 @@ async function scenarioWrites(ctx: EngineContext, reference: ReferenceIngest | n
         if (Date.now() >= deadline) break;
         await receiver.waitFor(expected, Math.max(1, Math.min(1000, deadline - Date.now())));
         await new Promise((r) => setTimeout(r, 300));
+      }
+      // D2: every stored W1 message's event reaches the stream (same deadline as the deliveries).
+      let streamDrained = stream === null;
+      if (stream) {
+        while (stream.arrivals.size < stored.rows.length && Date.now() < deadline)
+          await stream.waitFor(stored.rows.length, Math.min(1000, deadline - Date.now()));
+        streamDrained = stream.arrivals.size >= stored.rows.length;
       }
       // The dispatcher records an attempt after the receiver answered: give the last ones a moment, then read the final statuses.
       await new Promise((r) => setTimeout(r, 300));
@@ -713,6 +728,47 @@ async function scenarioWrites(ctx: EngineContext, reference: ReferenceIngest | n
             `statuses in the database: ${JSON.stringify(stored.deliveries)}.`,
         );
       }
+      if (stream) {
+        // D2: commit-to-stream lag of each W1 message's message.created event, beside D1's webhook lag.
+        const streamArrivals = [...stream.arrivals.values()];
+        const streamLags = streamArrivals.map((a) => a.lagMs).sort((x, y) => x - y);
+        const d2P50 = percentile(streamLags, 50);
+        const d2P99 = percentile(streamLags, 99);
+        const d2DuringLoad = streamArrivals.filter((a) => a.arrivedAt <= loadEnd).length;
+        const d2Rate = d2DuringLoad / ((loadEnd - loadStart) / 1000);
+        const allStreamed = streamDrained && stream.repeats === 0;
+        const d2Target = `lag p99 < ${fmt(TARGETS.D2LagMs)} ms`;
+        const d2Pass = d2P99 < TARGETS.D2LagMs && allStreamed;
+        report.rows.push({
+          scenario: 'D2 event stream (SSE)',
+          rps: d2Rate,
+          p50: d2P50,
+          p99: d2P99,
+          reference: `W1 ${fmt(ackRate)} msg/s`,
+          ratio: null,
+          target: d2Target,
+          pass: d2Pass,
+          peakRssMb: w1Peak,
+        });
+        report.summary.D2 = {
+          rps: Math.round(d2Rate),
+          p50: Math.round(d2P50),
+          p99: Math.round(d2P99),
+          ratio: null,
+          target: d2Target,
+          pass: d2Pass,
+          lagMaxMs: streamLags.length ? streamLags[streamLags.length - 1] : null,
+          expected: stored.rows.length,
+          streamed: stream.arrivals.size,
+          repeats: stream.repeats,
+        };
+        report.notes.push(
+          `D2: ${fmt(stream.arrivals.size)} of ${fmt(stored.rows.length)} W1 messages' message.created events reached one open SSE stream${streamDrained ? '' : ` (gave up after ${settings.drainTimeoutSeconds} s)`}, ` +
+            `${fmt(d2DuringLoad)} during the load (${fmt(d2Rate)}/s); lag (arrival − event createdAt) p50 ${fmt(d2P50)} ms, p99 ${fmt(d2P99)} ms, max ${fmt(streamLags[streamLags.length - 1] ?? 0)} ms; ` +
+            `${stream.repeats} repeated; ${fmt(stream.frames)} frames in all.`,
+        );
+        log(`  D2: ${fmt(stream.arrivals.size)}/${fmt(stored.rows.length)} streamed, lag p50 ${fmt(d2P50)} ms p99 ${fmt(d2P99)} ms`);
+      }
       log(
         `  W1: ${fmt(ackRate)} acked/s, p50 ${fmt(load.p50, 1)} ms, p99 ${fmt(load.p99, 1)} ms; ${lost} lost, ${duplicated} duplicated${w1Cpu === null ? '' : `; ${fmt(w1Cpu)} µs CPU/message`}`,
       );
@@ -722,6 +778,7 @@ async function scenarioWrites(ctx: EngineContext, reference: ReferenceIngest | n
     }
     if (whatsapp) await scenarioW2(ctx, whatsapp, w1Rate, tag);
   } finally {
+    stream?.close();
     await receiver.close();
   }
 }
@@ -844,7 +901,7 @@ interface EngineContext {
 export async function runEngine(manifest: Manifest, worker: LoadWorker, settings: RunSettings, log: Log): Promise<EngineReport> {
   const report: EngineReport = { engine: manifest.engine, rows: [], summary: {}, notes: [], serverPeakRssMb: null, rssPass: null, failures: [] };
   const only = settings.only;
-  const writes = only.has('W1') || only.has('D1') || only.has('W2');
+  const writes = only.has('W1') || only.has('D1') || only.has('D2') || only.has('W2');
   await withStore(manifest.databaseUrl, (store) => resetBenchWrites(store.db, manifest.workspaceId));
 
   let reference: ReferenceIngest | null = null;

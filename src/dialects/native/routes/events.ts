@@ -6,6 +6,7 @@ import { readEventFeed } from '../../../db/repos/events.ts';
 import { decodeCursor, encodeCursor } from '../../../http/cursor.ts';
 import { Nullable } from '../schemas.ts';
 import { EventShape, presentEvent } from '../events.ts';
+import type { PositionedEvent } from '../../../events/feed-follower.ts';
 import { DEFAULT_HEARTBEAT_MS, STREAM_HEADERS, serveEventStream } from '../../../events/event-stream.ts';
 
 const TypesParameter = Type.String({ maxLength: 1000, description: 'comma-separated event types' });
@@ -23,6 +24,21 @@ function typeListOf(types: string | undefined): string[] | null {
 function positionOf(cursor: string, field: string) {
   const [txId, id] = decodeCursor(cursor, ['number', 'string'], field);
   return { txId, id };
+}
+
+/**
+ * An event's SSE `id:` and `data:`. The follower hands every open stream of a workspace the same
+ * event objects, so each is presented once however many streams carry it.
+ */
+const frames = new WeakMap<PositionedEvent, { id: string; data: string }>();
+function framed(event: PositionedEvent): { id: string; data: string } {
+  let frame = frames.get(event);
+  if (!frame) {
+    const cursor = encodeCursor([event.position.txId, event.position.id]);
+    frame = { id: cursor, data: JSON.stringify(presentEvent(event, cursor)) };
+    frames.set(event, frame);
+  }
+  return frame;
 }
 
 /** Fastify's inject has no socket: a stream there sends its catch-up and ends. */
@@ -109,10 +125,7 @@ export async function eventRoutes(fastify: FastifyInstance): Promise<void> {
         principal: request.principal!,
         after: resumeFrom,
         types: typeListOf(types),
-        present: (e) => {
-          const cursor = encodeCursor([e.position.txId, e.position.id]);
-          return { id: cursor, data: JSON.stringify(presentEvent(e, cursor)) };
-        },
+        present: framed,
         heartbeatMs: app.config.eventStreamHeartbeatMs ?? DEFAULT_HEARTBEAT_MS,
         live: hasRealSocket(request),
         log: request.log,
