@@ -51,6 +51,10 @@ export function botFromRow(r: Selectable<S.BotTable>): M.Bot {
   };
 }
 
+export function savedReplyFromRow(r: Selectable<S.SavedReplyTable>): M.SavedReply {
+  return { id: r.id, workspaceId: r.workspace_id, shortcut: r.shortcut, text: r.text, createdAt: r.created_at, updatedAt: r.updated_at };
+}
+
 export function roleFromRow(r: Selectable<S.RoleTable>): M.Role {
   return { id: r.id, workspaceId: r.workspace_id, name: r.name, createdAt: r.created_at, updatedAt: r.updated_at };
 }

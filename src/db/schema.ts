@@ -394,7 +394,18 @@ export interface ChannelJobTable {
   created_at: Ms;
 }
 
+export interface SavedReplyTable {
+  workspace_id: string;
+  id: string;
+  shortcut: string;
+  text: string;
+  created_at: Ms;
+  updated_at: Ms;
+  deleted_at: Ms | null;
+}
+
 export interface Database {
+  saved_replies: SavedReplyTable;
   channel_inbound_ids: ChannelInboundIdTable;
   channel_webhook_log: ChannelWebhookLogTable;
   waiting_statuses: WaitingStatusTable;

@@ -67,6 +67,16 @@ export interface Bot {
   updatedAt: number;
 }
 
+/** A text agents insert by its shortcut (`/greeting`); `{{name}}` is the person's first name. */
+export interface SavedReply {
+  id: string;
+  workspaceId: string;
+  shortcut: string;
+  text: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
 export interface Role {
   id: string;
   workspaceId: string;

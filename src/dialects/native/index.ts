@@ -26,6 +26,7 @@ export const nativeTagGroup: OpenApiTagGroup = {
     { name: 'bots', description: 'Bots answer on a channel until humans take over.' },
     { name: 'users', description: 'Users: the agents who attend conversations.' },
     { name: 'roles', description: 'Roles: the queues or teams conversations are handed to.' },
+    { name: 'saved replies', description: 'Saved replies: texts agents insert by shortcut (`/greeting`) in the composer.' },
     { name: 'people', description: 'People: the contacts, end users of a channel.' },
     { name: 'groups', description: 'Group chats on a channel, and their members.' },
   ],

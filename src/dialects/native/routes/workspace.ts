@@ -5,10 +5,11 @@ import { channelRoutes } from './channels.ts';
 import { botRoutes } from './bots.ts';
 import { userRoutes } from './users.ts';
 import { roleRoutes } from './roles.ts';
+import { savedReplyRoutes } from './saved-replies.ts';
 import { peopleRoutes } from './people.ts';
 import { groupRoutes } from './groups.ts';
 
-/** Workspace resources: API keys, inboxes, channels, bots, users, roles, people, groups. */
+/** Workspace resources: API keys, inboxes, channels, bots, users, roles, saved replies, people, groups. */
 export async function workspaceRoutes(app: FastifyInstance): Promise<void> {
   await app.register(apiKeyRoutes);
   await app.register(inboxRoutes);
@@ -16,6 +17,7 @@ export async function workspaceRoutes(app: FastifyInstance): Promise<void> {
   await app.register(botRoutes);
   await app.register(userRoutes);
   await app.register(roleRoutes);
+  await app.register(savedReplyRoutes);
   await app.register(peopleRoutes);
   await app.register(groupRoutes);
 }
