@@ -60,6 +60,9 @@ export class ApiError extends Error {
   }
 }
 
+/** Called when a request other than the auth calls answers 401: the session ended (expired, revoked, signed out elsewhere). */
+export const onSessionEnded: { handler: () => void } = { handler: () => {} };
+
 /** A request to the API; throws ApiError (status 0 when the server could not be reached). */
 export async function api<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T> {
   let response: Response;
@@ -81,6 +84,7 @@ export async function api<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: 
     json = null;
   }
   if (!response.ok) {
+    if (response.status === 401 && !path.startsWith('/api/v1/auth/')) onSessionEnded.handler();
     const error = (json as { error?: { code?: string; message?: string } } | null)?.error;
     throw new ApiError(response.status, error?.code ?? null, error?.message ?? response.statusText);
   }

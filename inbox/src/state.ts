@@ -1,5 +1,5 @@
 import { signal } from '@preact/signals';
-import { api, type ApiError, type Conversation, type Message, type Page, type Person, type Session } from './api.ts';
+import { api, type ApiError, onSessionEnded, type Conversation, type Message, type Page, type Person, type Session } from './api.ts';
 
 /** `undefined` while the stored session is being checked at load. */
 export const session = signal<Session | null | undefined>(undefined);
@@ -20,6 +20,10 @@ export function selectedId(current: string): string | null {
   const match = /^\/conversations\/([^/]+)/.exec(current);
   return match ? decodeURIComponent(match[1]) : null;
 }
+
+onSessionEnded.handler = () => {
+  session.value = null;
+};
 
 /** At load: the session cookie, if it is still good, signs the agent in without the form. */
 export async function restoreSession(): Promise<void> {

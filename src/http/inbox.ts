@@ -44,7 +44,9 @@ export async function registerInbox(app: FastifyInstance, dir: string | null): P
   const indexHtml = indexFile && existsSync(indexFile) ? readFileSync(indexFile) : null;
   for (const url of CLIENT_ROUTES) {
     app.get(url, { schema: { hide: true } }, (_request, reply) =>
-      indexHtml ? htmlHeaders(reply).send(indexHtml) : htmlHeaders(reply).code(503).header('retry-after', '5').send(NOT_BUILT),
+      // Without a build the page says how to get one: a 200 (never cached), as the API is up
+      // (/readyz tells the state of the server; `conversas serve` says on stderr why the build failed).
+      htmlHeaders(reply).send(indexHtml ?? NOT_BUILT),
     );
   }
   if (!indexHtml || !dir) return;
