@@ -133,6 +133,18 @@ async function builtEntry() {
   return join(dir, 'main.js');
 }
 
+// `serve` also serves the agents' inbox: built with Vite when its sources changed since the last
+// build of this checkout (bin/inbox.js, cached the same way), else found in the cache at once.
+// CONVERSAS_INBOX_DIR, when set, names a build to serve instead. A failed build leaves the API up.
+if (process.argv[2] === 'serve' && !process.env.CONVERSAS_INBOX_DIR) {
+  try {
+    const { ensureInbox } = await import('./inbox.js');
+    process.env.CONVERSAS_INBOX_DIR = await ensureInbox();
+  } catch (error) {
+    process.stderr.write(`conversas: serving without the inbox (could not build it: ${error.message})\n`);
+  }
+}
+
 let entry;
 try {
   entry = pathToFileURL(cachedEntry() ?? (await builtEntry())).href;

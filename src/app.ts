@@ -18,6 +18,7 @@ import { registerRateLimits } from './http/rate-limits.ts';
 import { serializersOnFirstUse, validatorsOnFirstUse } from './http/lazy-compilers.ts';
 import { registerOperationsRoutes } from './http/operations.ts';
 import { platformTagGroup, registerOpenApi } from './http/openapi.ts';
+import { registerInbox } from './http/inbox.ts';
 import type { ErrorSurface } from './http/surfaces.ts';
 import { MODULES } from './modules/index.ts';
 import type { ModuleRoutes, Modules } from './modules/contract.ts';
@@ -47,6 +48,8 @@ export interface AppOptions {
   logger?: boolean | object;
   /** The dialects and channels to serve; every one this server has unless a test narrows it. */
   modules?: Modules;
+  /** The built inbox (bin/inbox.js): served at `/`; without it `/` says how to build it. */
+  inboxDir?: string | null;
 }
 
 export async function buildApp(config: Config, store: Store, options: AppOptions = {}): Promise<App> {
@@ -106,8 +109,8 @@ export async function buildApp(config: Config, store: Store, options: AppOptions
   const tagGroups = [...modules.dialects.map((d) => d.tagGroup), ...modules.channels.flatMap((c) => (c.tagGroup ? [c.tagGroup] : [])), platformTagGroup];
   const securitySchemes = Object.assign({}, ...modules.dialects.map((d) => d.securitySchemes ?? {}));
   await registerOpenApi(app, config, tagGroups, securitySchemes);
-  // A browser pointed at the server finds the API documentation (the agents' inbox will live here).
-  app.get('/', { schema: { hide: true } }, (_request, reply) => reply.redirect('/docs/'));
+  // A browser pointed at the server finds the agents' inbox; the API documentation stays at /docs.
+  await registerInbox(app, options.inboxDir ?? null);
 
   await registerRateLimits(app, config);
   registerUrlNulCheck(app);

@@ -49,7 +49,8 @@ export async function serveCommand(argv: string[]): Promise<number> {
       const created = await initWorkspace(store.db);
       process.stdout.write(credentialsBlock(created, config.publicUrl));
     }
-    app = await buildApp(config, store);
+    // bin/conversas.js builds the inbox (when its sources changed) and names its directory here.
+    app = await buildApp(config, store, { inboxDir: process.env.CONVERSAS_INBOX_DIR || null });
     await app.listen({ host: config.host, port: config.port });
   } catch (error) {
     await app?.close().catch(() => {});
@@ -66,7 +67,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   process.stdout.write(
     `Conversas is listening on http://${host}:${address.port} (${describeDatabase(config.databaseUrl)})\n` +
-      `API docs: ${config.publicUrl}/docs · OpenAPI: ${config.publicUrl}/openapi.json\n`,
+      `Inbox: ${config.publicUrl}/ · API docs: ${config.publicUrl}/docs · OpenAPI: ${config.publicUrl}/openapi.json\n`,
   );
 
   return new Promise<number>((resolve) => {

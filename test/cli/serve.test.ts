@@ -59,14 +59,17 @@ test(`serve on an empty database prints working credentials (${ENGINE})`, { time
   assert.equal(docs.status, 200);
 });
 
-test('--port and --host override PORT and HOST; GET / leads a browser to /docs', { timeout: 60_000 }, async () => {
+test('--port and --host override PORT and HOST; GET / serves the inbox (built at start), /docs the API documentation', { timeout: 120_000 }, async () => {
   const port = await freePort();
   const flagged = await startServe(cliEnv(db, { PORT: '1', HOST: '0.0.0.0' }), 30_000, ['--port', String(port), '--host', '127.0.0.1']);
   try {
     assert.equal(flagged.baseUrl, `http://127.0.0.1:${port}`);
     const root = await fetch(`${flagged.baseUrl}/`, { redirect: 'manual' });
-    assert.equal(root.status, 302);
-    assert.equal(root.headers.get('location'), '/docs/');
+    assert.equal(root.status, 200);
+    assert.match(root.headers.get('content-type') ?? '', /^text\/html/);
+    assert.match(root.headers.get('content-security-policy') ?? '', /script-src 'self'/);
+    assert.match(await root.text(), /<script type="module" crossorigin src="\/assets\/[^"]+\.js">/);
+    assert.equal((await fetch(`${flagged.baseUrl}/docs/`)).status, 200);
   } finally {
     await stopServer(flagged, 'SIGTERM');
   }

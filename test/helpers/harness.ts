@@ -61,7 +61,10 @@ export interface Harness {
 }
 
 /** `appOptions.logger`: a pino configuration (with a `stream`) for tests that read the log; silent otherwise. */
-export async function startHarness(overrides: Partial<Config> = {}, appOptions: { logger?: object; modules?: Modules } = {}): Promise<Harness> {
+export async function startHarness(
+  overrides: Partial<Config> = {},
+  appOptions: { logger?: object; modules?: Modules; inboxDir?: string } = {},
+): Promise<Harness> {
   const { store, url, dataDir, drop } = await freshStore();
   const config = loadConfig(
     { CONVERSAS_DATA_DIR: dataDir, CONVERSAS_RATE_LIMIT_PER_MINUTE: '0', CONVERSAS_AUTH_FAILURES_PER_MINUTE: '0', LOG_LEVEL: 'silent' },
@@ -73,7 +76,11 @@ export async function startHarness(overrides: Partial<Config> = {}, appOptions: 
     },
   );
   // TEST_LOG=1 shows what a failing request logged (500s log their error).
-  const app = await buildApp(config, store, { logger: appOptions.logger ?? (process.env.TEST_LOG ? { level: 'error' } : false), modules: appOptions.modules });
+  const app = await buildApp(config, store, {
+    logger: appOptions.logger ?? (process.env.TEST_LOG ? { level: 'error' } : false),
+    modules: appOptions.modules,
+    inboxDir: appOptions.inboxDir,
+  });
   await app.ready();
   const ws = await initWorkspace(store.db, 'Test');
   const other = await initWorkspace(store.db, 'Other');

@@ -1,0 +1,35 @@
+import { useEffect } from 'preact/hooks';
+import type { Session } from '../api.ts';
+import { t } from '../i18n.ts';
+import { loadConversations, path, selectedId, signOut } from '../state.ts';
+import { ConversationList } from './conversation-list.tsx';
+import { ConversationView } from './conversation-view.tsx';
+import { LanguageSwitcher } from './language.tsx';
+
+export function Shell({ session }: { session: Session }) {
+  useEffect(() => {
+    void loadConversations();
+  }, []);
+  const selected = selectedId(path.value);
+  return (
+    <div class={`shell${selected ? ' has-selection' : ''}`}>
+      <a class="skip" href="#content">
+        {t('skipToContent')}
+      </a>
+      <header class="top">
+        <span class="brand">{t('appName')}</span>
+        <span class="who">{[session.user.name ?? session.user.email, session.workspace.name].filter(Boolean).join(' · ')}</span>
+        <LanguageSwitcher />
+        <button type="button" onClick={() => void signOut()}>
+          {t('signOut')}
+        </button>
+      </header>
+      <nav class="list-pane" aria-label={t('conversations')}>
+        <ConversationList selected={selected} />
+      </nav>
+      <main id="content" class="conversation-pane" tabIndex={-1}>
+        {selected ? <ConversationView key={selected} id={selected} /> : <p class="empty">{t('selectConversation')}</p>}
+      </main>
+    </div>
+  );
+}
