@@ -1,13 +1,14 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Actor } from '../../../domain/context.ts';
+import { actorOf as actorOfPrincipal } from '../../../domain/api-keys.ts';
 import { createPerson, deletePerson, getPerson, listPeople, updatePerson } from '../../../domain/resources/people.ts';
 import { IdParams, Page, errors } from '../schemas.ts';
 import { CreatePersonBody, PersonListQuery, PersonShape, UpdatePersonBody, presentPerson } from '../resources/people.ts';
 import { Deleted, pageRequest, presentPage } from '../resources/paging.ts';
 
 const tags = ['people'];
-const actorOf = (request: FastifyRequest): Actor => ({ type: 'api_key', id: request.principal!.apiKeyId });
+const actorOf = (request: FastifyRequest): Actor => actorOfPrincipal(request.principal!);
 
 export async function peopleRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
