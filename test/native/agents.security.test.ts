@@ -162,3 +162,20 @@ test("a session of one workspace never sees another's data: 404, and lists witho
   assert.deepEqual(ids(await asSession(h, agentCookie, 'GET', '/api/v1/conversations')), []);
   assertError(await asSession(h, agentCookie, 'GET', `/api/v1/conversations/${inSecond}`), 404);
 });
+
+test('an agent sees and changes the people of their inboxes only; the others answer 404', async () => {
+  const agent = await makeAgent(h, { inboxIds: [secondInbox] });
+  const cookie = await signIn(h, agent.email, agent.password);
+  const here = (await call(h, 'GET', `/api/v1/conversations/${inSecond}`)).json.personId as string;
+  const there = (await call(h, 'GET', `/api/v1/conversations/${inFirst}`)).json.personId as string;
+  const listed = await asSession(h, cookie, 'GET', '/api/v1/people');
+  assert.ok(ids(listed).includes(here));
+  assert.ok(!ids(listed).includes(there));
+  assert.equal((await asSession(h, cookie, 'GET', `/api/v1/people/${here}`)).status, 200);
+  assertError(await asSession(h, cookie, 'GET', `/api/v1/people/${there}`), 404, { reason: 'person_not_found' });
+  assertError(await asSession(h, cookie, 'PATCH', `/api/v1/people/${there}`, { body: { name: 'x' } }), 404);
+  assertError(await asSession(h, cookie, 'DELETE', `/api/v1/people/${there}`), 404);
+  assertError(await asSession(h, cookie, 'POST', '/api/v1/people', { body: { inboxId: h.ws.inboxId, name: 'x', phoneNumber: '5511988887777' } }), 404);
+  const created = await asSession(h, cookie, 'POST', '/api/v1/people', { body: { inboxId: secondInbox, name: 'Nova', phoneNumber: '5511988887777' } });
+  assert.equal(created.status, 201, created.body);
+});
