@@ -35,7 +35,7 @@ export const nativeTagGroup: OpenApiTagGroup = {
   ],
 };
 
-/** The native API under /api/v1: `Authorization: Bearer <api key>` on every route. */
+/** The native API under /api/v1: `Authorization: Bearer <api key>`, or the inbox session cookie, on every route but the public sign-in ones. */
 export async function nativeApi(app: FastifyInstance): Promise<void> {
   app.addSchema(ErrorBody);
   app.addHook('onRoute', (route) => {
