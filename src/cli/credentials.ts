@@ -1,16 +1,19 @@
 import type { InitResult } from '../domain/workspaces.ts';
 
 /** Credentials as printed; a workspace whose default inbox, channel or bot was deleted has null there. */
-export type PrintedCredentials = Omit<InitResult, 'inboxId' | 'channelId' | 'botId'> & {
+export type PrintedCredentials = Omit<InitResult, 'inboxId' | 'channelId' | 'botId' | 'userEmail' | 'userPassword'> & {
   inboxId: string | null;
   channelId: string | null;
   botId: string | null;
+  /** The first admin's sign-in, when this command created them (`init`, first `serve`). */
+  userEmail?: string;
+  userPassword?: string;
 };
 
-/** What `--json` prints: the same keys for `init` and `api-key`. */
+/** What `--json` prints: the same keys for `init` and `api-key`, plus the admin's sign-in from `init`. */
 export function credentialsJson(result: PrintedCredentials): string {
-  const { workspaceId, inboxId, channelId, botId, apiKey, clientId, clientSecret } = result;
-  return `${JSON.stringify({ workspaceId, inboxId, channelId, botId, apiKey, clientId, clientSecret })}\n`;
+  const { workspaceId, inboxId, channelId, botId, apiKey, clientId, clientSecret, userEmail, userPassword } = result;
+  return `${JSON.stringify({ workspaceId, inboxId, channelId, botId, apiKey, clientId, clientSecret, userEmail, userPassword })}\n`;
 }
 
 /** The one-time credentials block of `init`, `api-key` and `serve` on an empty database. */
@@ -24,6 +27,12 @@ export function credentialsBlock(result: PrintedCredentials, publicUrl: string, 
     ['API key', result.apiKey],
     ['Client id', result.clientId],
     ['Client secret', result.clientSecret],
+    ...(result.userEmail && result.userPassword
+      ? ([
+          ['Admin e-mail', result.userEmail],
+          ['Admin password', result.userPassword],
+        ] as [string, string][])
+      : []),
   ];
   const width = Math.max(...rows.map(([label]) => label.length)) + 1;
   const rule = '─'.repeat(72);
@@ -34,6 +43,7 @@ export function credentialsBlock(result: PrintedCredentials, publicUrl: string, 
     ...rows.map(([label, value]) => `  ${(`${label}:`).padEnd(width)} ${value}`),
     '',
     'Native API: Authorization: Bearer <API key>. Jelou Basic auth: <client id>:<client secret>.',
+    ...(result.userEmail ? [`Inbox: sign in at ${publicUrl}/ with the admin e-mail and password.`] : []),
     ...(result.channelId === null
       ? []
       : [

@@ -9,10 +9,11 @@ export const serveUsage = `conversas serve [--port N] [--host H]
 export const migrateUsage = `conversas migrate
   Applies pending database migrations and exits.`;
 
-export const initUsage = `conversas init [--name N] [--json]
+export const initUsage = `conversas init [--name N] [--email E] [--json]
   Creates a workspace with a default inbox, a sandbox channel, a bot, an API key and Basic client
-  credentials, and prints them once. --json: standard output carries only one JSON object
-  {workspaceId, inboxId, channelId, botId, apiKey, clientId, clientSecret}.`;
+  credentials, and its first admin user (--email, default admin@conversas.local) with a generated
+  password, and prints them once. --json: standard output carries only one JSON object
+  {workspaceId, inboxId, channelId, botId, apiKey, clientId, clientSecret, userEmail, userPassword}.`;
 
 export const apiKeyUsage = `conversas api-key [--workspace ID] [--name N] [--json]
   Issues a new API key, with Basic client credentials, for an existing workspace (the first one

@@ -6,6 +6,7 @@ import { deliveryQueueMigration } from './migrations/002_delivery_queue.ts';
 import { deliveryClaimsMigration } from './migrations/003_delivery_claims.ts';
 import { storageProbesMigration } from './migrations/004_storage_probes.ts';
 import { whatsappChannelMigration } from './migrations/005_whatsapp_channel.ts';
+import { agentsMigration } from './migrations/006_agents.ts';
 import { savedRepliesMigration } from './migrations/007_saved_replies.ts';
 
 function migrationsFor(engine: Engine): Record<string, Migration> {
@@ -15,6 +16,7 @@ function migrationsFor(engine: Engine): Record<string, Migration> {
     '003_delivery_claims': deliveryClaimsMigration,
     '004_storage_probes': storageProbesMigration,
     '005_whatsapp_channel': whatsappChannelMigration(engine),
+    '006_agents': agentsMigration(engine),
     '007_saved_replies': savedRepliesMigration(engine),
   };
 }

@@ -72,6 +72,8 @@ export function userFromRow(r: Selectable<S.UserTable>, inboxIds: string[] | nul
     onlyAssignedConversations: bool(r.only_assigned_conversations),
     inboxIds: bool(r.all_inboxes) ? null : (inboxIds ?? []),
     lastInboxUsedId: r.last_inbox_used_id,
+    access: r.access === 'admin' ? 'admin' : 'agent',
+    hasPassword: r.password_hash !== null,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   };

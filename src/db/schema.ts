@@ -103,6 +103,35 @@ export interface UserTable {
   created_at: Ms;
   updated_at: Ms;
   deleted_at: Ms | null;
+  /** admin | agent */
+  access: Generated<string>;
+  /** scrypt, encoded by src/domain/passwords.ts; null until the user chooses one. */
+  password_hash: Generated<string | null>;
+}
+
+export interface SessionTable {
+  token_hash: string;
+  workspace_id: string;
+  user_id: string;
+  created_at: Ms;
+  last_seen_at: Ms;
+  expires_at: Ms;
+  revoked_at: Ms | null;
+}
+
+export interface UserInvitationTable {
+  token_hash: string;
+  workspace_id: string;
+  user_id: string;
+  created_at: Ms;
+  expires_at: Ms;
+  used_at: Ms | null;
+}
+
+export interface LoginFailureTable {
+  email_key: string;
+  id: string;
+  failed_at: Ms;
 }
 
 export interface UserInboxTable {
@@ -419,6 +448,9 @@ export interface Database {
   roles: RoleTable;
   users: UserTable;
   user_inboxes: UserInboxTable;
+  sessions: SessionTable;
+  user_invitations: UserInvitationTable;
+  login_failures: LoginFailureTable;
   people: PersonTable;
   tags: TagTable;
   person_tags: PersonTagTable;

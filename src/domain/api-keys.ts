@@ -1,7 +1,8 @@
 import { createHash, randomInt } from 'node:crypto';
 import type { Db } from '../db/connect.ts';
 import type { Tx } from '../db/repos/tx.ts';
-import type { ApiKey } from './model.ts';
+import type { ApiKey, UserAccess } from './model.ts';
+import type { Actor } from './context.ts';
 import { newId } from './ids.ts';
 import { notFound } from './errors.ts';
 import { safeEqual } from '../events/signing.ts';
@@ -41,10 +42,35 @@ export async function issueApiKey(db: Db | Tx, workspaceId: string, name: string
   return { apiKey: apiKeyFromRow(row), key, clientId, clientSecret };
 }
 
+/** Who a request acts as: an API key (full access to its workspace) or a signed-in user. */
 export interface Principal {
   workspaceId: string;
-  apiKeyId: string;
+  /** null for a session. */
+  apiKeyId: string | null;
+  /** null for an API key. */
+  userId: string | null;
+  /** null for an API key: full access. */
+  access: UserAccess | null;
+  /** The user's inboxes; null: every inbox (always null for an API key). */
+  inboxIds: string[] | null;
+  /** The user sees only the conversations assigned to them. */
+  onlyAssignedConversations: boolean;
 }
+
+export const keyPrincipal = (workspaceId: string, apiKeyId: string): Principal => ({
+  workspaceId,
+  apiKeyId,
+  userId: null,
+  access: null,
+  inboxIds: null,
+  onlyAssignedConversations: false,
+});
+
+/** What idempotency keys and the request budget belong to: the API key, or the signed-in user. */
+export const callerKeyOf = (p: Principal): string => p.apiKeyId ?? `user:${p.userId}`;
+
+/** Who events record as the cause of a change. */
+export const actorOf = (p: Principal): Actor => (p.userId ? { type: 'user', id: p.userId } : { type: 'api_key', id: p.apiKeyId });
 
 // lastUsedAt is written at most once a minute per key, so authentication stays a read on the hot path.
 const LAST_USED_GRANULARITY_MS = 60_000;
@@ -65,7 +91,7 @@ export async function authenticateKey(db: Db, key: string): Promise<Principal | 
   const row = (await keyByHash(db, { hash })).rows[0];
   if (!row || row.revoked_at !== null || !safeEqual(row.key_hash, hash)) return null;
   await touch(db, row);
-  return { workspaceId: row.workspace_id, apiKeyId: row.id };
+  return keyPrincipal(row.workspace_id, row.id);
 }
 
 /** Jelou's Basic `clientId:clientSecret`. */
@@ -77,7 +103,7 @@ export async function authenticateClient(db: Db, clientId: string, clientSecret:
     .executeTakeFirst();
   if (!row || row.revoked_at !== null || !safeEqual(row.client_secret_hash, sha256(clientSecret))) return null;
   await touch(db, row);
-  return { workspaceId: row.workspace_id, apiKeyId: row.id };
+  return keyPrincipal(row.workspace_id, row.id);
 }
 
 export async function revokeApiKey(db: Db, workspaceId: string, id: string): Promise<ApiKey> {

@@ -98,9 +98,15 @@ export interface User {
   /** null means every inbox of the workspace. */
   inboxIds: string[] | null;
   lastInboxUsedId: string | null;
+  /** admin: every route; agent: conversations of their inboxes, no workspace settings. */
+  access: UserAccess;
+  hasPassword: boolean;
   createdAt: number;
   updatedAt: number;
 }
+
+export const USER_ACCESS = ['admin', 'agent'] as const;
+export type UserAccess = (typeof USER_ACCESS)[number];
 
 export interface Person {
   id: string;

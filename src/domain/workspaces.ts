@@ -1,6 +1,8 @@
 import type { Db } from '../db/connect.ts';
 import { newId } from './ids.ts';
 import { issueApiKey } from './api-keys.ts';
+import { generatePassword, hashPassword } from './passwords.ts';
+import { emailKey } from './text.ts';
 
 export interface InitResult {
   workspaceId: string;
@@ -10,10 +12,17 @@ export interface InitResult {
   apiKey: string;
   clientId: string;
   clientSecret: string;
+  /** The first admin, who signs in to the inbox with these. */
+  userEmail: string;
+  userPassword: string;
 }
 
-/** `conversas init`: a workspace with a default inbox, a sandbox channel, its bot and credentials. */
-export async function initWorkspace(db: Db, name = 'Conversas'): Promise<InitResult> {
+export const DEFAULT_ADMIN_EMAIL = 'admin@conversas.local';
+
+/** `conversas init`: a workspace with a default inbox, a sandbox channel, its bot, credentials and its first admin. */
+export async function initWorkspace(db: Db, name = 'Conversas', adminEmail = DEFAULT_ADMIN_EMAIL): Promise<InitResult> {
+  const userPassword = generatePassword();
+  const passwordHash = await hashPassword(userPassword);
   return db.transaction().execute(async (trx) => {
     const now = Date.now();
     const workspaceId = newId();
@@ -53,8 +62,40 @@ export async function initWorkspace(db: Db, name = 'Conversas'): Promise<InitRes
         deleted_at: null,
       })
       .execute();
+    await trx
+      .insertInto('users')
+      .values({
+        workspace_id: workspaceId,
+        id: newId(),
+        name: 'Admin',
+        email: adminEmail,
+        email_key: emailKey(adminEmail),
+        image_url: null,
+        role_id: null,
+        contact: null,
+        notification_sound: 1,
+        only_assigned_conversations: 0,
+        all_inboxes: 1,
+        last_inbox_used_id: null,
+        created_at: now,
+        updated_at: now,
+        deleted_at: null,
+        access: 'admin',
+        password_hash: passwordHash,
+      })
+      .execute();
     const issued = await issueApiKey(trx, workspaceId, 'default');
-    return { workspaceId, inboxId, channelId, botId, apiKey: issued.key, clientId: issued.clientId, clientSecret: issued.clientSecret };
+    return {
+      workspaceId,
+      inboxId,
+      channelId,
+      botId,
+      apiKey: issued.key,
+      clientId: issued.clientId,
+      clientSecret: issued.clientSecret,
+      userEmail: adminEmail,
+      userPassword,
+    };
   });
 }
 

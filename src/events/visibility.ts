@@ -1,15 +1,24 @@
 import type { Principal } from '../domain/api-keys.ts';
 import type { DomainEvent } from '../domain/model.ts';
 
+interface ScopedPayload {
+  conversation?: { inboxId?: string; assigneeUserId?: string | null };
+  person?: { inboxId?: string };
+}
+
 /**
- * Whether a caller may see an event of the live stream (`GET /api/v1/events/stream`). Today every
- * principal of the event's workspace (an API key) sees all of its events.
- *
- * Agents' inbox scoping plugs in here: once a principal can be an agent (a session cookie), an
- * agent sees only events of conversations in the inboxes they belong to (only their own when the
- * inbox has `onlyAssignedConversations`), decided from the event's `conversationId` and payload.
- * Keep it synchronous and cheap: it runs once per event per open stream.
+ * Whether a caller may see an event of the live stream (`GET /api/v1/events/stream`). API keys and
+ * admins see every event of their workspace. An agent sees the events of conversations in their
+ * inboxes (only those assigned to them with `onlyAssignedConversations`) and of people in their
+ * inboxes; nothing else (webhook tests). Synchronous and cheap: it runs once per event per stream.
  */
 export function eventVisibleTo(principal: Principal, event: DomainEvent): boolean {
-  return principal.workspaceId === event.workspaceId;
+  if (principal.workspaceId !== event.workspaceId) return false;
+  if (principal.access !== 'agent') return true;
+  const payload = event.payload as ScopedPayload;
+  const inboxId = payload.conversation?.inboxId ?? payload.person?.inboxId;
+  if (!inboxId) return false;
+  if (principal.inboxIds !== null && !principal.inboxIds.includes(inboxId)) return false;
+  if (payload.conversation && principal.onlyAssignedConversations) return payload.conversation.assigneeUserId === principal.userId;
+  return true;
 }

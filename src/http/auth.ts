@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal } from '../domain/api-keys.ts';
 import { authenticateClient, authenticateKey } from '../domain/api-keys.ts';
+import { authenticateSession } from '../domain/sessions.ts';
 import { HttpError } from './problem.ts';
 
 declare module 'fastify' {
@@ -9,8 +10,8 @@ declare module 'fastify' {
   }
 }
 
-/** What a request presented: an API key, or Jelou's Basic client credentials. */
-export type Credentials = { apiKey: string } | { clientId: string; clientSecret: string };
+/** What a request presented: an API key, Jelou's Basic client credentials, or the inbox's session cookie. */
+export type Credentials = { apiKey: string } | { clientId: string; clientSecret: string } | { sessionToken: string };
 
 /** The bearer token of `Authorization: Bearer …`, if any. */
 export function bearerToken(request: FastifyRequest): string | null {
@@ -53,10 +54,13 @@ export async function authenticate(
       ? null
       : 'apiKey' in presented
         ? await authenticateKey(db, presented.apiKey)
-        : await authenticateClient(db, presented.clientId, presented.clientSecret);
+        : 'sessionToken' in presented
+          ? await authenticateSession(db, presented.sessionToken)
+          : await authenticateClient(db, presented.clientId, presented.clientSecret);
   if (!principal) {
     await app.rateLimits.countFailure(request);
     if (presented === null) throw new HttpError(401, missingMessage, 'missing_api_key');
+    if ('sessionToken' in presented) throw new HttpError(401, 'The session is unknown, expired or signed out; sign in again', 'invalid_session');
     throw 'apiKey' in presented
       ? new HttpError(401, 'Invalid API key', 'invalid_api_key')
       : new HttpError(401, 'Invalid client credentials', 'invalid_api_key');

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ExpressionBuilder } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import type { Db } from '../db/connect.ts';
-import { sha256 } from '../domain/api-keys.ts';
+import { callerKeyOf, sha256 } from '../domain/api-keys.ts';
 import { HttpError } from './problem.ts';
 
 declare module 'fastify' {
@@ -42,7 +42,8 @@ export function registerIdempotency(app: FastifyInstance, db: Db): void {
     const key = request.headers['idempotency-key'];
     if (!request.routeOptions.config.idempotent || typeof key !== 'string' || !request.principal) return;
     if (key.length === 0 || key.length > 255) throw new HttpError(400, 'Idempotency-Key must be 1 to 255 characters', 'invalid_idempotency_key');
-    const { workspaceId, apiKeyId } = request.principal;
+    const { workspaceId } = request.principal;
+    const apiKeyId = callerKeyOf(request.principal);
     const route = `${request.method} ${request.url.split('?')[0]}`;
     const requestHash = sha256(request.rawBody ?? JSON.stringify(request.body ?? null));
     const now = Date.now();

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import type { Config } from '../config.ts';
 import { HttpError } from './problem.ts';
+import { callerKeyOf } from '../domain/api-keys.ts';
 
 /**
  * Two budgets per process (spec README §5): requests per API key, whichever dialect and credential
@@ -36,7 +37,7 @@ export async function registerRateLimits(app: FastifyInstance, config: Pick<Conf
   await app.register(rateLimit, { global: false });
   const create = (max: number, keyGenerator: (request: FastifyRequest) => string): Limiter | null =>
     max > 0 ? (app.createRateLimit({ max, timeWindow: WINDOW_MS, keyGenerator }) as Limiter) : null;
-  const perKey = create(config.rateLimitPerMinute, (request) => `key:${request.principal?.apiKeyId}`);
+  const perKey = create(config.rateLimitPerMinute, (request) => `key:${request.principal ? callerKeyOf(request.principal) : ''}`);
   const perAddress = create(config.authFailuresPerMinute, (request) => `address:${request.ip}`);
 
   app.decorate('rateLimits', {

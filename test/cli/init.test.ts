@@ -14,7 +14,7 @@ after(async () => {
   await db.drop();
 });
 
-const KEYS = ['apiKey', 'botId', 'channelId', 'clientId', 'clientSecret', 'inboxId', 'workspaceId'];
+const KEYS = ['apiKey', 'botId', 'channelId', 'clientId', 'clientSecret', 'inboxId', 'userEmail', 'userPassword', 'workspaceId'];
 
 test(`init --json prints exactly one JSON object with the documented keys (${ENGINE})`, async () => {
   const result = await runCli(['init', '--json', '--name', 'Escritório Silva'], cliEnv(db));
@@ -27,6 +27,8 @@ test(`init --json prints exactly one JSON object with the documented keys (${ENG
   assert.match(parsed.apiKey, /^cvs_live_[0-9A-Za-z]{32}$/);
   assert.match(parsed.clientId, /^cvs_client_/);
   assert.equal(typeof parsed.clientSecret, 'string');
+  assert.equal(parsed.userEmail, 'admin@conversas.local');
+  assert.ok(parsed.userPassword.length >= 16, 'a generated password of at least 16 characters');
 
   const store = openStore(db.url);
   try {
@@ -39,6 +41,11 @@ test(`init --json prints exactly one JSON object with the documented keys (${ENG
       .where('id', '=', parsed.channelId)
       .executeTakeFirst();
     assert.equal(channel?.kind, 'sandbox');
+    const admin = await store.db.selectFrom('users').selectAll().where('workspace_id', '=', parsed.workspaceId).executeTakeFirst();
+    assert.equal(admin?.access, 'admin');
+    assert.equal(admin?.email, parsed.userEmail);
+    assert.ok(admin?.password_hash?.startsWith('scrypt$'), 'only a scrypt hash is stored');
+    assert.ok(!admin?.password_hash?.includes(parsed.userPassword), 'never the password itself');
   } finally {
     await store.close();
   }
@@ -51,6 +58,17 @@ test('init without --json prints a human credentials block with a curl example',
   assert.match(result.stdout, /Client secret:\s+\S+/);
   assert.match(result.stdout, /curl -sS -X POST 'https:\/\/conversas\.example\.com\/api\/v1\/channels\/c[0-9a-z]{26}\/inbound'/);
   assert.match(result.stdout, /Authorization: Bearer cvs_live_/);
+  assert.match(result.stdout, /Admin e-mail:\s+admin@conversas\.local/);
+  assert.match(result.stdout, /Admin password:\s+\S{16,}/);
+});
+
+test('init --email names the first admin; a malformed one is a usage error', async () => {
+  const result = await runCli(['init', '--json', '--email', 'Dona@Example.com'], cliEnv(db));
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal(JSON.parse(result.stdout).userEmail, 'Dona@Example.com');
+  const bad = await runCli(['init', '--email', 'not-an-email'], cliEnv(db));
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--email/);
 });
 
 test('an unknown command or flag is a usage error: stderr and exit code 2', async () => {

@@ -57,6 +57,18 @@ test(`serve on an empty database prints working credentials (${ENGINE})`, { time
 
   const docs = await fetch(`${server.baseUrl}/openapi.json`);
   assert.equal(docs.status, 200);
+
+  // The first admin's sign-in is printed once too, and works.
+  const email = /Admin e-mail:\s+(\S+)/.exec(server.output().stdout)?.[1];
+  const password = /Admin password:\s+(\S+)/.exec(server.output().stdout)?.[1];
+  assert.ok(email && password, 'the admin e-mail and password are printed');
+  const signedIn = await fetch(`${server.baseUrl}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
+  assert.equal(signedIn.status, 200, await signedIn.text());
+  assert.match(signedIn.headers.get('set-cookie') ?? '', /^conversas_session=/);
 });
 
 test('--port and --host override PORT and HOST; GET / serves the inbox (built at start), /docs the API documentation', { timeout: 120_000 }, async () => {

@@ -60,6 +60,8 @@ interface Rows {
   mediaName: string;
 }
 let rows: Rows;
+/** Session cookies of each workspace's admin: GET /auth/me answers a signed-in user only. */
+const cookies: Record<string, string> = {};
 
 const HOOK_URL = 'http://127.0.0.1:9/hook';
 const JELOU_PREFIX = /^\/(jelouapi|platform)\/v1\/external-support\/\{projectId\}/;
@@ -242,6 +244,7 @@ const context: WalkerContext = {
       'POST /api/v1/channels/{id}/inbound': { from: { phone: '5511999990000', name: 'Maria' }, message: { type: 'text', text: 'Olá' } },
       'POST /api/v1/channels/{id}/receipts': { externalId: rows.outboundExternalId, status: 'delivered' },
       'POST /api/v1/users': { name: 'Fuzz Agente', email: 'fuzz.agent@example.com' },
+      'POST /api/v1/auth/login': { email: h.ws.userEmail, password: h.ws.userPassword },
       'POST /conversation/start-human-support': { selectedUserId: rows.userId },
       'POST /conversation/send-message': { message: 'fuzz' },
       'POST /conversation/note': { note: 'fuzz' },
@@ -255,6 +258,7 @@ const context: WalkerContext = {
   credentials(op, who, raw): Record<string, string> {
     if (who === 'none') return {};
     const ws = who === 'own' ? h.ws : h.other;
+    if (op.name === 'GET /api/v1/auth/me') return { cookie: cookies[who] };
     if (isPanelWebhook(op)) return { 'x-jelou-signature': sign(who === 'own' ? rows.signingSecret : 'f'.repeat(64), raw ?? '') };
     switch (op.security[0]) {
       case 'bearer':
@@ -309,6 +313,13 @@ function runOrder(op: Operation): number {
 before(async () => {
   h = await startHarness();
   rows = await createRows();
+  for (const [who, ws] of [
+    ['own', h.ws],
+    ['other', h.other],
+  ] as const) {
+    const signedIn = await h.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: ws.userEmail, password: ws.userPassword } });
+    cookies[who] = String([signedIn.headers['set-cookie']].flat()[0]).split(';')[0];
+  }
   const doc = (await h.app.inject({ url: '/openapi.json' })).json() as OpenApiDocument;
   operations = operationsOf(doc).sort((a, b) => runOrder(a) - runOrder(b));
   const paths = doc.paths as Record<string, Record<string, { responses?: Record<string, unknown> }>>;

@@ -45,6 +45,9 @@ const PUBLIC = new Set([
   'POST /platform/v1/external-support/webhook',
   'GET /webhooks/whatsapp/{channelId}',
   'POST /webhooks/whatsapp/{channelId}',
+  'POST /api/v1/auth/login',
+  'POST /api/v1/auth/logout',
+  'POST /api/v1/auth/invite/{token}',
 ]);
 
 /**

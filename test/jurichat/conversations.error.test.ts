@@ -117,6 +117,8 @@ describe('writes refused', () => {
   });
 
   test('start-human-support: neither selectedUserId nor isRandom 400; unknown user 404; nobody to pick 400', async () => {
+    // init's admin is a user of every inbox: without them, nobody can be picked.
+    await h.store.db.updateTable('users').set({ deleted_at: Date.now() }).where('workspace_id', '=', h.ws.workspaceId).execute();
     assert.match(fastifyError(await juri(h, 'POST', '/conversation/start-human-support', { body: { conversationId } }), 400), /selectedUserId/);
     assert.match(fastifyError(await juri(h, 'POST', '/conversation/start-human-support', { body: { conversationId, selectedUserId: newId() } }), 404), /User/);
     assert.match(fastifyError(await juri(h, 'POST', '/conversation/start-human-support', { body: { conversationId, isRandom: true } }), 400), /No user/);

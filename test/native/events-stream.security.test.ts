@@ -4,6 +4,7 @@ import { startHarness, inbound, engineBanner, type Harness } from '../helpers/ha
 import { feedEnd } from '../helpers/feed.ts';
 import { SseClient, listening } from '../helpers/sse.ts';
 import { eventVisibleTo } from '../../src/events/visibility.ts';
+import { keyPrincipal } from '../../src/domain/api-keys.ts';
 
 // A stream carries only its workspace's events, whatever cursor it resumes from.
 
@@ -62,10 +63,24 @@ describe(`GET /api/v1/events/stream isolation (${engineBanner()})`, () => {
     assert.ok(client.events.length > 0, 'the caller’s own events after that position');
   });
 
-  test('the visibility hook admits principals of the event’s workspace only', () => {
-    const event = { id: 'e', workspaceId: h.ws.workspaceId, type: 'webhook.test', conversationId: null, payload: {}, createdAt: 0 };
-    assert.equal(eventVisibleTo({ workspaceId: h.ws.workspaceId, apiKeyId: 'k' }, event), true);
-    assert.equal(eventVisibleTo({ workspaceId: h.other.workspaceId, apiKeyId: 'k' }, event), false);
+  test('the visibility hook admits keys and admins of the event’s workspace, and agents only within their inboxes', () => {
+    const event = { id: 'e', workspaceId: h.ws.workspaceId, type: 'webhook.test' as const, conversationId: null, payload: {}, createdAt: 0 };
+    assert.equal(eventVisibleTo(keyPrincipal(h.ws.workspaceId, 'k'), event), true);
+    assert.equal(eventVisibleTo(keyPrincipal(h.other.workspaceId, 'k'), event), false);
+    const agent = { workspaceId: h.ws.workspaceId, apiKeyId: null, userId: 'u1', access: 'agent' as const, inboxIds: ['i1'], onlyAssignedConversations: false };
+    const about = (inboxId: string, assigneeUserId: string | null) => ({
+      ...event,
+      type: 'conversation.updated' as const,
+      conversationId: 'c',
+      payload: { conversation: { inboxId, assigneeUserId } },
+    });
+    assert.equal(eventVisibleTo(agent, event), false, 'not a webhook test');
+    assert.equal(eventVisibleTo(agent, about('i1', null)), true);
+    assert.equal(eventVisibleTo(agent, about('i2', null)), false, 'not another inbox');
+    assert.equal(eventVisibleTo({ ...agent, onlyAssignedConversations: true }, about('i1', 'u2')), false, 'not a colleague’s');
+    assert.equal(eventVisibleTo({ ...agent, onlyAssignedConversations: true }, about('i1', 'u1')), true);
+    assert.equal(eventVisibleTo({ ...agent, inboxIds: null }, about('i2', null)), true, 'every inbox');
+    assert.equal(eventVisibleTo(agent, { ...event, type: 'contact.created' as const, payload: { person: { inboxId: 'i1' } } }), true);
   });
 
   test('the stream answers with nosniff and never sets a cookie', async () => {

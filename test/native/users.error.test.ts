@@ -34,6 +34,8 @@ test('POST /users refuses missing name or e-mail, bad e-mails and wrong types', 
     [{ ...ok, onlyAssignedConversations: 1 }, 'onlyAssignedConversations'],
     [{ ...ok, imageUrl: 'not a url' }, 'imageUrl'],
     [{ ...ok, contact: 12 }, 'contact'],
+    [{ ...ok, password: 'short' }, 'password'],
+    [{ ...ok, access: 'owner' }, 'access'],
   ];
   for (const [body, field] of bad) {
     const res = await call(h, 'POST', '/api/v1/users', { body });
@@ -44,7 +46,7 @@ test('POST /users refuses missing name or e-mail, bad e-mails and wrong types', 
     );
   }
   assertError(await call(h, 'POST', '/api/v1/users', { body: { name: '  ', email: 'blank@example.com' } }), 400);
-  assert.equal((await listAll(h, 'users')).length, 1, 'nothing was created');
+  assert.equal((await listAll(h, 'users')).length, 2, 'nothing was created (init made the admin)');
 });
 
 test('an e-mail already used in the workspace is 409, whatever its case', async () => {

@@ -22,6 +22,8 @@ const USER_KEYS = [
   'onlyAssignedConversations',
   'inboxIds',
   'lastInboxUsedId',
+  'access',
+  'hasPassword',
   'createdAt',
   'updatedAt',
 ];
@@ -39,6 +41,8 @@ test('POST /users with name and e-mail: every inbox, no role, defaults for the r
   assert.equal(user.onlyAssignedConversations, false);
   assert.equal(user.inboxIds, null, 'null: every inbox');
   assert.equal(user.lastInboxUsedId, null);
+  assert.equal(user.access, 'agent', 'agent unless said otherwise');
+  assert.equal(user.hasPassword, false);
   assertTimes(user, 'createdAt', 'updatedAt');
   assert.deepEqual((await call(h, 'GET', `/api/v1/users/${user.id}`)).json, user);
   assert.deepEqual(

@@ -36,7 +36,8 @@ test('the OpenAPI document describes every workspace route with its body, answer
     assert.ok(op.summary, `${method} ${path} has a summary`);
     assert.ok(op.responses[String(success)], `${method} ${path} documents ${success}`);
     assert.ok(op.responses['401'] && op.responses['400'], `${method} ${path} documents 400 and 401`);
-    assert.deepEqual(op.security, [{ bearer: [] }]);
+    assert.deepEqual(op.security, [{ bearer: [] }, { session: [] }], 'an API key or the session cookie');
+    if (method !== 'get') assert.ok(op.responses['403'], `${method} ${path} documents 403 (agents, or a cookie without Origin)`);
     if (path.includes('{id}')) assert.ok(op.responses['404'], `${method} ${path} documents 404`);
     if (['post', 'patch', 'put'].includes(method)) {
       const schema = op.requestBody?.content?.['application/json']?.schema;

@@ -3,6 +3,7 @@ import type { Database } from '../schema.ts';
 import type { ConversationStatus, Priority } from '../../domain/model.ts';
 import { searchKey } from '../../domain/text.ts';
 import { likePattern } from '../../domain/resources/paging.ts';
+import { applyConversationScope, type ConversationScope } from './conversation-scope.ts';
 
 /** The conversation list filters of JuriChat's `GET /conversation`, shared by every dialect. */
 export interface ConversationFilters {
@@ -18,6 +19,8 @@ export interface ConversationFilters {
   onlyGroups?: boolean;
   showOnlyUnread?: boolean;
   onlyArchived?: boolean;
+  /** What the caller may see (an agent's inboxes, their own conversations); absent: the whole workspace. */
+  scope?: ConversationScope | null;
 }
 
 /** The list query both dialects take (JuriChat's names: `tagId`, `integrationId`), as filters. */
@@ -45,7 +48,7 @@ export function applyConversationFilters<O>(
   workspaceId: string,
   f: ConversationFilters,
 ): SelectQueryBuilder<Database & { c: Database['conversations'] }, 'c', O> {
-  let q = query.where('c.workspace_id', '=', workspaceId);
+  let q = applyConversationScope(query.where('c.workspace_id', '=', workspaceId), f.scope);
   if (f.inboxId) q = q.where('c.inbox_id', '=', f.inboxId);
   q = q.where('c.is_archived', '=', f.onlyArchived ? 1 : 0);
   if (f.status) q = q.where('c.status', '=', f.status);

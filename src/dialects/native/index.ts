@@ -1,6 +1,9 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { readMultipartBodies } from '../../http/multipart.ts';
 import { apiKeyFrom, authenticate, bearerToken } from '../../http/auth.ts';
+import { sessionTokenOf } from '../../http/session-cookie.ts';
+import { isAdminOnly, mayRefuse, refuseAgentOnAdminRoute, requireSameOrigin } from './access.ts';
+import { authRoutes } from './routes/auth.ts';
 import { registerIdempotency } from '../../http/idempotency.ts';
 import { addErrorResponses, addStandardErrorResponses } from '../../http/error-responses.ts';
 import type { OpenApiTagGroup } from '../../http/openapi.ts';
@@ -25,6 +28,7 @@ export const nativeTagGroup: OpenApiTagGroup = {
     },
     { name: 'bots', description: 'Bots answer on a channel until humans take over.' },
     { name: 'users', description: 'Users: the agents who attend conversations.' },
+    { name: 'auth', description: 'Signing in to the inbox: the session cookie, invitations, and who is signed in.' },
     { name: 'roles', description: 'Roles: the queues or teams conversations are handed to.' },
     { name: 'saved replies', description: 'Saved replies: texts agents insert by shortcut (`/greeting`) in the composer.' },
     { name: 'people', description: 'People: the contacts, end users of a channel.' },
@@ -32,25 +36,43 @@ export const nativeTagGroup: OpenApiTagGroup = {
   ],
 };
 
-/** The native API under /api/v1: `Authorization: Bearer <api key>` on every route. */
+/** The native API under /api/v1: `Authorization: Bearer <api key>`, or the inbox session cookie, on every route but the public sign-in ones. */
 export async function nativeApi(app: FastifyInstance): Promise<void> {
   app.addSchema(ErrorBody);
   app.addHook('onRoute', (route) => {
-    route.schema = { ...route.schema, tags: route.schema?.tags ?? ['native'], security: [{ bearer: [] }] };
-    addStandardErrorResponses(route, nativeErrorDocs, { authenticated: true });
+    const isPublic = route.config?.public === true;
+    route.config = { ...route.config, adminOnly: !isPublic && isAdminOnly(route) };
+    route.schema = { ...route.schema, tags: route.schema?.tags ?? ['native'], security: isPublic ? [] : [{ bearer: [] }, { session: [] }] };
+    addStandardErrorResponses(route, nativeErrorDocs, { authenticated: !isPublic });
     if (route.config?.idempotent) addErrorResponses(route, nativeErrorDocs, [409]);
+    if (!isPublic && mayRefuse(route)) addErrorResponses(route, nativeErrorDocs, [403]);
   });
   app.addHook('preValidation', async (request, reply) => {
-    await authenticate(app, request, reply, apiKeyFrom(bearerToken(request)), 'Missing Authorization: Bearer <api key>');
+    if (request.routeOptions.config.public) return;
+    await authenticateNative(app, request, reply);
+    refuseAgentOnAdminRoute(request);
   });
   readMultipartBodies(app, app.config.maxUploadMb * 1024 * 1024);
   registerIdempotency(app, app.ctx.db);
+  await app.register(authRoutes);
   await app.register(conversationRoutes);
   await app.register(messageRoutes);
   await app.register(eventRoutes);
   await app.register(workspaceRoutes);
   // What each channel adds to the native API (the sandbox's inbound routes, WhatsApp's templates and log).
   for (const channel of app.modules.channels) if (channel.apiRoutes) await app.register(channel.apiRoutes);
+}
+
+/** Bearer key, else the inbox's session cookie (Bearer wins when both are sent); a cookie change must come from PUBLIC_URL's origin. */
+async function authenticateNative(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  const key = bearerToken(request);
+  const session = key === null ? sessionTokenOf(request) : null;
+  if (session === null) {
+    await authenticate(app, request, reply, apiKeyFrom(key), 'Missing Authorization: Bearer <api key> (or the session cookie)');
+    return;
+  }
+  await authenticate(app, request, reply, { sessionToken: session }, 'Missing session');
+  requireSameOrigin(request, app.config.publicUrl);
 }
 
 /** The native dialect (native-api.md). */
@@ -62,5 +84,13 @@ export const nativeDialect: DialectModule = {
   errorSurface: nativeErrorSurface,
   prefixes: ['/api/v1'],
   tagGroup: nativeTagGroup,
-  securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'Native API: Authorization: Bearer <api key>' } },
+  securitySchemes: {
+    bearer: { type: 'http', scheme: 'bearer', description: 'Native API: Authorization: Bearer <api key>' },
+    session: {
+      type: 'apiKey',
+      in: 'cookie',
+      name: 'conversas_session',
+      description: 'The inbox: the cookie `POST /api/v1/auth/login` sets; changes need `Origin` equal to PUBLIC_URL',
+    },
+  },
 };

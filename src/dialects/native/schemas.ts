@@ -25,7 +25,10 @@ export const ErrorBody = Type.Object(
 
 export const nativeErrorDocs: ErrorDocs<typeof ErrorBody> = {
   body: ErrorBody,
-  meanings: { 409: 'The request conflicts with the current state of a resource (the summary says when), or repeats an Idempotency-Key with another body' },
+  meanings: {
+    403: 'Forbidden: an agent on an admin-only route, or a change made with the session cookie whose Origin is not PUBLIC_URL',
+    409: 'The request conflicts with the current state of a resource (the summary says when), or repeats an Idempotency-Key with another body',
+  },
 };
 
 /** The errors a route decides itself; those every route answers are added by the dialect (`standardErrorStatuses`). */

@@ -28,7 +28,7 @@ export async function createApiKey(ctx: Ctx, workspaceId: string, input: { name:
  * workspace always keeps a working key: rotate by creating the new key and revoking the old one with it.
  * Revoking an already revoked key changes nothing and answers it again.
  */
-export async function revokeKey(ctx: Ctx, workspaceId: string, id: string, callerKeyId: string): Promise<ApiKey> {
+export async function revokeKey(ctx: Ctx, workspaceId: string, id: string, callerKeyId: string | null): Promise<ApiKey> {
   // The caller's own key exists, so this refusal never hides a 404.
   if (id === callerKeyId) throw conflict('An API key cannot revoke itself; revoke it with another key of the workspace', 'cannot_revoke_own_key');
   return revokeApiKey(ctx.db, workspaceId, id);

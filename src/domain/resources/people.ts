@@ -38,6 +38,8 @@ export interface PersonFilter {
   referenceId?: string;
   isBlocked?: boolean;
   tagId?: string;
+  /** The caller's inboxes (an agent's); null or absent: every inbox. */
+  inboxIds?: string[] | null;
 }
 
 const live = (db: Db | Tx, workspaceId: string, id: string) =>
@@ -124,6 +126,7 @@ async function withUniquePhone<T>(phone: string | null, work: () => Promise<T>):
 export async function listPeople(ctx: Ctx, workspaceId: string, filter: PersonFilter, page: PageRequest): Promise<PageResult<Person>> {
   let q = ctx.db.selectFrom('people as p').selectAll('p').where('p.workspace_id', '=', workspaceId).where('p.deleted_at', 'is', null);
   if (filter.inboxId) q = q.where('p.inbox_id', '=', filter.inboxId);
+  if (filter.inboxIds) q = filter.inboxIds.length === 0 ? q.where(sql<boolean>`1 = 0`) : q.where('p.inbox_id', 'in', filter.inboxIds);
   if (filter.referenceId) q = q.where('p.reference_id', '=', filter.referenceId);
   if (filter.isBlocked !== undefined) q = q.where('p.is_blocked', '=', flag(filter.isBlocked));
   if (filter.phoneNumber !== undefined) {

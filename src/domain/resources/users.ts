@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
 import type { Ctx } from '../context.ts';
-import type { User } from '../model.ts';
+import type { User, UserAccess } from '../model.ts';
+import { hashPassword } from '../passwords.ts';
+import { revokeUserSessions } from '../sessions.ts';
 import { conflict, invalid, notFound } from '../errors.ts';
 import { newId } from '../ids.ts';
 import { emailKey, isEmail } from '../text.ts';
@@ -21,6 +23,10 @@ export interface UserInput {
   contact?: string | null;
   notificationSound?: boolean;
   onlyAssignedConversations?: boolean;
+  /** Default `agent`. */
+  access?: UserAccess;
+  /** Stored as a scrypt hash only; never returned or logged. */
+  password?: string;
 }
 export type UserPatch = Partial<UserInput>;
 export interface UserFilter {
@@ -135,6 +141,7 @@ export async function getUser(ctx: Ctx, workspaceId: string, id: string): Promis
 export async function createUser(ctx: Ctx, workspaceId: string, input: UserInput): Promise<User> {
   const name = requiredName(input.name);
   const { email, key } = checkEmail(input.email);
+  const passwordHash = input.password !== undefined ? await hashPassword(input.password) : null;
   return withUniqueEmail(email, () =>
     ctx.transact(async (trx) => {
       if (input.roleId) await requireRole(ctx, trx, workspaceId, input.roleId);
@@ -157,6 +164,8 @@ export async function createUser(ctx: Ctx, workspaceId: string, input: UserInput
         created_at: now,
         updated_at: now,
         deleted_at: null,
+        access: input.access ?? 'agent',
+        password_hash: passwordHash,
       };
       await trx.insertInto('users').values(row).execute();
       await replaceInboxes(trx, workspaceId, row.id, inboxIds);
@@ -168,6 +177,7 @@ export async function createUser(ctx: Ctx, workspaceId: string, input: UserInput
 /** Changes the given fields; `inboxIds` replaces the attachment (null: every inbox), `roleId: null` clears the role. */
 export async function updateUser(ctx: Ctx, workspaceId: string, id: string, patch: UserPatch): Promise<User> {
   const checked = patch.email !== undefined ? checkEmail(patch.email) : null;
+  const passwordHash = patch.password !== undefined ? await hashPassword(patch.password) : null;
   return withUniqueEmail(checked?.email ?? '', () =>
     ctx.transact(async (trx) => {
       const row = await forUpdate(live(trx, workspaceId, id), ctx.engine).executeTakeFirst();
@@ -188,10 +198,23 @@ export async function updateUser(ctx: Ctx, workspaceId: string, id: string, patc
       if (patch.notificationSound !== undefined) next.notification_sound = flag(patch.notificationSound);
       if (patch.onlyAssignedConversations !== undefined) next.only_assigned_conversations = flag(patch.onlyAssignedConversations);
       if (inboxIds !== undefined) next.all_inboxes = flag(inboxIds === null);
+      if (patch.access !== undefined) next.access = patch.access;
+      if (passwordHash !== null) next.password_hash = passwordHash;
 
       const previousInboxes = (await userInboxIds(trx, workspaceId, [id])).get(id) ?? [];
       const inboxesChanged = inboxIds !== undefined && (next.all_inboxes !== row.all_inboxes || (inboxIds ?? []).join(',') !== previousInboxes.join(','));
-      const columns = ['name', 'email', 'role_id', 'image_url', 'contact', 'notification_sound', 'only_assigned_conversations', 'all_inboxes'] as const;
+      const columns = [
+        'name',
+        'email',
+        'role_id',
+        'image_url',
+        'contact',
+        'notification_sound',
+        'only_assigned_conversations',
+        'all_inboxes',
+        'access',
+        'password_hash',
+      ] as const;
       const changed = inboxesChanged || columns.some((c) => next[c] !== row[c]);
       if (!changed) return userFromRow(row, previousInboxes);
 
@@ -208,12 +231,16 @@ export async function updateUser(ctx: Ctx, workspaceId: string, id: string, patc
           notification_sound: next.notification_sound,
           only_assigned_conversations: next.only_assigned_conversations,
           all_inboxes: next.all_inboxes,
+          access: next.access,
+          password_hash: next.password_hash,
           updated_at: next.updated_at,
         })
         .where('workspace_id', '=', workspaceId)
         .where('id', '=', id)
         .execute();
       if (inboxesChanged) await replaceInboxes(trx, workspaceId, id, inboxIds ?? null);
+      // A new password signs the user out everywhere: whoever knew the old one loses access.
+      if (passwordHash !== null) await revokeUserSessions(trx, workspaceId, id);
       return userFromRow(next, inboxIds !== undefined ? (inboxIds ?? []) : previousInboxes);
     }),
   );
@@ -222,12 +249,15 @@ export async function updateUser(ctx: Ctx, workspaceId: string, id: string, patc
 /** Soft-deletes the agent; its e-mail becomes free again. Conversations keep it as history. */
 export async function deleteUser(ctx: Ctx, workspaceId: string, id: string): Promise<void> {
   const now = Date.now();
-  const result = await ctx.db
-    .updateTable('users')
-    .set({ deleted_at: now, updated_at: now })
-    .where('workspace_id', '=', workspaceId)
-    .where('id', '=', id)
-    .where('deleted_at', 'is', null)
-    .executeTakeFirst();
-  if (Number(result.numUpdatedRows) === 0) throw notFound('user', id);
+  await ctx.transact(async (trx) => {
+    const result = await trx
+      .updateTable('users')
+      .set({ deleted_at: now, updated_at: now })
+      .where('workspace_id', '=', workspaceId)
+      .where('id', '=', id)
+      .where('deleted_at', 'is', null)
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) === 0) throw notFound('user', id);
+    await revokeUserSessions(trx, workspaceId, id);
+  });
 }

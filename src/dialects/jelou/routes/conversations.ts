@@ -21,7 +21,7 @@ const FreeObject = Type.Record(Type.String(), Type.Unknown());
 export async function conversationRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const { ctx } = app;
-  const actorOf = (apiKeyId: string): Actor => ({ type: 'api_key', id: apiKeyId });
+  const actorOf = (apiKeyId: string | null): Actor => ({ type: 'api_key', id: apiKeyId });
 
   app.post(
     '/:projectId/conversations/start',

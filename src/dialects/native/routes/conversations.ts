@@ -3,6 +3,9 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { CONVERSATION_STATUSES, PRIORITIES } from '../../../domain/model.ts';
 import { notFound } from '../../../domain/errors.ts';
+import { hideConversationsOutsideScope } from '../conversation-visibility.ts';
+import { actorOf } from '../../../domain/api-keys.ts';
+import { scopeOf } from '../../../db/repos/conversation-scope.ts';
 import { findConversation } from '../../../db/repos/conversations.ts';
 import { applyConversationFilters, conversationFiltersOf } from '../../../db/repos/conversation-filters.ts';
 import { conversationFromRow } from '../../../db/rows.ts';
@@ -39,6 +42,7 @@ const transitionAnswer = (r: TransitionResult) => ({ conversation: presentConver
 export async function conversationRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const ctx = app.ctx;
+  hideConversationsOutsideScope(app);
 
   app.get(
     '/conversations',
@@ -54,7 +58,10 @@ export async function conversationRoutes(fastify: FastifyInstance): Promise<void
       const { workspaceId } = request.principal!;
       const q = request.query;
       const limit = q.limit ?? 50;
-      let query = applyConversationFilters(ctx.db.selectFrom('conversations as c').selectAll('c'), workspaceId, conversationFiltersOf(q));
+      let query = applyConversationFilters(ctx.db.selectFrom('conversations as c').selectAll('c'), workspaceId, {
+        ...conversationFiltersOf(q),
+        scope: scopeOf(request.principal!),
+      });
       if (q.cursor) {
         const [at, id] = decodeCursor(q.cursor, ['number', 'string']);
         query = query.where((eb) => eb(eb.refTuple('c.last_activity_at', 'c.id'), '<', eb.tuple(at, id)));
@@ -108,7 +115,7 @@ export async function conversationRoutes(fastify: FastifyInstance): Promise<void
           request.principal!.workspaceId,
           request.params.id,
           { userId: request.body.userId, roleId: request.body.roleId },
-          { type: 'api_key', id: request.principal!.apiKeyId },
+          actorOf(request.principal!),
         ),
       ),
   );
@@ -125,15 +132,7 @@ export async function conversationRoutes(fastify: FastifyInstance): Promise<void
       },
     },
     async (request) =>
-      transitionAnswer(
-        await handOff(
-          ctx,
-          request.principal!.workspaceId,
-          request.params.id,
-          { roleId: request.body.roleId },
-          { type: 'api_key', id: request.principal!.apiKeyId },
-        ),
-      ),
+      transitionAnswer(await handOff(ctx, request.principal!.workspaceId, request.params.id, { roleId: request.body.roleId }, actorOf(request.principal!))),
   );
 
   app.post(
@@ -146,8 +145,7 @@ export async function conversationRoutes(fastify: FastifyInstance): Promise<void
         response: { 200: TransitionShape, ...errors(404) },
       },
     },
-    async (request) =>
-      transitionAnswer(await resolveConversation(ctx, request.principal!.workspaceId, request.params.id, { type: 'api_key', id: request.principal!.apiKeyId })),
+    async (request) => transitionAnswer(await resolveConversation(ctx, request.principal!.workspaceId, request.params.id, actorOf(request.principal!))),
   );
 
   app.post(

@@ -3,6 +3,9 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type, type Static } from 'typebox';
 import { MESSAGE_TYPES, MEDIA_TYPES, type MessageType, type Media } from '../../../domain/model.ts';
 import { invalid, notFound } from '../../../domain/errors.ts';
+import { actorOf } from '../../../domain/api-keys.ts';
+import { HttpError } from '../../../http/problem.ts';
+import { hideConversationsOutsideScope } from '../conversation-visibility.ts';
 import { findConversation } from '../../../db/repos/conversations.ts';
 import { findMessage } from '../../../db/repos/messages.ts';
 import { messagesAfter, messagesBefore } from '../../../db/repos/conversation-views.ts';
@@ -47,6 +50,7 @@ type SendFields = Static<typeof SendFields>;
 export async function messageRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const ctx = app.ctx;
+  hideConversationsOutsideScope(app);
 
   app.get(
     '/conversations/:id/messages',
@@ -94,8 +98,14 @@ export async function messageRoutes(fastify: FastifyInstance): Promise<void> {
       },
     },
     async (request, reply) => {
-      const { workspaceId, apiKeyId } = request.principal!;
+      const principal = request.principal!;
+      const { workspaceId } = principal;
       const fields = request.body as SendFields;
+      // Signed in, an agent writes as themselves: the inbox shows who answered.
+      if (principal.access === 'agent' && fields.senderUserId && fields.senderUserId !== principal.userId) {
+        throw new HttpError(403, 'An agent sends as themselves: senderUserId must be your own id (or absent)', 'not_yourself');
+      }
+      const senderUserId = fields.senderUserId ?? (fields.botId ? null : principal.userId);
       const type: MessageType = fields.type ?? 'text';
       const { message, duplicate } = await app.media.holding(
         request.upload,
@@ -120,14 +130,14 @@ export async function messageRoutes(fastify: FastifyInstance): Promise<void> {
               text: fields.message ?? null,
               media,
               contact: type === 'contact' ? { name: fields.contactName ?? null, phoneNumber: fields.contactPhoneNumber ?? null } : null,
-              senderUserId: fields.senderUserId ?? null,
+              senderUserId,
               senderBotId: fields.botId ?? null,
               quotedMessageId: fields.quotedMessageId ?? null,
               clientMessageId: fields.clientMessageId ?? null,
               internal: fields.internal ?? false,
               template: (fields.template as Record<string, unknown> | undefined) ?? null,
             },
-            { type: 'api_key', id: apiKeyId },
+            actorOf(principal),
           );
         },
         (sent) => !sent.duplicate,

@@ -1,17 +1,24 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Actor } from '../../../domain/context.ts';
+import { actorOf as actorOfPrincipal } from '../../../domain/api-keys.ts';
 import { createPerson, deletePerson, getPerson, listPeople, updatePerson } from '../../../domain/resources/people.ts';
 import { IdParams, Page, errors } from '../schemas.ts';
+import { peopleInboxesOf, requireVisibleInbox, requireVisiblePerson } from '../../../db/repos/people-scope.ts';
 import { CreatePersonBody, PersonListQuery, PersonShape, UpdatePersonBody, presentPerson } from '../resources/people.ts';
 import { Deleted, pageRequest, presentPage } from '../resources/paging.ts';
 
 const tags = ['people'];
-const actorOf = (request: FastifyRequest): Actor => ({ type: 'api_key', id: request.principal!.apiKeyId });
+const actorOf = (request: FastifyRequest): Actor => actorOfPrincipal(request.principal!);
 
 export async function peopleRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const ctx = app.ctx;
+  // An agent sees the people of their inboxes only; the others answer 404 like unknown ids.
+  app.addHook('preHandler', async (request) => {
+    const id = (request.params as { id?: string } | undefined)?.id;
+    if (id && request.principal) await requireVisiblePerson(ctx.db, request.principal, id);
+  });
 
   app.get(
     '/people',
@@ -21,7 +28,12 @@ export async function peopleRoutes(fastify: FastifyInstance): Promise<void> {
     async (request) => {
       const { inboxId, search, phoneNumber, referenceId, isBlocked, tagId } = request.query;
       return presentPage(
-        await listPeople(ctx, request.principal!.workspaceId, { inboxId, search, phoneNumber, referenceId, isBlocked, tagId }, pageRequest(request.query)),
+        await listPeople(
+          ctx,
+          request.principal!.workspaceId,
+          { inboxId, search, phoneNumber, referenceId, isBlocked, tagId, inboxIds: peopleInboxesOf(request.principal!) },
+          pageRequest(request.query),
+        ),
         presentPerson,
       );
     },
@@ -39,7 +51,10 @@ export async function peopleRoutes(fastify: FastifyInstance): Promise<void> {
         response: { 201: PersonShape, ...errors(404, 409) },
       },
     },
-    async (request, reply) => reply.code(201).send(presentPerson(await createPerson(ctx, request.principal!.workspaceId, request.body, actorOf(request)))),
+    async (request, reply) => {
+      requireVisibleInbox(request.principal!, request.body.inboxId);
+      return reply.code(201).send(presentPerson(await createPerson(ctx, request.principal!.workspaceId, request.body, actorOf(request))));
+    },
   );
 
   app.get(

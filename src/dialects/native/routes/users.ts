@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { createUser, deleteUser, getUser, listUsers, updateUser } from '../../../domain/resources/users.ts';
-import { IdParams, Page, errors } from '../schemas.ts';
-import { CreateUserBody, UpdateUserBody, UserListQuery, UserShape, presentUser } from '../resources/users.ts';
+import { IdParams, Page, errors, isoRequired } from '../schemas.ts';
+import { inviteUser } from '../../../domain/invitations.ts';
+import { CreateUserBody, InviteAnswer, UpdateUserBody, UserListQuery, UserShape, presentUser } from '../resources/users.ts';
 import { Deleted, pageRequest, presentPage } from '../resources/paging.ts';
 
 const tags = ['users'];
@@ -58,6 +59,23 @@ export async function userRoutes(fastify: FastifyInstance): Promise<void> {
       },
     },
     async (request) => presentUser(await updateUser(ctx, request.principal!.workspaceId, request.params.id, request.body)),
+  );
+
+  app.post(
+    '/users/:id/invite',
+    {
+      schema: {
+        operationId: 'inviteUser',
+        tags,
+        summary: 'A one-time link where the user chooses a password (7 days)',
+        params: IdParams,
+        response: { 200: InviteAnswer, ...errors(404) },
+      },
+    },
+    async (request) => {
+      const { token, expiresAt } = await inviteUser(ctx, request.principal!.workspaceId, request.params.id);
+      return { inviteUrl: `${app.config.publicUrl}/invite/${token}`, expiresAt: isoRequired(expiresAt) };
+    },
   );
 
   app.delete(
