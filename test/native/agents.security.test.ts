@@ -122,6 +122,7 @@ test('agents get 403 forbidden on admin routes; reads of users and inboxes stay 
     ['PATCH', `/api/v1/inboxes/${secondInbox}`, { name: 'x' }],
     ['DELETE', `/api/v1/inboxes/${secondInbox}`, undefined],
     ['POST', '/api/v1/roles', { name: 'x' }],
+    ['POST', '/api/v1/saved-replies', { shortcut: 'x', text: 'x' }],
   ] as const;
   for (const [method, url, body] of adminOnly) {
     const res = await asSession(h, cookie, method, url, { body });
@@ -130,6 +131,7 @@ test('agents get 403 forbidden on admin routes; reads of users and inboxes stay 
   assert.equal((await call(h, 'GET', `/api/v1/users/${agent.id}`)).json.access, 'agent', 'the agent did not promote themselves');
   assert.equal((await asSession(h, cookie, 'GET', '/api/v1/users')).status, 200);
   assert.equal((await asSession(h, cookie, 'GET', '/api/v1/inboxes')).status, 200);
+  assert.equal((await asSession(h, cookie, 'GET', '/api/v1/saved-replies')).status, 200, 'agents use the saved replies');
   assert.equal((await asSession(h, cookie, 'GET', '/api/v1/auth/me')).json.user.access, 'agent');
 
   const admin = await signIn(h, h.ws.userEmail, h.ws.userPassword);
