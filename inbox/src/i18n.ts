@@ -40,6 +40,7 @@ const en = {
   media: 'Attachment: {name}',
   back: 'Back to conversations',
   skipToContent: 'Skip to content',
+  reconnecting: 'Reconnecting…',
 };
 
 export type MessageKey = keyof typeof en;
@@ -84,6 +85,7 @@ const ptBR: Catalog = {
   media: 'Anexo: {name}',
   back: 'Voltar às conversas',
   skipToContent: 'Pular para o conteúdo',
+  reconnecting: 'Reconectando…',
 };
 
 const es: Catalog = {
@@ -125,6 +127,7 @@ const es: Catalog = {
   media: 'Adjunto: {name}',
   back: 'Volver a las conversaciones',
   skipToContent: 'Saltar al contenido',
+  reconnecting: 'Reconectando…',
 };
 
 export const LOCALES = [

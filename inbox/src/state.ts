@@ -1,5 +1,6 @@
 import { signal } from '@preact/signals';
 import { api, type ApiError, onSessionEnded, type Conversation, type Message, type Page, type Person, type Session } from './api.ts';
+import { stopLive } from './live.ts';
 
 /** `undefined` while the stored session is being checked at load. */
 export const session = signal<Session | null | undefined>(undefined);
@@ -22,6 +23,7 @@ export function selectedId(current: string): string | null {
 }
 
 onSessionEnded.handler = () => {
+  stopLive();
   session.value = null;
 };
 
@@ -45,8 +47,10 @@ export async function signOut(): Promise<void> {
   } catch {
     // Signed out here either way; the server forgets the session when it expires.
   }
+  stopLive();
   session.value = null;
   conversations.value = null;
+  pending.clear();
   navigate('/login');
 }
 
@@ -61,6 +65,10 @@ export async function loadConversations(): Promise<void> {
     const page = await api<Page<Conversation>>('GET', '/api/v1/conversations?limit=50');
     conversations.value = page.data;
     listError.value = null;
+    // Events that arrived while the page was on its way: the newer of each conversation wins.
+    const early = [...pending.values()];
+    pending.clear();
+    for (const c of early) applyConversation(c);
     await loadPeople(page.data.flatMap((c) => (c.personId ? [c.personId] : [])));
   } catch (error) {
     listError.value = error as ApiError;
@@ -79,12 +87,51 @@ async function loadPeople(ids: string[]): Promise<void> {
   }
 }
 
+/** Conversations the event stream brought before the list was loaded. */
+const pending = new Map<string, Conversation>();
+
+const newestFirst = (a: Conversation, b: Conversation) => (a.lastActivityAt < b.lastActivityAt ? 1 : a.lastActivityAt > b.lastActivityAt ? -1 : 0);
+
+/**
+ * A conversation as an event shows it: replaced in the list, or added to it (its person's name
+ * fetched as the list fetches names), newest activity first; `toTop` puts it first whatever its times.
+ */
+export function applyConversation(conversation: Conversation, toTop = false): void {
+  const list = conversations.value;
+  if (list === null) {
+    const known = pending.get(conversation.id);
+    if (!known || known.lastActivityAt <= conversation.lastActivityAt) pending.set(conversation.id, conversation);
+    return;
+  }
+  const known = list.find((c) => c.id === conversation.id);
+  // An older snapshot than the one shown (events and a reload crossing) does not undo it.
+  const next = known && known.lastActivityAt > conversation.lastActivityAt ? known : conversation;
+  const rest = list.filter((c) => c.id !== conversation.id);
+  conversations.value = toTop ? [next, ...rest] : [...rest, next].sort(newestFirst);
+  if (next.personId) void loadPeople([next.personId]);
+}
+
+/** A message an event carries: added to (or replaced in) its conversation's log if that log is loaded; its conversation updated. */
+export function applyMessage(message: Message, conversation: Conversation | undefined, created: boolean): void {
+  const log = messages.value[message.conversationId];
+  if (log) {
+    const index = log.findIndex((m) => m.id === message.id);
+    const next = index === -1 ? [...log, message] : log.map((m, i) => (i === index ? message : m));
+    messages.value = { ...messages.value, [message.conversationId]: next };
+  }
+  if (conversation) applyConversation(conversation, created);
+}
+
 export const messages = signal<Record<string, Message[]>>({});
 
 export async function loadMessages(conversationId: string): Promise<void> {
   const page = await api<Page<Message>>('GET', `/api/v1/conversations/${encodeURIComponent(conversationId)}/messages?limit=50`);
   // The API pages newest first; the log reads oldest to newest.
-  messages.value = { ...messages.value, [conversationId]: [...page.data].reverse() };
+  const loaded = [...page.data].reverse();
+  // Messages the event stream added while the page was on its way stay (after the page's newest).
+  const newest = loaded.length > 0 ? loaded[loaded.length - 1].messageAt : '';
+  const arrived = (messages.value[conversationId] ?? []).filter((m) => m.messageAt >= newest && !loaded.some((l) => l.id === m.id));
+  messages.value = { ...messages.value, [conversationId]: [...loaded, ...arrived] };
 }
 
 export async function sendText(conversationId: string, text: string, clientMessageId: string): Promise<void> {

@@ -1,6 +1,7 @@
 import { useEffect } from 'preact/hooks';
 import type { Session } from '../api.ts';
 import { t } from '../i18n.ts';
+import { liveStatus, startLive, stopLive } from '../live.ts';
 import { loadConversations, path, selectedId, signOut } from '../state.ts';
 import { ConversationList } from './conversation-list.tsx';
 import { ConversationView } from './conversation-view.tsx';
@@ -9,6 +10,8 @@ import { LanguageSwitcher } from './language.tsx';
 export function Shell({ session }: { session: Session }) {
   useEffect(() => {
     void loadConversations();
+    startLive();
+    return stopLive;
   }, []);
   const selected = selectedId(path.value);
   return (
@@ -19,6 +22,9 @@ export function Shell({ session }: { session: Session }) {
       <header class="top">
         <span class="brand">{t('appName')}</span>
         <span class="who">{[session.user.name ?? session.user.email, session.workspace.name].filter(Boolean).join(' · ')}</span>
+        <span role="status" class="live-status" data-live={liveStatus.value}>
+          {liveStatus.value === 'reconnecting' ? t('reconnecting') : ''}
+        </span>
         <LanguageSwitcher />
         <button type="button" onClick={() => void signOut()}>
           {t('signOut')}
