@@ -3,13 +3,16 @@ import { LanguageSwitcher } from './components/language.tsx';
 import { Shell } from './components/shell.tsx';
 import { SignIn } from './components/sign-in.tsx';
 import { locale, t } from './i18n.ts';
-import { session } from './state.ts';
+import { AcceptInvite } from './settings/accept-invite.tsx';
+import { path, session } from './state.ts';
 
 export function App() {
   const lang = locale.value;
   useEffect(() => {
     document.documentElement.lang = lang;
   }, [lang]);
+  const invitation = /^\/invite\/([^/]+)/.exec(path.value);
+  if (invitation) return <AcceptInvite token={decodeURIComponent(invitation[1])} />;
   const current = session.value;
   if (current === undefined)
     return (

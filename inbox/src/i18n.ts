@@ -1,7 +1,12 @@
 import { computed, signal } from '@preact/signals';
+import * as list from './i18n/list.ts';
+import * as history from './i18n/history.ts';
+import * as composer from './i18n/composer.ts';
+import * as actions from './i18n/actions.ts';
+import * as settings from './i18n/settings.ts';
 
-/** The inbox's strings. English is the reference: the other catalogs have the same keys. */
-const en = {
+/** The inbox's strings. English is the reference: the other catalogs have the same keys. Each screen's own strings are in i18n/<screen>.ts. */
+const core = {
   appName: 'Conversas',
   language: 'Language',
   signInTitle: 'Sign in to Conversas',
@@ -43,10 +48,11 @@ const en = {
   reconnecting: 'Reconnecting…',
 };
 
+const en = { ...core, ...list.en, ...history.en, ...composer.en, ...actions.en, ...settings.en };
 export type MessageKey = keyof typeof en;
-type Catalog = Record<MessageKey, string>;
+type CoreCatalog = Record<keyof typeof core, string>;
 
-const ptBR: Catalog = {
+const corePtBR: CoreCatalog = {
   appName: 'Conversas',
   language: 'Idioma',
   signInTitle: 'Entrar no Conversas',
@@ -88,7 +94,7 @@ const ptBR: Catalog = {
   reconnecting: 'Reconectando…',
 };
 
-const es: Catalog = {
+const coreEs: CoreCatalog = {
   appName: 'Conversas',
   language: 'Idioma',
   signInTitle: 'Iniciar sesión en Conversas',
@@ -129,6 +135,9 @@ const es: Catalog = {
   skipToContent: 'Saltar al contenido',
   reconnecting: 'Reconectando…',
 };
+
+const ptBR: Record<MessageKey, string> = { ...corePtBR, ...list.ptBR, ...history.ptBR, ...composer.ptBR, ...actions.ptBR, ...settings.ptBR };
+const es: Record<MessageKey, string> = { ...coreEs, ...list.es, ...history.es, ...composer.es, ...actions.es, ...settings.es };
 
 export const LOCALES = [
   { tag: 'en', name: 'English', catalog: en },

@@ -1,6 +1,7 @@
 import { signal } from '@preact/signals';
 import { api, type Conversation, type Message } from './api.ts';
-import { applyConversation, applyMessage } from './state.ts';
+import { applyConversation } from './list-state.ts';
+import { applyMessage } from './messages-state.ts';
 
 /** The event stream's state as the agent sees it: `reconnecting` after it dropped, until it is open again. */
 export const liveStatus = signal<'connecting' | 'open' | 'reconnecting'>('connecting');

@@ -1,6 +1,7 @@
 import type { Conversation } from '../api.ts';
 import { formatTime, t } from '../i18n.ts';
-import { conversations, listError, navigate, people } from '../state.ts';
+import { conversations, listError, people } from '../list-state.ts';
+import { navigate } from '../state.ts';
 
 export function displayName(c: Conversation): string {
   if (c.isGroup) return t('group');

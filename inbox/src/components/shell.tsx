@@ -2,9 +2,12 @@ import { useEffect } from 'preact/hooks';
 import type { Session } from '../api.ts';
 import { t } from '../i18n.ts';
 import { liveStatus, startLive, stopLive } from '../live.ts';
-import { loadConversations, path, selectedId, signOut } from '../state.ts';
+import { ConversationView } from '../conversation/view.tsx';
+import { loadConversations } from '../list-state.ts';
+import { path, selectedId, signOut } from '../state.ts';
 import { ConversationList } from './conversation-list.tsx';
-import { ConversationView } from './conversation-view.tsx';
+
+import { Settings } from '../settings/settings.tsx';
 import { LanguageSwitcher } from './language.tsx';
 
 export function Shell({ session }: { session: Session }) {
@@ -14,6 +17,7 @@ export function Shell({ session }: { session: Session }) {
     return stopLive;
   }, []);
   const selected = selectedId(path.value);
+  if (path.value.startsWith('/settings')) return <Settings />;
   return (
     <div class={`shell${selected ? ' has-selection' : ''}`}>
       <a class="skip" href="#content">
