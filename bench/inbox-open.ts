@@ -79,8 +79,12 @@ export async function measureInboxOpen(manifest: Manifest, origin: string, log: 
         const shown = () => !!document.querySelector(`[role="log"][data-conversation-id="${CSS.escape(conversationId)}"] li`);
         const start = performance.now();
         target.click();
-        await new Promise<void>((resolve) => {
-          const check = () => (shown() ? resolve() : requestAnimationFrame(check));
+        await new Promise<void>((resolve, reject) => {
+          const check = () => {
+            if (shown()) resolve();
+            else if (performance.now() - start > 10_000) reject(new Error(`conversation ${conversationId}: no message shown within 10 s`));
+            else requestAnimationFrame(check);
+          };
           check();
         });
         return performance.now() - start;
