@@ -131,6 +131,9 @@ test('the header acts on the conversation: hand to queue, assign, tags, pin, res
   await chips.getByText('VIP').waitFor();
   assert.equal(await tagMenu.getByRole('menuitemcheckbox', { name: 'VIP' }).getAttribute('aria-checked'), 'true');
   await noViolations(page, 'tags menu and chips');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await screenshot(page, 'conversation-tags-menu-dark');
+  await page.emulateMedia({ colorScheme: 'light' });
   await tagMenu.getByRole('menuitemcheckbox', { name: 'VIP' }).focus();
   await page.keyboard.press('Enter');
   await chips.getByText('VIP').waitFor({ state: 'detached' });
@@ -203,6 +206,42 @@ test('the header acts on the conversation: hand to queue, assign, tags, pin, res
   await otherEntry.getByText('1 unread').waitFor();
   assert.equal((await call(h, 'GET', `/api/v1/conversations/${otherConversationId}`)).json.unreadCount, 1);
 
+  assert.deepEqual(log.cspViolations(), []);
+  await context.close();
+});
+
+test('an agent (who may not read channels) sees the inbox in the header, tags the conversation and pins it, with no refused request', async (t) => {
+  if (!needsBrowser(t, bh)) return;
+  const h = bh.h;
+  const email = `carla-${Date.now()}@example.com`;
+  const password = 'carla-password-long';
+  await create(h, 'users', { name: 'Carla Agent', email, password });
+  const { conversationId: id } = await inbound(h, { name: 'Pedro Lima', phone: '5511944443333', text: 'Olá' });
+  const context = await bh.context('en-US');
+  const page = await context.newPage();
+  const log = consoleOf(page);
+  const refused: string[] = [];
+  page.on('response', (r) => {
+    if (r.url().includes('/api/v1/') && !r.url().includes('/api/v1/auth/') && r.status() >= 400) refused.push(`${r.status()} ${r.url()}`);
+  });
+  await page.goto(`/conversations/${id}`);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  const header = page.locator('header.conversation-header');
+  await page.getByRole('heading', { level: 2, name: /Pedro Lima/ }).waitFor();
+  await header.locator('.facts').getByText('Inbox', { exact: true }).waitFor();
+  const toolbar = page.getByRole('toolbar', { name: 'Conversation actions' });
+  await toolbar.getByRole('button', { name: 'Edit tags', exact: true }).click();
+  await page.getByRole('menu', { name: 'Edit tags' }).getByRole('menuitemcheckbox', { name: 'VIP' }).click();
+  await header.getByRole('list', { name: 'Tags' }).getByText('VIP').waitFor();
+  await page.keyboard.press('Escape');
+  await toolbar.getByRole('button', { name: 'Pin', exact: true }).click();
+  await header.getByText('Pinned', { exact: true }).waitFor();
+  const state = (await call(h, 'GET', `/api/v1/conversations/${id}`)).json;
+  assert.deepEqual(state.tagIds, [vip]);
+  assert.equal(state.isFixed, true);
+  assert.deepEqual(refused, []);
   assert.deepEqual(log.cspViolations(), []);
   await context.close();
 });
