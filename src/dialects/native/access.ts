@@ -16,7 +16,7 @@ const isSafe = (method: string | string[]) => [method].flat().every((m) => SAFE_
 // Settings an agent neither reads nor changes; the event feed too, until it is filtered per user.
 const ADMIN_ONLY_PATHS = [/^\/api-keys(\/|$)/, /^\/channels(\/|$)/, /^\/bots(\/|$)/, /^\/webhooks(\/|$)/, /^\/events$/];
 // Agents read these (names for the screens, saved replies for the composer) but only admins change them.
-const ADMIN_WRITES = [/^\/users(\/|$)/, /^\/inboxes(\/|$)/, /^\/roles(\/|$)/, /^\/groups(\/|$)/, /^\/saved-replies(\/|$)/];
+const ADMIN_WRITES = [/^\/users(\/|$)/, /^\/inboxes(\/|$)/, /^\/roles(\/|$)/, /^\/groups(\/|$)/, /^\/saved-replies(\/|$)/, /^\/tags(\/|$)/];
 
 /** Whether a native route (its URL under /api/v1) is for admins only. */
 export function isAdminOnly(route: Pick<RouteOptions, 'method' | 'url'>): boolean {

@@ -11,6 +11,7 @@ import type { DialectModule } from '../../modules/contract.ts';
 import { nativeErrorSurface } from './errors.ts';
 import { ErrorBody, nativeErrorDocs } from './schemas.ts';
 import { conversationRoutes } from './routes/conversations.ts';
+import { conversationChangeRoutes } from './routes/conversation-changes.ts';
 import { messageRoutes } from './routes/messages.ts';
 import { eventRoutes } from './routes/events.ts';
 import { workspaceRoutes } from './routes/workspace.ts';
@@ -30,6 +31,7 @@ export const nativeTagGroup: OpenApiTagGroup = {
     { name: 'users', description: 'Users: the agents who attend conversations.' },
     { name: 'auth', description: 'Signing in to the inbox: the session cookie, invitations, and who is signed in.' },
     { name: 'roles', description: 'Roles: the queues or teams conversations are handed to.' },
+    { name: 'tags', description: "Tags: coloured labels of an inbox's conversations and people." },
     { name: 'saved replies', description: 'Saved replies: texts agents insert by shortcut (`/greeting`) in the composer.' },
     { name: 'people', description: 'People: the contacts, end users of a channel.' },
     { name: 'groups', description: 'Group chats on a channel, and their members.' },
@@ -56,6 +58,7 @@ export async function nativeApi(app: FastifyInstance): Promise<void> {
   registerIdempotency(app, app.ctx.db);
   await app.register(authRoutes);
   await app.register(conversationRoutes);
+  await app.register(conversationChangeRoutes);
   await app.register(messageRoutes);
   await app.register(eventRoutes);
   await app.register(workspaceRoutes);

@@ -20,6 +20,7 @@ const ListQuery = Type.Object(
   {
     ...PageQuery,
     inboxId: Type.Optional(Id),
+    personId: Type.Optional(Id),
     status: Type.Optional(Type.Enum([...CONVERSATION_STATUSES])),
     priority: Type.Optional(Type.Enum([...PRIORITIES])),
     userId: Type.Optional(Id),
