@@ -23,7 +23,7 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN;
 }
 
-async function json(origin: string, apiKey: string, method: string, path: string, body?: unknown): Promise<any> {
+async function json(origin: string, apiKey: string, method: string, path: string, body?: unknown): Promise<{ id: string } | null> {
   const response = await fetch(origin + path, {
     method,
     headers: { authorization: `Bearer ${apiKey}`, ...(body ? { 'content-type': 'application/json' } : {}) },
@@ -34,9 +34,36 @@ async function json(origin: string, apiKey: string, method: string, path: string
   return text ? JSON.parse(text) : null;
 }
 
+/** In the page: click the conversation, resolve when its log shows a message; the elapsed ms. */
+const OPEN_AND_WAIT = `(async () => {
+  const id = $ID;
+  const target = document.querySelector('[role="option"][data-id="' + CSS.escape(id) + '"]');
+  if (!target) throw new Error('conversation ' + id + ' is not in the list');
+  const shown = () => !!document.querySelector('[role="log"][data-conversation-id="' + CSS.escape(id) + '"] li');
+  const start = performance.now();
+  target.click();
+  await new Promise((resolve, reject) => {
+    const check = () => {
+      if (shown()) resolve();
+      else if (performance.now() - start > 10000) reject(new Error('conversation ' + id + ': no message shown within 10 s'));
+      else requestAnimationFrame(check);
+    };
+    check();
+  });
+  return performance.now() - start;
+})()`;
+
+/** In the page: the one API call the history needs, timed the same way. */
+const FETCH_MESSAGES = `(async () => {
+  const start = performance.now();
+  const response = await fetch('/api/v1/conversations/' + encodeURIComponent($ID) + '/messages?limit=50');
+  await response.json();
+  return performance.now() - start;
+})()`;
+
 async function nextUnopened(page: import('playwright-core').Page, opened: Set<string>): Promise<string> {
   for (let scrolls = 0; scrolls < 50; scrolls++) {
-    const ids = await page.locator('[role="listbox"] [role="option"]').evaluateAll((nodes) => nodes.map((n) => (n as HTMLElement).dataset.id ?? ''));
+    const ids = (await page.evaluate(`[...document.querySelectorAll('[role="listbox"] [role="option"]')].map((n) => n.dataset.id || '')`)) as string[];
     const next = ids.find((id) => id && !opened.has(id));
     if (next) {
       await page.locator(`[role="option"][data-id="${next}"]`).scrollIntoViewIfNeeded();
@@ -54,7 +81,7 @@ export async function measureInboxOpen(manifest: Manifest, origin: string, log: 
   if (!CHROMIUM) throw new Error("I1 needs Debian's chromium package (/usr/bin/chromium)");
   const email = `bench-${Date.now()}@example.com`;
   const password = 'bench inbox password';
-  const user = await json(origin, manifest.apiKey, 'POST', '/api/v1/users', { name: 'Bench Admin', email, password, access: 'admin' });
+  const user = (await json(origin, manifest.apiKey, 'POST', '/api/v1/users', { name: 'Bench Admin', email, password, access: 'admin' }))!;
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
   try {
     const context = await browser.newContext({ baseURL: origin, locale: 'en-US', viewport: { width: 1280, height: 900 } });
@@ -73,28 +100,9 @@ export async function measureInboxOpen(manifest: Manifest, origin: string, log: 
       // The next conversation of the list not opened yet (newest activity first); scroll on when all shown were.
       const id = await nextUnopened(page, opened);
       opened.add(id);
-      const elapsed = await page.evaluate(async (conversationId) => {
-        const target = document.querySelector<HTMLElement>(`[role="option"][data-id="${CSS.escape(conversationId)}"]`);
-        if (!target) throw new Error(`conversation ${conversationId} is not in the list`);
-        const shown = () => !!document.querySelector(`[role="log"][data-conversation-id="${CSS.escape(conversationId)}"] li`);
-        const start = performance.now();
-        target.click();
-        await new Promise<void>((resolve, reject) => {
-          const check = () => {
-            if (shown()) resolve();
-            else if (performance.now() - start > 10_000) reject(new Error(`conversation ${conversationId}: no message shown within 10 s`));
-            else requestAnimationFrame(check);
-          };
-          check();
-        });
-        return performance.now() - start;
-      }, id);
-      const apiElapsed = await page.evaluate(async (conversationId) => {
-        const start = performance.now();
-        const response = await fetch(`/api/v1/conversations/${encodeURIComponent(conversationId)}/messages?limit=50`);
-        await response.json();
-        return performance.now() - start;
-      }, id);
+      // Strings, not functions: tsx would wrap the functions' inner closures in a helper the page lacks.
+      const elapsed = (await page.evaluate(OPEN_AND_WAIT.replace('$ID', JSON.stringify(id)))) as number;
+      const apiElapsed = (await page.evaluate(FETCH_MESSAGES.replace('$ID', JSON.stringify(id)))) as number;
       if (i >= WARMUP_OPENS) {
         opens.push(elapsed);
         api.push(apiElapsed);
@@ -103,7 +111,9 @@ export async function measureInboxOpen(manifest: Manifest, origin: string, log: 
     opens.sort((a, b) => a - b);
     api.sort((a, b) => a - b);
     const result = { opens: opens.length, p50: percentile(opens, 50), p95: percentile(opens, 95), apiP50: percentile(api, 50), apiP95: percentile(api, 95) };
-    log(`  I1: ${result.opens} conversations opened from the list: p50 ${result.p50.toFixed(0)} ms, p95 ${result.p95.toFixed(0)} ms (messages API alone p95 ${result.apiP95.toFixed(0)} ms)`);
+    log(
+      `  I1: ${result.opens} conversations opened from the list: p50 ${result.p50.toFixed(0)} ms, p95 ${result.p95.toFixed(0)} ms (messages API alone p95 ${result.apiP95.toFixed(0)} ms)`,
+    );
     await context.close();
     return result;
   } finally {

@@ -905,7 +905,18 @@ async function scenarioI1(ctx: EngineContext): Promise<void> {
     pass,
     peakRssMb: null,
   });
-  report.summary.I1 = { rps: null, p50: Math.round(result.p50), p99: null, p95: Math.round(result.p95), ratio: null, target, pass, opens: result.opens, apiP50: Math.round(result.apiP50), apiP95: Math.round(result.apiP95) };
+  report.summary.I1 = {
+    rps: null,
+    p50: Math.round(result.p50),
+    p99: null,
+    p95: Math.round(result.p95),
+    ratio: null,
+    target,
+    pass,
+    opens: result.opens,
+    apiP50: Math.round(result.apiP50),
+    apiP95: Math.round(result.apiP95),
+  };
   report.notes.push(
     `I1: ${result.opens} distinct conversations opened one after another by a click in the inbox's list (Debian's Chromium, headless), each timed in the page from the click to its first message in the \`Messages\` log: ` +
       `p50 ${fmt(result.p50)} ms, p95 ${fmt(result.p95)} ms; the page's own fetch of GET …/messages?limit=50 for the same conversations took p50 ${fmt(result.apiP50)} ms, p95 ${fmt(result.apiP95)} ms.`,
