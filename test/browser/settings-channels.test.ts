@@ -65,7 +65,7 @@ test('inboxes: create, rename with its timeout; a WhatsApp channel: field errors
   // An inactivity timeout the API refuses is shown on its field.
   await inbox.getByLabel('Inactivity timeout (minutes)').fill('0');
   await inbox.getByRole('button', { name: 'Save inbox' }).click();
-  await inbox.locator('#inbox-' + created.id + '-timeout[aria-invalid="true"]').waitFor();
+  await inbox.locator(`#inbox-${created.id}-timeout[aria-invalid="true"]`).waitFor();
   await inbox.getByLabel('Inactivity timeout (minutes)').fill('60');
 
   // The WhatsApp form: an id that is not digits is refused on its field.

@@ -43,7 +43,9 @@ export function Inboxes() {
 
   return (
     <section class="settings-channels" aria-labelledby="inboxes-title">
-      <h2 id="inboxes-title">{t('inboxesTitle')}</h2>
+      <h2 id="inboxes-title" tabIndex={-1}>
+        {t('inboxesTitle')}
+      </h2>
       <p class="hint">{t('inboxesIntro')}</p>
       <form class="inline-create" onSubmit={create} noValidate>
         <label for="new-inbox-name">{t('newInboxName')}</label>
@@ -74,7 +76,10 @@ export function Inboxes() {
             key={inbox.id}
             inbox={inbox}
             onChanged={(updated) => (inboxes.value = (inboxes.value ?? []).map((i) => (i.id === updated.id ? updated : i)))}
-            onDeleted={(gone) => (inboxes.value = (inboxes.value ?? []).filter((i) => i.id !== gone))}
+            onDeleted={(gone) => {
+              inboxes.value = (inboxes.value ?? []).filter((i) => i.id !== gone);
+              document.getElementById('inboxes-title')?.focus();
+            }}
           />
         ))
       )}

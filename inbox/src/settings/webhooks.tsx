@@ -66,7 +66,9 @@ export function Webhooks() {
 
   return (
     <section class="settings-channels" aria-labelledby="webhooks-title">
-      <h2 id="webhooks-title">{t('webhooksTitle')}</h2>
+      <h2 id="webhooks-title" tabIndex={-1}>
+        {t('webhooksTitle')}
+      </h2>
       <p class="hint">{t('webhooksIntro')}</p>
       <form class="webhook-form" onSubmit={submit} noValidate aria-labelledby="new-webhook-title">
         <h3 id="new-webhook-title">{t('newWebhook')}</h3>
@@ -144,7 +146,10 @@ export function Webhooks() {
             key={w.id}
             webhook={w}
             onChanged={(updated) => (webhooks.value = (webhooks.value ?? []).map((x) => (x.id === updated.id ? updated : x)))}
-            onDeleted={(gone) => (webhooks.value = (webhooks.value ?? []).filter((x) => x.id !== gone))}
+            onDeleted={(gone) => {
+              webhooks.value = (webhooks.value ?? []).filter((x) => x.id !== gone);
+              document.getElementById('webhooks-title')?.focus();
+            }}
           />
         ))
       )}

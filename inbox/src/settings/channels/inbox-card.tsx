@@ -92,7 +92,9 @@ export function InboxCard({ inbox, onChanged, onDeleted }: { inbox: Inbox; onCha
 
   return (
     <section class="inbox-card" aria-labelledby={`${id}-title`}>
-      <h3 id={`${id}-title`}>{inbox.name}</h3>
+      <h3 id={`${id}-title`} tabIndex={-1}>
+        {inbox.name}
+      </h3>
       <form class="inbox-settings" onSubmit={save} noValidate>
         <Field id={`${id}-name`} label={t('inboxName')} error={errors.value.name}>
           <input
@@ -150,7 +152,10 @@ export function InboxCard({ inbox, onChanged, onDeleted }: { inbox: Inbox; onCha
               key={c.id}
               channel={c}
               onChanged={replace}
-              onDeleted={(gone) => (channels.value = (channels.value ?? []).filter((x) => x.id !== gone))}
+              onDeleted={(gone) => {
+                channels.value = (channels.value ?? []).filter((x) => x.id !== gone);
+                document.getElementById(`${id}-title`)?.focus();
+              }}
             />
           ))}
         </ul>
