@@ -16,15 +16,22 @@ after(async () => {
   await bh?.close();
 });
 
-async function signedIn(b: BrowserHarness, url: string) {
-  const context = await b.browser.newContext({ locale: 'en-US', baseURL: b.baseUrl, permissions: ['clipboard-read', 'clipboard-write'] });
+const SIGN_IN = {
+  'en-US': { email: 'Email', password: 'Password', signIn: 'Sign in', signOut: 'Sign out' },
+  'pt-BR': { email: 'E-mail', password: 'Senha', signIn: 'Entrar', signOut: 'Sair' },
+  es: { email: 'Correo electrónico', password: 'Contraseña', signIn: 'Iniciar sesión', signOut: 'Cerrar sesión' },
+};
+
+async function signedIn(b: BrowserHarness, url: string, locale: keyof typeof SIGN_IN = 'en-US') {
+  const context = await b.browser.newContext({ locale, baseURL: b.baseUrl, permissions: ['clipboard-read', 'clipboard-write'] });
   const page = await context.newPage();
   const log = consoleOf(page);
+  const names = SIGN_IN[locale];
   await page.goto('/');
-  await page.getByLabel('Email').fill(b.h.ws.userEmail);
-  await page.getByLabel('Password').fill(b.h.ws.userPassword);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('button', { name: 'Sign out' }).waitFor();
+  await page.getByLabel(names.email).fill(b.h.ws.userEmail);
+  await page.getByLabel(names.password).fill(b.h.ws.userPassword);
+  await page.getByRole('button', { name: names.signIn }).click();
+  await page.getByRole('button', { name: names.signOut }).waitFor();
   await page.goto(url);
   return { context, page, log };
 }
@@ -261,4 +268,21 @@ test('webhooks: create (secret once, copied), a failed delivery in the log, Retr
     await context.close();
     await receiver.close();
   }
+});
+
+test("the sections speak the admin's language (Portuguese, Spanish)", async (t) => {
+  if (!needsBrowser(t, bh)) return;
+  if (!(await loginAvailable(bh.h))) return t.skip(NO_LOGIN);
+  const pt = await signedIn(bh, '/settings/inboxes', 'pt-BR');
+  await pt.page.getByRole('heading', { name: 'Caixas de entrada e canais' }).waitFor();
+  await pt.page.getByRole('region', { name: 'Inbox', exact: true }).getByRole('button', { name: 'Adicionar canal WhatsApp' }).click();
+  await pt.page.getByLabel('ID do número de telefone').waitFor();
+  assert.deepEqual(await axe(pt.page), []);
+  await pt.context.close();
+  const es = await signedIn(bh, '/settings/webhooks', 'es');
+  await es.page.getByRole('button', { name: 'Añadir webhook' }).waitFor();
+  await es.page.getByRole('checkbox', { name: /Conversación creada/ }).waitFor();
+  assert.deepEqual(await axe(es.page), []);
+  assert.deepEqual([...pt.log.cspViolations(), ...es.log.cspViolations()], []);
+  await es.context.close();
 });

@@ -92,6 +92,7 @@ test('the secret is shown once: an Idempotency-Key replay of a create is refused
   const first = await call(h, 'POST', '/api/v1/webhooks', { body, headers: { 'idempotency-key': 'webhook-once' } });
   assert.equal(first.status, 201, first.body);
   const replay = await call(h, 'POST', '/api/v1/webhooks', { body, headers: { 'idempotency-key': 'webhook-once' } });
+  assertError(replay, 409, { reason: 'idempotency_not_replayable' });
   assert.ok(!replay.body.includes(first.json.secret), replay.body);
   assert.equal((await listAll(h, 'webhooks')).filter((w) => w.url === body.url && w.createdAt === first.json.createdAt).length, 1);
 });
