@@ -76,12 +76,17 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
+export interface ErrorDetails {
+  reason?: string;
+  fields?: Record<string, string[]>;
+}
+
 export class ApiError extends Error {
   readonly status: number;
   readonly code: string | null;
-  /** The native error's `details` (`fields`: the offending field → messages). */
-  readonly details: { reason?: string; fields?: Record<string, string[]> };
-  constructor(status: number, code: string | null, message: string, details: ApiError['details'] = {}) {
+  /** The native error's `details`: `reason`, and `fields` (field → messages) for validation errors. */
+  readonly details: ErrorDetails;
+  constructor(status: number, code: string | null, message: string, details: ErrorDetails = {}) {
     super(message);
     this.status = status;
     this.code = code;
@@ -114,7 +119,7 @@ export async function api<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: 
   }
   if (!response.ok) {
     if (response.status === 401 && !path.startsWith('/api/v1/auth/')) onSessionEnded.handler();
-    const error = (json as { error?: { code?: string; message?: string; details?: ApiError['details'] } } | null)?.error;
+    const error = (json as { error?: { code?: string; message?: string; details?: ErrorDetails } } | null)?.error;
     throw new ApiError(response.status, error?.code ?? null, error?.message ?? response.statusText, error?.details ?? {});
   }
   return json as T;

@@ -15,12 +15,18 @@ import { conversationChangeRoutes } from './routes/conversation-changes.ts';
 import { messageRoutes } from './routes/messages.ts';
 import { eventRoutes } from './routes/events.ts';
 import { workspaceRoutes } from './routes/workspace.ts';
+import { webhookRoutes } from './routes/webhooks.ts';
+import { nativeWebhookFormat } from './webhook-format.ts';
 
 export const nativeTagGroup: OpenApiTagGroup = {
   name: 'Native API',
   tags: [
     { name: 'native', description: 'Conversations and their messages: list and read them, assign, hand off, resolve, send.' },
     { name: 'events', description: 'The event feed: every change a webhook can report, in commit order.' },
+    {
+      name: 'webhooks',
+      description: "Webhooks: the feed's events as signed HTTP POSTs (Standard Webhooks), retried with backoff, with each webhook's delivery log.",
+    },
     { name: 'api keys', description: "The workspace's API keys and their Basic client credentials." },
     { name: 'inboxes', description: 'Inboxes hold channels, people and conversations; each has its inactivity timeout.' },
     {
@@ -62,6 +68,7 @@ export async function nativeApi(app: FastifyInstance): Promise<void> {
   await app.register(messageRoutes);
   await app.register(eventRoutes);
   await app.register(workspaceRoutes);
+  await app.register(webhookRoutes);
   // What each channel adds to the native API (the sandbox's inbound routes, WhatsApp's templates and log).
   for (const channel of app.modules.channels) if (channel.apiRoutes) await app.register(channel.apiRoutes);
 }
@@ -87,6 +94,7 @@ export const nativeDialect: DialectModule = {
   errorSurface: nativeErrorSurface,
   prefixes: ['/api/v1'],
   tagGroup: nativeTagGroup,
+  webhookFormat: nativeWebhookFormat,
   securitySchemes: {
     bearer: { type: 'http', scheme: 'bearer', description: 'Native API: Authorization: Bearer <api key>' },
     session: {
