@@ -26,6 +26,10 @@ export interface Conversation {
   unreadCount: number;
   lastMessageAt: string | null;
   lastActivityAt: string;
+  channelId?: string;
+  updatedAt?: string;
+  /** When the channel's 24-hour window closes (past: closed); null without a window. */
+  serviceWindowClosesAt?: string | null;
 }
 export interface Person {
   id: string;
