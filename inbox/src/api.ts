@@ -31,6 +31,9 @@ export interface Conversation {
   isFixed?: boolean;
   tagIds?: string[];
   priority?: 'LOW' | 'MEDIUM' | 'HIGH';
+  updatedAt?: string;
+  /** When the channel's 24-hour window closes (past: closed); null without a window. */
+  serviceWindowClosesAt?: string | null;
 }
 export interface Person {
   id: string;

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { readMultipartBodies } from '../../http/multipart.ts';
 import { apiKeyFrom, authenticate, bearerToken } from '../../http/auth.ts';
 import { sessionTokenOf } from '../../http/session-cookie.ts';
-import { isAdminOnly, mayRefuse, refuseAgentOnAdminRoute, requireSameOrigin } from './access.ts';
+import { hideChannelsOutsideAgentInboxes, isAdminOnly, isAgentChannelRead, mayRefuse, refuseAgentOnAdminRoute, requireSameOrigin } from './access.ts';
 import { authRoutes } from './routes/auth.ts';
 import { registerIdempotency } from '../../http/idempotency.ts';
 import { addErrorResponses, addStandardErrorResponses } from '../../http/error-responses.ts';
@@ -49,7 +49,7 @@ export async function nativeApi(app: FastifyInstance): Promise<void> {
   app.addSchema(ErrorBody);
   app.addHook('onRoute', (route) => {
     const isPublic = route.config?.public === true;
-    route.config = { ...route.config, adminOnly: !isPublic && isAdminOnly(route) };
+    route.config = { ...route.config, adminOnly: !isPublic && isAdminOnly(route), agentChannelRead: !isPublic && isAgentChannelRead(route) };
     route.schema = { ...route.schema, tags: route.schema?.tags ?? ['native'], security: isPublic ? [] : [{ bearer: [] }, { session: [] }] };
     addStandardErrorResponses(route, nativeErrorDocs, { authenticated: !isPublic });
     if (route.config?.idempotent) addErrorResponses(route, nativeErrorDocs, [409]);
@@ -59,6 +59,7 @@ export async function nativeApi(app: FastifyInstance): Promise<void> {
     if (request.routeOptions.config.public) return;
     await authenticateNative(app, request, reply);
     refuseAgentOnAdminRoute(request);
+    await hideChannelsOutsideAgentInboxes(app.ctx.db, request);
   });
   readMultipartBodies(app, app.config.maxUploadMb * 1024 * 1024);
   registerIdempotency(app, app.ctx.db);
