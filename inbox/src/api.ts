@@ -53,10 +53,16 @@ export interface Page<T> {
 export class ApiError extends Error {
   readonly status: number;
   readonly code: string | null;
-  constructor(status: number, code: string | null, message: string) {
+  /** The specific cause (`details.reason`: `shortcut_taken`, `last_admin`, `wrong_password`…). */
+  readonly reason: string | null;
+  /** Offending field → messages (`details.fields`). */
+  readonly fields: Record<string, string[]>;
+  constructor(status: number, code: string | null, message: string, reason: string | null = null, fields: Record<string, string[]> = {}) {
     super(message);
     this.status = status;
     this.code = code;
+    this.reason = reason;
+    this.fields = fields;
   }
 }
 
@@ -85,8 +91,8 @@ export async function api<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: 
   }
   if (!response.ok) {
     if (response.status === 401 && !path.startsWith('/api/v1/auth/')) onSessionEnded.handler();
-    const error = (json as { error?: { code?: string; message?: string } } | null)?.error;
-    throw new ApiError(response.status, error?.code ?? null, error?.message ?? response.statusText);
+    const error = (json as { error?: { code?: string; message?: string; details?: { reason?: string; fields?: Record<string, string[]> } } } | null)?.error;
+    throw new ApiError(response.status, error?.code ?? null, error?.message ?? response.statusText, error?.details?.reason ?? null, error?.details?.fields ?? {});
   }
   return json as T;
 }
