@@ -92,7 +92,13 @@ export async function api<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: 
   if (!response.ok) {
     if (response.status === 401 && !path.startsWith('/api/v1/auth/')) onSessionEnded.handler();
     const error = (json as { error?: { code?: string; message?: string; details?: { reason?: string; fields?: Record<string, string[]> } } } | null)?.error;
-    throw new ApiError(response.status, error?.code ?? null, error?.message ?? response.statusText, error?.details?.reason ?? null, error?.details?.fields ?? {});
+    throw new ApiError(
+      response.status,
+      error?.code ?? null,
+      error?.message ?? response.statusText,
+      error?.details?.reason ?? null,
+      error?.details?.fields ?? {},
+    );
   }
   return json as T;
 }

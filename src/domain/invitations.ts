@@ -89,7 +89,12 @@ export async function acceptInvitation(
       .executeTakeFirst();
     if (Number(updated.numUpdatedRows) === 0) throw notFound('invitation');
     await revokeUserSessions(trx, claimed.workspace_id, claimed.user_id);
-    const row = await trx.selectFrom('users').selectAll().where('workspace_id', '=', claimed.workspace_id).where('id', '=', claimed.user_id).executeTakeFirstOrThrow();
+    const row = await trx
+      .selectFrom('users')
+      .selectAll()
+      .where('workspace_id', '=', claimed.workspace_id)
+      .where('id', '=', claimed.user_id)
+      .executeTakeFirstOrThrow();
     const workspace = await trx.selectFrom('workspaces').select(['id', 'name']).where('id', '=', claimed.workspace_id).executeTakeFirstOrThrow();
     const inboxes = row.all_inboxes ? null : ((await userInboxIds(trx, row.workspace_id, [row.id])).get(row.id) ?? []);
     const session = await openSession(trx, claimed.workspace_id, claimed.user_id);

@@ -16,7 +16,12 @@ after(async () => {
   await bh?.close();
 });
 
-async function signedIn(b: BrowserHarness, email: string, password: string, locale = 'en-US'): Promise<{ context: BrowserContext; page: Page; log: ReturnType<typeof consoleOf> }> {
+async function signedIn(
+  b: BrowserHarness,
+  email: string,
+  password: string,
+  locale = 'en-US',
+): Promise<{ context: BrowserContext; page: Page; log: ReturnType<typeof consoleOf> }> {
   const context = await b.context(locale);
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: b.baseUrl });
   const page = await context.newPage();
@@ -102,7 +107,11 @@ test('admin: saved replies are created, edited and deleted; a taken shortcut is 
   const { context, page, log } = await signedIn(bh, bh.h.ws.userEmail, bh.h.ws.userPassword);
   await page.goto('/settings/saved-replies');
   await page.getByRole('heading', { name: 'Saved replies', level: 2 }).waitFor();
-  await page.getByText('No saved replies yet.').or(page.getByRole('table', { name: 'Saved replies' })).first().waitFor();
+  await page
+    .getByText('No saved replies yet.')
+    .or(page.getByRole('table', { name: 'Saved replies' }))
+    .first()
+    .waitFor();
   await axeBoth(page, 'saved replies');
 
   await page.getByRole('button', { name: 'New saved reply' }).click();

@@ -65,7 +65,7 @@ test('only a session changes a password: an API key → 401 no_session; no sessi
   assert.equal((await login(h, agent.email, agent.password)).status, 200, 'unchanged');
 });
 
-test("a user changes only their own password: the same credentials in another workspace are another user, untouched", async () => {
+test('a user changes only their own password: the same credentials in another workspace are another user, untouched', async () => {
   // The same e-mail and password in both workspaces; sign-in picks one, the change touches only that user.
   const email = 'twice@example.com';
   const password = 'the same password';

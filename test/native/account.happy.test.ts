@@ -23,7 +23,9 @@ test('POST /auth/password: an agent changes their own password; this session sta
   const elsewhere = await signIn(h, agent.email, agent.password, second);
   const admin = await signIn(h, h.ws.userEmail, h.ws.userPassword);
 
-  const changed = await asSession(h, here, 'POST', '/api/v1/auth/password', { body: { currentPassword: agent.password, newPassword: 'a new password for me' } });
+  const changed = await asSession(h, here, 'POST', '/api/v1/auth/password', {
+    body: { currentPassword: agent.password, newPassword: 'a new password for me' },
+  });
   assert.equal(changed.status, 204, changed.body);
   assert.equal(changed.body, '');
 

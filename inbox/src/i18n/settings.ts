@@ -43,7 +43,8 @@ export const en = {
   agentsYou: 'you',
   agentsInvite: 'Invite',
   agentsInviteTitle: 'Invitation for {name}',
-  agentsInviteText: 'Send this link to {email}. It opens a page where they choose a password and sign in. It works once; it is shown only now, and a new invitation replaces it.',
+  agentsInviteText:
+    'Send this link to {email}. It opens a page where they choose a password and sign in. It works once; it is shown only now, and a new invitation replaces it.',
   agentsInviteLink: 'Invitation link',
   agentsInviteExpires: 'Valid until {date}.',
   agentsDeleteTitle: 'Delete {name}?',
@@ -251,7 +252,8 @@ export const es: Catalog = {
   settingsCopied: 'Copiado',
   settingsCopyFailed: 'No se pudo copiar: selecciona el texto y cópialo a mano.',
 
-  agentsIntro: 'Las personas que responden las conversaciones. Los administradores también gestionan esta configuración; los agentes ven las conversaciones de sus bandejas.',
+  agentsIntro:
+    'Las personas que responden las conversaciones. Los administradores también gestionan esta configuración; los agentes ven las conversaciones de sus bandejas.',
   agentsNew: 'Nuevo agente',
   agentsCreate: 'Crear agente',
   agentsCreated: 'Se añadió a {name}.',

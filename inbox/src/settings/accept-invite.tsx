@@ -59,7 +59,10 @@ export function AcceptInvite({ token }: { token: string }) {
       busy.value = false;
       if (error instanceof ApiError && error.status === 404) invitation.value = 'gone';
       else if (error instanceof ApiError && error.status === 400) problems.value = { password: t('passwordTooShort', { min: MIN_PASSWORD_LENGTH }) };
-      else problems.value = { form: error instanceof ApiError && error.status === 0 ? t('networkError') : t('unexpectedError', { status: (error as ApiError).status ?? '?' }) };
+      else
+        problems.value = {
+          form: error instanceof ApiError && error.status === 0 ? t('networkError') : t('unexpectedError', { status: (error as ApiError).status ?? '?' }),
+        };
     }
   };
 
@@ -105,7 +108,6 @@ export function AcceptInvite({ token }: { token: string }) {
             type="password"
             autocomplete="new-password"
             required
-            minLength={MIN_PASSWORD_LENGTH}
             value={password.value}
             onInput={(e) => (password.value = (e.currentTarget as HTMLInputElement).value)}
             {...described('password', 'invite-password-hint')}

@@ -96,7 +96,6 @@ export function Account() {
           type="password"
           autocomplete="new-password"
           required
-          minLength={MIN_PASSWORD_LENGTH}
           value={next.value}
           onInput={(e) => (next.value = (e.currentTarget as HTMLInputElement).value)}
           {...described('next', 'account-new-hint')}

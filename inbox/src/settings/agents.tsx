@@ -23,7 +23,12 @@ interface Invitation {
   expiresAt: string;
 }
 
-type Open = { kind: 'create' } | { kind: 'edit'; agent: Agent } | { kind: 'delete'; agent: Agent } | { kind: 'invite'; agent: Agent; invitation: Invitation } | null;
+type Open =
+  | { kind: 'create' }
+  | { kind: 'edit'; agent: Agent }
+  | { kind: 'delete'; agent: Agent }
+  | { kind: 'invite'; agent: Agent; invitation: Invitation }
+  | null;
 
 /** Agents: who works in the workspace, their access and inboxes; invitations and deletion. */
 export function Agents() {
@@ -215,9 +220,7 @@ function AgentForm({
       onlyAssignedConversations: onlyAssigned.value,
     };
     try {
-      const saved = agent
-        ? await api<Agent>('PATCH', `/api/v1/users/${encodeURIComponent(agent.id)}`, body)
-        : await api<Agent>('POST', '/api/v1/users', body);
+      const saved = agent ? await api<Agent>('PATCH', `/api/v1/users/${encodeURIComponent(agent.id)}`, body) : await api<Agent>('POST', '/api/v1/users', body);
       onSaved(saved, agent === null);
     } catch (error) {
       busy.value = false;
@@ -227,8 +230,7 @@ function AgentForm({
       else problem.value = problemText(error);
     }
   };
-  const field = (id: string) =>
-    fieldProblems.value[id] ? { 'aria-invalid': true as const, 'aria-describedby': `agent-${id}-problem` } : {};
+  const field = (id: string) => (fieldProblems.value[id] ? { 'aria-invalid': true as const, 'aria-describedby': `agent-${id}-problem` } : {});
   const fieldProblem = (id: string) =>
     fieldProblems.value[id] && (
       <p id={`agent-${id}-problem`} class="problem field-problem">

@@ -12,7 +12,17 @@ function sectionOf(current: string): string | null {
 }
 
 /** A same-page link: a real href (open in a new tab works), navigation without a reload. */
-export function RouteLink({ to, children, current = false, class: className }: { to: string; children: preact.ComponentChildren; current?: boolean; class?: string }) {
+export function RouteLink({
+  to,
+  children,
+  current = false,
+  class: className,
+}: {
+  to: string;
+  children: preact.ComponentChildren;
+  current?: boolean;
+  class?: string;
+}) {
   return (
     <a
       href={to}

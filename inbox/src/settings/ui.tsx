@@ -81,7 +81,15 @@ export function CopyField({ id, label, value }: { id: string; label: string; val
     <div class="copy-field">
       <label for={id}>{label}</label>
       <div class="copy-row">
-        <input id={id} type="text" readOnly value={value} spellcheck={false} autocomplete="off" onFocus={(e) => (e.currentTarget as HTMLInputElement).select()} />
+        <input
+          id={id}
+          type="text"
+          readOnly
+          value={value}
+          spellcheck={false}
+          autocomplete="off"
+          onFocus={(e) => (e.currentTarget as HTMLInputElement).select()}
+        />
         <CopyButton value={value} what={label} />
       </div>
     </div>

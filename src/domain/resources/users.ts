@@ -111,8 +111,7 @@ async function requireAnotherAdmin(trx: Tx, workspaceId: string, userId: string)
     .where('password_hash', 'is not', null)
     .limit(1)
     .executeTakeFirst();
-  if (!other)
-    throw conflict("This is the workspace's last admin who can sign in: make another user an admin first (one with a password)", 'last_admin');
+  if (!other) throw conflict("This is the workspace's last admin who can sign in: make another user an admin first (one with a password)", 'last_admin');
 }
 
 const isSigningInAdmin = (row: { access: string; password_hash: string | null }) => row.access === 'admin' && row.password_hash !== null;
