@@ -85,3 +85,28 @@ test('a user changes only their own password: the same credentials in another wo
   assert.equal((await login(h, email, password)).status, 200, "the other workspace's user still has the old password");
   assert.equal((await login(h, email, 'only this one changes')).status, 200);
 });
+
+test('GET /auth/invite/{token}: unknown, used, expired, voided or of a deleted user → 404; a malformed token → 400; no credentials needed', async () => {
+  const get = (token: string) => h.app.inject({ method: 'GET', url: `/api/v1/auth/invite/${token}` });
+  const res = async (token: string) => {
+    const r = await get(token);
+    return { status: r.statusCode, json: r.json(), body: r.body };
+  };
+  assertError(await res('A'.repeat(43)), 404, { reason: 'invitation_not_found' });
+  assertError(await res('short'), 400);
+  const agent = await makeAgent(h);
+  const token = async () => /\/invite\/(.+)$/.exec((await call(h, 'POST', `/api/v1/users/${agent.id}/invite`)).json.inviteUrl)![1];
+  const voided = await token();
+  const live = await token();
+  assertError(await res(voided), 404, { reason: 'invitation_not_found' });
+  const shown = await res(live);
+  assert.equal(shown.status, 200, shown.body);
+  assert.deepEqual(Object.keys(shown.json).sort(), ['expiresAt', 'user', 'workspace']);
+  assert.deepEqual(Object.keys(shown.json.user).sort(), ['email', 'name'], 'nothing else about the user');
+  await h.store.db.updateTable('user_invitations').set({ expires_at: Date.now() - 1 }).where('used_at', 'is', null).execute();
+  assertError(await res(live), 404);
+  const last = await token();
+  assert.equal((await res(last)).status, 200);
+  assert.equal((await call(h, 'DELETE', `/api/v1/users/${agent.id}`)).status, 204);
+  assertError(await res(last), 404, { reason: 'invitation_not_found' });
+});
