@@ -103,7 +103,11 @@ test('GET /auth/invite/{token}: unknown, used, expired, voided or of a deleted u
   assert.equal(shown.status, 200, shown.body);
   assert.deepEqual(Object.keys(shown.json).sort(), ['expiresAt', 'user', 'workspace']);
   assert.deepEqual(Object.keys(shown.json.user).sort(), ['email', 'name'], 'nothing else about the user');
-  await h.store.db.updateTable('user_invitations').set({ expires_at: Date.now() - 1 }).where('used_at', 'is', null).execute();
+  await h.store.db
+    .updateTable('user_invitations')
+    .set({ expires_at: Date.now() - 1 })
+    .where('used_at', 'is', null)
+    .execute();
   assertError(await res(live), 404);
   const last = await token();
   assert.equal((await res(last)).status, 200);
