@@ -20,11 +20,17 @@ export function announce(text: string): void {
   }, 6000);
 }
 
-/** The polite live region every settings screen announces through; present before anything is announced. */
-export function StatusRegion() {
+/** How many modal dialogs are open: the page behind one is inert, hidden from screen readers, live regions included. */
+const openDialogs = signal(0);
+
+/**
+ * The polite live region the settings announce through; present before anything is announced. The
+ * page's own is silent while a modal dialog is open, and the dialog's own speaks instead.
+ */
+export function StatusRegion({ inDialog = false }: { inDialog?: boolean }) {
   return (
     <p role="status" class="settings-status">
-      {announcement.value}
+      {inDialog || openDialogs.value === 0 ? announcement.value : ''}
     </p>
   );
 }
@@ -109,11 +115,13 @@ export function Dialog({ title, onClose, children, wide = false }: { title: stri
     if (!dialog) return;
     const opener = document.activeElement as HTMLElement | null;
     dialog.showModal();
+    openDialogs.value++;
     const closed = () => closeRef.current();
     dialog.addEventListener('close', closed);
     return () => {
       dialog.removeEventListener('close', closed);
       if (dialog.open) dialog.close();
+      openDialogs.value--;
       // Focus goes back where it was, if that is still on the page.
       if (opener?.isConnected) opener.focus();
     };
@@ -123,6 +131,7 @@ export function Dialog({ title, onClose, children, wide = false }: { title: stri
     <dialog ref={ref} class={`settings-dialog${wide ? ' wide' : ''}`} aria-labelledby={titleId}>
       <h2 id={titleId}>{title}</h2>
       {children}
+      <StatusRegion inDialog />
     </dialog>
   );
 }
