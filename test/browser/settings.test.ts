@@ -142,6 +142,8 @@ test('admin: saved replies are created, edited and deleted; a taken shortcut is 
 
   await row.getByRole('button', { name: 'Edit /hello' }).click();
   dialog = page.getByRole('dialog', { name: 'Edit /hello' });
+  assert.equal(await dialog.getByLabel('Shortcut').inputValue(), 'hello');
+  await axeBoth(page, 'edit saved reply dialog');
   await dialog.getByLabel('Text', { exact: true }).fill('Hello {{name}}!');
   await dialog.getByRole('button', { name: 'Save' }).click();
   await dialog.waitFor({ state: 'detached' });

@@ -2,7 +2,7 @@ import { useSignal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
 import { api, ApiError } from '../api.ts';
 import { t } from '../i18n.ts';
-import { session } from '../state.ts';
+import { restoreSession, session } from '../state.ts';
 import { ConfirmDialog, CopyField, Dialog, announce, formatDateTime, loadAll, problemText } from './ui.tsx';
 
 export interface Agent {
@@ -145,6 +145,8 @@ export function Agents() {
           onClose={() => (open.value = null)}
           onSaved={(saved, created) => {
             announce(created ? t('agentsCreated', { name: saved.name }) : t('settingsSaved'));
+            // Your own access or name changed: the top bar and the sections follow.
+            if (saved.id === me) void restoreSession();
             void reload();
             // A new agent without a password gets their invitation next.
             if (created && !saved.hasPassword) void invite(saved);
