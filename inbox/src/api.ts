@@ -95,6 +95,14 @@ export class ApiError extends Error {
     this.code = code;
     this.details = details;
   }
+  /** The specific cause (`details.reason`: `shortcut_taken`, `last_admin`, `wrong_password`…). */
+  get reason(): string | null {
+    return this.details.reason ?? null;
+  }
+  /** Offending field → messages (`details.fields`). */
+  get fields(): Record<string, string[]> {
+    return this.details.fields ?? {};
+  }
 }
 
 /** Called when a request other than the auth calls answers 401: the session ended (expired, revoked, signed out elsewhere). */

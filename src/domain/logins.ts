@@ -16,7 +16,7 @@ export type LoginResult =
   | { ok: false; reason: 'throttled'; retryAfterSeconds: number };
 
 /** Seconds until the e-mail is below its failure limit again; 0 when it is below now. */
-async function throttledFor(ctx: Ctx, key: string, now: number): Promise<number> {
+export async function throttledFor(ctx: Ctx, key: string, now: number): Promise<number> {
   const recent = await ctx.db
     .selectFrom('login_failures')
     .select('failed_at')
@@ -29,7 +29,8 @@ async function throttledFor(ctx: Ctx, key: string, now: number): Promise<number>
   return Math.max(1, Math.ceil((recent[LOGIN_FAILURE_LIMIT - 1].failed_at + LOGIN_FAILURE_WINDOW_MS - now) / 1000));
 }
 
-async function countFailure(ctx: Ctx, key: string, now: number): Promise<void> {
+/** One more failed attempt for the e-mail (a sign-in, or a wrong current password when changing it). */
+export async function countLoginFailure(ctx: Ctx, key: string, now: number): Promise<void> {
   await ctx.transact(async (trx) => {
     await trx
       .deleteFrom('login_failures')
@@ -71,6 +72,6 @@ export async function login(ctx: Ctx, email: string, password: string): Promise<
     const inboxes = row.all_inboxes ? null : ((await userInboxIds(ctx.db, row.workspace_id, [row.id])).get(row.id) ?? []);
     return { ok: true, user: userFromRow(row, inboxes), workspace, ...session };
   }
-  await countFailure(ctx, key, now);
+  await countLoginFailure(ctx, key, now);
   return { ok: false, reason: 'invalid' };
 }

@@ -245,6 +245,8 @@ const context: WalkerContext = {
       'POST /api/v1/channels/{id}/receipts': { externalId: rows.outboundExternalId, status: 'delivered' },
       'POST /api/v1/users': { name: 'Fuzz Agente', email: 'fuzz.agent@example.com' },
       'POST /api/v1/auth/login': { email: h.ws.userEmail, password: h.ws.userPassword },
+      // The same password again: the walk's sessions keep working.
+      'POST /api/v1/auth/password': { currentPassword: h.ws.userPassword, newPassword: h.ws.userPassword },
       'POST /conversation/start-human-support': { selectedUserId: rows.userId },
       'POST /conversation/send-message': { message: 'fuzz' },
       'POST /conversation/note': { note: 'fuzz' },
@@ -259,6 +261,8 @@ const context: WalkerContext = {
     if (who === 'none') return {};
     const ws = who === 'own' ? h.ws : h.other;
     if (op.name === 'GET /api/v1/auth/me') return { cookie: cookies[who] };
+    // A session-only change: the cookie, and the Origin every cookie write needs.
+    if (op.name === 'POST /api/v1/auth/password') return { cookie: cookies[who], origin: new URL(h.config.publicUrl).origin };
     if (isPanelWebhook(op)) return { 'x-jelou-signature': sign(who === 'own' ? rows.signingSecret : 'f'.repeat(64), raw ?? '') };
     switch (op.security[0]) {
       case 'bearer':

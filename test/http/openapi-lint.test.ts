@@ -47,6 +47,7 @@ const PUBLIC = new Set([
   'POST /webhooks/whatsapp/{channelId}',
   'POST /api/v1/auth/login',
   'POST /api/v1/auth/logout',
+  'GET /api/v1/auth/invite/{token}',
   'POST /api/v1/auth/invite/{token}',
 ]);
 

@@ -149,8 +149,24 @@ test('invite: a one-time PUBLIC_URL/invite/{token} link where the agent chooses 
     'only a hash of the token is stored',
   );
 
+  const described = await h.app.inject({ method: 'GET', url: `/api/v1/auth/invite/${token}` });
+  assert.equal(described.statusCode, 200, described.body);
+  assert.deepEqual(described.json(), {
+    user: { name: 'Bia', email: 'bia@example.com' },
+    workspace: { id: h.ws.workspaceId, name: 'Test' },
+    expiresAt: invite.json.expiresAt,
+  });
+
   const accepted = await h.app.inject({ method: 'POST', url: `/api/v1/auth/invite/${token}`, payload: { password: 'bia escolheu esta' } });
-  assert.equal(accepted.statusCode, 204, accepted.body);
+  assert.equal(accepted.statusCode, 200, accepted.body);
+  assert.equal(accepted.json().user.id, user.id);
+  assert.deepEqual(accepted.json().workspace, { id: h.ws.workspaceId, name: 'Test' });
+  const cookie = /^conversas_session=[^;]+/.exec([accepted.headers['set-cookie'] ?? []].flat()[0] ?? '')?.[0];
+  assert.ok(cookie, 'accepting signs the agent in');
+  const me = await asSession(h, cookie, 'GET', '/api/v1/auth/me');
+  assert.equal(me.status, 200, me.body);
+  assert.equal(me.json.user.email, 'bia@example.com');
+  assert.equal((await h.app.inject({ method: 'GET', url: `/api/v1/auth/invite/${token}` })).statusCode, 404, 'a used invitation is not shown');
   assert.equal((await call(h, 'GET', `/api/v1/users/${user.id}`)).json.hasPassword, true);
   const signedIn = await login(h, 'BIA@example.com', 'bia escolheu esta');
   assert.equal(signedIn.status, 200, signedIn.body);

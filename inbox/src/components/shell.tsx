@@ -8,7 +8,7 @@ import { loadMessages } from '../messages-state.ts';
 import { path, selectedId, signOut } from '../state.ts';
 import { ConversationList } from './conversation-list.tsx';
 
-import { Settings } from '../settings/settings.tsx';
+import { RouteLink, Settings } from '../settings/settings.tsx';
 import { LanguageSwitcher } from './language.tsx';
 
 export function Shell({ session }: { session: Session }) {
@@ -23,23 +23,43 @@ export function Shell({ session }: { session: Session }) {
     return stopLive;
   }, []);
   const selected = selectedId(path.value);
-  if (path.value.startsWith('/settings')) return <Settings />;
+  const inSettings = path.value.startsWith('/settings');
+  const top = (
+    <header class="top">
+      <span class="brand">{t('appName')}</span>
+      <span class="who">{[session.user.name ?? session.user.email, session.workspace.name].filter(Boolean).join(' · ')}</span>
+      <span role="status" class="live-status" data-live={liveStatus.value}>
+        {liveStatus.value === 'reconnecting' ? t('reconnecting') : ''}
+      </span>
+      {inSettings ? (
+        <RouteLink to="/">{t('settingsBackToInbox')}</RouteLink>
+      ) : session.user.access === 'admin' ? (
+        <RouteLink to="/settings">{t('settings')}</RouteLink>
+      ) : (
+        <RouteLink to="/settings/account">{t('settingsAccount')}</RouteLink>
+      )}
+      <LanguageSwitcher />
+      <button type="button" onClick={() => void signOut()}>
+        {t('signOut')}
+      </button>
+    </header>
+  );
+  if (inSettings)
+    return (
+      <div class="shell settings-shell">
+        <a class="skip" href="#content">
+          {t('skipToContent')}
+        </a>
+        {top}
+        <Settings session={session} />
+      </div>
+    );
   return (
     <div class={`shell${selected ? ' has-selection' : ''}`}>
       <a class="skip" href="#content">
         {t('skipToContent')}
       </a>
-      <header class="top">
-        <span class="brand">{t('appName')}</span>
-        <span class="who">{[session.user.name ?? session.user.email, session.workspace.name].filter(Boolean).join(' · ')}</span>
-        <span role="status" class="live-status" data-live={liveStatus.value}>
-          {liveStatus.value === 'reconnecting' ? t('reconnecting') : ''}
-        </span>
-        <LanguageSwitcher />
-        <button type="button" onClick={() => void signOut()}>
-          {t('signOut')}
-        </button>
-      </header>
+      {top}
       <nav class="list-pane" aria-label={t('conversations')}>
         <ConversationList selected={selected} />
       </nav>

@@ -92,6 +92,30 @@ async function replaceInboxes(trx: Tx, workspaceId: string, userId: string, inbo
   }
 }
 
+const lockWorkspace = (ctx: Ctx, trx: Tx, workspaceId: string) =>
+  forUpdate(trx.selectFrom('workspaces').select('id').where('id', '=', workspaceId), ctx.engine).executeTakeFirst();
+
+/**
+ * The workspace keeps at least one admin who can sign in: its last admin with a password cannot be
+ * demoted or deleted (409 `last_admin`). Callers lock the workspace row first (PostgreSQL), so two
+ * admins demoting each other at once cannot both pass.
+ */
+async function requireAnotherAdmin(trx: Tx, workspaceId: string, userId: string): Promise<void> {
+  const other = await trx
+    .selectFrom('users')
+    .select('id')
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '!=', userId)
+    .where('deleted_at', 'is', null)
+    .where('access', '=', 'admin')
+    .where('password_hash', 'is not', null)
+    .limit(1)
+    .executeTakeFirst();
+  if (!other) throw conflict("This is the workspace's last admin who can sign in: make another user an admin first (one with a password)", 'last_admin');
+}
+
+const isSigningInAdmin = (row: { access: string; password_hash: string | null }) => row.access === 'admin' && row.password_hash !== null;
+
 export async function listUsers(ctx: Ctx, workspaceId: string, filter: UserFilter, page: PageRequest): Promise<PageResult<User>> {
   let q = ctx.db.selectFrom('users as u').selectAll('u').where('u.workspace_id', '=', workspaceId).where('u.deleted_at', 'is', null);
   if (filter.roleId) q = q.where('u.role_id', '=', filter.roleId);
@@ -180,8 +204,10 @@ export async function updateUser(ctx: Ctx, workspaceId: string, id: string, patc
   const passwordHash = patch.password !== undefined ? await hashPassword(patch.password) : null;
   return withUniqueEmail(checked?.email ?? '', () =>
     ctx.transact(async (trx) => {
+      if (patch.access === 'agent') await lockWorkspace(ctx, trx, workspaceId);
       const row = await forUpdate(live(trx, workspaceId, id), ctx.engine).executeTakeFirst();
       if (!row) throw notFound('user', id);
+      if (patch.access === 'agent' && isSigningInAdmin(row)) await requireAnotherAdmin(trx, workspaceId, id);
       if (patch.roleId) await requireRole(ctx, trx, workspaceId, patch.roleId);
       const inboxIds = patch.inboxIds !== undefined ? await requireInboxes(ctx, trx, workspaceId, patch.inboxIds) : undefined;
       if (checked && checked.key !== row.email_key) await requireEmailFree(trx, workspaceId, checked.key, checked.email, id);
@@ -246,10 +272,14 @@ export async function updateUser(ctx: Ctx, workspaceId: string, id: string, patc
   );
 }
 
-/** Soft-deletes the agent; its e-mail becomes free again. Conversations keep it as history. */
+/** Soft-deletes the agent; its e-mail becomes free again. Conversations keep it as history. The last admin who can sign in stays (409). */
 export async function deleteUser(ctx: Ctx, workspaceId: string, id: string): Promise<void> {
   const now = Date.now();
   await ctx.transact(async (trx) => {
+    await lockWorkspace(ctx, trx, workspaceId);
+    const row = await live(trx, workspaceId, id).executeTakeFirst();
+    if (!row) throw notFound('user', id);
+    if (isSigningInAdmin(row)) await requireAnotherAdmin(trx, workspaceId, id);
     const result = await trx
       .updateTable('users')
       .set({ deleted_at: now, updated_at: now })

@@ -52,7 +52,8 @@ export async function userRoutes(fastify: FastifyInstance): Promise<void> {
       schema: {
         operationId: 'updateUser',
         tags,
-        summary: 'Change a user (agent); `inboxIds` replaces the set, null means every inbox',
+        summary:
+          "Change a user (agent); `inboxIds` replaces the set, null means every inbox. The workspace's last admin with a password cannot become an agent (409 `last_admin`)",
         params: IdParams,
         body: UpdateUserBody,
         response: { 200: UserShape, ...errors(404, 409) },
@@ -84,9 +85,9 @@ export async function userRoutes(fastify: FastifyInstance): Promise<void> {
       schema: {
         operationId: 'deleteUser',
         tags,
-        summary: 'Delete a user (agent); the e-mail can be used again',
+        summary: "Delete a user (agent); the e-mail can be used again. The workspace's last admin with a password cannot be deleted (409 `last_admin`)",
         params: IdParams,
-        response: { 204: Deleted, ...errors(404) },
+        response: { 204: Deleted, ...errors(404, 409) },
       },
     },
     async (request, reply) => {
