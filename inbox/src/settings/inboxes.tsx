@@ -42,10 +42,8 @@ export function Inboxes() {
   };
 
   return (
-    <section class="settings-channels" aria-labelledby="inboxes-title">
-      <h2 id="inboxes-title" tabIndex={-1}>
-        {t('inboxesTitle')}
-      </h2>
+    // The settings frame gives the section its heading.
+    <div class="settings-channels">
       <p class="hint">{t('inboxesIntro')}</p>
       <form class="inline-create" onSubmit={create} noValidate>
         <label for="new-inbox-name">{t('newInboxName')}</label>
@@ -78,11 +76,11 @@ export function Inboxes() {
             onChanged={(updated) => (inboxes.value = (inboxes.value ?? []).map((i) => (i.id === updated.id ? updated : i)))}
             onDeleted={(gone) => {
               inboxes.value = (inboxes.value ?? []).filter((i) => i.id !== gone);
-              document.getElementById('inboxes-title')?.focus();
+              document.getElementById('section-title')?.focus();
             }}
           />
         ))
       )}
-    </section>
+    </div>
   );
 }

@@ -80,13 +80,17 @@ export function Settings({ session }: { session: Session }) {
         )}
         {section && !allowed && (
           <section class="settings-section" aria-labelledby="section-title">
-            <h2 id="section-title">{section.label()}</h2>
+            <h2 id="section-title" tabIndex={-1}>
+              {section.label()}
+            </h2>
             <p>{t('settingsAdminsOnly')}</p>
           </section>
         )}
         {section && allowed && Component && (
           <section class="settings-section" aria-labelledby="section-title" key={section.path}>
-            <h2 id="section-title">{section.label()}</h2>
+            <h2 id="section-title" tabIndex={-1}>
+              {section.label()}
+            </h2>
             <Component />
           </section>
         )}

@@ -65,10 +65,8 @@ export function Webhooks() {
   };
 
   return (
-    <section class="settings-channels" aria-labelledby="webhooks-title">
-      <h2 id="webhooks-title" tabIndex={-1}>
-        {t('webhooksTitle')}
-      </h2>
+    // The settings frame gives the section its heading.
+    <div class="settings-channels">
       <p class="hint">{t('webhooksIntro')}</p>
       <form class="webhook-form" onSubmit={submit} noValidate aria-labelledby="new-webhook-title">
         <h3 id="new-webhook-title">{t('newWebhook')}</h3>
@@ -148,11 +146,11 @@ export function Webhooks() {
             onChanged={(updated) => (webhooks.value = (webhooks.value ?? []).map((x) => (x.id === updated.id ? updated : x)))}
             onDeleted={(gone) => {
               webhooks.value = (webhooks.value ?? []).filter((x) => x.id !== gone);
-              document.getElementById('webhooks-title')?.focus();
+              document.getElementById('section-title')?.focus();
             }}
           />
         ))
       )}
-    </section>
+    </div>
   );
 }
