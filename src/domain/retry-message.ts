@@ -70,7 +70,7 @@ export async function retryMessage(ctx: Ctx, input: RetryInput, actor: Actor): P
         orderAt: now,
       });
     }
-    await emitMessageUpdated(ctx, trx, updated, actor, { previousExternalStatus: message.externalStatus, retried: true });
+    await emitMessageUpdated(ctx, trx, updated, actor, { previousExternalStatus: message.externalStatus });
     return updated;
   });
 }
