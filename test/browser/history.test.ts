@@ -99,10 +99,12 @@ test('120 messages: the newest 50 first, older pages on scrolling up with the vi
   await log.getByRole('heading', { name: 'Today' }).waitFor();
 
   // Scrolling up near the top loads the next page; the message that was first stays where it was.
-  await log.evaluate((el) => {
+  // Measured in the same turn as the scroll, before the older page can arrive.
+  const before71 = await log.evaluate((el) => {
     el.scrollTop = 0;
+    const item = [...el.querySelectorAll('.message')].find((m) => m.textContent?.includes('msg 071'));
+    return item ? item.getBoundingClientRect().top - el.getBoundingClientRect().top : null;
   });
-  const before71 = await offsetOf(page, 'msg 071');
   await log.getByText('msg 021', { exact: true }).waitFor({ state: 'attached' });
   assert.equal(await log.locator('.message').count(), 100);
   const after71 = await offsetOf(page, 'msg 071');
@@ -272,6 +274,7 @@ test('media of each kind, a reply, a note, a failed message with its reason and 
   assert.deepEqual(await axe(page), [], 'image dialog, light');
   await page.emulateMedia({ colorScheme: 'dark' });
   assert.deepEqual(await axe(page), [], 'image dialog, dark');
+  await screenshot(page, 'history-image-dialog-dark');
   await page.emulateMedia({ colorScheme: 'light' });
   await page.keyboard.press('Escape');
   await dialog.waitFor({ state: 'hidden' });
@@ -352,6 +355,8 @@ test('a WhatsApp conversation: location, contact card, forwarded mark, reaction,
   assert.deepEqual(await axe(page), [], 'whatsapp kinds, light');
   await page.emulateMedia({ colorScheme: 'dark' });
   assert.deepEqual(await axe(page), [], 'whatsapp kinds, dark');
+  await log.getByText('Gostou do produto?').scrollIntoViewIfNeeded();
+  await screenshot(page, 'history-whatsapp-dark');
   assert.deepEqual(console.cspViolations(), []);
   await context.close();
 });
