@@ -5,8 +5,9 @@ import { type LoadResult, type LoadSpec, type LoadWorker, type WhatsAppSpec, wam
 import { RssSampler, cpuMicros, runJsonScript, startConversas, startReferenceServer, type Served } from './processes.ts';
 import { WebhookReceiver } from './receiver.ts';
 import { EventStreamReader } from './stream-client.ts';
+import { I1_TARGET_P95_MS, measureInboxOpen } from './inbox-open.ts';
 
-export const SCENARIOS = ['R1', 'R2', 'R3', 'W1', 'D1', 'D2', 'W2'] as const;
+export const SCENARIOS = ['R1', 'R2', 'R3', 'W1', 'D1', 'D2', 'W2', 'I1'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export interface RunSettings {
@@ -886,6 +887,42 @@ async function scenarioW2(ctx: EngineContext, whatsapp: WhatsAppTarget, w1Rate: 
   );
 }
 
+/** I1: the inbox in Chromium, a click on a conversation in the list until its messages show (p95 < 300 ms). */
+async function scenarioI1(ctx: EngineContext): Promise<void> {
+  const { manifest, server, log, report } = ctx;
+  log('I1: the inbox in Chromium, opening conversations from the list');
+  const result = await measureInboxOpen(manifest, server.origin, log);
+  const target = `p95 < ${I1_TARGET_P95_MS} ms`;
+  const pass = result.p95 < I1_TARGET_P95_MS;
+  report.rows.push({
+    scenario: `I1 inbox: open a conversation (p95 ${fmt(result.p95)} ms)`,
+    rps: null,
+    p50: result.p50,
+    p99: null,
+    reference: `messages API alone: p50 ${fmt(result.apiP50)} ms, p95 ${fmt(result.apiP95)} ms`,
+    ratio: null,
+    target,
+    pass,
+    peakRssMb: null,
+  });
+  report.summary.I1 = {
+    rps: null,
+    p50: Math.round(result.p50),
+    p99: null,
+    p95: Math.round(result.p95),
+    ratio: null,
+    target,
+    pass,
+    opens: result.opens,
+    apiP50: Math.round(result.apiP50),
+    apiP95: Math.round(result.apiP95),
+  };
+  report.notes.push(
+    `I1: ${result.opens} distinct conversations opened one after another by a click in the inbox's list (Debian's Chromium, headless), each timed in the page from the click to its first message in the \`Messages\` log: ` +
+      `p50 ${fmt(result.p50)} ms, p95 ${fmt(result.p95)} ms; the page's own fetch of GET …/messages?limit=50 for the same conversations took p50 ${fmt(result.apiP50)} ms, p95 ${fmt(result.apiP95)} ms.`,
+  );
+}
+
 interface EngineContext {
   manifest: Manifest;
   server: Served;
@@ -922,6 +959,7 @@ export async function runEngine(manifest: Manifest, worker: LoadWorker, settings
   if (only.has('R2')) steps.push(['R2', () => scenarioR2(ctx)]);
   if (only.has('R3')) steps.push(['R3', () => scenarioR3(ctx)]);
   if (writes) steps.push(['W1/D1/W2', () => scenarioWrites(ctx, reference)]);
+  if (only.has('I1')) steps.push(['I1', () => scenarioI1(ctx)]);
   try {
     for (const [name, step] of steps) {
       try {

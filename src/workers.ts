@@ -5,6 +5,7 @@ import type { Ctx } from './domain/context.ts';
 import { sweepInactive } from './domain/human-support.ts';
 import { Dispatcher, purgeExpiredDeliveries } from './events/dispatcher.ts';
 import { sendDueScheduledMessages } from './domain/scheduled-messages.ts';
+import { purgeAuthRecords } from './domain/auth-purge.ts';
 import { purgeChannelRecords } from './domain/channel-webhook-log.ts';
 import type { Modules } from './modules/contract.ts';
 import type { MediaStore } from './media/media-store.ts';
@@ -87,6 +88,8 @@ export function startWorkers(ctx: Ctx, config: Config, log: FastifyBaseLogger, c
         if (purged > 0) log.info({ purged }, 'expired webhook deliveries purged');
         const records = await purgeChannelRecords(ctx, Date.now());
         if (records > 0) log.info({ purged: records }, 'expired channel webhook log rows, de-duplication ids and unmatched statuses purged');
+        const auth = await purgeAuthRecords(ctx.db, Date.now());
+        if (auth > 0) log.info({ purged: auth }, 'expired sessions, invitations and old failed logins purged');
         return false;
       },
       log,

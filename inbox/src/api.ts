@@ -26,11 +26,40 @@ export interface Conversation {
   unreadCount: number;
   lastMessageAt: string | null;
   lastActivityAt: string;
+  channelId?: string;
+  roleId?: string | null;
+  isFixed?: boolean;
+  tagIds?: string[];
+  priority?: 'LOW' | 'MEDIUM' | 'HIGH';
+  updatedAt?: string;
+  /** When the channel's 24-hour window closes (past: closed); null without a window. */
+  serviceWindowClosesAt?: string | null;
 }
 export interface Person {
   id: string;
   name: string | null;
   phoneNumber: string | null;
+  inboxId?: string;
+  email?: string | null;
+  document?: string | null;
+  description?: string | null;
+  country?: string | null;
+  city?: string | null;
+  tagIds?: string[];
+}
+export interface Tag {
+  id: string;
+  inboxId: string;
+  name: string;
+  color: string;
+}
+export interface Named {
+  id: string;
+  name: string;
+}
+export interface Channel extends Named {
+  inboxId: string;
+  kind: string;
 }
 export type DeliveryState = 'pending' | 'sent' | 'delivered' | 'read' | 'played' | 'failed';
 export interface Message {
@@ -67,13 +96,21 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
+export interface ErrorDetails {
+  reason?: string;
+  fields?: Record<string, string[]>;
+}
+
 export class ApiError extends Error {
   readonly status: number;
   readonly code: string | null;
-  constructor(status: number, code: string | null, message: string) {
+  /** The native error's `details`: `reason`, and `fields` (field → messages) for validation errors. */
+  readonly details: ErrorDetails;
+  constructor(status: number, code: string | null, message: string, details: ErrorDetails = {}) {
     super(message);
     this.status = status;
     this.code = code;
+    this.details = details;
   }
 }
 
@@ -102,8 +139,8 @@ export async function api<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: 
   }
   if (!response.ok) {
     if (response.status === 401 && !path.startsWith('/api/v1/auth/')) onSessionEnded.handler();
-    const error = (json as { error?: { code?: string; message?: string } } | null)?.error;
-    throw new ApiError(response.status, error?.code ?? null, error?.message ?? response.statusText);
+    const error = (json as { error?: { code?: string; message?: string; details?: ErrorDetails } } | null)?.error;
+    throw new ApiError(response.status, error?.code ?? null, error?.message ?? response.statusText, error?.details ?? {});
   }
   return json as T;
 }

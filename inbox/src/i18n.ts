@@ -4,6 +4,7 @@ import * as history from './i18n/history.ts';
 import * as composer from './i18n/composer.ts';
 import * as actions from './i18n/actions.ts';
 import * as settings from './i18n/settings.ts';
+import * as settingsChannels from './i18n/settings-channels.ts';
 
 /** The inbox's strings. English is the reference: the other catalogs have the same keys. Each screen's own strings are in i18n/<screen>.ts. */
 const core = {
@@ -48,7 +49,7 @@ const core = {
   reconnecting: 'Reconnecting…',
 };
 
-const en = { ...core, ...list.en, ...history.en, ...composer.en, ...actions.en, ...settings.en };
+const en = { ...core, ...list.en, ...history.en, ...composer.en, ...actions.en, ...settings.en, ...settingsChannels.en };
 export type MessageKey = keyof typeof en;
 type CoreCatalog = Record<keyof typeof core, string>;
 
@@ -136,8 +137,16 @@ const coreEs: CoreCatalog = {
   reconnecting: 'Reconectando…',
 };
 
-const ptBR: Record<MessageKey, string> = { ...corePtBR, ...list.ptBR, ...history.ptBR, ...composer.ptBR, ...actions.ptBR, ...settings.ptBR };
-const es: Record<MessageKey, string> = { ...coreEs, ...list.es, ...history.es, ...composer.es, ...actions.es, ...settings.es };
+const ptBR: Record<MessageKey, string> = {
+  ...corePtBR,
+  ...list.ptBR,
+  ...history.ptBR,
+  ...composer.ptBR,
+  ...actions.ptBR,
+  ...settings.ptBR,
+  ...settingsChannels.ptBR,
+};
+const es: Record<MessageKey, string> = { ...coreEs, ...list.es, ...history.es, ...composer.es, ...actions.es, ...settings.es, ...settingsChannels.es };
 
 export const LOCALES = [
   { tag: 'en', name: 'English', catalog: en },

@@ -16,6 +16,12 @@ interface StreamEvent {
 const TYPES = ['conversation.created', 'conversation.updated', 'conversation.assigned', 'message.created', 'message.updated'] as const;
 const RETRY_MS = 5000;
 
+/**
+ * Reloads what the screens show (the list, the open conversation): after a stream opened by hand
+ * without a known position, events between the old stream and the new one would otherwise be missed.
+ */
+export const resync: { handler: () => void } = { handler: () => {} };
+
 let source: EventSource | null = null;
 let retry: ReturnType<typeof setTimeout> | null = null;
 /** The last event id seen: a stream reopened by hand resumes after it, as EventSource does by itself. */
@@ -34,13 +40,14 @@ function onEvent(event: MessageEvent<string>): void {
   else if (conversation) applyConversation(conversation);
 }
 
-function open(): void {
+function open(reopened = false): void {
   const query = lastEventId ? `?lastEventId=${encodeURIComponent(lastEventId)}` : '';
   const es = new EventSource(`/api/v1/events/stream${query}`);
   source = es;
   for (const type of TYPES) es.addEventListener(type, onEvent as EventListener);
   es.onopen = () => {
     liveStatus.value = 'open';
+    if (reopened && !query) resync.handler();
   };
   es.onerror = () => {
     if (source !== es) return;
@@ -54,13 +61,13 @@ function open(): void {
       retry = null;
       api('GET', '/api/v1/auth/me')
         .then(() => {
-          if (retry === null && source === null && started) open();
+          if (retry === null && source === null && started) open(true);
         })
         .catch(() => {
           if (started)
             retry = setTimeout(() => {
               retry = null;
-              if (started && source === null) open();
+              if (started && source === null) open(true);
             }, RETRY_MS);
         });
     }, RETRY_MS);

@@ -7,6 +7,7 @@ import './styles/history.css';
 import './styles/composer.css';
 import './styles/actions.css';
 import './styles/settings.css';
+import './styles/settings-channels.css';
 
 render(<App />, document.getElementById('app')!);
 void restoreSession();

@@ -3,6 +3,7 @@ import { api, onSessionEnded, type Session } from './api.ts';
 import { resetList } from './list-state.ts';
 import { stopLive } from './live.ts';
 import { resetMessages } from './messages-state.ts';
+import { resetDrafts } from './conversation/composer/drafts.ts';
 
 /** `undefined` while the stored session is being checked at load. */
 export const session = signal<Session | null | undefined>(undefined);
@@ -53,5 +54,6 @@ export async function signOut(): Promise<void> {
   session.value = null;
   resetList();
   resetMessages();
+  resetDrafts();
   navigate('/login');
 }

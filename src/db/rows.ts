@@ -149,6 +149,7 @@ export function conversationFromRow(r: Selectable<S.ConversationTable>, tagIds: 
     lastMessageId: r.last_message_id,
     lastMessageAt: r.last_message_at,
     lastActivityAt: r.last_activity_at,
+    lastInboundAt: r.last_inbound_at,
     metadata: parseJson(r.metadata),
     tagIds,
     createdAt: r.created_at,

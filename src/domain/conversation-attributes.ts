@@ -108,3 +108,18 @@ export async function updateConversation(
     return next;
   });
 }
+
+/**
+ * Marks the conversation unread, the reverse of `markRead`: the unread counter (one per conversation,
+ * shared by its agents) becomes at least 1, so it shows as unread until someone reads it again.
+ * Like reading it, this is no event of spec §2.
+ */
+export async function markUnread(ctx: Ctx, workspaceId: string, conversationId: string): Promise<Conversation> {
+  return ctx.transact(async (trx) => {
+    const c = await lockConversation(ctx, trx, workspaceId, conversationId);
+    if (!c) throw notFound('conversation', conversationId);
+    if (c.unreadCount >= 1) return c;
+    await trx.updateTable('conversations').set({ unread_count: 1 }).where('workspace_id', '=', workspaceId).where('id', '=', conversationId).execute();
+    return { ...c, unreadCount: 1 };
+  });
+}

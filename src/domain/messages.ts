@@ -136,7 +136,10 @@ export async function appendMessage(ctx: Ctx, trx: Tx, conversation: Conversatio
     updated.lastMessageAt = message.messageAt;
     updated.lastActivityAt = Math.max(message.messageAt, conversation.createdAt);
   }
-  if (message.direction === 'INBOUND') updated.unreadCount += 1;
+  if (message.direction === 'INBOUND') {
+    updated.unreadCount += 1;
+    updated.lastInboundAt = Math.max(message.messageAt, conversation.lastInboundAt ?? message.messageAt);
+  }
   if (message.senderUserId) {
     await trx
       .insertInto('conversation_agents')

@@ -176,6 +176,8 @@ export interface Conversation {
   lastMessageId: string | null;
   lastMessageAt: number | null;
   lastActivityAt: number;
+  /** The person's last inbound message: a channel's customer-service window (WhatsApp) runs from it. */
+  lastInboundAt: number | null;
   metadata: Record<string, unknown> | null;
   tagIds: string[];
   createdAt: number;

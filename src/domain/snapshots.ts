@@ -12,9 +12,20 @@ export interface ConversationSnapshot extends Conversation {
   bot: { id: string; name: string; type: string } | null;
   /** The active support session while the conversation is WAITING or ACTIVE (Jelou's conversation id), else null. */
   supportSessionId: string | null;
+  /** The channel's kind: a presenter tells from it whether the conversation has a customer-service window. */
+  channelKind: string | null;
 }
 
-type SnapshotParams = { ws: string; inboxId: string; personId: string; groupId: string; userId: string; botId: string; sessionConversationId: string };
+type SnapshotParams = {
+  ws: string;
+  inboxId: string;
+  channelId: string;
+  personId: string;
+  groupId: string;
+  userId: string;
+  botId: string;
+  sessionConversationId: string;
+};
 
 const snapshotRow = prepared<SnapshotParams, SnapshotRow>((db, p) =>
   db
@@ -22,6 +33,7 @@ const snapshotRow = prepared<SnapshotParams, SnapshotRow>((db, p) =>
     .leftJoin('people as p', (j) => j.onRef('p.workspace_id', '=', 'i.workspace_id').on('p.id', '=', p('personId')))
     .leftJoin('groups as g', (j) => j.onRef('g.workspace_id', '=', 'i.workspace_id').on('g.id', '=', p('groupId')))
     .leftJoin('users as u', (j) => j.onRef('u.workspace_id', '=', 'i.workspace_id').on('u.id', '=', p('userId')))
+    .leftJoin('channels as ch', (j) => j.onRef('ch.workspace_id', '=', 'i.workspace_id').on('ch.id', '=', p('channelId')))
     .leftJoin('bots as b', (j) => j.onRef('b.workspace_id', '=', 'i.workspace_id').on('b.id', '=', p('botId')))
     .leftJoin('support_sessions as s', (j) =>
       j.onRef('s.workspace_id', '=', 'i.workspace_id').on('s.conversation_id', '=', p('sessionConversationId')).on('s.state', '=', ACTIVE_STATE),
@@ -42,6 +54,7 @@ const snapshotRow = prepared<SnapshotParams, SnapshotRow>((db, p) =>
       'b.name as bot_name',
       'b.type as bot_type',
       's.id as session_id',
+      'ch.kind as channel_kind',
     ])
     .where('i.workspace_id', '=', p('ws'))
     .where('i.id', '=', p('inboxId')),
@@ -63,6 +76,7 @@ interface SnapshotRow {
   bot_name: string | null;
   bot_type: string | null;
   session_id: string | null;
+  channel_kind: string | null;
 }
 
 /** Everything a snapshot names, in one query: events are on every write path, so this is hot. Absent ids match nothing (''). */
@@ -73,6 +87,7 @@ export async function conversationSnapshot(trx: Tx, c: Conversation): Promise<Co
   } = await snapshotRow(trx, {
     ws: c.workspaceId,
     inboxId: c.inboxId,
+    channelId: c.channelId,
     personId: c.personId ?? '',
     groupId: c.groupId ?? '',
     userId: c.assigneeUserId ?? '',
@@ -89,5 +104,6 @@ export async function conversationSnapshot(trx: Tx, c: Conversation): Promise<Co
     assignee: row?.user_id ? { id: row.user_id, name: row.user_name! } : null,
     bot: row?.bot_id ? { id: row.bot_id, name: row.bot_name!, type: row.bot_type! } : null,
     supportSessionId: row?.session_id ?? null,
+    channelKind: row?.channel_kind ?? null,
   };
 }

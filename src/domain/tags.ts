@@ -7,6 +7,7 @@ import { tagFromRow } from '../db/rows.ts';
 import { isUniqueViolation } from '../db/repos/tx.ts';
 import { findConversation } from '../db/repos/conversations.ts';
 import { conversationSnapshot } from './snapshots.ts';
+import { splitPage, type PageRequest, type PageResult } from './resources/paging.ts';
 import { emitEvent } from '../events/outbox.ts';
 
 export const TAG_MODULES = ['crm', 'conversas', 'pessoas', 'fast-messages', 'tickets'] as const;
@@ -39,6 +40,38 @@ export async function listTags(ctx: Ctx, workspaceId: string, inboxId: string): 
   await requireExisting(ctx.db, 'inboxes', workspaceId, inboxId);
   const rows = await ctx.db.selectFrom('tags').selectAll().where('workspace_id', '=', workspaceId).where('inbox_id', '=', inboxId).orderBy('name').execute();
   return rows.map(tagFromRow);
+}
+
+/**
+ * A page of the workspace's tags in id order; `inboxId` keeps one inbox's (404 when it does not exist),
+ * `inboxIds` the tags of those inboxes only (an agent's; null: every inbox).
+ */
+export async function listTagsPage(
+  ctx: Ctx,
+  workspaceId: string,
+  filter: { inboxId?: string; inboxIds: string[] | null },
+  page: PageRequest,
+): Promise<PageResult<Tag>> {
+  if (filter.inboxId) await requireExisting(ctx.db, 'inboxes', workspaceId, filter.inboxId);
+  if (filter.inboxIds !== null && filter.inboxIds.length === 0) return { items: [], nextAfterId: null };
+  let q = ctx.db.selectFrom('tags').selectAll().where('workspace_id', '=', workspaceId);
+  if (filter.inboxId) q = q.where('inbox_id', '=', filter.inboxId);
+  if (filter.inboxIds !== null) q = q.where('inbox_id', 'in', filter.inboxIds);
+  if (page.afterId) q = q.where('id', '>', page.afterId);
+  const { rows, nextAfterId } = splitPage(
+    await q
+      .orderBy('id')
+      .limit(page.limit + 1)
+      .execute(),
+    page.limit,
+  );
+  return { items: rows.map(tagFromRow), nextAfterId };
+}
+
+export async function getTag(ctx: Ctx, workspaceId: string, id: string): Promise<Tag> {
+  const row = await ctx.db.selectFrom('tags').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
+  if (!row) throw notFound('tag', id);
+  return tagFromRow(row);
 }
 
 export async function updateTag(ctx: Ctx, workspaceId: string, id: string, patch: { name?: string; color?: string; modules?: string[] }): Promise<Tag> {

@@ -5,7 +5,10 @@ import type { WebhookSubscription } from '../events/webhook-formats.ts';
 import { newId } from './ids.ts';
 import { notFound } from './errors.ts';
 import { emitEvent, forgetSubscriptions } from '../events/outbox.ts';
-import { cancelPendingDeliveries } from '../events/dispatcher.ts';
+import { cancelPendingDeliveries, retryDeliveryNow, type DeliveryStatus } from '../events/dispatcher.ts';
+import type { Selectable } from 'kysely';
+import type { DeliveryTable } from '../db/schema.ts';
+import { splitPage, type PageRequest, type PageResult } from './resources/paging.ts';
 
 export type { WebhookSubscription };
 
@@ -142,4 +145,102 @@ export async function sendTestEvent(ctx: Ctx, workspaceId: string, subscription:
       .executeTakeFirst();
     return delivery?.id ?? null;
   });
+}
+
+/** A page of one dialect's subscriptions, oldest first (ids are time-sortable). */
+export async function listSubscriptionsPage(ctx: Ctx, workspaceId: string, dialect: string, page: PageRequest): Promise<PageResult<WebhookSubscription>> {
+  let q = ctx.db
+    .selectFrom('webhook_subscriptions')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('dialect', '=', dialect)
+    .where('deleted_at', 'is', null);
+  if (page.afterId) q = q.where('id', '>', page.afterId);
+  const { rows, nextAfterId } = splitPage(
+    await q
+      .orderBy('id')
+      .limit(page.limit + 1)
+      .execute(),
+    page.limit,
+  );
+  return { items: rows.map(subscriptionFromRow), nextAfterId };
+}
+
+/** One delivery of an event to a subscription, as its log shows it. */
+export interface DeliveryRecord {
+  id: string;
+  subscriptionId: string;
+  eventId: string;
+  eventType: string;
+  status: DeliveryStatus;
+  attemptCount: number;
+  statusCode: number | null;
+  errorMessage: string | null;
+  durationMs: number | null;
+  nextAttemptAt: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** Where a newest-first page of deliveries continues: before this (createdAt, id). */
+export interface DeliveryPosition {
+  createdAt: number;
+  id: string;
+}
+
+/** A subscription's deliveries, newest first; `before` continues from the last one of the previous page. */
+export async function listDeliveries(
+  ctx: Ctx,
+  workspaceId: string,
+  subscriptionId: string,
+  page: { limit: number; before: DeliveryPosition | null },
+): Promise<{ items: DeliveryRecord[]; next: DeliveryPosition | null }> {
+  let q = ctx.db.selectFrom('deliveries').selectAll().where('workspace_id', '=', workspaceId).where('subscription_id', '=', subscriptionId);
+  const before = page.before;
+  if (before)
+    q = q.where((eb) => eb.or([eb('created_at', '<', before.createdAt), eb.and([eb('created_at', '=', before.createdAt), eb('id', '<', before.id)])]));
+  const rows = await q
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(page.limit + 1)
+    .execute();
+  const items = rows.slice(0, page.limit).map(deliveryFromRow);
+  const last = items[items.length - 1];
+  return { items, next: rows.length > page.limit && last ? { createdAt: last.createdAt, id: last.id } : null };
+}
+
+export async function requireDelivery(ctx: Ctx, workspaceId: string, subscriptionId: string, id: string): Promise<DeliveryRecord> {
+  const row = await ctx.db
+    .selectFrom('deliveries')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('subscription_id', '=', subscriptionId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (!row) throw notFound('delivery', id);
+  return deliveryFromRow(row);
+}
+
+/** A FAILED or RETRYING delivery is due again now (409 otherwise); returns it as it stands after. */
+export async function retryDelivery(ctx: Ctx, workspaceId: string, subscriptionId: string, id: string): Promise<DeliveryRecord> {
+  await requireDelivery(ctx, workspaceId, subscriptionId, id);
+  await retryDeliveryNow(ctx.db, workspaceId, id);
+  return requireDelivery(ctx, workspaceId, subscriptionId, id);
+}
+
+function deliveryFromRow(r: Selectable<DeliveryTable>): DeliveryRecord {
+  return {
+    id: r.id,
+    subscriptionId: r.subscription_id,
+    eventId: r.event_id,
+    eventType: r.event_type,
+    status: r.status as DeliveryStatus,
+    attemptCount: Number(r.attempt_count),
+    statusCode: r.status_code === null ? null : Number(r.status_code),
+    errorMessage: r.error_message,
+    durationMs: r.duration_ms === null ? null : Number(r.duration_ms),
+    nextAttemptAt: Number(r.next_attempt_at),
+    createdAt: Number(r.created_at),
+    updatedAt: Number(r.updated_at),
+  };
 }

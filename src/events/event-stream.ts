@@ -24,6 +24,8 @@ export interface EventStreamOptions {
   types: string[] | null;
   /** One SSE frame's `id:` and `data:` for an event (the dialect's presentation). */
   present(event: PositionedEvent): { id: string; data: string };
+  /** The `id:` of a feed position (what `present` gives an event at that position). */
+  idOf(position: FeedPosition): string;
   heartbeatMs: number;
   /**
    * False when the request has no real socket (Fastify's inject): the stream then sends the
@@ -119,7 +121,9 @@ export async function serveEventStream(res: ServerResponse, options: EventStream
     pending = null;
     send(buffered);
     if (closed) return;
-    res.write(': live\n\n');
+    // An `id:` alone dispatches no event but becomes the browser's Last-Event-ID: a stream that
+    // saw no event yet still resumes where it went live, not at the feed's end when it reconnects.
+    res.write(last ? `id: ${options.idOf(last)}\n: live\n\n` : ': live\n\n');
     heartbeat = setInterval(() => {
       if (!closed) res.write(': keep-alive\n\n');
     }, options.heartbeatMs);

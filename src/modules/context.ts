@@ -3,9 +3,11 @@ import type { Store } from '../db/connect.ts';
 import type { Ctx } from '../domain/context.ts';
 import type { WebhookFormat } from '../events/webhook-formats.ts';
 import type { Modules } from './contract.ts';
+import { registerServiceWindows } from '../domain/service-window.ts';
 
 /** The domain's context for a store and the modules the app serves. */
 export function contextOf(store: Store, config: Pick<Config, 'allowPrivateWebhooks' | 'publicUrl'>, modules: Modules): Ctx {
+  registerServiceWindows(modules.channels);
   return {
     db: store.db,
     engine: store.engine,

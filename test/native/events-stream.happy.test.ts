@@ -75,6 +75,19 @@ describe(`GET /api/v1/events/stream (${engineBanner()})`, () => {
     assert.ok(!itemsOf(client).some((e) => e.type === 'message.created' && e.payload.message.content === 'before'));
   });
 
+  test('going live, the stream sends an id: of its position without an event, so a client that saw no event resumes from there', async () => {
+    const client = await stream('/api/v1/events/stream');
+    await client.live();
+    const position = client.frames.find((f) => f.id !== undefined && f.data === undefined)?.id;
+    assert.equal(position, await feedEnd(h), 'the id-only frame is the feed’s end when the stream went live');
+    assert.equal(client.events.length, 0, 'it dispatches no event');
+    client.close();
+    // Meanwhile (the connection is down) a message arrives; a browser reconnects with that id as Last-Event-ID.
+    const { messageId } = await inbound(h, { text: 'while away' });
+    const resumed = await stream('/api/v1/events/stream', { headers: { 'last-event-id': position! } });
+    await resumed.until((c) => itemsOf(c).some((e) => e.type === 'message.created' && e.payload.message.id === messageId), 'the message sent while away');
+  });
+
   test('Last-Event-ID resumes with exactly the events after it while new ones are being written: no gap, no duplicate', async () => {
     const cursor = await feedEnd(h);
     await inbound(h, { text: 'r1' });

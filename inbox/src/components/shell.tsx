@@ -1,9 +1,10 @@
 import { useEffect } from 'preact/hooks';
 import type { Session } from '../api.ts';
 import { t } from '../i18n.ts';
-import { liveStatus, startLive, stopLive } from '../live.ts';
+import { liveStatus, resync, startLive, stopLive } from '../live.ts';
 import { ConversationView } from '../conversation/view.tsx';
 import { loadConversations } from '../list-state.ts';
+import { loadMessages } from '../messages-state.ts';
 import { path, selectedId, signOut } from '../state.ts';
 import { ConversationList } from './conversation-list.tsx';
 
@@ -13,6 +14,11 @@ import { LanguageSwitcher } from './language.tsx';
 export function Shell({ session }: { session: Session }) {
   useEffect(() => {
     void loadConversations();
+    resync.handler = () => {
+      void loadConversations();
+      const open = selectedId(path.value);
+      if (open) void loadMessages(open).catch(() => {});
+    };
     startLive();
     return stopLive;
   }, []);

@@ -24,3 +24,26 @@ export const assignTo = (id: string, userId: string | null) => transition(id, 'a
 export const handOff = (id: string, roleId?: string) => transition(id, 'handoff', roleId ? { roleId } : {});
 /** Resolve (→ INACTIVE). */
 export const resolve = (id: string) => transition(id, 'resolve');
+
+/** Attributes that are not the status: pin and tags (PATCH answers the conversation). */
+async function change(id: string, body: { isFixed?: boolean; tagIds?: string[] }): Promise<Conversation> {
+  const conversation = await api<Conversation>('PATCH', base(id), body);
+  applyConversation(conversation);
+  return conversation;
+}
+
+export const setPinned = (id: string, isFixed: boolean) => change(id, { isFixed });
+export const setTags = (id: string, tagIds: string[]) => change(id, { tagIds });
+
+/** Mark unread: the list shows its unread count again. */
+export async function markUnread(id: string): Promise<Conversation> {
+  const conversation = await api<Conversation>('POST', `${base(id)}/unread`);
+  applyConversation(conversation);
+  return conversation;
+}
+
+/** Hand to a queue: WAITING without an agent, in the role's queue when one is chosen (an attended conversation loses its agent). */
+export const handToQueue = (conversation: Conversation, roleId: string | null) =>
+  conversation.status === 'ACTIVE'
+    ? transition(conversation.id, 'assign', { userId: null, roleId })
+    : transition(conversation.id, 'handoff', roleId ? { roleId } : {});

@@ -1,4 +1,8 @@
-/** Workspace settings (admins): agents, saved replies, API keys, inboxes and channels, webhooks. Not built yet. */
+import { path } from '../state.ts';
+import { Inboxes } from './inboxes.tsx';
+import { Webhooks } from './webhooks.tsx';
+
+/** Temporary (branch `channels`): shows the two sections by URL until the settings frame replaces this file. */
 export function Settings() {
-  return null;
+  return <main id="content">{path.value.startsWith('/settings/webhooks') ? <Webhooks /> : <Inboxes />}</main>;
 }

@@ -8,6 +8,8 @@ import { applyConversationScope, type ConversationScope } from './conversation-s
 /** The conversation list filters of JuriChat's `GET /conversation`, shared by every dialect. */
 export interface ConversationFilters {
   inboxId?: string;
+  /** One person's conversations (the contact panel's "other conversations"). */
+  personId?: string;
   status?: ConversationStatus;
   priority?: Priority;
   userId?: string;
@@ -29,6 +31,7 @@ export function conversationFiltersOf(
 ): ConversationFilters {
   return {
     inboxId: q.inboxId,
+    personId: q.personId,
     status: q.status,
     priority: q.priority,
     userId: q.userId,
@@ -50,6 +53,7 @@ export function applyConversationFilters<O>(
 ): SelectQueryBuilder<Database & { c: Database['conversations'] }, 'c', O> {
   let q = applyConversationScope(query.where('c.workspace_id', '=', workspaceId), f.scope);
   if (f.inboxId) q = q.where('c.inbox_id', '=', f.inboxId);
+  if (f.personId) q = q.where('c.person_id', '=', f.personId);
   q = q.where('c.is_archived', '=', f.onlyArchived ? 1 : 0);
   if (f.status) q = q.where('c.status', '=', f.status);
   if (f.priority) q = q.where('c.priority', '=', f.priority);

@@ -1,5 +1,7 @@
 import type { FastifyRequest, RouteOptions } from 'fastify';
 import { HttpError } from '../../http/problem.ts';
+import type { Db } from '../../db/connect.ts';
+import { notFound } from '../../domain/errors.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -7,6 +9,8 @@ declare module 'fastify' {
     public?: boolean;
     /** Workspace settings: agents are refused with 403. */
     adminOnly?: boolean;
+    /** A channel route agents read, for the channels of their inboxes only (others: 404). */
+    agentChannelRead?: boolean;
   }
 }
 
@@ -16,11 +20,20 @@ const isSafe = (method: string | string[]) => [method].flat().every((m) => SAFE_
 // Settings an agent neither reads nor changes; the event feed too, until it is filtered per user.
 const ADMIN_ONLY_PATHS = [/^\/api-keys(\/|$)/, /^\/channels(\/|$)/, /^\/bots(\/|$)/, /^\/webhooks(\/|$)/, /^\/events$/];
 // Agents read these (names for the screens, saved replies for the composer) but only admins change them.
-const ADMIN_WRITES = [/^\/users(\/|$)/, /^\/inboxes(\/|$)/, /^\/roles(\/|$)/, /^\/groups(\/|$)/, /^\/saved-replies(\/|$)/];
+const ADMIN_WRITES = [/^\/users(\/|$)/, /^\/inboxes(\/|$)/, /^\/roles(\/|$)/, /^\/groups(\/|$)/, /^\/saved-replies(\/|$)/, /^\/tags(\/|$)/];
+
+// Exceptions agents read, for the channels of their inboxes: the composer offers a WhatsApp channel's templates.
+const AGENT_CHANNEL_READS = [/^\/channels\/:id\/templates$/];
+
+/** Whether a native route is one of the channel reads agents may make (for their inboxes' channels). */
+export function isAgentChannelRead(route: Pick<RouteOptions, 'method' | 'url'>): boolean {
+  return isSafe(route.method) && AGENT_CHANNEL_READS.some((p) => p.test(route.url.replace(/^\/api\/v1/, '')));
+}
 
 /** Whether a native route (its URL under /api/v1) is for admins only. */
 export function isAdminOnly(route: Pick<RouteOptions, 'method' | 'url'>): boolean {
   const path = route.url.replace(/^\/api\/v1/, '');
+  if (isAgentChannelRead(route)) return false;
   if (ADMIN_ONLY_PATHS.some((p) => p.test(path))) return true;
   return !isSafe(route.method) && ADMIN_WRITES.some((p) => p.test(path));
 }
@@ -30,6 +43,24 @@ export function refuseAgentOnAdminRoute(request: FastifyRequest): void {
   if (request.routeOptions.config.adminOnly && request.principal?.access === 'agent') {
     throw new HttpError(403, 'This route is for admins; your user has agent access', 'admin_only');
   }
+}
+
+/** 404, exactly as for an unknown id, when an agent reads a channel outside their inboxes. */
+export async function hideChannelsOutsideAgentInboxes(db: Db, request: FastifyRequest): Promise<void> {
+  const principal = request.principal;
+  if (!request.routeOptions.config.agentChannelRead || principal?.access !== 'agent' || principal.inboxIds === null) return;
+  const id = String((request.params as { id?: unknown } | undefined)?.id ?? '');
+  const inboxIds = principal.inboxIds;
+  const visible =
+    inboxIds.length > 0 &&
+    (await db
+      .selectFrom('channels')
+      .select('id')
+      .where('workspace_id', '=', principal.workspaceId)
+      .where('id', '=', id)
+      .where('inbox_id', 'in', inboxIds)
+      .executeTakeFirst());
+  if (!visible) throw notFound('channel', id);
 }
 
 /**

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { readMultipartBodies } from '../../http/multipart.ts';
 import { apiKeyFrom, authenticate, bearerToken } from '../../http/auth.ts';
 import { sessionTokenOf } from '../../http/session-cookie.ts';
-import { isAdminOnly, mayRefuse, refuseAgentOnAdminRoute, requireSameOrigin } from './access.ts';
+import { hideChannelsOutsideAgentInboxes, isAdminOnly, isAgentChannelRead, mayRefuse, refuseAgentOnAdminRoute, requireSameOrigin } from './access.ts';
 import { authRoutes } from './routes/auth.ts';
 import { registerIdempotency } from '../../http/idempotency.ts';
 import { addErrorResponses, addStandardErrorResponses } from '../../http/error-responses.ts';
@@ -11,15 +11,22 @@ import type { DialectModule } from '../../modules/contract.ts';
 import { nativeErrorSurface } from './errors.ts';
 import { ErrorBody, nativeErrorDocs } from './schemas.ts';
 import { conversationRoutes } from './routes/conversations.ts';
+import { conversationChangeRoutes } from './routes/conversation-changes.ts';
 import { messageRoutes } from './routes/messages.ts';
 import { eventRoutes } from './routes/events.ts';
 import { workspaceRoutes } from './routes/workspace.ts';
+import { webhookRoutes } from './routes/webhooks.ts';
+import { nativeWebhookFormat } from './webhook-format.ts';
 
 export const nativeTagGroup: OpenApiTagGroup = {
   name: 'Native API',
   tags: [
     { name: 'native', description: 'Conversations and their messages: list and read them, assign, hand off, resolve, send.' },
     { name: 'events', description: 'The event feed: every change a webhook can report, in commit order.' },
+    {
+      name: 'webhooks',
+      description: "Webhooks: the feed's events as signed HTTP POSTs (Standard Webhooks), retried with backoff, with each webhook's delivery log.",
+    },
     { name: 'api keys', description: "The workspace's API keys and their Basic client credentials." },
     { name: 'inboxes', description: 'Inboxes hold channels, people and conversations; each has its inactivity timeout.' },
     {
@@ -30,6 +37,7 @@ export const nativeTagGroup: OpenApiTagGroup = {
     { name: 'users', description: 'Users: the agents who attend conversations.' },
     { name: 'auth', description: 'Signing in to the inbox: the session cookie, invitations, and who is signed in.' },
     { name: 'roles', description: 'Roles: the queues or teams conversations are handed to.' },
+    { name: 'tags', description: "Tags: coloured labels of an inbox's conversations and people." },
     { name: 'saved replies', description: 'Saved replies: texts agents insert by shortcut (`/greeting`) in the composer.' },
     { name: 'people', description: 'People: the contacts, end users of a channel.' },
     { name: 'groups', description: 'Group chats on a channel, and their members.' },
@@ -41,7 +49,7 @@ export async function nativeApi(app: FastifyInstance): Promise<void> {
   app.addSchema(ErrorBody);
   app.addHook('onRoute', (route) => {
     const isPublic = route.config?.public === true;
-    route.config = { ...route.config, adminOnly: !isPublic && isAdminOnly(route) };
+    route.config = { ...route.config, adminOnly: !isPublic && isAdminOnly(route), agentChannelRead: !isPublic && isAgentChannelRead(route) };
     route.schema = { ...route.schema, tags: route.schema?.tags ?? ['native'], security: isPublic ? [] : [{ bearer: [] }, { session: [] }] };
     addStandardErrorResponses(route, nativeErrorDocs, { authenticated: !isPublic });
     if (route.config?.idempotent) addErrorResponses(route, nativeErrorDocs, [409]);
@@ -51,14 +59,17 @@ export async function nativeApi(app: FastifyInstance): Promise<void> {
     if (request.routeOptions.config.public) return;
     await authenticateNative(app, request, reply);
     refuseAgentOnAdminRoute(request);
+    await hideChannelsOutsideAgentInboxes(app.ctx.db, request);
   });
   readMultipartBodies(app, app.config.maxUploadMb * 1024 * 1024);
   registerIdempotency(app, app.ctx.db);
   await app.register(authRoutes);
   await app.register(conversationRoutes);
+  await app.register(conversationChangeRoutes);
   await app.register(messageRoutes);
   await app.register(eventRoutes);
   await app.register(workspaceRoutes);
+  await app.register(webhookRoutes);
   // What each channel adds to the native API (the sandbox's inbound routes, WhatsApp's templates and log).
   for (const channel of app.modules.channels) if (channel.apiRoutes) await app.register(channel.apiRoutes);
 }
@@ -84,6 +95,7 @@ export const nativeDialect: DialectModule = {
   errorSurface: nativeErrorSurface,
   prefixes: ['/api/v1'],
   tagGroup: nativeTagGroup,
+  webhookFormat: nativeWebhookFormat,
   securitySchemes: {
     bearer: { type: 'http', scheme: 'bearer', description: 'Native API: Authorization: Bearer <api key>' },
     session: {

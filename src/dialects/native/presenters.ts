@@ -1,7 +1,9 @@
 import type { Conversation, Message, SupportSession } from '../../domain/model.ts';
+import { serviceWindowClosesAt } from '../../domain/service-window.ts';
 import { iso, isoRequired } from './schemas.ts';
 
-export function presentConversation(c: Conversation) {
+/** `channelKind` (events' snapshots carry it; routes add it) tells whether the conversation has a service window. */
+export function presentConversation(c: Conversation & { channelKind?: string | null }) {
   return {
     id: c.id,
     inboxId: c.inboxId,
@@ -23,6 +25,7 @@ export function presentConversation(c: Conversation) {
     lastMessageId: c.lastMessageId,
     lastMessageAt: iso(c.lastMessageAt),
     lastActivityAt: isoRequired(c.lastActivityAt),
+    serviceWindowClosesAt: iso(serviceWindowClosesAt(c.channelKind, c)),
     metadata: c.metadata,
     createdAt: isoRequired(c.createdAt),
     updatedAt: isoRequired(c.updatedAt),

@@ -25,6 +25,13 @@ export const ConversationShape = Type.Object({
   lastMessageId: Nullable(Id),
   lastMessageAt: Nullable(Timestamp),
   lastActivityAt: Timestamp,
+  serviceWindowClosesAt: Nullable(
+    Type.String({
+      format: 'date-time',
+      description:
+        "When the channel's customer-service window closes (WhatsApp: 24 h after the person's last message; in the past when closed): free-form messages are refused after it, templates are not. Null when the channel has no window",
+    }),
+  ),
   metadata: Json,
   createdAt: Timestamp,
   updatedAt: Timestamp,

@@ -15,11 +15,15 @@ import { Id, IdParams, Nullable, Page, PageQuery, errors } from '../schemas.ts';
 import { ConversationShape, TransitionShape } from '../shapes.ts';
 import { presentConversation } from '../presenters.ts';
 import type { TransitionResult } from '../../../domain/conversation-transitions.ts';
+import type { Conversation } from '../../../domain/model.ts';
+import { channelKindsOf } from '../../../domain/service-window.ts';
+import type { Db } from '../../../db/connect.ts';
 
 const ListQuery = Type.Object(
   {
     ...PageQuery,
     inboxId: Type.Optional(Id),
+    personId: Type.Optional(Id),
     status: Type.Optional(Type.Enum([...CONVERSATION_STATUSES])),
     priority: Type.Optional(Type.Enum([...PRIORITIES])),
     userId: Type.Optional(Id),
@@ -37,7 +41,20 @@ const ListQuery = Type.Object(
   { additionalProperties: false },
 );
 
-const transitionAnswer = (r: TransitionResult) => ({ conversation: presentConversation(r.conversation), previousStatus: r.previousStatus });
+/** Conversations as the native API shows them: with their channel's kind, which tells their service window. */
+async function presented(db: Db, workspaceId: string, conversations: Conversation[]) {
+  const kinds = await channelKindsOf(
+    db,
+    workspaceId,
+    conversations.map((c) => c.channelId),
+  );
+  return conversations.map((c) => presentConversation({ ...c, channelKind: kinds.get(c.channelId) ?? null }));
+}
+const presentOne = async (db: Db, workspaceId: string, c: Conversation) => (await presented(db, workspaceId, [c]))[0]!;
+const transitionAnswer = async (db: Db, workspaceId: string, r: TransitionResult) => ({
+  conversation: await presentOne(db, workspaceId, r.conversation),
+  previousStatus: r.previousStatus,
+});
 
 export async function conversationRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
@@ -79,7 +96,11 @@ export async function conversationRoutes(fastify: FastifyInstance): Promise<void
       );
       const last = page[page.length - 1];
       return {
-        data: page.map((r) => presentConversation(conversationFromRow(r, tags.get(r.id) ?? []))),
+        data: await presented(
+          ctx.db,
+          workspaceId,
+          page.map((r) => conversationFromRow(r, tags.get(r.id) ?? [])),
+        ),
         nextCursor: rows.length > limit && last ? encodeCursor([last.last_activity_at, last.id]) : null,
       };
     },
@@ -93,7 +114,7 @@ export async function conversationRoutes(fastify: FastifyInstance): Promise<void
     async (request) => {
       const conversation = await findConversation(ctx.db, request.principal!.workspaceId, request.params.id);
       if (!conversation) throw notFound('conversation', request.params.id);
-      return presentConversation(conversation);
+      return presentOne(ctx.db, request.principal!.workspaceId, conversation);
     },
   );
 
@@ -110,6 +131,8 @@ export async function conversationRoutes(fastify: FastifyInstance): Promise<void
     },
     async (request) =>
       transitionAnswer(
+        ctx.db,
+        request.principal!.workspaceId,
         await assignConversation(
           ctx,
           request.principal!.workspaceId,
@@ -132,7 +155,11 @@ export async function conversationRoutes(fastify: FastifyInstance): Promise<void
       },
     },
     async (request) =>
-      transitionAnswer(await handOff(ctx, request.principal!.workspaceId, request.params.id, { roleId: request.body.roleId }, actorOf(request.principal!))),
+      transitionAnswer(
+        ctx.db,
+        request.principal!.workspaceId,
+        await handOff(ctx, request.principal!.workspaceId, request.params.id, { roleId: request.body.roleId }, actorOf(request.principal!)),
+      ),
   );
 
   app.post(
@@ -145,7 +172,12 @@ export async function conversationRoutes(fastify: FastifyInstance): Promise<void
         response: { 200: TransitionShape, ...errors(404) },
       },
     },
-    async (request) => transitionAnswer(await resolveConversation(ctx, request.principal!.workspaceId, request.params.id, actorOf(request.principal!))),
+    async (request) =>
+      transitionAnswer(
+        ctx.db,
+        request.principal!.workspaceId,
+        await resolveConversation(ctx, request.principal!.workspaceId, request.params.id, actorOf(request.principal!)),
+      ),
   );
 
   app.post(
@@ -158,7 +190,7 @@ export async function conversationRoutes(fastify: FastifyInstance): Promise<void
         response: { 200: ConversationShape, ...errors(404) },
       },
     },
-    async (request) => presentConversation(await markRead(ctx, request.principal!.workspaceId, request.params.id)),
+    async (request) => presentOne(ctx.db, request.principal!.workspaceId, await markRead(ctx, request.principal!.workspaceId, request.params.id)),
   );
 }
 

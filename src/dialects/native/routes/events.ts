@@ -126,6 +126,7 @@ export async function eventRoutes(fastify: FastifyInstance): Promise<void> {
         after: resumeFrom,
         types: typeListOf(types),
         present: framed,
+        idOf: (position) => encodeCursor([position.txId, position.id]),
         heartbeatMs: app.config.eventStreamHeartbeatMs ?? DEFAULT_HEARTBEAT_MS,
         live: hasRealSocket(request),
         log: request.log,

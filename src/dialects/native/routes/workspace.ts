@@ -8,8 +8,9 @@ import { roleRoutes } from './roles.ts';
 import { savedReplyRoutes } from './saved-replies.ts';
 import { peopleRoutes } from './people.ts';
 import { groupRoutes } from './groups.ts';
+import { tagRoutes } from './tags.ts';
 
-/** Workspace resources: API keys, inboxes, channels, bots, users, roles, saved replies, people, groups. */
+/** Workspace resources: API keys, inboxes, channels, bots, users, roles, saved replies, people, groups, tags. */
 export async function workspaceRoutes(app: FastifyInstance): Promise<void> {
   await app.register(apiKeyRoutes);
   await app.register(inboxRoutes);
@@ -20,4 +21,5 @@ export async function workspaceRoutes(app: FastifyInstance): Promise<void> {
   await app.register(savedReplyRoutes);
   await app.register(peopleRoutes);
   await app.register(groupRoutes);
+  await app.register(tagRoutes);
 }
