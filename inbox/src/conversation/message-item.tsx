@@ -25,6 +25,8 @@ function Body({ message }: { message: Message }) {
     const caption = message.media?.caption;
     return (
       <>
+        {/* What the preview is, for screen readers (and the file's name where the preview does not show it). */}
+        <span class="visually-hidden">{t('media', { name: message.media?.fileName ?? message.type })}</span>
         {message.media && <MediaPreview message={message} media={message.media} />}
         {caption && <p class="text caption">{caption}</p>}
       </>
