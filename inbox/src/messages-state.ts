@@ -43,9 +43,17 @@ export async function loadMessages(conversationId: string): Promise<void> {
   const page = await api<Page<Message>>('GET', `/api/v1/conversations/${encodeURIComponent(conversationId)}/messages?limit=${PAGE}`);
   // The API pages newest first; the log reads oldest to newest.
   const loaded = [...page.data].reverse();
+  const shown = messages.value[conversationId];
+  const ids = new Set(loaded.map((m) => m.id));
+  if (shown && loaded.length > 0 && shown.some((m) => ids.has(m.id))) {
+    // Loaded again (a reconnect) and it joins what is shown: older pages already loaded stay, and so does their cursor.
+    messages.value = { ...messages.value, [conversationId]: merged(shown, loaded) };
+    if (!(conversationId in olderCursor.value)) olderCursor.value = { ...olderCursor.value, [conversationId]: page.nextCursor };
+    return;
+  }
   // Messages the event stream added while the page was on its way stay (after the page's newest).
   const newest = loaded.length > 0 ? loaded[loaded.length - 1].messageAt : '';
-  const arrived = (messages.value[conversationId] ?? []).filter((m) => m.messageAt >= newest && !loaded.some((l) => l.id === m.id));
+  const arrived = (shown ?? []).filter((m) => m.messageAt >= newest && !ids.has(m.id));
   messages.value = { ...messages.value, [conversationId]: [...loaded, ...arrived] };
   olderCursor.value = { ...olderCursor.value, [conversationId]: page.nextCursor };
 }
