@@ -87,10 +87,15 @@ export function MessageLog({ id }: { id: string }) {
     const first = element.querySelector<HTMLElement>('.message');
     anchor.current = first ? { id: first.dataset.id!, top: first.getBoundingClientRect().top - element.getBoundingClientRect().top } : null;
     olderProblem.value = null;
-    loadOlder(id).catch((error: unknown) => {
-      anchor.current = null;
-      olderProblem.value = t('historyOlderFailed', { status: failure(error) });
-    });
+    loadOlder(id)
+      .then((added) => {
+        // Nothing went in above: there is no view to keep.
+        if (!added) anchor.current = null;
+      })
+      .catch((error: unknown) => {
+        anchor.current = null;
+        olderProblem.value = t('historyOlderFailed', { status: failure(error) });
+      });
   };
 
   // After each change: an older page keeps the view where it was; a new last message pins the bottom if the agent was there.
