@@ -68,11 +68,28 @@ export interface Message {
   type: string;
   direction: 'INBOUND' | 'OUTBOUND' | 'INTERNAL';
   content: string | null;
-  media: { url: string | null; fileName: string | null; mimeType: string | null } | null;
+  media: MessageMedia | null;
   messageAt: string;
   externalStatus: DeliveryState | null;
   errorMessage: string | null;
   clientMessageId: string | null;
+  senderUserId?: string | null;
+  senderBotId?: string | null;
+  contact?: { name: string | null; phoneNumber: string | null } | null;
+  quotedMessageId?: string | null;
+  /** Channel extras: `location`, `reactions`, `forwarded`, `system` (a system event), `reply`, `originalType`… */
+  metadata?: Record<string, unknown> | null;
+  updatedAt?: string;
+}
+export interface MessageMedia {
+  /** Null while the channel's file is being fetched. */
+  url: string | null;
+  fileName: string | null;
+  mimeType: string | null;
+  caption?: string | null;
+  size?: number | null;
+  status?: 'pending' | 'ready' | 'failed' | null;
+  error?: string | null;
 }
 export interface Page<T> {
   data: T[];

@@ -98,7 +98,7 @@ export async function sendMessageInTransaction(ctx: Ctx, trx: Tx, input: Outgoin
 }
 
 /** Channels with a customer-service window (WhatsApp) refuse free-form messages once the person's last message is older. */
-async function checkServiceWindow(ctx: Ctx, trx: Tx, ws: string, conversationId: string, channelId: string): Promise<void> {
+export async function checkServiceWindow(ctx: Ctx, trx: Tx, ws: string, conversationId: string, channelId: string): Promise<void> {
   const row = await trx
     .selectFrom('conversations as c')
     .innerJoin('channels as ch', (j) => j.onRef('ch.workspace_id', '=', 'c.workspace_id').onRef('ch.id', '=', 'c.channel_id'))

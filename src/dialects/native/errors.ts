@@ -1,7 +1,7 @@
 import type { ErrorSurface } from '../../http/surfaces.ts';
 
-/** Reasons that are the error's code themselves (native-api.md, whatsapp-channel.md §3). */
-const PASSED_REASONS = new Set(['validation_failed', 'invalid_json', 'outside_service_window']);
+/** Reasons that are the error's code themselves (native-api.md, whatsapp-channel.md §3; a retry refused). */
+const PASSED_REASONS = new Set(['validation_failed', 'invalid_json', 'outside_service_window', 'not_failed', 'send_in_progress']);
 
 /** `{"error":{"code","message","details"}}` under /api/v1 (native-api.md). */
 export const nativeErrorSurface: ErrorSurface = {

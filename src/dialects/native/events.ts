@@ -96,7 +96,8 @@ const PAYLOADS: Record<EventType, PayloadKind> = {
     present: (p) => ({ message: presentMessage(p.message), conversation: presentConversation(p.conversation), actor: actorOf(p) }),
   },
   'message.updated': {
-    description: "A message's `externalStatus` moved (a channel receipt): the message after the change and its previous status.",
+    description:
+      "A message's `externalStatus` moved (a channel receipt, or a retry: from `failed` back to `pending`, or `sent` on the sandbox): the message after the change and its previous status.",
     schema: Type.Object({
       message: MessageShape,
       conversation: ConversationShape,

@@ -10,10 +10,13 @@ import { findConversation } from '../../../db/repos/conversations.ts';
 import { findMessage } from '../../../db/repos/messages.ts';
 import { messagesAfter, messagesBefore } from '../../../db/repos/conversation-views.ts';
 import { sendMessage } from '../../../domain/send-message.ts';
+import { retryMessage } from '../../../domain/retry-message.ts';
 import { decodeCursor, encodeCursor } from '../../../http/cursor.ts';
 import { Id, IdParams, Page, PageQuery, errors } from '../schemas.ts';
 import { MessageShape } from '../shapes.ts';
 import { presentMessage } from '../presenters.ts';
+
+const MessageParams = Type.Object({ id: Id, messageId: Id });
 
 const ListQuery = Type.Object({ ...PageQuery, after: Type.Optional(Id) }, { additionalProperties: false });
 
@@ -143,6 +146,28 @@ export async function messageRoutes(fastify: FastifyInstance): Promise<void> {
         (sent) => !sent.duplicate,
       );
       return reply.code(duplicate ? 200 : 201).send(presentMessage(message));
+    },
+  );
+
+  app.post(
+    '/conversations/:id/messages/:messageId/retry',
+    {
+      schema: {
+        operationId: 'retryMessage',
+        summary:
+          'Send a failed outbound message again through its channel: back to `pending` (the sandbox has it `sent` at once), its error cleared, `message.updated` emitted. 409 `not_failed` unless it is an outbound message whose externalStatus is `failed` (so a second retry does not send it twice); on WhatsApp, 409 `outside_service_window` as for a send',
+        params: MessageParams,
+        response: { 200: MessageShape, ...errors(404, 409) },
+      },
+    },
+    async (request) => {
+      const principal = request.principal!;
+      const message = await retryMessage(
+        ctx,
+        { workspaceId: principal.workspaceId, conversationId: request.params.id, messageId: request.params.messageId },
+        actorOf(principal),
+      );
+      return presentMessage(message);
     },
   );
 }
