@@ -145,6 +145,7 @@ export function MessageLog({ id }: { id: string }) {
     <div
       class="log"
       role="log"
+      data-conversation-id={id}
       aria-label={t('messages')}
       aria-busy={list === undefined || older}
       ref={log}
