@@ -89,3 +89,20 @@ describe("another workspace's key", () => {
     assert.equal(theirs.duplicate, false, 'externalId de-duplication is per conversation, so per workspace');
   });
 });
+
+describe('the person summary', () => {
+  test("another workspace's list and get never show this workspace's people", async () => {
+    const theirs = await inbound(h, { ws: h.other, phone: '5511955557777', name: 'Outra Pessoa' });
+    const list = await call(h, 'GET', '/api/v1/conversations', { key: h.other.apiKey, query: { limit: '200' } });
+    assert.equal(list.status, 200, list.body);
+    const found = list.json.data.find((c: { id: string }) => c.id === theirs.conversationId);
+    assert.deepEqual(found.person, { id: theirs.personId, name: 'Outra Pessoa', phoneNumber: '5511955557777' });
+    assert.ok(list.json.data.every((c: { id: string; person: { id: string } | null }) => c.id !== mine.conversationId && c.person?.id !== mine.personId));
+    const mineList = await call(h, 'GET', '/api/v1/conversations', { query: { limit: '200' } });
+    const people = mineList.json.data.map((c: { person: { id: string } | null }) => c.person?.id);
+    assert.ok(people.includes(mine.personId));
+    assert.ok(!people.includes(theirs.personId));
+    const one = await call(h, 'GET', `/api/v1/conversations/${theirs.conversationId}`, { key: h.other.apiKey });
+    assert.equal(one.json.person.id, theirs.personId);
+  });
+});

@@ -29,6 +29,17 @@ export function presentConversation(c: Conversation) {
   };
 }
 
+export interface PersonSummary {
+  id: string;
+  name: string | null;
+  phoneNumber: string | null;
+}
+
+/** The list's and get's conversation: the event shape plus its person summary. */
+export function presentConversationWithPerson(c: Conversation, person: PersonSummary | null) {
+  return { ...presentConversation(c), person: person && { id: person.id, name: person.name, phoneNumber: person.phoneNumber } };
+}
+
 export function presentMessage(m: Message) {
   return {
     id: m.id,

@@ -1,19 +1,21 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import type { SelectQueryBuilder } from 'kysely';
+import type { Database } from '../../../db/schema.ts';
 import { CONVERSATION_STATUSES, PRIORITIES } from '../../../domain/model.ts';
 import { notFound } from '../../../domain/errors.ts';
 import { hideConversationsOutsideScope } from '../conversation-visibility.ts';
 import { actorOf } from '../../../domain/api-keys.ts';
 import { scopeOf } from '../../../db/repos/conversation-scope.ts';
-import { findConversation } from '../../../db/repos/conversations.ts';
+import { conversationTagIds } from '../../../db/repos/conversations.ts';
 import { applyConversationFilters, conversationFiltersOf } from '../../../db/repos/conversation-filters.ts';
 import { conversationFromRow } from '../../../db/rows.ts';
 import { assignConversation, handOff, markRead, resolveConversation } from '../../../domain/human-support.ts';
 import { decodeCursor, encodeCursor } from '../../../http/cursor.ts';
 import { Id, IdParams, Nullable, Page, PageQuery, errors } from '../schemas.ts';
-import { ConversationShape, TransitionShape } from '../shapes.ts';
-import { presentConversation } from '../presenters.ts';
+import { ConversationShape, ConversationWithPersonShape, TransitionShape } from '../shapes.ts';
+import { presentConversation, presentConversationWithPerson, type PersonSummary } from '../presenters.ts';
 import type { TransitionResult } from '../../../domain/conversation-transitions.ts';
 
 const ListQuery = Type.Object(
@@ -51,7 +53,7 @@ export async function conversationRoutes(fastify: FastifyInstance): Promise<void
         operationId: 'listConversations',
         summary: 'List conversations, newest activity first',
         querystring: ListQuery,
-        response: { 200: Page(ConversationShape) },
+        response: { 200: Page(ConversationWithPersonShape) },
       },
     },
     async (request) => {
@@ -66,7 +68,8 @@ export async function conversationRoutes(fastify: FastifyInstance): Promise<void
         const [at, id] = decodeCursor(q.cursor, ['number', 'string']);
         query = query.where((eb) => eb(eb.refTuple('c.last_activity_at', 'c.id'), '<', eb.tuple(at, id)));
       }
-      const rows = await query
+      // The person's name and phone come with the page (one query), not one request per row.
+      const rows = await withPersonSummary(query)
         .orderBy('c.last_activity_at', 'desc')
         .orderBy('c.id', 'desc')
         .limit(limit + 1)
@@ -79,7 +82,7 @@ export async function conversationRoutes(fastify: FastifyInstance): Promise<void
       );
       const last = page[page.length - 1];
       return {
-        data: page.map((r) => presentConversation(conversationFromRow(r, tags.get(r.id) ?? []))),
+        data: page.map((r) => presentConversationWithPerson(conversationFromRow(r, tags.get(r.id) ?? []), personOf(r))),
         nextCursor: rows.length > limit && last ? encodeCursor([last.last_activity_at, last.id]) : null,
       };
     },
@@ -88,12 +91,20 @@ export async function conversationRoutes(fastify: FastifyInstance): Promise<void
   app.get(
     '/conversations/:id',
     {
-      schema: { operationId: 'getConversation', summary: 'One conversation', params: IdParams, response: { 200: ConversationShape, ...errors(404) } },
+      schema: {
+        operationId: 'getConversation',
+        summary: 'One conversation, with its person summary',
+        params: IdParams,
+        response: { 200: ConversationWithPersonShape, ...errors(404) },
+      },
     },
     async (request) => {
-      const conversation = await findConversation(ctx.db, request.principal!.workspaceId, request.params.id);
-      if (!conversation) throw notFound('conversation', request.params.id);
-      return presentConversation(conversation);
+      const { workspaceId } = request.principal!;
+      const row = await withPersonSummary(
+        ctx.db.selectFrom('conversations as c').selectAll('c').where('c.workspace_id', '=', workspaceId).where('c.id', '=', request.params.id),
+      ).executeTakeFirst();
+      if (!row) throw notFound('conversation', request.params.id);
+      return presentConversationWithPerson(conversationFromRow(row, await conversationTagIds(ctx.db, workspaceId, row.id)), personOf(row));
     },
   );
 
@@ -160,6 +171,19 @@ export async function conversationRoutes(fastify: FastifyInstance): Promise<void
     },
     async (request) => presentConversation(await markRead(ctx, request.principal!.workspaceId, request.params.id)),
   );
+}
+
+type ConversationQuery<O> = SelectQueryBuilder<Database & { c: Database['conversations'] }, 'c', O>;
+
+/** The conversation rows with their person's id, name and phone (a left join in the same workspace: never another workspace's person). */
+function withPersonSummary<O>(query: ConversationQuery<O>) {
+  return query
+    .leftJoin('people as p', (join) => join.onRef('p.workspace_id', '=', 'c.workspace_id').onRef('p.id', '=', 'c.person_id'))
+    .select(['p.id as summary_person_id', 'p.name as summary_person_name', 'p.phone_number as summary_person_phone']);
+}
+
+function personOf(r: { summary_person_id: string | null; summary_person_name: string | null; summary_person_phone: string | null }): PersonSummary | null {
+  return r.summary_person_id ? { id: r.summary_person_id, name: r.summary_person_name, phoneNumber: r.summary_person_phone } : null;
 }
 
 async function tagsOf(db: FastifyInstance['ctx']['db'], workspaceId: string, conversationIds: string[]): Promise<Map<string, string[]>> {
