@@ -26,6 +26,12 @@ export interface Conversation {
   unreadCount: number;
   lastMessageAt: string | null;
   lastActivityAt: string;
+  tagIds?: string[];
+  isFixed?: boolean;
+  isArchived?: boolean;
+  updatedAt?: string;
+  /** The person summary the list and get routes answer with (events carry none). */
+  person?: Person | null;
 }
 export interface Person {
   id: string;
