@@ -154,6 +154,7 @@ test('filters by status and inbox, search by name (accents and case ignored) and
   await page.getByLabel('Inbox').selectOption({ label: 'Filial Norte' });
   await expectPeople(page, list, ['Nora Norte'], [people.bot.name, people.active.name]);
   assert.equal(await list.getByRole('option').count(), 1);
+  assert.equal(await list.getByRole('option').getAttribute('data-id'), otherInbox.conversationId);
   await page.getByLabel('Inbox').selectOption({ label: 'All inboxes' });
   await option(list, people.bot.name).waitFor();
 

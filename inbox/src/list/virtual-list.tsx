@@ -121,7 +121,6 @@ export function VirtualList({ rows, selected, hasMore, onNearEnd, onOpen }: Prop
         role="listbox"
         aria-label={t('conversations')}
         aria-busy={hasMore && rows.length === 0}
-        onKeyDown={onKeyDown}
         style={{ height: `${rows.length * ROW_HEIGHT}px` }}
       >
         {indexes.map((i) => {
@@ -142,6 +141,7 @@ export function VirtualList({ rows, selected, hasMore, onNearEnd, onOpen }: Prop
                 setActive(c.id);
                 onOpen(c.id);
               }}
+              onKeyDown={onKeyDown}
             >
               <span class="name">{displayName(c)}</span>
               {c.unreadCount > 0 && <span class="unread">{t('unread', { count: c.unreadCount })}</span>}
