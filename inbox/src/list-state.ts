@@ -1,6 +1,6 @@
 import { signal } from '@preact/signals';
 import { api, type ApiError, type Conversation, type Page, type Person } from './api.ts';
-import { DEFAULT_QUERY, type ListQuery, listParams, matches, newer, newestFirst, queryFromSearchString } from './list/query.ts';
+import { DEFAULT_QUERY, type ListQuery, listParams, matches, listOrder, newer, queryFromSearchString } from './list/query.ts';
 import { resetFilterOptions } from './list/options.ts';
 import { session } from './state.ts';
 
@@ -158,10 +158,13 @@ function placeInList(c: Conversation, toTop: boolean): void {
   }
   const rest = index === -1 ? list : list.filter((x) => x.id !== c.id);
   if (toTop) {
-    conversations.value = [c, ...rest];
+    // First among its kind: a new message puts an unpinned conversation right below the pinned ones.
+    const top = c.isFixed ? 0 : rest.findIndex((x) => !x.isFixed);
+    const at = top === -1 ? rest.length : top;
+    conversations.value = [...rest.slice(0, at), c, ...rest.slice(at)];
     return;
   }
-  let at = rest.findIndex((x) => newestFirst(c, x) < 0);
+  let at = rest.findIndex((x) => listOrder(c, x) < 0);
   if (at === -1) {
     // Older than everything loaded: it belongs to a page not loaded yet, which will bring it.
     if (nextCursor.value !== null) {

@@ -15,6 +15,7 @@ export const en = {
   anyStatus: 'Any status',
   noMatches: 'No conversations match.',
   loadingMore: 'Loading more…',
+  pinned: 'Pinned',
 };
 
 type Catalog = Record<keyof typeof en, string>;
@@ -35,6 +36,7 @@ export const ptBR: Catalog = {
   anyStatus: 'Qualquer situação',
   noMatches: 'Nenhuma conversa encontrada.',
   loadingMore: 'Carregando mais…',
+  pinned: 'Fixada',
 };
 
 export const es: Catalog = {
@@ -53,4 +55,5 @@ export const es: Catalog = {
   anyStatus: 'Cualquier estado',
   noMatches: 'Ninguna conversación coincide.',
   loadingMore: 'Cargando más…',
+  pinned: 'Fijada',
 };

@@ -67,7 +67,7 @@ export function searchKey(...parts: (string | null | undefined)[]): string {
 
 /** The native list's query parameters for this query and page. */
 export function listParams(q: ListQuery, me: string | null, cursor: string | null, limit: number): string {
-  const params = new URLSearchParams({ limit: String(limit) });
+  const params = new URLSearchParams({ limit: String(limit), pinnedFirst: 'true' });
   if (q.view === 'mine') params.set('userId', me ?? 'none');
   const status = VIEW_STATUS[q.view] ?? q.status;
   if (status) params.set('status', status);
@@ -96,8 +96,9 @@ export function matches(c: Conversation, q: ListQuery, me: string | null, person
   return searchKey(person.name, person.phoneNumber).includes(term);
 }
 
-/** Newest activity first, the id breaking ties (the server's keyset order). */
-export function newestFirst(a: Conversation, b: Conversation): number {
+/** Pinned first, then newest activity, the id breaking ties (the server's keyset order with pinnedFirst). */
+export function listOrder(a: Conversation, b: Conversation): number {
+  if (!!a.isFixed !== !!b.isFixed) return a.isFixed ? -1 : 1;
   if (a.lastActivityAt !== b.lastActivityAt) return a.lastActivityAt < b.lastActivityAt ? 1 : -1;
   return a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
 }

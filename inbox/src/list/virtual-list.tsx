@@ -147,6 +147,7 @@ export function VirtualList({ rows, selected, hasMore, onNearEnd, onOpen }: Prop
               {c.unreadCount > 0 && <span class="unread">{t('unread', { count: c.unreadCount })}</span>}
               <span class="meta">
                 <span class={`status status-${c.status}`}>{t(`status_${c.status}`)}</span>
+                {c.isFixed && <span class="pinned">{t('pinned')}</span>}
                 <time dateTime={c.lastActivityAt}>{formatTime(c.lastActivityAt)}</time>
               </span>
             </div>

@@ -32,6 +32,12 @@ const ListQuery = Type.Object(
     showGroups: Type.Optional(Type.Boolean({ default: true })),
     onlyGroups: Type.Optional(Type.Boolean()),
     showOnlyUnread: Type.Optional(Type.Boolean()),
+    pinnedFirst: Type.Optional(
+      Type.Boolean({
+        default: false,
+        description: 'Pinned conversations (isFixed) first, then newest activity; its cursors are not interchangeable with those of the plain order',
+      }),
+    ),
     onlyArchived: Type.Optional(
       Type.Boolean({ default: false, description: 'Archived conversations are hidden by default; true lists the archived ones instead (only them)' }),
     ),
@@ -51,7 +57,7 @@ export async function conversationRoutes(fastify: FastifyInstance): Promise<void
     {
       schema: {
         operationId: 'listConversations',
-        summary: 'List conversations, newest activity first',
+        summary: 'List conversations, newest activity first (pinned ones first with pinnedFirst), each with its person summary',
         querystring: ListQuery,
         response: { 200: Page(ConversationWithPersonShape) },
       },
@@ -64,10 +70,15 @@ export async function conversationRoutes(fastify: FastifyInstance): Promise<void
         ...conversationFiltersOf(q),
         scope: scopeOf(request.principal!),
       });
-      if (q.cursor) {
+      // Keyset paging on (last activity, id), or on (pinned, last activity, id) with pinnedFirst: all descending, so one row comparison.
+      if (q.cursor && q.pinnedFirst) {
+        const [fixed, at, id] = decodeCursor(q.cursor, ['number', 'number', 'string']);
+        query = query.where((eb) => eb(eb.refTuple('c.is_fixed', 'c.last_activity_at', 'c.id'), '<', eb.tuple(fixed, at, id)));
+      } else if (q.cursor) {
         const [at, id] = decodeCursor(q.cursor, ['number', 'string']);
         query = query.where((eb) => eb(eb.refTuple('c.last_activity_at', 'c.id'), '<', eb.tuple(at, id)));
       }
+      if (q.pinnedFirst) query = query.orderBy('c.is_fixed', 'desc');
       // The person's name and phone come with the page (one query), not one request per row.
       const rows = await withPersonSummary(query)
         .orderBy('c.last_activity_at', 'desc')
@@ -83,7 +94,8 @@ export async function conversationRoutes(fastify: FastifyInstance): Promise<void
       const last = page[page.length - 1];
       return {
         data: page.map((r) => presentConversationWithPerson(conversationFromRow(r, tags.get(r.id) ?? []), personOf(r))),
-        nextCursor: rows.length > limit && last ? encodeCursor([last.last_activity_at, last.id]) : null,
+        nextCursor:
+          rows.length > limit && last ? encodeCursor(q.pinnedFirst ? [last.is_fixed, last.last_activity_at, last.id] : [last.last_activity_at, last.id]) : null,
       };
     },
   );
