@@ -17,6 +17,8 @@ export const listError = signal<ApiError | null>(null);
 /** The cursor of the next page; null when the last page is loaded. */
 export const nextCursor = signal<string | null>(null);
 export const loadingMore = signal(false);
+/** A next page that failed: the loaded rows stay, the list offers to try again. */
+export const moreError = signal<ApiError | null>(null);
 /** Every conversation the inbox has seen, by id, whether or not the current list shows it (the open one may not be in it). */
 export const knownConversations = signal<Record<string, Conversation>>({});
 /** People by id: from the list's person summaries, else fetched once each (a conversation an event brought). */
@@ -54,6 +56,7 @@ export async function loadConversations(): Promise<void> {
   conversations.value = null;
   nextCursor.value = null;
   loadingMore.value = false;
+  moreError.value = null;
   listError.value = null;
   try {
     const page = await api<Page<Conversation>>('GET', `/api/v1/conversations?${listParams(listQuery.value, me(), null, PAGE_SIZE)}`);
@@ -76,6 +79,7 @@ export async function loadMore(): Promise<void> {
   if (!cursor || loadingMore.value || conversations.value === null) return;
   const mine = generation;
   loadingMore.value = true;
+  moreError.value = null;
   try {
     const page = await api<Page<Conversation>>('GET', `/api/v1/conversations?${listParams(listQuery.value, me(), cursor, PAGE_SIZE)}`);
     if (mine !== generation || conversations.value === null) return;
@@ -85,7 +89,7 @@ export async function loadMore(): Promise<void> {
     conversations.value = [...conversations.value, ...added];
     nextCursor.value = page.nextCursor;
   } catch (error) {
-    if (mine === generation) listError.value = error as ApiError;
+    if (mine === generation) moreError.value = error as ApiError;
   } finally {
     if (mine === generation) loadingMore.value = false;
   }

@@ -1,6 +1,6 @@
 import { useEffect } from 'preact/hooks';
 import { t } from '../i18n.ts';
-import { conversations, ensureConversation, listError, listQuery, loadingMore, loadMore, nextCursor } from '../list-state.ts';
+import { conversations, ensureConversation, listError, listQuery, loadingMore, loadMore, moreError, nextCursor } from '../list-state.ts';
 import { ListControls, PANEL_ID } from '../list/controls.tsx';
 import { loadFilterOptions } from '../list/options.ts';
 import { querySearchString } from '../list/query.ts';
@@ -32,7 +32,24 @@ function ListBody({ selected }: { selected: string | null }) {
   }
   return (
     <>
-      <VirtualList rows={list} selected={selected} hasMore={nextCursor.value !== null} onNearEnd={() => void loadMore()} onOpen={open} />
+      <VirtualList
+        rows={list}
+        selected={selected}
+        hasMore={nextCursor.value !== null}
+        onNearEnd={() => {
+          // After a failed page, the button asks again; scrolling does not retry in a loop.
+          if (!moreError.value) void loadMore();
+        }}
+        onOpen={open}
+      />
+      {moreError.value && (
+        <p class="problem loading-more">
+          {t('unexpectedError', { status: moreError.value.status })}{' '}
+          <button type="button" onClick={() => void loadMore()}>
+            {t('tryAgain')}
+          </button>
+        </p>
+      )}
       {loadingMore.value && (
         <p class="loading-more" aria-busy="true">
           {t('loadingMore')}

@@ -16,6 +16,7 @@ export const en = {
   noMatches: 'No conversations match.',
   loadingMore: 'Loading more…',
   pinned: 'Pinned',
+  tryAgain: 'Load more',
 };
 
 type Catalog = Record<keyof typeof en, string>;
@@ -37,6 +38,7 @@ export const ptBR: Catalog = {
   noMatches: 'Nenhuma conversa encontrada.',
   loadingMore: 'Carregando mais…',
   pinned: 'Fixada',
+  tryAgain: 'Carregar mais',
 };
 
 export const es: Catalog = {
@@ -56,4 +58,5 @@ export const es: Catalog = {
   noMatches: 'Ninguna conversación coincide.',
   loadingMore: 'Cargando más…',
   pinned: 'Fijada',
+  tryAgain: 'Cargar más',
 };
