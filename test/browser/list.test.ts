@@ -237,10 +237,13 @@ test('pinned conversations stay first; a new message puts its conversation right
   const first = list.locator('[aria-posinset="1"]');
   assert.equal(await first.getAttribute('data-id'), ids.accent);
   assert.match((await first.textContent()) ?? '', /Pinned/);
+  // The keyboard is on Alice's row when her message moves it: it keeps the focus.
+  await option(list, people.active.name).focus();
   await inbound(h, { name: people.active.name, phone: people.active.phone, text: 'mais uma' });
   await page.waitForFunction((id) => document.querySelector('[role="listbox"] [aria-posinset="2"]')?.getAttribute('data-id') === id, ids.active, {
     timeout: 1000,
   });
+  await page.waitForFunction((id) => (document.activeElement as HTMLElement | null)?.dataset.id === id, ids.active);
   assert.equal(await first.getAttribute('data-id'), ids.accent);
   await noSeriousViolations(page, 'pinned');
   assert.deepEqual(log.cspViolations(), []);

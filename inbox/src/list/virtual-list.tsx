@@ -66,10 +66,18 @@ export function VirtualList({ rows, selected, hasMore, onNearEnd, onOpen }: Prop
     if (hasMore && last >= rows.length - LOAD_AHEAD) onNearEnd();
   }, [hasMore, last, rows.length]);
 
+  // Read before this render reaches the DOM: a focused row that a live update moves (a node
+  // re-inserted loses focus) gets it back after the commit.
+  const focused = document.activeElement as HTMLElement | null;
+  const focusedRow = focused && scroller.current?.contains(focused) ? (focused.dataset.id ?? null) : null;
+
   useLayoutEffect(() => {
-    if (!focusAfterRender.current || !activeId) return;
-    focusAfterRender.current = false;
-    document.getElementById(`conversation-${activeId}`)?.focus({ preventScroll: true });
+    if (focusAfterRender.current && activeId) {
+      focusAfterRender.current = false;
+      document.getElementById(`conversation-${activeId}`)?.focus({ preventScroll: true });
+    } else if (focusedRow && (document.activeElement === document.body || document.activeElement === null)) {
+      document.getElementById(`conversation-${focusedRow}`)?.focus({ preventScroll: true });
+    }
   });
 
   const onScroll = () => {
