@@ -260,23 +260,26 @@ describe('pinned first', () => {
       .where('workspace_id', '=', h.ws.workspaceId)
       .where('id', 'in', [made[0], made[2]])
       .execute();
-    const seen: { id: string; isFixed: boolean; lastActivityAt: string }[] = [];
-    let cursor: string | null = null;
-    do {
-      const res = await call(h, 'GET', '/api/v1/conversations', { query: { pinnedFirst: 'true', limit: '3', ...(cursor ? { cursor } : {}) } });
-      assert.equal(res.status, 200, res.body);
-      seen.push(...res.json.data);
-      cursor = res.json.nextCursor;
-    } while (cursor);
-    assert.equal(new Set(seen.map((c) => c.id)).size, seen.length, 'no conversation twice');
     const plain = await call(h, 'GET', '/api/v1/conversations', { query: { limit: '200' } });
-    assert.equal(seen.length, plain.json.data.length, 'every conversation once');
-    assert.deepEqual(
-      seen.slice(0, 2).map((c) => c.id),
-      [made[2], made[0]],
-    );
-    assert.ok(seen.slice(2).every((c) => !c.isFixed));
-    for (let i = 3; i < seen.length; i++) assert.ok(seen[i - 1].lastActivityAt >= seen[i].lastActivityAt);
+    // Page sizes that end a page before, at and after the last pinned one.
+    for (const limit of ['1', '2', '3']) {
+      const seen: { id: string; isFixed: boolean; lastActivityAt: string }[] = [];
+      let cursor: string | null = null;
+      do {
+        const res = await call(h, 'GET', '/api/v1/conversations', { query: { pinnedFirst: 'true', limit, ...(cursor ? { cursor } : {}) } });
+        assert.equal(res.status, 200, res.body);
+        seen.push(...res.json.data);
+        cursor = res.json.nextCursor;
+      } while (cursor);
+      assert.equal(new Set(seen.map((c) => c.id)).size, seen.length, 'no conversation twice');
+      assert.equal(seen.length, plain.json.data.length, 'every conversation once');
+      assert.deepEqual(
+        seen.slice(0, 2).map((c) => c.id),
+        [made[2], made[0]],
+      );
+      assert.ok(seen.slice(2).every((c) => !c.isFixed));
+      for (let i = 3; i < seen.length; i++) assert.ok(seen[i - 1].lastActivityAt >= seen[i].lastActivityAt);
+    }
     // A plain cursor is not one of this order's (and the other way round): 400, not a wrong page.
     const mixed = await call(h, 'GET', '/api/v1/conversations', { query: { pinnedFirst: 'true', limit: '1', cursor: plain.json.nextCursor ?? 'WyJ4Il0' } });
     assert.equal(mixed.status, 400, mixed.body);

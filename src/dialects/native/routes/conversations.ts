@@ -66,25 +66,30 @@ export async function conversationRoutes(fastify: FastifyInstance): Promise<void
       const { workspaceId } = request.principal!;
       const q = request.query;
       const limit = q.limit ?? 50;
-      let query = applyConversationFilters(ctx.db.selectFrom('conversations as c').selectAll('c'), workspaceId, {
-        ...conversationFiltersOf(q),
-        scope: scopeOf(request.principal!),
-      });
-      // Keyset paging on (last activity, id), or on (pinned, last activity, id) with pinnedFirst: all descending, so one row comparison.
-      if (q.cursor && q.pinnedFirst) {
-        const [fixed, at, id] = decodeCursor(q.cursor, ['number', 'number', 'string']);
-        query = query.where((eb) => eb(eb.refTuple('c.is_fixed', 'c.last_activity_at', 'c.id'), '<', eb.tuple(fixed, at, id)));
-      } else if (q.cursor) {
-        const [at, id] = decodeCursor(q.cursor, ['number', 'string']);
-        query = query.where((eb) => eb(eb.refTuple('c.last_activity_at', 'c.id'), '<', eb.tuple(at, id)));
+      const filtered = () =>
+        applyConversationFilters(ctx.db.selectFrom('conversations as c').selectAll('c'), workspaceId, {
+          ...conversationFiltersOf(q),
+          scope: scopeOf(request.principal!),
+        });
+      // One keyset page on (last activity, id), newest first; the person's name and phone come with it (one query, not one per row).
+      const pageAfter = (query: ReturnType<typeof filtered>, after: readonly [number, string] | null, count: number) =>
+        withPersonSummary(after ? query.where((eb) => eb(eb.refTuple('c.last_activity_at', 'c.id'), '<', eb.tuple(after[0], after[1]))) : query)
+          .orderBy('c.last_activity_at', 'desc')
+          .orderBy('c.id', 'desc')
+          .limit(count)
+          .execute();
+      let rows: Awaited<ReturnType<typeof pageAfter>>;
+      if (q.pinnedFirst) {
+        // Pinned first: the pinned ones by activity, then the others by activity — two index walks
+        // instead of sorting the whole workspace on (pinned, activity) for every page.
+        const [fixed, at, id] = q.cursor ? decodeCursor(q.cursor, ['number', 'number', 'string']) : [1, 0, ''];
+        const after = q.cursor ? ([at, id] as const) : null;
+        rows = fixed === 1 ? await pageAfter(filtered().where('c.is_fixed', '=', 1), after, limit + 1) : [];
+        if (rows.length <= limit)
+          rows = [...rows, ...(await pageAfter(filtered().where('c.is_fixed', '=', 0), fixed === 1 ? null : after, limit + 1 - rows.length))];
+      } else {
+        rows = await pageAfter(filtered(), q.cursor ? decodeCursor(q.cursor, ['number', 'string']) : null, limit + 1);
       }
-      if (q.pinnedFirst) query = query.orderBy('c.is_fixed', 'desc');
-      // The person's name and phone come with the page (one query), not one request per row.
-      const rows = await withPersonSummary(query)
-        .orderBy('c.last_activity_at', 'desc')
-        .orderBy('c.id', 'desc')
-        .limit(limit + 1)
-        .execute();
       const page = rows.slice(0, limit);
       const tags = await tagsOf(
         ctx.db,
