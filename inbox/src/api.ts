@@ -34,6 +34,9 @@ export interface Conversation {
   updatedAt?: string;
   /** When the channel's 24-hour window closes (past: closed); null without a window. */
   serviceWindowClosesAt?: string | null;
+  isArchived?: boolean;
+  /** The person summary the list and get routes answer with (events carry none). */
+  person?: Person | null;
 }
 export interface Person {
   id: string;

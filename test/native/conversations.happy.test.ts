@@ -199,3 +199,89 @@ describe('listing conversations', () => {
     assert.equal(like.json.data.length, 0, 'LIKE wildcards are matched literally');
   });
 });
+
+describe('the person summary on the list and on one conversation', () => {
+  test('each conversation carries its person (id, name, phone), from the same page query; a group conversation has none', async () => {
+    const maria = await inbound(h, { phone: '5521966661111', name: 'Maria Summary' });
+    const group = await call(h, 'POST', `/api/v1/channels/${h.ws.channelId}/inbound`, {
+      body: {
+        from: { phone: '5521966662222', name: 'Membro' },
+        group: { externalId: 'summary@g.us', name: 'Grupo Summary' },
+        message: { type: 'text', text: 'oi' },
+      },
+    });
+    assert.equal(group.status, 200, group.body);
+
+    const list = await call(h, 'GET', '/api/v1/conversations', { query: { limit: '200' } });
+    assert.equal(list.status, 200, list.body);
+    const byId = new Map(list.json.data.map((c: { id: string }) => [c.id, c]));
+    assert.deepEqual((byId.get(maria.conversationId) as { person: unknown }).person, {
+      id: maria.personId,
+      name: 'Maria Summary',
+      phoneNumber: '5521966661111',
+    });
+    assert.equal((byId.get(group.json.conversationId) as { person: unknown }).person, null);
+    for (const c of list.json.data as { personId: string | null; person: { id: string } | null }[]) assert.equal(c.person?.id ?? null, c.personId);
+
+    const one = await call(h, 'GET', `/api/v1/conversations/${maria.conversationId}`);
+    assert.equal(one.status, 200, one.body);
+    assert.deepEqual(one.json.person, { id: maria.personId, name: 'Maria Summary', phoneNumber: '5521966661111' });
+
+    // A renamed person shows renamed at once: the summary is read, not copied.
+    const renamed = await call(h, 'PATCH', `/api/v1/people/${maria.personId}`, { body: { name: 'Maria Renomeada' } });
+    assert.equal(renamed.status, 200, renamed.body);
+    const again = await call(h, 'GET', `/api/v1/conversations/${maria.conversationId}`);
+    assert.equal(again.json.person.name, 'Maria Renomeada');
+  });
+
+  test('events keep their conversation shape: no person summary in the payload', async () => {
+    const { conversationId } = await inbound(h, { name: 'Evento' });
+    let created: { payload: { conversation: object } } | undefined;
+    let after: string | null = null;
+    do {
+      const feed = await call(h, 'GET', '/api/v1/events', { query: { types: 'conversation.created', limit: '200', ...(after ? { after } : {}) } });
+      assert.equal(feed.status, 200, feed.body);
+      created = feed.json.data.find((e: { conversationId: string }) => e.conversationId === conversationId);
+      after = feed.json.data.length > 0 ? feed.json.nextCursor : null;
+    } while (!created && after);
+    assert.ok(created, 'the created event is in the feed');
+    assert.equal('person' in created.payload.conversation, false);
+  });
+});
+
+describe('pinned first', () => {
+  test('pinnedFirst lists the pinned conversations first, then by activity, and its cursor walks the whole list once', async () => {
+    const made = [];
+    for (let i = 0; i < 5; i++) made.push((await inbound(h, { name: `Fixa ${i}` })).conversationId);
+    // Pinning is a JuriChat-dialect change; the row is set directly here, the order is what is tested.
+    await h.store.db
+      .updateTable('conversations')
+      .set({ is_fixed: 1 })
+      .where('workspace_id', '=', h.ws.workspaceId)
+      .where('id', 'in', [made[0], made[2]])
+      .execute();
+    const plain = await call(h, 'GET', '/api/v1/conversations', { query: { limit: '200' } });
+    // Page sizes that end a page before, at and after the last pinned one.
+    for (const limit of ['1', '2', '3']) {
+      const seen: { id: string; isFixed: boolean; lastActivityAt: string }[] = [];
+      let cursor: string | null = null;
+      do {
+        const res = await call(h, 'GET', '/api/v1/conversations', { query: { pinnedFirst: 'true', limit, ...(cursor ? { cursor } : {}) } });
+        assert.equal(res.status, 200, res.body);
+        seen.push(...res.json.data);
+        cursor = res.json.nextCursor;
+      } while (cursor);
+      assert.equal(new Set(seen.map((c) => c.id)).size, seen.length, 'no conversation twice');
+      assert.equal(seen.length, plain.json.data.length, 'every conversation once');
+      assert.deepEqual(
+        seen.slice(0, 2).map((c) => c.id),
+        [made[2], made[0]],
+      );
+      assert.ok(seen.slice(2).every((c) => !c.isFixed));
+      for (let i = 3; i < seen.length; i++) assert.ok(seen[i - 1].lastActivityAt >= seen[i].lastActivityAt);
+    }
+    // A plain cursor is not one of this order's (and the other way round): 400, not a wrong page.
+    const mixed = await call(h, 'GET', '/api/v1/conversations', { query: { pinnedFirst: 'true', limit: '1', cursor: plain.json.nextCursor ?? 'WyJ4Il0' } });
+    assert.equal(mixed.status, 400, mixed.body);
+  });
+});

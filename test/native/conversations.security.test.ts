@@ -2,6 +2,7 @@ import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { startHarness, call, inbound, type Harness } from '../helpers/harness.ts';
 import { makeUser } from '../helpers/fixtures.ts';
+import { asSession, makeAgent, signIn } from '../helpers/sessions.ts';
 import { newId } from '../../src/domain/ids.ts';
 
 let h: Harness;
@@ -87,5 +88,49 @@ describe("another workspace's key", () => {
     assert.notEqual(theirs.conversationId, mine.conversationId);
     assert.notEqual(theirs.personId, mine.personId);
     assert.equal(theirs.duplicate, false, 'externalId de-duplication is per conversation, so per workspace');
+  });
+});
+
+describe('the person summary', () => {
+  test("another workspace's list and get never show this workspace's people", async () => {
+    const theirs = await inbound(h, { ws: h.other, phone: '5511955557777', name: 'Outra Pessoa' });
+    const list = await call(h, 'GET', '/api/v1/conversations', { key: h.other.apiKey, query: { limit: '200' } });
+    assert.equal(list.status, 200, list.body);
+    const found = list.json.data.find((c: { id: string }) => c.id === theirs.conversationId);
+    assert.deepEqual(found.person, { id: theirs.personId, name: 'Outra Pessoa', phoneNumber: '5511955557777' });
+    assert.ok(list.json.data.every((c: { id: string; person: { id: string } | null }) => c.id !== mine.conversationId && c.person?.id !== mine.personId));
+    const mineList = await call(h, 'GET', '/api/v1/conversations', { query: { limit: '200' } });
+    const people = mineList.json.data.map((c: { person: { id: string } | null }) => c.person?.id);
+    assert.ok(people.includes(mine.personId));
+    assert.ok(!people.includes(theirs.personId));
+    const one = await call(h, 'GET', `/api/v1/conversations/${theirs.conversationId}`, { key: h.other.apiKey });
+    assert.equal(one.json.person.id, theirs.personId);
+  });
+});
+
+describe('an agent limited to one inbox', () => {
+  test("lists and reads only that inbox's conversations, with their people; the others' answer 404", async () => {
+    const inbox = await call(h, 'POST', '/api/v1/inboxes', { body: { name: 'Só esta' } });
+    assert.equal(inbox.status, 201, inbox.body);
+    const channel = await call(h, 'POST', '/api/v1/channels', { body: { inboxId: inbox.json.id, kind: 'sandbox', name: 'Sandbox só esta' } });
+    assert.equal(channel.status, 201, channel.body);
+    const theirs = await call(h, 'POST', `/api/v1/channels/${channel.json.id}/inbound`, {
+      body: { from: { phone: '5511955558888', name: 'Pessoa da Caixa' }, message: { type: 'text', text: 'oi' } },
+    });
+    assert.equal(theirs.status, 200, theirs.body);
+    const agent = await makeAgent(h, { inboxIds: [inbox.json.id] });
+    const cookie = await signIn(h, agent.email, agent.password);
+    for (const pinnedFirst of ['false', 'true']) {
+      const list = await asSession(h, cookie, 'GET', `/api/v1/conversations?pinnedFirst=${pinnedFirst}`);
+      assert.equal(list.status, 200, list.body);
+      assert.deepEqual(
+        list.json.data.map((c: { id: string; person: { name: string } }) => [c.id, c.person.name]),
+        [[theirs.json.conversationId, 'Pessoa da Caixa']],
+      );
+    }
+    const one = await asSession(h, cookie, 'GET', `/api/v1/conversations/${theirs.json.conversationId}`);
+    assert.equal(one.json.person.name, 'Pessoa da Caixa');
+    const outside = await asSession(h, cookie, 'GET', `/api/v1/conversations/${mine.conversationId}`);
+    assert.equal(outside.status, 404, outside.body);
   });
 });

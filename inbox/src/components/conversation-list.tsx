@@ -1,63 +1,83 @@
-import type { Conversation } from '../api.ts';
-import { formatTime, t } from '../i18n.ts';
-import { conversations, listError, people } from '../list-state.ts';
-import { navigate } from '../state.ts';
+import { useEffect } from 'preact/hooks';
+import { t } from '../i18n.ts';
+import { conversations, ensureConversation, listError, listQuery, loadingMore, loadMore, moreError, nextCursor } from '../list-state.ts';
+import { ListControls, PANEL_ID } from '../list/controls.tsx';
+import { loadFilterOptions } from '../list/options.ts';
+import { querySearchString } from '../list/query.ts';
+import { VirtualList } from '../list/virtual-list.tsx';
+import { navigate, path } from '../state.ts';
 
-export function displayName(c: Conversation): string {
-  if (c.isGroup) return t('group');
-  const person = c.personId ? people.value[c.personId] : undefined;
-  return person?.name || (person?.phoneNumber ? `+${person.phoneNumber}` : t('unknownPerson'));
-}
+export { displayName } from '../list/virtual-list.tsx';
 
 const open = (id: string) => navigate(`/conversations/${encodeURIComponent(id)}`);
 
-/**
- * A listbox: Tab reaches it once, the arrow keys move between conversations (Home and End jump),
- * Enter or a click opens one.
- */
-export function ConversationList({ selected }: { selected: string | null }) {
+/** The address bar keeps the list's query on the list's own pages, so a reload shows the same view. */
+function useQueryInAddressBar(): void {
+  const current = path.value;
+  const search = querySearchString(listQuery.value);
+  useEffect(() => {
+    if (current !== '/' && !current.startsWith('/conversations/')) return;
+    if (location.pathname === current && location.search !== search) history.replaceState(history.state, '', `${current}${search}${location.hash}`);
+  }, [current, search]);
+}
+
+function ListBody({ selected }: { selected: string | null }) {
   const list = conversations.value;
+  const q = listQuery.value;
   if (listError.value) return <p class="problem">{t('unexpectedError', { status: listError.value.status })}</p>;
   if (list === null) return <p aria-busy="true">{t('loading')}</p>;
-  if (list.length === 0) return <p class="empty">{t('noConversations')}</p>;
-  const focusOption = (index: number) => {
-    const target = list[Math.max(0, Math.min(list.length - 1, index))];
-    document.getElementById(`conversation-${target.id}`)?.focus();
-  };
-  const onKeyDown = (event: KeyboardEvent) => {
-    const id = (document.activeElement as HTMLElement | null)?.dataset.id;
-    const index = list.findIndex((c) => c.id === id);
-    if (event.key === 'ArrowDown') focusOption(index + 1);
-    else if (event.key === 'ArrowUp') focusOption(index - 1);
-    else if (event.key === 'Home') focusOption(0);
-    else if (event.key === 'End') focusOption(list.length - 1);
-    else if ((event.key === 'Enter' || event.key === ' ') && id) open(id);
-    else return;
-    event.preventDefault();
-  };
-  const focusable = selected && list.some((c) => c.id === selected) ? selected : list[0].id;
+  if (list.length === 0) {
+    const filtered = q.view !== 'all' || q.inboxId || q.tagId || q.status || q.search.trim();
+    return <p class="empty">{filtered ? t('noMatches') : t('noConversations')}</p>;
+  }
   return (
-    <div class="conversations" role="listbox" aria-label={t('conversations')}>
-      {list.map((c) => (
-        <div
-          key={c.id}
-          id={`conversation-${c.id}`}
-          data-id={c.id}
-          role="option"
-          aria-selected={c.id === selected}
-          tabIndex={c.id === focusable ? 0 : -1}
-          class="conversation"
-          onClick={() => open(c.id)}
-          onKeyDown={onKeyDown}
-        >
-          <span class="name">{displayName(c)}</span>
-          <span class="meta">
-            <span class={`status status-${c.status}`}>{t(`status_${c.status}`)}</span>
-            <time dateTime={c.lastActivityAt}>{formatTime(c.lastActivityAt)}</time>
-          </span>
-          {c.unreadCount > 0 && <span class="unread">{t('unread', { count: c.unreadCount })}</span>}
-        </div>
-      ))}
+    <>
+      <VirtualList
+        rows={list}
+        selected={selected}
+        hasMore={nextCursor.value !== null}
+        onNearEnd={() => {
+          // After a failed page, the button asks again; scrolling does not retry in a loop.
+          if (!moreError.value) void loadMore();
+        }}
+        onOpen={open}
+      />
+      {moreError.value && (
+        <p class="problem loading-more">
+          {t('unexpectedError', { status: moreError.value.status })}{' '}
+          <button type="button" onClick={() => void loadMore()}>
+            {t('tryAgain')}
+          </button>
+        </p>
+      )}
+      {loadingMore.value && (
+        <p class="loading-more" aria-busy="true">
+          {t('loadingMore')}
+        </p>
+      )}
+    </>
+  );
+}
+
+/**
+ * The conversation list (inbox.md §4.2): views as tabs, search, filters, and a virtualised listbox
+ * that follows the event stream under the current view.
+ */
+export function ConversationList({ selected }: { selected: string | null }) {
+  useQueryInAddressBar();
+  useEffect(() => {
+    void loadFilterOptions();
+  }, []);
+  useEffect(() => {
+    if (selected) void ensureConversation(selected);
+  }, [selected]);
+  const view = listQuery.value.view;
+  return (
+    <div class="list">
+      <ListControls />
+      <div class="list-panel" id={PANEL_ID} role="tabpanel" aria-labelledby={`view-${view}`}>
+        <ListBody key={querySearchString(listQuery.value)} selected={selected} />
+      </div>
     </div>
   );
 }

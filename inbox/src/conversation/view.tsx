@@ -1,4 +1,4 @@
-import { conversations } from '../list-state.ts';
+import { knownConversations } from '../list-state.ts';
 import { Composer } from './composer.tsx';
 import { ContactPanel } from './contact-panel.tsx';
 import { ConversationHeader } from './header.tsx';
@@ -6,7 +6,7 @@ import { MessageLog } from './message-log.tsx';
 
 /** One conversation: header with its actions, the history, the composer, and the contact panel beside them. */
 export function ConversationView({ id }: { id: string }) {
-  const conversation = conversations.value?.find((c) => c.id === id);
+  const conversation = knownConversations.value[id];
   return (
     <div class="conversation-layout">
       <section class="conversation-view" aria-labelledby="conversation-title">

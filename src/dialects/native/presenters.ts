@@ -32,6 +32,17 @@ export function presentConversation(c: Conversation & { channelKind?: string | n
   };
 }
 
+export interface PersonSummary {
+  id: string;
+  name: string | null;
+  phoneNumber: string | null;
+}
+
+/** The list's and get's conversation: the event shape plus its person summary. */
+export function presentConversationWithPerson(c: Conversation & { channelKind?: string | null }, person: PersonSummary | null) {
+  return { ...presentConversation(c), person: person && { id: person.id, name: person.name, phoneNumber: person.phoneNumber } };
+}
+
 export function presentMessage(m: Message) {
   return {
     id: m.id,

@@ -37,6 +37,12 @@ export const ConversationShape = Type.Object({
   updatedAt: Timestamp,
 });
 
+/** The person a conversation is with, as the conversation list shows them (null for groups). */
+export const PersonSummaryShape = Type.Object({ id: Id, name: Nullable(Type.String()), phoneNumber: Nullable(Type.String()) });
+
+/** A conversation as the list and get routes answer it: with its person's name and phone, read in the same query (events carry ConversationShape). */
+export const ConversationWithPersonShape = Type.Object({ ...ConversationShape.properties, person: Nullable(PersonSummaryShape) });
+
 export const MessageShape = Type.Object({
   id: Id,
   conversationId: Id,

@@ -1,19 +1,21 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import type { SelectQueryBuilder } from 'kysely';
+import type { Database } from '../../../db/schema.ts';
 import { CONVERSATION_STATUSES, PRIORITIES } from '../../../domain/model.ts';
 import { notFound } from '../../../domain/errors.ts';
 import { hideConversationsOutsideScope } from '../conversation-visibility.ts';
 import { actorOf } from '../../../domain/api-keys.ts';
 import { scopeOf } from '../../../db/repos/conversation-scope.ts';
-import { findConversation } from '../../../db/repos/conversations.ts';
+import { conversationTagIds } from '../../../db/repos/conversations.ts';
 import { applyConversationFilters, conversationFiltersOf } from '../../../db/repos/conversation-filters.ts';
 import { conversationFromRow } from '../../../db/rows.ts';
 import { assignConversation, handOff, markRead, resolveConversation } from '../../../domain/human-support.ts';
 import { decodeCursor, encodeCursor } from '../../../http/cursor.ts';
 import { Id, IdParams, Nullable, Page, PageQuery, errors } from '../schemas.ts';
-import { ConversationShape, TransitionShape } from '../shapes.ts';
-import { presentConversation } from '../presenters.ts';
+import { ConversationShape, ConversationWithPersonShape, TransitionShape } from '../shapes.ts';
+import { presentConversation, presentConversationWithPerson, type PersonSummary } from '../presenters.ts';
 import type { TransitionResult } from '../../../domain/conversation-transitions.ts';
 import type { Conversation } from '../../../domain/model.ts';
 import { channelKindsOf } from '../../../domain/service-window.ts';
@@ -34,6 +36,12 @@ const ListQuery = Type.Object(
     showGroups: Type.Optional(Type.Boolean({ default: true })),
     onlyGroups: Type.Optional(Type.Boolean()),
     showOnlyUnread: Type.Optional(Type.Boolean()),
+    pinnedFirst: Type.Optional(
+      Type.Boolean({
+        default: false,
+        description: 'Pinned conversations (isFixed) first, then newest activity; its cursors are not interchangeable with those of the plain order',
+      }),
+    ),
     onlyArchived: Type.Optional(
       Type.Boolean({ default: false, description: 'Archived conversations are hidden by default; true lists the archived ones instead (only them)' }),
     ),
@@ -49,6 +57,15 @@ async function presented(db: Db, workspaceId: string, conversations: Conversatio
     conversations.map((c) => c.channelId),
   );
   return conversations.map((c) => presentConversation({ ...c, channelKind: kinds.get(c.channelId) ?? null }));
+}
+/** As `presented`, with each conversation's person summary (list and get). */
+async function presentedWithPeople(db: Db, workspaceId: string, conversations: Conversation[], people: (PersonSummary | null)[]) {
+  const kinds = await channelKindsOf(
+    db,
+    workspaceId,
+    conversations.map((c) => c.channelId),
+  );
+  return conversations.map((c, i) => presentConversationWithPerson({ ...c, channelKind: kinds.get(c.channelId) ?? null }, people[i] ?? null));
 }
 const presentOne = async (db: Db, workspaceId: string, c: Conversation) => (await presented(db, workspaceId, [c]))[0]!;
 const transitionAnswer = async (db: Db, workspaceId: string, r: TransitionResult) => ({
@@ -66,28 +83,39 @@ export async function conversationRoutes(fastify: FastifyInstance): Promise<void
     {
       schema: {
         operationId: 'listConversations',
-        summary: 'List conversations, newest activity first',
+        summary: 'List conversations, newest activity first (pinned ones first with pinnedFirst), each with its person summary',
         querystring: ListQuery,
-        response: { 200: Page(ConversationShape) },
+        response: { 200: Page(ConversationWithPersonShape) },
       },
     },
     async (request) => {
       const { workspaceId } = request.principal!;
       const q = request.query;
       const limit = q.limit ?? 50;
-      let query = applyConversationFilters(ctx.db.selectFrom('conversations as c').selectAll('c'), workspaceId, {
-        ...conversationFiltersOf(q),
-        scope: scopeOf(request.principal!),
-      });
-      if (q.cursor) {
-        const [at, id] = decodeCursor(q.cursor, ['number', 'string']);
-        query = query.where((eb) => eb(eb.refTuple('c.last_activity_at', 'c.id'), '<', eb.tuple(at, id)));
+      const filtered = () =>
+        applyConversationFilters(ctx.db.selectFrom('conversations as c').selectAll('c'), workspaceId, {
+          ...conversationFiltersOf(q),
+          scope: scopeOf(request.principal!),
+        });
+      // One keyset page on (last activity, id), newest first; the person's name and phone come with it (one query, not one per row).
+      const pageAfter = (query: ReturnType<typeof filtered>, after: readonly [number, string] | null, count: number) =>
+        withPersonSummary(after ? query.where((eb) => eb(eb.refTuple('c.last_activity_at', 'c.id'), '<', eb.tuple(after[0], after[1]))) : query)
+          .orderBy('c.last_activity_at', 'desc')
+          .orderBy('c.id', 'desc')
+          .limit(count)
+          .execute();
+      let rows: Awaited<ReturnType<typeof pageAfter>>;
+      if (q.pinnedFirst) {
+        // Pinned first: the pinned ones by activity, then the others by activity — two index walks
+        // instead of sorting the whole workspace on (pinned, activity) for every page.
+        const [fixed, at, id] = q.cursor ? decodeCursor(q.cursor, ['number', 'number', 'string']) : [1, 0, ''];
+        const after = q.cursor ? ([at, id] as const) : null;
+        rows = fixed === 1 ? await pageAfter(filtered().where('c.is_fixed', '=', 1), after, limit + 1) : [];
+        if (rows.length <= limit)
+          rows = [...rows, ...(await pageAfter(filtered().where('c.is_fixed', '=', 0), fixed === 1 ? null : after, limit + 1 - rows.length))];
+      } else {
+        rows = await pageAfter(filtered(), q.cursor ? decodeCursor(q.cursor, ['number', 'string']) : null, limit + 1);
       }
-      const rows = await query
-        .orderBy('c.last_activity_at', 'desc')
-        .orderBy('c.id', 'desc')
-        .limit(limit + 1)
-        .execute();
       const page = rows.slice(0, limit);
       const tags = await tagsOf(
         ctx.db,
@@ -96,12 +124,14 @@ export async function conversationRoutes(fastify: FastifyInstance): Promise<void
       );
       const last = page[page.length - 1];
       return {
-        data: await presented(
+        data: await presentedWithPeople(
           ctx.db,
           workspaceId,
           page.map((r) => conversationFromRow(r, tags.get(r.id) ?? [])),
+          page.map(personOf),
         ),
-        nextCursor: rows.length > limit && last ? encodeCursor([last.last_activity_at, last.id]) : null,
+        nextCursor:
+          rows.length > limit && last ? encodeCursor(q.pinnedFirst ? [last.is_fixed, last.last_activity_at, last.id] : [last.last_activity_at, last.id]) : null,
       };
     },
   );
@@ -109,12 +139,26 @@ export async function conversationRoutes(fastify: FastifyInstance): Promise<void
   app.get(
     '/conversations/:id',
     {
-      schema: { operationId: 'getConversation', summary: 'One conversation', params: IdParams, response: { 200: ConversationShape, ...errors(404) } },
+      schema: {
+        operationId: 'getConversation',
+        summary: 'One conversation, with its person summary',
+        params: IdParams,
+        response: { 200: ConversationWithPersonShape, ...errors(404) },
+      },
     },
     async (request) => {
-      const conversation = await findConversation(ctx.db, request.principal!.workspaceId, request.params.id);
-      if (!conversation) throw notFound('conversation', request.params.id);
-      return presentOne(ctx.db, request.principal!.workspaceId, conversation);
+      const { workspaceId } = request.principal!;
+      const row = await withPersonSummary(
+        ctx.db.selectFrom('conversations as c').selectAll('c').where('c.workspace_id', '=', workspaceId).where('c.id', '=', request.params.id),
+      ).executeTakeFirst();
+      if (!row) throw notFound('conversation', request.params.id);
+      const [conversation] = await presentedWithPeople(
+        ctx.db,
+        workspaceId,
+        [conversationFromRow(row, await conversationTagIds(ctx.db, workspaceId, row.id))],
+        [personOf(row)],
+      );
+      return conversation!;
     },
   );
 
@@ -192,6 +236,19 @@ export async function conversationRoutes(fastify: FastifyInstance): Promise<void
     },
     async (request) => presentOne(ctx.db, request.principal!.workspaceId, await markRead(ctx, request.principal!.workspaceId, request.params.id)),
   );
+}
+
+type ConversationQuery<O> = SelectQueryBuilder<Database & { c: Database['conversations'] }, 'c', O>;
+
+/** The conversation rows with their person's id, name and phone (a left join in the same workspace: never another workspace's person). */
+function withPersonSummary<O>(query: ConversationQuery<O>) {
+  return query
+    .leftJoin('people as p', (join) => join.onRef('p.workspace_id', '=', 'c.workspace_id').onRef('p.id', '=', 'c.person_id'))
+    .select(['p.id as summary_person_id', 'p.name as summary_person_name', 'p.phone_number as summary_person_phone']);
+}
+
+function personOf(r: { summary_person_id: string | null; summary_person_name: string | null; summary_person_phone: string | null }): PersonSummary | null {
+  return r.summary_person_id ? { id: r.summary_person_id, name: r.summary_person_name, phoneNumber: r.summary_person_phone } : null;
 }
 
 async function tagsOf(db: FastifyInstance['ctx']['db'], workspaceId: string, conversationIds: string[]): Promise<Map<string, string[]>> {
