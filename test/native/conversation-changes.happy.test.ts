@@ -27,7 +27,9 @@ test('PATCH /conversations/{id} pins, tags and sets the priority, answering the 
   assert.deepEqual(tagged.json.tagIds, [vip.id, lead.id].sort());
   assert.equal(tagged.json.priority, 'HIGH');
   assert.equal(tagged.json.isFixed, true, 'what was not sent stays');
-  const read = (await call(h, 'GET', `/api/v1/conversations/${conversationId}`)).json;
+  // GET adds the person summary (the list and get answers carry it; changes answer the conversation alone).
+  const { person, ...read } = (await call(h, 'GET', `/api/v1/conversations/${conversationId}`)).json;
+  assert.equal(person.id, read.personId);
   assert.deepEqual(read, tagged.json, 'the answer is the conversation as GET shows it');
 
   const updates = (await events(h, 'conversation.updated')).slice(before);
