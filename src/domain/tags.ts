@@ -7,7 +7,7 @@ import { tagFromRow } from '../db/rows.ts';
 import { isUniqueViolation } from '../db/repos/tx.ts';
 import { findConversation } from '../db/repos/conversations.ts';
 import { conversationSnapshot } from './snapshots.ts';
-import { splitPage, type PageRequest, type PageResult } from './resources/paging.ts';
+import { pageById, type PageRequest, type PageResult } from './resources/paging.ts';
 import { emitEvent } from '../events/outbox.ts';
 
 export const TAG_MODULES = ['crm', 'conversas', 'pessoas', 'fast-messages', 'tickets'] as const;
@@ -57,15 +57,7 @@ export async function listTagsPage(
   let q = ctx.db.selectFrom('tags').selectAll().where('workspace_id', '=', workspaceId);
   if (filter.inboxId) q = q.where('inbox_id', '=', filter.inboxId);
   if (filter.inboxIds !== null) q = q.where('inbox_id', 'in', filter.inboxIds);
-  if (page.afterId) q = q.where('id', '>', page.afterId);
-  const { rows, nextAfterId } = splitPage(
-    await q
-      .orderBy('id')
-      .limit(page.limit + 1)
-      .execute(),
-    page.limit,
-  );
-  return { items: rows.map(tagFromRow), nextAfterId };
+  return pageById(q, page, tagFromRow);
 }
 
 export async function getTag(ctx: Ctx, workspaceId: string, id: string): Promise<Tag> {

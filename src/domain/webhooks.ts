@@ -8,7 +8,7 @@ import { emitEvent, forgetSubscriptions } from '../events/outbox.ts';
 import { cancelPendingDeliveries, retryDeliveryNow, type DeliveryStatus } from '../events/dispatcher.ts';
 import type { Selectable } from 'kysely';
 import type { DeliveryTable } from '../db/schema.ts';
-import { splitPage, type PageRequest, type PageResult } from './resources/paging.ts';
+import { pageById, type PageRequest, type PageResult } from './resources/paging.ts';
 
 export type { WebhookSubscription };
 
@@ -149,21 +149,13 @@ export async function sendTestEvent(ctx: Ctx, workspaceId: string, subscription:
 
 /** A page of one dialect's subscriptions, oldest first (ids are time-sortable). */
 export async function listSubscriptionsPage(ctx: Ctx, workspaceId: string, dialect: string, page: PageRequest): Promise<PageResult<WebhookSubscription>> {
-  let q = ctx.db
+  const q = ctx.db
     .selectFrom('webhook_subscriptions')
     .selectAll()
     .where('workspace_id', '=', workspaceId)
     .where('dialect', '=', dialect)
     .where('deleted_at', 'is', null);
-  if (page.afterId) q = q.where('id', '>', page.afterId);
-  const { rows, nextAfterId } = splitPage(
-    await q
-      .orderBy('id')
-      .limit(page.limit + 1)
-      .execute(),
-    page.limit,
-  );
-  return { items: rows.map(subscriptionFromRow), nextAfterId };
+  return pageById(q, page, subscriptionFromRow);
 }
 
 /** One delivery of an event to a subscription, as its log shows it. */

@@ -3,7 +3,7 @@ import { useEffect } from 'preact/hooks';
 import { api, ApiError } from '../api.ts';
 import { t } from '../i18n.ts';
 import { restoreSession, session } from '../state.ts';
-import { ConfirmDialog, CopyField, Dialog, announce, formatDateTime, loadAll, problemText } from './ui.tsx';
+import { ConfirmDialog, CopyField, Dialog, announce, formatDateTime, loadAll, problemText, SettingsTable } from './ui.tsx';
 
 export interface Agent {
   id: string;
@@ -76,68 +76,45 @@ export function Agents() {
 
   return (
     <div class="settings-body">
-      <p class="section-intro">{t('agentsIntro')}</p>
-      <div class="toolbar">
-        <button type="button" class="primary" onClick={() => (open.value = { kind: 'create' })}>
-          {t('agentsNew')}
-        </button>
-      </div>
-      {problem.value && (
-        <p class="problem" role="alert">
-          {problem.value}
-        </p>
-      )}
-      {list === null && !problem.value && <p aria-busy="true">{t('loading')}</p>}
-      {list && (
-        <div class="table-wrap">
-          <table class="settings-table">
-            <caption class="visually-hidden">{t('settingsAgents')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('agentsName')}</th>
-                <th scope="col">{t('email')}</th>
-                <th scope="col">{t('agentsAccess')}</th>
-                <th scope="col">{t('agentsInboxes')}</th>
-                <th scope="col">{t('agentsSignIn')}</th>
-                <th scope="col">
-                  <span class="visually-hidden">{t('settingsActions')}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.map((agent) => (
-                <tr key={agent.id}>
-                  <th scope="row">
-                    {agent.name}
-                    {agent.id === me && <span class="badge">{t('agentsYou')}</span>}
-                  </th>
-                  <td>{agent.email}</td>
-                  <td>{agent.access === 'admin' ? t('agentsAdmin') : t('agentsAgent')}</td>
-                  <td>
-                    {inboxNames(agent)}
-                    {agent.onlyAssignedConversations && <span class="hint"> · {t('agentsOnlyAssignedShort')}</span>}
-                  </td>
-                  <td>{agent.hasPassword ? t('agentsHasPassword') : t('agentsNoPassword')}</td>
-                  <td class="row-actions">
-                    <button type="button" onClick={() => (open.value = { kind: 'edit', agent })}>
-                      {t('settingsEdit')}
-                      <span class="visually-hidden"> {agent.name}</span>
-                    </button>
-                    <button type="button" disabled={inviting.value === agent.id} onClick={() => void invite(agent)}>
-                      {t('agentsInvite')}
-                      <span class="visually-hidden"> {agent.name}</span>
-                    </button>
-                    <button type="button" class="danger-text" onClick={() => (open.value = { kind: 'delete', agent })}>
-                      {t('settingsDelete')}
-                      <span class="visually-hidden"> {agent.name}</span>
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <SettingsTable
+        intro={t('agentsIntro')}
+        newLabel={t('agentsNew')}
+        onNew={() => (open.value = { kind: 'create' })}
+        problem={problem.value}
+        list={list}
+        caption={t('settingsAgents')}
+        columns={[t('agentsName'), t('email'), t('agentsAccess'), t('agentsInboxes'), t('agentsSignIn')]}
+      >
+        {list?.map((agent) => (
+          <tr key={agent.id}>
+            <th scope="row">
+              {agent.name}
+              {agent.id === me && <span class="badge">{t('agentsYou')}</span>}
+            </th>
+            <td>{agent.email}</td>
+            <td>{agent.access === 'admin' ? t('agentsAdmin') : t('agentsAgent')}</td>
+            <td>
+              {inboxNames(agent)}
+              {agent.onlyAssignedConversations && <span class="hint"> · {t('agentsOnlyAssignedShort')}</span>}
+            </td>
+            <td>{agent.hasPassword ? t('agentsHasPassword') : t('agentsNoPassword')}</td>
+            <td class="row-actions">
+              <button type="button" onClick={() => (open.value = { kind: 'edit', agent })}>
+                {t('settingsEdit')}
+                <span class="visually-hidden"> {agent.name}</span>
+              </button>
+              <button type="button" disabled={inviting.value === agent.id} onClick={() => void invite(agent)}>
+                {t('agentsInvite')}
+                <span class="visually-hidden"> {agent.name}</span>
+              </button>
+              <button type="button" class="danger-text" onClick={() => (open.value = { kind: 'delete', agent })}>
+                {t('settingsDelete')}
+                <span class="visually-hidden"> {agent.name}</span>
+              </button>
+            </td>
+          </tr>
+        ))}
+      </SettingsTable>
       {(current?.kind === 'create' || current?.kind === 'edit') && (
         <AgentForm
           agent={current.kind === 'edit' ? current.agent : null}

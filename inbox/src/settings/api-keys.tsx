@@ -2,7 +2,7 @@ import { useSignal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
 import { api } from '../api.ts';
 import { t } from '../i18n.ts';
-import { ConfirmDialog, CopyField, Dialog, announce, formatDateTime, loadAll, problemText } from './ui.tsx';
+import { ConfirmDialog, CopyField, Dialog, announce, formatDateTime, loadAll, problemText, SettingsTable } from './ui.tsx';
 
 interface ApiKey {
   id: string;
@@ -44,59 +44,37 @@ export function ApiKeys() {
 
   return (
     <div class="settings-body">
-      <p class="section-intro">{t('keysIntro')}</p>
-      <div class="toolbar">
-        <button type="button" class="primary" onClick={() => (open.value = { kind: 'create' })}>
-          {t('keysNew')}
-        </button>
-      </div>
-      {problem.value && (
-        <p class="problem" role="alert">
-          {problem.value}
-        </p>
-      )}
-      {list === null && !problem.value && <p aria-busy="true">{t('loading')}</p>}
-      {list?.length === 0 && <p class="empty">{t('keysNone')}</p>}
-      {list && list.length > 0 && (
-        <div class="table-wrap">
-          <table class="settings-table">
-            <caption class="visually-hidden">{t('settingsApiKeys')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('keysName')}</th>
-                <th scope="col">{t('keysPrefix')}</th>
-                <th scope="col">{t('keysCreated')}</th>
-                <th scope="col">{t('keysLastUsed')}</th>
-                <th scope="col">
-                  <span class="visually-hidden">{t('settingsActions')}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.map((key) => (
-                <tr key={key.id} class={key.revokedAt ? 'revoked' : undefined}>
-                  <th scope="row">{key.name}</th>
-                  <td>
-                    <code>{key.prefix}…</code>
-                  </td>
-                  <td>{formatDateTime(key.createdAt)}</td>
-                  <td>{key.lastUsedAt ? formatDateTime(key.lastUsedAt) : t('keysNeverUsed')}</td>
-                  <td class="row-actions">
-                    {key.revokedAt ? (
-                      <span class="badge">{t('keysRevokedOn', { date: formatDateTime(key.revokedAt) })}</span>
-                    ) : (
-                      <button type="button" class="danger-text" onClick={() => (open.value = { kind: 'revoke', key })}>
-                        {t('keysRevoke')}
-                        <span class="visually-hidden"> {key.name}</span>
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <SettingsTable
+        intro={t('keysIntro')}
+        newLabel={t('keysNew')}
+        onNew={() => (open.value = { kind: 'create' })}
+        problem={problem.value}
+        list={list}
+        empty={t('keysNone')}
+        caption={t('settingsApiKeys')}
+        columns={[t('keysName'), t('keysPrefix'), t('keysCreated'), t('keysLastUsed')]}
+      >
+        {list?.map((key) => (
+          <tr key={key.id} class={key.revokedAt ? 'revoked' : undefined}>
+            <th scope="row">{key.name}</th>
+            <td>
+              <code>{key.prefix}…</code>
+            </td>
+            <td>{formatDateTime(key.createdAt)}</td>
+            <td>{key.lastUsedAt ? formatDateTime(key.lastUsedAt) : t('keysNeverUsed')}</td>
+            <td class="row-actions">
+              {key.revokedAt ? (
+                <span class="badge">{t('keysRevokedOn', { date: formatDateTime(key.revokedAt) })}</span>
+              ) : (
+                <button type="button" class="danger-text" onClick={() => (open.value = { kind: 'revoke', key })}>
+                  {t('keysRevoke')}
+                  <span class="visually-hidden"> {key.name}</span>
+                </button>
+              )}
+            </td>
+          </tr>
+        ))}
+      </SettingsTable>
       {current?.kind === 'create' && (
         <CreateKey
           onClose={() => (open.value = null)}

@@ -2,7 +2,7 @@ import { useSignal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
 import { api, ApiError } from '../api.ts';
 import { t } from '../i18n.ts';
-import { ConfirmDialog, Dialog, announce, loadAll, problemText } from './ui.tsx';
+import { ConfirmDialog, Dialog, announce, loadAll, problemText, SettingsTable } from './ui.tsx';
 
 interface SavedReply {
   id: string;
@@ -35,55 +35,35 @@ export function SavedReplies() {
 
   return (
     <div class="settings-body">
-      <p class="section-intro">{t('repliesIntro')}</p>
-      <div class="toolbar">
-        <button type="button" class="primary" onClick={() => (open.value = { kind: 'create' })}>
-          {t('repliesNew')}
-        </button>
-      </div>
-      {problem.value && (
-        <p class="problem" role="alert">
-          {problem.value}
-        </p>
-      )}
-      {list === null && !problem.value && <p aria-busy="true">{t('loading')}</p>}
-      {list?.length === 0 && <p class="empty">{t('repliesNone')}</p>}
-      {list && list.length > 0 && (
-        <div class="table-wrap">
-          <table class="settings-table">
-            <caption class="visually-hidden">{t('settingsSavedReplies')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('repliesShortcut')}</th>
-                <th scope="col">{t('repliesText')}</th>
-                <th scope="col">
-                  <span class="visually-hidden">{t('settingsActions')}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.map((reply) => (
-                <tr key={reply.id}>
-                  <th scope="row">
-                    <code>/{reply.shortcut}</code>
-                  </th>
-                  <td class="reply-text">{reply.text}</td>
-                  <td class="row-actions">
-                    <button type="button" onClick={() => (open.value = { kind: 'edit', reply })}>
-                      {t('settingsEdit')}
-                      <span class="visually-hidden"> /{reply.shortcut}</span>
-                    </button>
-                    <button type="button" class="danger-text" onClick={() => (open.value = { kind: 'delete', reply })}>
-                      {t('settingsDelete')}
-                      <span class="visually-hidden"> /{reply.shortcut}</span>
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <SettingsTable
+        intro={t('repliesIntro')}
+        newLabel={t('repliesNew')}
+        onNew={() => (open.value = { kind: 'create' })}
+        problem={problem.value}
+        list={list}
+        empty={t('repliesNone')}
+        caption={t('settingsSavedReplies')}
+        columns={[t('repliesShortcut'), t('repliesText')]}
+      >
+        {list?.map((reply) => (
+          <tr key={reply.id}>
+            <th scope="row">
+              <code>/{reply.shortcut}</code>
+            </th>
+            <td class="reply-text">{reply.text}</td>
+            <td class="row-actions">
+              <button type="button" onClick={() => (open.value = { kind: 'edit', reply })}>
+                {t('settingsEdit')}
+                <span class="visually-hidden"> /{reply.shortcut}</span>
+              </button>
+              <button type="button" class="danger-text" onClick={() => (open.value = { kind: 'delete', reply })}>
+                {t('settingsDelete')}
+                <span class="visually-hidden"> /{reply.shortcut}</span>
+              </button>
+            </td>
+          </tr>
+        ))}
+      </SettingsTable>
       {(current?.kind === 'create' || current?.kind === 'edit') && (
         <ReplyForm
           reply={current.kind === 'edit' ? current.reply : null}

@@ -188,3 +188,68 @@ function confirmProblem(error: unknown): string {
   if (error instanceof ApiError && error.reason === 'last_admin') return t('agentsLastAdmin');
   return problemText(error);
 }
+
+/**
+ * A settings section's list: its intro, the button that creates one, the problem or loading state,
+ * an empty message (when given), and a table (caption, column headers, an unlabelled actions column)
+ * whose rows are `children`.
+ */
+export function SettingsTable<T>({
+  intro,
+  newLabel,
+  onNew,
+  problem,
+  list,
+  empty,
+  caption,
+  columns,
+  children,
+}: {
+  intro: string;
+  newLabel: string;
+  onNew: () => void;
+  problem: string | null;
+  list: T[] | null;
+  empty?: string;
+  caption: string;
+  columns: string[];
+  children: ComponentChildren;
+}) {
+  return (
+    <>
+      <p class="section-intro">{intro}</p>
+      <div class="toolbar">
+        <button type="button" class="primary" onClick={onNew}>
+          {newLabel}
+        </button>
+      </div>
+      {problem && (
+        <p class="problem" role="alert">
+          {problem}
+        </p>
+      )}
+      {list === null && !problem && <p aria-busy="true">{t('loading')}</p>}
+      {empty !== undefined && list?.length === 0 && <p class="empty">{empty}</p>}
+      {list && (empty === undefined || list.length > 0) && (
+        <div class="table-wrap">
+          <table class="settings-table">
+            <caption class="visually-hidden">{caption}</caption>
+            <thead>
+              <tr>
+                {columns.map((column) => (
+                  <th key={column} scope="col">
+                    {column}
+                  </th>
+                ))}
+                <th scope="col">
+                  <span class="visually-hidden">{t('settingsActions')}</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>{children}</tbody>
+          </table>
+        </div>
+      )}
+    </>
+  );
+}

@@ -3,20 +3,12 @@ import type { ApiKey } from '../model.ts';
 import { conflict } from '../errors.ts';
 import { issueApiKey, revokeApiKey, type IssuedApiKey } from '../api-keys.ts';
 import { apiKeyFromRow } from '../../db/repos/resources.ts';
-import { requiredName, splitPage, type PageRequest, type PageResult } from './paging.ts';
+import { requiredName, pageById, type PageRequest, type PageResult } from './paging.ts';
 
 /** Every key of the workspace, revoked ones included (with their `revokedAt`). */
 export async function listApiKeys(ctx: Ctx, workspaceId: string, page: PageRequest): Promise<PageResult<ApiKey>> {
-  let q = ctx.db.selectFrom('api_keys').selectAll().where('workspace_id', '=', workspaceId);
-  if (page.afterId) q = q.where('id', '>', page.afterId);
-  const { rows, nextAfterId } = splitPage(
-    await q
-      .orderBy('id')
-      .limit(page.limit + 1)
-      .execute(),
-    page.limit,
-  );
-  return { items: rows.map(apiKeyFromRow), nextAfterId };
+  const q = ctx.db.selectFrom('api_keys').selectAll().where('workspace_id', '=', workspaceId);
+  return pageById(q, page, apiKeyFromRow);
 }
 
 export async function createApiKey(ctx: Ctx, workspaceId: string, input: { name: string }): Promise<IssuedApiKey> {

@@ -6,7 +6,7 @@ import { botFromRow } from '../../db/rows.ts';
 import { forUpdate, type Tx } from '../../db/repos/tx.ts';
 import type { Db } from '../../db/connect.ts';
 import { lockLiveChannel } from './channels.ts';
-import { requiredName, splitPage, type PageRequest, type PageResult } from './paging.ts';
+import { requiredName, pageById, type PageRequest, type PageResult } from './paging.ts';
 
 /** A bot's `type` is the label of its channel; WhatsApp and sandbox channels are `Whatsapp` (spec §1). */
 export const DEFAULT_BOT_TYPE = 'Whatsapp';
@@ -29,15 +29,7 @@ export async function listBots(ctx: Ctx, workspaceId: string, filter: BotFilter,
   let q = ctx.db.selectFrom('bots').selectAll().where('workspace_id', '=', workspaceId).where('deleted_at', 'is', null);
   if (filter.inboxId) q = q.where('inbox_id', '=', filter.inboxId);
   if (filter.channelId) q = q.where('channel_id', '=', filter.channelId);
-  if (page.afterId) q = q.where('id', '>', page.afterId);
-  const { rows, nextAfterId } = splitPage(
-    await q
-      .orderBy('id')
-      .limit(page.limit + 1)
-      .execute(),
-    page.limit,
-  );
-  return { items: rows.map(botFromRow), nextAfterId };
+  return pageById(q, page, botFromRow);
 }
 
 export async function getBot(ctx: Ctx, workspaceId: string, id: string): Promise<Bot> {

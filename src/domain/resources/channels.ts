@@ -6,7 +6,7 @@ import { channelFromRow, toJson } from '../../db/rows.ts';
 import { forUpdate, type Tx } from '../../db/repos/tx.ts';
 import type { Db } from '../../db/connect.ts';
 import { lockLiveInbox } from './inboxes.ts';
-import { requiredName, splitPage, type PageRequest, type PageResult } from './paging.ts';
+import { requiredName, pageById, type PageRequest, type PageResult } from './paging.ts';
 import type { ChannelKind } from '../channel-kind.ts';
 
 /** The channel kinds of the spec; which can be created depends on the modules the server was built with. */
@@ -35,15 +35,7 @@ export async function listChannels(ctx: Ctx, workspaceId: string, filter: Channe
   let q = ctx.db.selectFrom('channels').selectAll().where('workspace_id', '=', workspaceId).where('deleted_at', 'is', null);
   if (filter.inboxId) q = q.where('inbox_id', '=', filter.inboxId);
   if (filter.kind) q = q.where('kind', '=', filter.kind);
-  if (page.afterId) q = q.where('id', '>', page.afterId);
-  const { rows, nextAfterId } = splitPage(
-    await q
-      .orderBy('id')
-      .limit(page.limit + 1)
-      .execute(),
-    page.limit,
-  );
-  return { items: rows.map(channelFromRow), nextAfterId };
+  return pageById(q, page, channelFromRow);
 }
 
 export async function getChannel(ctx: Ctx, workspaceId: string, id: string): Promise<Channel> {

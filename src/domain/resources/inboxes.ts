@@ -5,7 +5,7 @@ import { newId } from '../ids.ts';
 import { inboxFromRow } from '../../db/rows.ts';
 import { forUpdate, type Tx } from '../../db/repos/tx.ts';
 import type { Db } from '../../db/connect.ts';
-import { requiredName, splitPage, type PageRequest, type PageResult } from './paging.ts';
+import { requiredName, pageById, type PageRequest, type PageResult } from './paging.ts';
 
 export const DEFAULT_INACTIVITY_TIMEOUT_MINUTES = 1440;
 export const MAX_INACTIVITY_TIMEOUT_MINUTES = 525_600; // one year
@@ -27,16 +27,8 @@ const live = (db: Db | Tx, workspaceId: string, id: string) =>
   db.selectFrom('inboxes').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id).where('deleted_at', 'is', null);
 
 export async function listInboxes(ctx: Ctx, workspaceId: string, page: PageRequest): Promise<PageResult<Inbox>> {
-  let q = ctx.db.selectFrom('inboxes').selectAll().where('workspace_id', '=', workspaceId).where('deleted_at', 'is', null);
-  if (page.afterId) q = q.where('id', '>', page.afterId);
-  const { rows, nextAfterId } = splitPage(
-    await q
-      .orderBy('id')
-      .limit(page.limit + 1)
-      .execute(),
-    page.limit,
-  );
-  return { items: rows.map(inboxFromRow), nextAfterId };
+  const q = ctx.db.selectFrom('inboxes').selectAll().where('workspace_id', '=', workspaceId).where('deleted_at', 'is', null);
+  return pageById(q, page, inboxFromRow);
 }
 
 export async function getInbox(ctx: Ctx, workspaceId: string, id: string): Promise<Inbox> {

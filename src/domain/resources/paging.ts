@@ -1,3 +1,4 @@
+import { type SelectQueryBuilder, sql } from 'kysely';
 import { invalid } from '../errors.ts';
 
 /** Keyset page of a workspace resource: ordered by id ascending (ids are time-sortable), after `afterId`. */
@@ -14,6 +15,24 @@ export interface PageResult<T> {
 export function splitPage<R extends { id: string }>(rows: R[], limit: number): { rows: R[]; nextAfterId: string | null } {
   const page = rows.slice(0, limit);
   return { rows: page, nextAfterId: rows.length > limit && page.length > 0 ? page[page.length - 1].id : null };
+}
+
+/** One keyset page of a single-table query, by `id` ascending after `page.afterId`; rows mapped by `present`. */
+export async function pageById<DB, TB extends keyof DB, R extends { id: string }, T>(
+  query: SelectQueryBuilder<DB, TB, R>,
+  page: PageRequest,
+  present: (row: R) => T,
+): Promise<PageResult<T>> {
+  const id = sql.ref<string>('id');
+  const bounded = page.afterId ? query.where(id, '>', page.afterId) : query;
+  const { rows, nextAfterId } = splitPage(
+    await bounded
+      .orderBy(id)
+      .limit(page.limit + 1)
+      .execute(),
+    page.limit,
+  );
+  return { items: rows.map(present), nextAfterId };
 }
 
 /** A required display name: trimmed, never blank. */

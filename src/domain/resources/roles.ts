@@ -5,7 +5,7 @@ import { newId } from '../ids.ts';
 import { roleFromRow } from '../../db/rows.ts';
 import { forUpdate, type Tx } from '../../db/repos/tx.ts';
 import type { Db } from '../../db/connect.ts';
-import { requiredName, splitPage, type PageRequest, type PageResult } from './paging.ts';
+import { requiredName, pageById, type PageRequest, type PageResult } from './paging.ts';
 
 export interface RoleInput {
   name: string;
@@ -16,16 +16,8 @@ const live = (db: Db | Tx, workspaceId: string, id: string) =>
   db.selectFrom('roles').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id).where('deleted_at', 'is', null);
 
 export async function listRoles(ctx: Ctx, workspaceId: string, page: PageRequest): Promise<PageResult<Role>> {
-  let q = ctx.db.selectFrom('roles').selectAll().where('workspace_id', '=', workspaceId).where('deleted_at', 'is', null);
-  if (page.afterId) q = q.where('id', '>', page.afterId);
-  const { rows, nextAfterId } = splitPage(
-    await q
-      .orderBy('id')
-      .limit(page.limit + 1)
-      .execute(),
-    page.limit,
-  );
-  return { items: rows.map(roleFromRow), nextAfterId };
+  const q = ctx.db.selectFrom('roles').selectAll().where('workspace_id', '=', workspaceId).where('deleted_at', 'is', null);
+  return pageById(q, page, roleFromRow);
 }
 
 export async function getRole(ctx: Ctx, workspaceId: string, id: string): Promise<Role> {

@@ -5,7 +5,7 @@ import { newId } from '../ids.ts';
 import { savedReplyFromRow } from '../../db/rows.ts';
 import { forUpdate, type Tx } from '../../db/repos/tx.ts';
 import type { Db } from '../../db/connect.ts';
-import { splitPage, type PageRequest, type PageResult } from './paging.ts';
+import { pageById, type PageRequest, type PageResult } from './paging.ts';
 
 export interface SavedReplyInput {
   shortcut: string;
@@ -51,15 +51,7 @@ export async function listSavedReplies(ctx: Ctx, workspaceId: string, search: st
         .toLowerCase()
         .replace(/[%_\\]/g, (c) => `\\${c}`)}%`,
     );
-  if (page.afterId) q = q.where('id', '>', page.afterId);
-  const { rows, nextAfterId } = splitPage(
-    await q
-      .orderBy('id')
-      .limit(page.limit + 1)
-      .execute(),
-    page.limit,
-  );
-  return { items: rows.map(savedReplyFromRow), nextAfterId };
+  return pageById(q, page, savedReplyFromRow);
 }
 
 export async function getSavedReply(ctx: Ctx, workspaceId: string, id: string): Promise<SavedReply> {
