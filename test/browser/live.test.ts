@@ -44,6 +44,9 @@ test('an inbound message appears live in the list, then in the open conversation
 
   const first = await deliver(bh, 'hello live');
   const list = page.getByRole('listbox', { name: 'Conversations' });
+  // Within a second of the commit (inbox.md §6): the inbound call has returned, so it is committed.
+  // The row comes with the event; its person's name one request later.
+  await list.locator(`[role="option"][data-id="${first.conversationId}"]`).waitFor({ timeout: 1000 });
   const option = list.getByRole('option', { name: /Live Person/ });
   await option.waitFor();
   assert.match((await option.textContent()) ?? '', /1 unread/);
@@ -55,7 +58,7 @@ test('an inbound message appears live in the list, then in the open conversation
 
   const second = await deliver(bh, 'second live');
   assert.equal(second.conversationId, first.conversationId);
-  await messages.getByText('second live').waitFor();
+  await messages.getByText('second live').waitFor({ timeout: 1000 });
   assert.equal(await messages.getByText('second live').count(), 1);
   assert.equal(await list.getByRole('option').first().getAttribute('data-id'), first.conversationId);
   assert.equal(loads, loadsBefore, 'no reload');

@@ -53,7 +53,15 @@ export function applyConversationFilters<O>(
 ): SelectQueryBuilder<Database & { c: Database['conversations'] }, 'c', O> {
   let q = applyConversationScope(query.where('c.workspace_id', '=', workspaceId), f.scope);
   if (f.inboxId) q = q.where('c.inbox_id', '=', f.inboxId);
-  if (f.personId) q = q.where('c.person_id', '=', f.personId);
+  if (f.personId) {
+    const personId = f.personId;
+    // A person belongs to one inbox: naming it lets the (inbox, person) index find the conversation.
+    q = q
+      .where('c.person_id', '=', personId)
+      .where('c.inbox_id', '=', (eb) =>
+        eb.selectFrom('people as pf').select('pf.inbox_id').where('pf.workspace_id', '=', workspaceId).where('pf.id', '=', personId),
+      );
+  }
   q = q.where('c.is_archived', '=', f.onlyArchived ? 1 : 0);
   if (f.status) q = q.where('c.status', '=', f.status);
   if (f.priority) q = q.where('c.priority', '=', f.priority);

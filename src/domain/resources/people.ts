@@ -130,8 +130,18 @@ export async function listPeople(ctx: Ctx, workspaceId: string, filter: PersonFi
   if (filter.referenceId) q = q.where('p.reference_id', '=', filter.referenceId);
   if (filter.isBlocked !== undefined) q = q.where('p.is_blocked', '=', flag(filter.isBlocked));
   if (filter.phoneNumber !== undefined) {
-    // A filter that cannot be a stored number matches nobody rather than failing.
-    q = q.where('p.phone_number', '=', normalisePhone(filter.phoneNumber) ?? '');
+    // A filter that cannot be a stored number matches nobody rather than failing. The ids come from
+    // the phone index (one probe per inbox): filtered in place, the id order would scan every person.
+    const phone = normalisePhone(filter.phoneNumber) ?? '';
+    q = q.where('p.id', 'in', (eb) =>
+      eb
+        .selectFrom('people as ph')
+        .select('ph.id')
+        .where('ph.workspace_id', '=', workspaceId)
+        .where('ph.inbox_id', 'in', eb.selectFrom('inboxes').select('inboxes.id').where('inboxes.workspace_id', '=', workspaceId))
+        .where('ph.phone_number', '=', phone)
+        .where('ph.deleted_at', 'is', null),
+    );
   }
   if (filter.tagId) {
     const tagId = filter.tagId;
