@@ -60,10 +60,7 @@ test('sign in, a sandbox message arrives live, take over, answer with text and a
   await history.getByRole('link', { name: /contrato\.pdf/ }).waitFor();
 
   await page.getByRole('button', { name: 'Resolve' }).click();
-  await page.waitForFunction(
-    async (id) => (await (await fetch(`/api/v1/conversations/${id}`)).json()).status === 'INACTIVE',
-    conversationId,
-  );
+  await page.waitForFunction(async (id) => (await (await fetch(`/api/v1/conversations/${id}`)).json()).status === 'INACTIVE', conversationId);
   conversation = (await call(bh.h, 'GET', `/api/v1/conversations/${conversationId}`)).json;
   assert.equal(conversation.status, 'INACTIVE');
   const messages = (await call(bh.h, 'GET', `/api/v1/conversations/${conversationId}/messages`)).json.data;
