@@ -38,9 +38,9 @@ export interface PersonSummary {
   phoneNumber: string | null;
 }
 
-/** The list's and get's conversation: the event shape plus its person summary. */
-export function presentConversationWithPerson(c: Conversation & { channelKind?: string | null }, person: PersonSummary | null) {
-  return { ...presentConversation(c), person: person && { id: person.id, name: person.name, phoneNumber: person.phoneNumber } };
+/** The list's and get's conversation: the presented conversation plus its person summary. */
+export function withPerson<C extends ReturnType<typeof presentConversation>>(c: C, person: PersonSummary | null) {
+  return { ...c, person: person && { id: person.id, name: person.name, phoneNumber: person.phoneNumber } };
 }
 
 export function presentMessage(m: Message) {

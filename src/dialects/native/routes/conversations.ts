@@ -15,7 +15,7 @@ import { assignConversation, handOff, markRead, resolveConversation } from '../.
 import { decodeCursor, encodeCursor } from '../../../http/cursor.ts';
 import { Id, IdParams, Nullable, Page, PageQuery, errors } from '../schemas.ts';
 import { ConversationShape, ConversationWithPersonShape, TransitionShape } from '../shapes.ts';
-import { presentConversation, presentConversationWithPerson, type PersonSummary } from '../presenters.ts';
+import { presentConversation, withPerson, type PersonSummary } from '../presenters.ts';
 import type { TransitionResult } from '../../../domain/conversation-transitions.ts';
 import type { Conversation } from '../../../domain/model.ts';
 import { channelKindsOf } from '../../../domain/service-window.ts';
@@ -60,12 +60,7 @@ async function presented(db: Db, workspaceId: string, conversations: Conversatio
 }
 /** As `presented`, with each conversation's person summary (list and get). */
 async function presentedWithPeople(db: Db, workspaceId: string, conversations: Conversation[], people: (PersonSummary | null)[]) {
-  const kinds = await channelKindsOf(
-    db,
-    workspaceId,
-    conversations.map((c) => c.channelId),
-  );
-  return conversations.map((c, i) => presentConversationWithPerson({ ...c, channelKind: kinds.get(c.channelId) ?? null }, people[i] ?? null));
+  return (await presented(db, workspaceId, conversations)).map((c, i) => withPerson(c, people[i] ?? null));
 }
 const presentOne = async (db: Db, workspaceId: string, c: Conversation) => (await presented(db, workspaceId, [c]))[0]!;
 const transitionAnswer = async (db: Db, workspaceId: string, r: TransitionResult) => ({
