@@ -1,4 +1,4 @@
-import { CompiledQuery, type Kysely, type QueryResult } from 'kysely';
+import { CompiledQuery, sql, type Kysely, type QueryResult, type RawBuilder } from 'kysely';
 import type { Database } from './schema.ts';
 
 /** A named placeholder inside a prepared query; Kysely treats it as an ordinary parameter value. */
@@ -35,5 +35,25 @@ export function prepared<P extends Record<string, unknown>, R>(
     }
     const values = compiled.parameters.map((v) => (v instanceof Slot ? params[v.name] : v));
     return db.executeQuery(CompiledQuery.raw(compiled.sql, values)) as Promise<QueryResult<R>>;
+  };
+}
+
+/**
+ * A prepared query per page size, the size written into the SQL as a literal: SQLite answered a
+ * 51-message page in half the time with `limit 51` as with `limit ?` over the same plan. Page sizes
+ * are small integers checked by the routes, so there are few variants.
+ */
+export function preparedPerLimit<P extends Record<string, unknown>, R>(
+  build: (db: Kysely<Database>, p: <K extends keyof P & string>(name: K) => P[K], limit: RawBuilder<number>) => { compile(): CompiledQuery<R> },
+): (db: Executor, params: P, limit: number) => Promise<QueryResult<R>> {
+  const byLimit = new Map<number, (db: Executor, params: P) => Promise<QueryResult<R>>>();
+  return (db, params, limit) => {
+    if (!Number.isSafeInteger(limit) || limit < 0) throw new RangeError(`a page size must be a non-negative integer, got ${limit}`);
+    let query = byLimit.get(limit);
+    if (!query) {
+      query = prepared<P, R>((kysely, p) => build(kysely, p, sql.lit(limit)));
+      byLimit.set(limit, query);
+    }
+    return query(db, params);
   };
 }

@@ -4,12 +4,15 @@ import { MEDIA_TYPES } from './model.ts';
 import { DomainError, invalid, notFound } from './errors.ts';
 import { newId } from './ids.ts';
 import { normalisePhone, searchKey } from './text.ts';
-import { emitEvent } from '../events/outbox.ts';
+import { emitEvent, primeSubscriptions } from '../events/outbox.ts';
 import { findOrCreateConversation } from './conversations.ts';
 import { applyTrigger } from './conversation-transitions.ts';
-import { appendMessage } from './messages.ts';
+import { appendMessage, type NewMessage } from './messages.ts';
 import { findMessageByKey } from '../db/repos/messages.ts';
-import { personFromRow } from '../db/rows.ts';
+import { conversationFromRow, personFromRow } from '../db/rows.ts';
+import { findKnownSender } from '../db/repos/known-sender.ts';
+import { isHumanSupport } from './state-machine.ts';
+import type { SnapshotNames } from './snapshots.ts';
 import { eventPerson } from './resources/people.ts';
 import type { Tx } from '../db/repos/tx.ts';
 import { prepared } from '../db/prepared.ts';
@@ -52,6 +55,8 @@ export async function receiveInbound(ctx: Ctx, input: InboundMessage): Promise<I
 
   return ctx.transact(async (trx) => {
     const ws = input.workspaceId;
+    const known = input.group || m.quotedExternalId ? null : await receiveFromKnownSender(ctx, trx, input, phone);
+    if (known) return known;
     // Shared lock: a concurrent channel delete waits until this message (and its conversation) commits.
     const {
       rows: [channel],
@@ -85,26 +90,71 @@ export async function receiveInbound(ctx: Ctx, input: InboundMessage): Promise<I
     const { conversation: current } = await applyTrigger(ctx, trx, conversation, 'inbound', { actor });
 
     const quoted = m.quotedExternalId ? await findMessageByKey(trx, ws, conversation.id, 'external_id', m.quotedExternalId) : null;
-    const isMedia = MEDIA_TYPES.includes(m.type);
-    const { message, duplicate } = await appendMessage(
-      ctx,
-      trx,
-      current,
-      {
-        type: m.type,
-        direction: 'INBOUND',
-        content: isMedia ? m.mediaUrl! : (m.text ?? m.caption ?? null),
-        media: isMedia ? { url: m.mediaUrl!, mimeType: m.mimeType ?? null, fileName: m.fileName ?? null, caption: m.caption ?? null, size: null } : null,
-        messageAt: m.timestamp ?? undefined,
-        externalId: m.externalId ?? null,
-        senderPersonId: personId,
-        contact: m.type === 'contact' ? { name: m.contactName ?? null, phoneNumber: m.contactPhone ?? null } : null,
-        quotedMessageId: quoted?.id ?? null,
-      },
-      actor,
-    );
+    const { message, duplicate } = await appendMessage(ctx, trx, current, inboundMessage(m, personId, quoted?.id ?? null), actor);
     return { personId, conversationId: conversation.id, messageId: message.id, duplicate };
   });
+}
+
+/**
+ * The common case in one read: a phone already known, writing to its conversation on the channel
+ * it last used, which the message does not move (spec §2: `inbound` stays). Anything else (a new
+ * phone or conversation, a name to learn, a channel change, a reopening, a quote, a group) is
+ * left to the general path; null says so.
+ */
+async function receiveFromKnownSender(ctx: Ctx, trx: Tx, input: InboundMessage, phone: string): Promise<InboundResult | null> {
+  const row = await findKnownSender(trx, input.workspaceId, input.channelId, phone);
+  if (!row || row.channel_id !== input.channelId || row.status === 'INACTIVE' || (!row.person_name && input.from.name)) return null;
+  const conversation = conversationFromRow(row, row.tag_ids ? row.tag_ids.split(',').sort() : []);
+  if (row.subscriptions !== null) primeSubscriptions(trx, input.workspaceId, JSON.parse(row.subscriptions));
+  const inHumanSupport = isHumanSupport(conversation.status);
+  // Names read before a change that committed while this waited for the lock would be stale: the snapshot is read again then.
+  const current =
+    (row.seen_updated_at === null || row.seen_updated_at === row.updated_at) &&
+    row.user_id === row.assignee_user_id &&
+    row.joined_bot_id === row.bot_id &&
+    (!inHumanSupport || row.session_id !== null);
+  const names: SnapshotNames | undefined = current
+    ? {
+        inbox: { id: row.inbox_id, name: row.inbox_name },
+        person: {
+          id: row.person_id!,
+          name: row.person_name,
+          phoneNumber: row.person_phone,
+          referenceId: row.person_reference,
+          createdAt: row.person_created_at,
+        },
+        group: null,
+        assignee: row.user_id ? { id: row.user_id, name: row.user_name! } : null,
+        bot: row.joined_bot_id ? { id: row.joined_bot_id, name: row.bot_name!, type: row.bot_type! } : null,
+        supportSessionId: inHumanSupport ? row.session_id : null,
+        channelKind: row.channel_kind,
+      }
+    : undefined;
+  const { message, duplicate } = await appendMessage(
+    ctx,
+    trx,
+    conversation,
+    inboundMessage(input.message, row.person_id!, null),
+    { type: 'channel', id: input.channelId },
+    names,
+  );
+  return { personId: row.person_id!, conversationId: conversation.id, messageId: message.id, duplicate };
+}
+
+/** The message as the channel delivered it. */
+function inboundMessage(m: InboundMessage['message'], senderPersonId: string, quotedMessageId: string | null): NewMessage {
+  const isMedia = MEDIA_TYPES.includes(m.type);
+  return {
+    type: m.type,
+    direction: 'INBOUND',
+    content: isMedia ? m.mediaUrl! : (m.text ?? m.caption ?? null),
+    media: isMedia ? { url: m.mediaUrl!, mimeType: m.mimeType ?? null, fileName: m.fileName ?? null, caption: m.caption ?? null, size: null } : null,
+    messageAt: m.timestamp ?? undefined,
+    externalId: m.externalId ?? null,
+    senderPersonId,
+    contact: m.type === 'contact' ? { name: m.contactName ?? null, phoneNumber: m.contactPhone ?? null } : null,
+    quotedMessageId,
+  };
 }
 
 const channelQuery = (share: boolean) =>

@@ -2,14 +2,12 @@ import type { Ctx, Actor } from './context.ts';
 import type { Conversation, Direction, ExternalStatus, Media, Message, MessageType } from './model.ts';
 import { newId } from './ids.ts';
 import { emitEvent } from '../events/outbox.ts';
-import { conversationSnapshot } from './snapshots.ts';
+import { conversationSnapshot, snapshotWith, type SnapshotNames } from './snapshots.ts';
 import { findMessage, findMessageByKey } from '../db/repos/messages.ts';
 import type { QuotedSummary } from '../db/repos/conversation-views.ts';
 import { toJson } from '../db/rows.ts';
 import type { Tx } from '../db/repos/tx.ts';
-import { sql, type Insertable } from 'kysely';
-import type { MessageTable } from '../db/schema.ts';
-import { prepared } from '../db/prepared.ts';
+import { insertMessageWithActivity } from '../db/repos/message-writes.ts';
 import { enqueueChannelJob } from '../db/repos/channel-jobs.ts';
 
 export interface NewMessage {
@@ -38,7 +36,15 @@ export interface AppendResult {
  * Stores a message once per externalId and per clientMessageId, advances the conversation's
  * activity and emits `message.created`, all in the caller's transaction.
  */
-export async function appendMessage(ctx: Ctx, trx: Tx, conversation: Conversation, input: NewMessage, actor: Actor): Promise<AppendResult> {
+export async function appendMessage(
+  ctx: Ctx,
+  trx: Tx,
+  conversation: Conversation,
+  input: NewMessage,
+  actor: Actor,
+  /** The snapshot's names when the caller read them with the locked conversation: saves a query on the hot inbound path. */
+  names?: SnapshotNames,
+): Promise<AppendResult> {
   const ws = conversation.workspaceId;
   // An outbound repeat must not reach the channel again, so it is looked for first; an inbound
   // repeat is caught by the unique index on insert below (receiveInbound already looked).
@@ -82,7 +88,17 @@ export async function appendMessage(ctx: Ctx, trx: Tx, conversation: Conversatio
     message.externalStatus = start.externalStatus;
     queued = start.queued;
   }
-  const inserted = await insertMessage(trx, {
+  const updated: Conversation = { ...conversation };
+  if (message.direction !== 'INTERNAL' && (conversation.lastMessageAt === null || message.messageAt >= conversation.lastMessageAt)) {
+    updated.lastMessageId = message.id;
+    updated.lastMessageAt = message.messageAt;
+    updated.lastActivityAt = Math.max(message.messageAt, conversation.createdAt);
+  }
+  if (message.direction === 'INBOUND') {
+    updated.unreadCount += 1;
+    updated.lastInboundAt = Math.max(message.messageAt, conversation.lastInboundAt ?? message.messageAt);
+  }
+  const row = {
     workspace_id: ws,
     id: message.id,
     conversation_id: message.conversationId,
@@ -112,8 +128,18 @@ export async function appendMessage(ctx: Ctx, trx: Tx, conversation: Conversatio
     media_error: message.media?.error ?? null,
     created_at: now,
     updated_at: now,
-  });
-  if (Number(inserted.numAffectedRows ?? 0n) === 0) {
+  };
+  const activity = {
+    last_message_id: updated.lastMessageId,
+    last_message_at: updated.lastMessageAt,
+    last_activity_at: updated.lastActivityAt,
+    unread_count: updated.unreadCount,
+    // The window of a channel opens at the person's message, not its (possibly days-late) delivery.
+    last_inbound_at: message.messageAt,
+    workspace_id: ws,
+    id: conversation.id,
+  };
+  if (!(await insertMessageWithActivity(trx, row, message.direction === 'INBOUND', activity))) {
     // A concurrent request with the same key committed first: answer with its message.
     const key = message.clientMessageId ? 'client_message_id' : 'external_id';
     const existing = await findMessageByKey(trx, ws, conversation.id, key, (message.clientMessageId ?? message.externalId)!);
@@ -130,16 +156,6 @@ export async function appendMessage(ctx: Ctx, trx: Tx, conversation: Conversatio
     });
   }
 
-  const updated: Conversation = { ...conversation };
-  if (message.direction !== 'INTERNAL' && (conversation.lastMessageAt === null || message.messageAt >= conversation.lastMessageAt)) {
-    updated.lastMessageId = message.id;
-    updated.lastMessageAt = message.messageAt;
-    updated.lastActivityAt = Math.max(message.messageAt, conversation.createdAt);
-  }
-  if (message.direction === 'INBOUND') {
-    updated.unreadCount += 1;
-    updated.lastInboundAt = Math.max(message.messageAt, conversation.lastInboundAt ?? message.messageAt);
-  }
   if (message.senderUserId) {
     await trx
       .insertInto('conversation_agents')
@@ -147,20 +163,10 @@ export async function appendMessage(ctx: Ctx, trx: Tx, conversation: Conversatio
       .onConflict((oc) => oc.doNothing())
       .execute();
   }
-  await (message.direction === 'INBOUND' ? recordInboundActivity : recordActivity)(trx, {
-    last_message_id: updated.lastMessageId,
-    last_message_at: updated.lastMessageAt,
-    last_activity_at: updated.lastActivityAt,
-    unread_count: updated.unreadCount,
-    // The window of a channel opens at the person's message, not its (possibly days-late) delivery.
-    last_inbound_at: message.messageAt,
-    workspace_id: ws,
-    id: conversation.id,
-  });
   Object.assign(conversation, updated);
 
   await emitEvent(ctx, trx, ws, 'message.created', conversation.id, {
-    conversation: await conversationSnapshot(trx, updated),
+    conversation: names ? snapshotWith(updated, names) : await conversationSnapshot(trx, updated),
     message,
     quoted: await quotedSummary(trx, message),
     actor,
@@ -173,73 +179,3 @@ export async function quotedSummary(trx: Tx, message: Message): Promise<QuotedSu
   const quoted = message.quotedMessageId ? await findMessage(trx, message.workspaceId, message.quotedMessageId) : null;
   return quoted && { id: quoted.id, content: quoted.content, messageAt: quoted.messageAt };
 }
-
-type MessageRow = Insertable<MessageTable>;
-/** Every column, so the statement has one shape; a repeat of a unique key inserts nothing. */
-const insertMessage = prepared<Required<MessageRow>, never>((db, p) => {
-  const columns = [
-    'workspace_id',
-    'id',
-    'conversation_id',
-    'type',
-    'direction',
-    'content',
-    'media_url',
-    'media_mime_type',
-    'media_file_name',
-    'media_caption',
-    'media_size',
-    'message_at',
-    'external_id',
-    'external_status',
-    'error_message',
-    'sender_person_id',
-    'sender_user_id',
-    'sender_bot_id',
-    'contact_name',
-    'contact_phone',
-    'quoted_message_id',
-    'transcription',
-    'summary',
-    'metadata',
-    'client_message_id',
-    'media_status',
-    'media_error',
-    'created_at',
-    'updated_at',
-  ] as const;
-  return db
-    .insertInto('messages')
-    .values(Object.fromEntries(columns.map((c) => [c, p(c)])) as Required<MessageRow>)
-    .onConflict((oc) => oc.doNothing());
-});
-
-type Activity = {
-  last_message_id: string | null;
-  last_message_at: number | null;
-  last_activity_at: number;
-  unread_count: number;
-  last_inbound_at: number;
-  workspace_id: string;
-  id: string;
-};
-const activityStatement = (inbound: boolean) =>
-  prepared<Activity, never>((db, p) =>
-    db
-      .updateTable('conversations')
-      .set({
-        last_message_id: p('last_message_id'),
-        last_message_at: p('last_message_at'),
-        last_activity_at: p('last_activity_at'),
-        unread_count: p('unread_count'),
-        ...(inbound
-          ? {
-              last_inbound_at: sql<number>`case when last_inbound_at is null or last_inbound_at < ${p('last_inbound_at')} then ${p('last_inbound_at')} else last_inbound_at end`,
-            }
-          : {}),
-      })
-      .where('workspace_id', '=', p('workspace_id'))
-      .where('id', '=', p('id')),
-  );
-const recordActivity = activityStatement(false);
-const recordInboundActivity = activityStatement(true);

@@ -79,6 +79,9 @@ interface SnapshotRow {
   channel_kind: string | null;
 }
 
+/** What a snapshot adds to the conversation row: the names of what it refers to. */
+export type SnapshotNames = Omit<ConversationSnapshot, keyof Conversation>;
+
 /** Everything a snapshot names, in one query: events are on every write path, so this is hot. Absent ids match nothing (''). */
 export async function conversationSnapshot(trx: Tx, c: Conversation): Promise<ConversationSnapshot> {
   const inHumanSupport = c.status === 'WAITING' || c.status === 'ACTIVE';
@@ -106,4 +109,9 @@ export async function conversationSnapshot(trx: Tx, c: Conversation): Promise<Co
     supportSessionId: row?.session_id ?? null,
     channelKind: row?.channel_kind ?? null,
   };
+}
+
+/** The snapshot of a changed conversation whose names are already known (read with it, and unchanged since). */
+export function snapshotWith(c: Conversation, names: SnapshotNames): ConversationSnapshot {
+  return { ...c, ...names };
 }

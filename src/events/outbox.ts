@@ -1,5 +1,6 @@
-import type { Insertable, Selectable, Transaction } from 'kysely';
-import type { Database, EventTable, WebhookSubscriptionTable } from '../db/schema.ts';
+import type { Selectable, Transaction } from 'kysely';
+import type { Database, WebhookSubscriptionTable } from '../db/schema.ts';
+import { insertEventWithDeliveries, type NewDelivery } from '../db/repos/outbox-writes.ts';
 import { prepared } from '../db/prepared.ts';
 import { subscriptionFromRow } from '../db/rows.ts';
 import { newId } from '../domain/ids.ts';
@@ -24,72 +25,19 @@ export async function emitEvent(
 ): Promise<DomainEvent> {
   const now = Date.now();
   const event: DomainEvent = { id: newId(), workspaceId, type, conversationId, payload, createdAt: now };
-  await insertEvent(trx, { workspace_id: workspaceId, id: event.id, type, conversation_id: conversationId, payload: JSON.stringify(payload), created_at: now });
-
-  const subscriptions = await activeSubscriptions(trx, workspaceId);
-  for (const subscription of subscriptions) {
+  const deliveries: NewDelivery[] = [];
+  for (const subscription of await activeSubscriptions(trx, workspaceId)) {
     const format = outbox.webhookFormats.get(subscription.dialect);
-    if (!format?.wants(event, subscription)) continue;
-    await insertDelivery(trx, {
-      workspace_id: workspaceId,
-      id: newId(),
-      event_id: event.id,
-      subscription_id: subscription.id,
-      conversation_id: conversationId,
-      event_type: type,
-      body: format.body(event, subscription),
-      now,
-      expires_at: now + DELIVERY_RETENTION_MS,
-    });
+    if (format?.wants(event, subscription)) deliveries.push({ id: newId(), subscription_id: subscription.id, body: format.body(event, subscription) });
   }
+  await insertEventWithDeliveries(
+    trx,
+    { workspace_id: workspaceId, id: event.id, type, conversation_id: conversationId, payload: JSON.stringify(payload), created_at: now },
+    deliveries,
+    now + DELIVERY_RETENTION_MS,
+  );
   return event;
 }
-
-type EventRow = Omit<Insertable<EventTable>, 'tx_id'> & { conversation_id: string | null };
-const insertEvent = prepared<Required<EventRow>, never>((db, p) =>
-  db.insertInto('events').values({
-    workspace_id: p('workspace_id'),
-    id: p('id'),
-    type: p('type'),
-    conversation_id: p('conversation_id'),
-    payload: p('payload'),
-    created_at: p('created_at'),
-  }),
-);
-
-type NewDelivery = {
-  workspace_id: string;
-  id: string;
-  event_id: string;
-  subscription_id: string;
-  conversation_id: string | null;
-  event_type: string;
-  body: string;
-  now: number;
-  expires_at: number;
-};
-const insertDelivery = prepared<NewDelivery, never>((db, p) =>
-  db.insertInto('deliveries').values({
-    workspace_id: p('workspace_id'),
-    id: p('id'),
-    event_id: p('event_id'),
-    subscription_id: p('subscription_id'),
-    conversation_id: p('conversation_id'),
-    event_type: p('event_type'),
-    status: 'PENDING',
-    body: p('body'),
-    attempt_count: 0,
-    next_attempt_at: p('now'),
-    locked_until: null,
-    status_code: null,
-    response_body: null,
-    error_message: null,
-    duration_ms: null,
-    created_at: p('now'),
-    updated_at: p('now'),
-    expires_at: p('expires_at'),
-  }),
-);
 
 const subscriptionRows = prepared<{ ws: string }, Selectable<WebhookSubscriptionTable>>((db, p) =>
   db.selectFrom('webhook_subscriptions').selectAll().where('workspace_id', '=', p('ws')).where('is_active', '=', 1).where('deleted_at', 'is', null),
@@ -101,18 +49,29 @@ const subscriptionRows = prepared<{ ws: string }, Selectable<WebhookSubscription
  */
 const subscriptionsByTransaction = new WeakMap<object, Map<string, Promise<Subscription[]>>>();
 
-export function activeSubscriptions(trx: Tx, workspaceId: string): Promise<Subscription[]> {
+function subscriptionsOf(trx: Tx): Map<string, Promise<Subscription[]>> {
   let byWorkspace = subscriptionsByTransaction.get(trx);
   if (!byWorkspace) {
     byWorkspace = new Map();
     subscriptionsByTransaction.set(trx, byWorkspace);
   }
+  return byWorkspace;
+}
+
+export function activeSubscriptions(trx: Tx, workspaceId: string): Promise<Subscription[]> {
+  const byWorkspace = subscriptionsOf(trx);
   let found = byWorkspace.get(workspaceId);
   if (!found) {
     found = subscriptionRows(trx, { ws: workspaceId }).then(({ rows }) => rows.map(subscriptionFromRow));
     byWorkspace.set(workspaceId, found);
   }
   return found;
+}
+
+/** Subscriptions the caller read inside this transaction, as activeSubscriptions would have: its later events use them. */
+export function primeSubscriptions(trx: Tx, workspaceId: string, rows: Selectable<WebhookSubscriptionTable>[]): void {
+  const byWorkspace = subscriptionsOf(trx);
+  if (!byWorkspace.has(workspaceId)) byWorkspace.set(workspaceId, Promise.resolve(rows.map(subscriptionFromRow)));
 }
 
 /** Called by whatever writes webhook_subscriptions inside a transaction (or on the database). */

@@ -1,11 +1,11 @@
-import { PostgresAdapter, type Selectable, type SelectQueryBuilder } from 'kysely';
+import { PostgresAdapter, type RawBuilder, type Selectable, type SelectQueryBuilder } from 'kysely';
 import { jsonArrayFrom as postgresJsonArrayFrom } from 'kysely/helpers/postgres';
 import { jsonArrayFrom as sqliteJsonArrayFrom } from 'kysely/helpers/sqlite';
 import type { Db } from '../connect.ts';
 import type { ConversationTable, Database, MessageTable } from '../schema.ts';
 import type { Message } from '../../domain/model.ts';
 import { messageFromRow } from '../rows.ts';
-import { prepared } from '../prepared.ts';
+import { prepared, preparedPerLimit } from '../prepared.ts';
 
 /** Batched look-ups that conversation views (lists, detail pages) join in memory: one query per kind, never one per row. */
 
@@ -228,33 +228,37 @@ export async function messagesByIds(db: Db, ws: string, ids: (string | null)[]):
  * served by the (conversation, message_at, id) index so any depth costs what the first page costs.
  */
 export async function messagesBefore(db: Db, ws: string, conversationId: string, before: readonly [number, string] | null, limit: number): Promise<Message[]> {
-  const { rows } = await PAGE_QUERIES[before ? 1 : 0]!(db, pageParams(ws, conversationId, before, limit));
+  const { rows } = await PAGE_QUERIES[before ? 1 : 0]!(db, pageParams(ws, conversationId, before), limit);
   return rows.map(messageFromRow);
 }
 
-type PageParams = { ws: string; conversationId: string; at: number; id: string; limit: number };
+type PageParams = { ws: string; conversationId: string; at: number; id: string };
 type PageSlot = <K extends keyof PageParams>(name: K) => PageParams[K];
 type MessagesAsM = Database & { m: Database['messages'] };
 
-const pageParams = (ws: string, conversationId: string, before: readonly [number, string] | null, limit: number): PageParams => ({
+const pageParams = (ws: string, conversationId: string, before: readonly [number, string] | null): PageParams => ({
   ws,
   conversationId,
   at: before?.[0] ?? 0,
   id: before?.[1] ?? '',
-  limit,
 });
 
 /** A conversation's messages (`m`) newest first, after the cursor when there is one. */
-function newestFirst<O>(query: SelectQueryBuilder<MessagesAsM, 'm', O>, cursor: boolean, p: PageSlot): SelectQueryBuilder<MessagesAsM, 'm', O> {
+function newestFirst<O>(
+  query: SelectQueryBuilder<MessagesAsM, 'm', O>,
+  cursor: boolean,
+  p: PageSlot,
+  limit: RawBuilder<number>,
+): SelectQueryBuilder<MessagesAsM, 'm', O> {
   let q = query.where('m.workspace_id', '=', p('ws')).where('m.conversation_id', '=', p('conversationId'));
   // A row-value comparison lets both engines seek into the index at the cursor; the equivalent OR does not.
   if (cursor) q = q.where((eb) => eb(eb.refTuple('m.message_at', 'm.id'), '<', eb.tuple(p('at'), p('id'))));
-  return q.orderBy('m.message_at', 'desc').orderBy('m.id', 'desc').limit(p('limit'));
+  return q.orderBy('m.message_at', 'desc').orderBy('m.id', 'desc').limit(limit);
 }
 
 // Each page shape (first page or after a cursor) is prepared once.
 const PAGE_QUERIES = [false, true].map((cursor) =>
-  prepared<PageParams, MessageRow>((db, p) => newestFirst(db.selectFrom('messages as m').selectAll('m'), cursor, p)),
+  preparedPerLimit<PageParams, MessageRow>((db, p, limit) => newestFirst(db.selectFrom('messages as m').selectAll('m'), cursor, p, limit)),
 );
 
 /** What a message page shows of the message a message quotes. */
@@ -272,7 +276,7 @@ export async function messagesWithQuotedBefore(
   before: readonly [number, string] | null,
   limit: number,
 ): Promise<{ message: Message; quoted: QuotedSummary | null }[]> {
-  const { rows } = await QUOTING_PAGE_QUERIES[before ? 1 : 0]!(db, pageParams(ws, conversationId, before, limit));
+  const { rows } = await QUOTING_PAGE_QUERIES[before ? 1 : 0]!(db, pageParams(ws, conversationId, before), limit);
   return rows.map((r) => ({
     message: messageFromRow(r),
     quoted: r.quoted_id !== null && r.quoted_message_at !== null ? { id: r.quoted_id, content: r.quoted_content, messageAt: r.quoted_message_at } : null,
@@ -280,7 +284,7 @@ export async function messagesWithQuotedBefore(
 }
 
 const QUOTING_PAGE_QUERIES = [false, true].map((cursor) =>
-  prepared<PageParams, QuotingRow>((db, p) =>
+  preparedPerLimit<PageParams, QuotingRow>((db, p, limit) =>
     newestFirst(
       db
         .selectFrom('messages as m')
@@ -290,6 +294,7 @@ const QUOTING_PAGE_QUERIES = [false, true].map((cursor) =>
         .where('m.direction', '!=', 'INTERNAL'),
       cursor,
       p,
+      limit,
     ),
   ),
 );

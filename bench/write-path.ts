@@ -1,0 +1,158 @@
+/**
+ * The write path's CPU per message, in one process and without a load generator: a tool for
+ * tuning, steadier than W1 on a busy machine because it counts CPU time, not throughput.
+ * Sandbox inbound messages from 1,000 returning phones go through the real routes (in-process
+ * `inject`, 50 in flight, so SQLite groups commits as under load), then the webhook dispatcher
+ * sends their deliveries to a receiver in another process. Prints CPU µs per message, first for
+ * the ingest alone, then for the ingest with the dispatcher running until every delivery is sent. `node --import tsx bench/write-path.ts [sqlite|postgres] [messages]`; PostgreSQL needs
+ * BENCH_DATABASE_URL (a scratch database is created and dropped). `--cpu-prof` on node profiles it.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { once } from 'node:events';
+import pg from 'pg';
+import { loadConfig } from '../src/config.ts';
+import { openStore } from '../src/db/connect.ts';
+import { migrateToLatest } from '../src/db/migrate.ts';
+import { buildApp } from '../src/app.ts';
+import { initWorkspace } from '../src/domain/workspaces.ts';
+import { Dispatcher } from '../src/events/dispatcher.ts';
+
+const engine = process.argv[2] === 'postgres' ? 'postgres' : 'sqlite';
+const messages = Number(process.argv[3] ?? 6000);
+const PHONES = 1000;
+const IN_FLIGHT = 50;
+
+const dataDir = mkdtempSync(join(tmpdir(), 'conversas-write-path-'));
+let databaseUrl = `sqlite:${join(dataDir, 'w.db')}`;
+let dropDatabase = async () => {};
+if (engine === 'postgres') {
+  const server = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
+  if (!server) throw new Error('postgres needs BENCH_DATABASE_URL');
+  const name = `conversas_write_path_${process.pid}`;
+  const admin = new pg.Client({ connectionString: server });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  const url = new URL(server);
+  url.pathname = `/${name}`;
+  databaseUrl = url.toString();
+  dropDatabase = async () => {
+    await admin.query(`drop database ${name} with (force)`);
+    await admin.end();
+  };
+}
+
+const receiver = spawn(
+  process.execPath,
+  [
+    '-e',
+    `let n=0;require('node:http').createServer((q,s)=>{q.resume();q.on('end',()=>{n++;s.end('ok')})}).listen(0,'127.0.0.1',function(){console.log(this.address().port)})`,
+  ],
+  { stdio: ['ignore', 'pipe', 'inherit'] },
+);
+const [portLine] = (await once(receiver.stdout!, 'data')) as [Buffer];
+const hookUrl = `http://127.0.0.1:${String(portLine).trim()}/hook`;
+
+const store = openStore(databaseUrl);
+await migrateToLatest(store);
+const config = loadConfig(
+  { CONVERSAS_DATA_DIR: dataDir, CONVERSAS_RATE_LIMIT_PER_MINUTE: '0', LOG_LEVEL: 'silent' },
+  { databaseUrl, runWorkers: false, allowPrivateWebhooks: true },
+);
+const app = await buildApp(config, store, { logger: false });
+await app.ready();
+const ws = await initWorkspace(store.db, 'Bench');
+const headers = { authorization: `Bearer ${ws.apiKey}` };
+const jurichat = { 'x-jurichat-api-key': ws.apiKey };
+const events = (await app.inject({ method: 'GET', url: '/webhooks/events', headers: jurichat })).json() as { data?: string[] } | string[];
+const eventNames = Array.isArray(events) ? events : (events.data ?? []);
+const hook = await app.inject({ method: 'POST', url: '/webhooks', headers: jurichat, payload: { name: 'write path', url: hookUrl, events: eventNames } });
+if (hook.statusCode >= 300) throw new Error(`webhook: ${hook.statusCode} ${hook.body}`);
+
+let sent = 0;
+async function send(count: number): Promise<void> {
+  const end = sent + count;
+  const worker = async () => {
+    while (sent < end) {
+      const n = sent++;
+      const response = await app.inject({
+        method: 'POST',
+        url: `/api/v1/channels/${ws.channelId}/inbound`,
+        headers,
+        payload: {
+          from: { phone: `+55119${String(n % PHONES).padStart(8, '0')}`, name: `Cliente ${n % PHONES}` },
+          message: { type: 'text', text: 'Olá, boa tarde!', externalId: `w${n}` },
+        },
+      });
+      if (response.statusCode >= 300) throw new Error(`inbound: ${response.statusCode} ${response.body}`);
+    }
+  };
+  await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
+}
+
+const dispatcher = new Dispatcher({
+  db: store.db,
+  engine: store.engine,
+  transact: store.transact,
+  webhookFormats: app.ctx.webhookFormats,
+  config: { allowPrivateWebhooks: true },
+  logger: { debug() {}, warn() {}, error() {} },
+});
+async function drain(): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const n = await dispatcher.runOnce();
+    if (n === 0) return total;
+    total += n;
+  }
+}
+
+const micros = (u: NodeJS.CpuUsage) => u.user + u.system;
+const undelivered = async () =>
+  Number(
+    (
+      await store.db
+        .selectFrom('deliveries')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('status', 'in', ['PENDING', 'RETRYING'])
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
+// Warm-up: every phone's first message (people and conversations), the JIT, the statement caches.
+await send(PHONES + 2000);
+await drain();
+
+// Ingest alone: the dispatcher is idle.
+let start = process.cpuUsage();
+let t0 = performance.now();
+await send(messages);
+const ingest = process.cpuUsage(start);
+const ingestSeconds = (performance.now() - t0) / 1000;
+await drain();
+
+// Ingest while the dispatcher sends, as under W1, until every delivery is sent.
+start = process.cpuUsage();
+t0 = performance.now();
+dispatcher.start();
+await send(messages);
+while ((await undelivered()) > 0) await new Promise((resolve) => setTimeout(resolve, 20));
+await dispatcher.stop();
+const both = process.cpuUsage(start);
+const bothSeconds = (performance.now() - t0) / 1000;
+
+const row = {
+  engine,
+  messages,
+  ingestUsPerMessage: Math.round(micros(ingest) / messages),
+  withDeliveryUsPerMessage: Math.round(micros(both) / messages),
+  ingestPerSecond: Math.round(messages / ingestSeconds),
+  withDeliveryPerSecond: Math.round(messages / bothSeconds),
+};
+console.log(JSON.stringify(row));
+await app.close();
+await store.close();
+receiver.kill();
+await dropDatabase();
+rmSync(dataDir, { recursive: true, force: true });
