@@ -90,7 +90,7 @@ export class ChannelOutbox {
       order by j.next_attempt_at, j.id
       limit ${this.batchSize}`;
     // PostgreSQL: jobs another process is claiming are skipped, not waited for. SQLite: one atomic statement.
-    const lock = this.ctx.engine === 'postgres' ? sql`for update of j skip locked` : sql``;
+    const lock = this.ctx.quirks.skipLockedClause('j');
     const { rows } = await sql<ChannelJob>`update channel_jobs
       set locked_until = ${now + this.leaseMs}, state = case when kind = 'send' then 'sending' else state end
       where (workspace_id, id) in (${due} ${lock})

@@ -60,7 +60,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
   const listening = app;
   // On PostgreSQL the background loops get connections of their own: in a shared pool, a burst
   // of requests queues the dispatcher behind it and webhooks fall seconds behind.
-  const workerStore = store.engine === 'postgres' ? openStore(config.databaseUrl, { poolSize: WORKER_POOL_SIZE }) : null;
+  const workerStore = store.quirks.workersNeedOwnConnections ? openStore(config.databaseUrl, { poolSize: WORKER_POOL_SIZE }) : null;
   const workerCtx = workerStore ? { ...listening.ctx, db: workerStore.db, transact: workerStore.transact } : listening.ctx;
   const workers = startWorkers(workerCtx, config, listening.log, { modules: listening.modules, media: listening.media });
   const address = listening.server.address() as AddressInfo;

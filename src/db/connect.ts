@@ -6,6 +6,7 @@ import type pg from 'pg';
 import { Kysely, PostgresDialect } from 'kysely';
 import type { Database } from './schema.ts';
 import { engineOf, type Engine } from './engine.ts';
+import { type EngineQuirks, quirksOf } from './engine-quirks.ts';
 import { plainTransactions, sqliteCommitGroups, type Transact } from './commit-groups.ts';
 import { RollbackKeepingSqliteDialect } from './sqlite-dialect.ts';
 import { StorageHealth } from './storage-health.ts';
@@ -16,6 +17,8 @@ export type Db = Kysely<Database>;
 export interface Store {
   db: Db;
   engine: Engine;
+  /** What differs between the engines, for this one (engine-quirks.ts). */
+  quirks: EngineQuirks;
   /** Runs a unit of work in a transaction; resolves once it is durably committed (group commit on SQLite). */
   transact: Transact;
   /** Whether writes can commit, or were refused for want of space. */
@@ -144,10 +147,10 @@ export function openStore(databaseUrl: string, options: { poolSize?: number } = 
     const storage = new StorageHealth();
     const dialect = new RollbackKeepingSqliteDialect({ database: withStatementCache(sqlite) }, sqlite);
     const db = new Kysely<Database>({ dialect: watchStorage(dialect, storage) });
-    return { db, engine, storage, transact: sqliteCommitGroups(db), close: () => db.destroy() };
+    return { db, engine, quirks: quirksOf(engine), storage, transact: sqliteCommitGroups(db), close: () => db.destroy() };
   }
   const storage = new StorageHealth();
   const dialect = new PostgresDialect({ pool: () => postgresPool(databaseUrl, options.poolSize ?? 10) });
   const db = new Kysely<Database>({ dialect: watchStorage(dialect, storage) });
-  return { db, engine, storage, transact: plainTransactions(db), close: () => db.destroy() };
+  return { db, engine, quirks: quirksOf(engine), storage, transact: plainTransactions(db), close: () => db.destroy() };
 }

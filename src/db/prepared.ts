@@ -1,5 +1,6 @@
 import { CompiledQuery, sql, type Kysely, type QueryResult, type RawBuilder } from 'kysely';
 import type { Database } from './schema.ts';
+import { type EngineQuirks, quirksOfExecutor } from './engine-quirks.ts';
 
 /** A named placeholder inside a prepared query; Kysely treats it as an ordinary parameter value. */
 class Slot {
@@ -18,9 +19,10 @@ type Executor = Pick<Kysely<Database>, 'executeQuery' | 'getExecutor'>;
  * Building and compiling cost more than running a small query on SQLite, so the hot paths (the
  * conversation page, authentication, inbound messages) use these. The query's shape must not
  * depend on the values: `p('name')` stands for a value, never for a list, a null test or a column.
+ * It may depend on the engine: `build` gets the quirks of the one it compiles for.
  */
 export function prepared<P extends Record<string, unknown>, R>(
-  build: (db: Kysely<Database>, p: <K extends keyof P & string>(name: K) => P[K]) => { compile(): CompiledQuery<R> },
+  build: (db: Kysely<Database>, p: <K extends keyof P & string>(name: K) => P[K], quirks: EngineQuirks) => { compile(): CompiledQuery<R> },
 ): (db: Executor, params: P) => Promise<QueryResult<R>> {
   // Keyed by the dialect's adapter, which a transaction shares with its database.
   const byDialect = new WeakMap<object, Compiled>();
@@ -29,7 +31,7 @@ export function prepared<P extends Record<string, unknown>, R>(
     let compiled = byDialect.get(adapter);
     if (!compiled) {
       const slot = <K extends keyof P & string>(name: K) => new Slot(name) as unknown as P[K];
-      const query = build(db as Kysely<Database>, slot).compile();
+      const query = build(db as Kysely<Database>, slot, quirksOfExecutor(db)).compile();
       compiled = { sql: query.sql, parameters: query.parameters };
       byDialect.set(adapter, compiled);
     }

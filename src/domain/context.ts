@@ -1,5 +1,6 @@
 import type { Db } from '../db/connect.ts';
 import type { Engine } from '../db/engine.ts';
+import type { EngineQuirks } from '../db/engine-quirks.ts';
 import type { Transact } from '../db/commit-groups.ts';
 import type { ChannelKind, ChannelSettings } from './channel-kind.ts';
 import type { WebhookFormat } from '../events/webhook-formats.ts';
@@ -15,6 +16,8 @@ export interface Actor {
 export interface Ctx {
   db: Db;
   engine: Engine;
+  /** What differs between the engines, asked for by intent (row locks, claims): the domain never tests `engine`. */
+  quirks: EngineQuirks;
   /** Every change goes through here: one transaction, answered when durable (see src/db/commit-groups.ts). */
   transact: Transact;
   /** The channel kinds of the modules the app was built with, by kind. */

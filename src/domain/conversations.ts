@@ -117,23 +117,22 @@ export async function findOrCreateConversation(
   return { conversation, created: true };
 }
 
-// By person or by group, each with a row lock on PostgreSQL: four shapes, prepared once each.
-const participantQueries = [false, true].flatMap((group) =>
-  [false, true].map((lock) =>
-    prepared<{ ws: string; inboxId: string; participantId: string }, Selectable<ConversationTable>>((db, p) => {
-      const q = db
+// By person or by group, each with a row lock where the engine has them: two shapes, prepared once each per engine.
+const participantQueries = [false, true].map((group) =>
+  prepared<{ ws: string; inboxId: string; participantId: string }, Selectable<ConversationTable>>((db, p, quirks) =>
+    quirks.forUpdate(
+      db
         .selectFrom('conversations')
         .selectAll()
         .where('workspace_id', '=', p('ws'))
         .where('inbox_id', '=', p('inboxId'))
-        .where(group ? 'group_id' : 'person_id', '=', p('participantId'));
-      return lock ? q.forUpdate() : q;
-    }),
+        .where(group ? 'group_id' : 'person_id', '=', p('participantId')),
+    ),
   ),
 );
 
-async function lockByParticipant(ctx: Ctx, trx: Tx, target: ConversationTarget): Promise<Conversation | null> {
-  const query = participantQueries[(target.groupId ? 2 : 0) + (ctx.engine === 'postgres' ? 1 : 0)]!;
+async function lockByParticipant(_ctx: Ctx, trx: Tx, target: ConversationTarget): Promise<Conversation | null> {
+  const query = participantQueries[target.groupId ? 1 : 0]!;
   const {
     rows: [row],
   } = await query(trx, { ws: target.workspaceId, inboxId: target.inboxId, participantId: target.groupId ?? target.personId ?? '' });
@@ -141,8 +140,8 @@ async function lockByParticipant(ctx: Ctx, trx: Tx, target: ConversationTarget):
 }
 
 /** Reads a conversation of this workspace with a row lock, for a change in this transaction. */
-export async function lockConversation(ctx: Ctx, trx: Tx, workspaceId: string, id: string): Promise<Conversation | null> {
-  return findConversation(trx, workspaceId, id, ctx.engine);
+export async function lockConversation(_ctx: Ctx, trx: Tx, workspaceId: string, id: string): Promise<Conversation | null> {
+  return findConversation(trx, workspaceId, id, true);
 }
 
 /**

@@ -60,7 +60,7 @@ export async function receiveInbound(ctx: Ctx, input: InboundMessage): Promise<I
     // Shared lock: a concurrent channel delete waits until this message (and its conversation) commits.
     const {
       rows: [channel],
-    } = await (ctx.engine === 'postgres' ? liveChannelForShare : liveChannel)(trx, { ws, id: input.channelId });
+    } = await liveChannelForShare(trx, { ws, id: input.channelId });
     if (!channel) throw notFound('channel', input.channelId);
     const actor: Actor = { type: 'channel', id: channel.id };
 
@@ -157,18 +157,10 @@ function inboundMessage(m: InboundMessage['message'], senderPersonId: string, qu
   };
 }
 
-const channelQuery = (share: boolean) =>
-  prepared<{ ws: string; id: string }, { id: string; inbox_id: string }>((db, p) => {
-    const q = db
-      .selectFrom('channels')
-      .select(['id', 'inbox_id'])
-      .where('workspace_id', '=', p('ws'))
-      .where('id', '=', p('id'))
-      .where('deleted_at', 'is', null);
-    return share ? q.forShare() : q;
-  });
-const liveChannel = channelQuery(false);
-const liveChannelForShare = channelQuery(true);
+const liveChannelForShare = prepared<{ ws: string; id: string }, { id: string; inbox_id: string }>((db, p, quirks) => {
+  const q = db.selectFrom('channels').select(['id', 'inbox_id']).where('workspace_id', '=', p('ws')).where('id', '=', p('id')).where('deleted_at', 'is', null);
+  return quirks.forShare(q);
+});
 
 type PersonKeys = { id: string; name: string | null; bsuid: string | null; phone_number: string | null };
 const personByPhone = prepared<{ ws: string; inboxId: string; phone: string }, PersonKeys>((db, p) =>

@@ -149,15 +149,11 @@ const SCHEDULER: Actor = { type: 'scheduler', id: null };
  */
 export async function sendDueScheduledMessages(ctx: Ctx, now = Date.now(), batch = 50): Promise<number> {
   return ctx.transact(async (trx) => {
-    let q = trx
-      .selectFrom('scheduled_messages')
-      .selectAll()
-      .where('status', '=', 'PENDING')
-      .where('scheduled_at', '<=', now)
-      .orderBy('scheduled_at')
-      .limit(batch);
-    if (ctx.engine === 'postgres') q = q.forUpdate().skipLocked();
-    const due = await q.execute();
+    const due = await ctx.quirks
+      .skipLocked(
+        trx.selectFrom('scheduled_messages').selectAll().where('status', '=', 'PENDING').where('scheduled_at', '<=', now).orderBy('scheduled_at').limit(batch),
+      )
+      .execute();
     for (const row of due) {
       const s = scheduledFromRow(row);
       let messageId: string | null = null;

@@ -1,6 +1,6 @@
 import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
 import type { Database, DeliveryAttemptTable, DeliveryTable } from '../db/schema.ts';
-import type { Engine } from '../db/engine.ts';
+import type { EngineQuirks } from '../db/engine-quirks.ts';
 import { newId } from '../domain/ids.ts';
 
 /**
@@ -38,7 +38,7 @@ export const heldClaimKey = (claim: HeldClaim) => `${claim.workspace_id}\u0000${
  * without a sort. SET expressions read the row as it was, so a claim still outstanding (its
  * dispatcher died) moves to `interrupted_claims` and counts in `attempt_count` in this very statement.
  */
-export async function claimDueDeliveries(db: Kysely<Database>, engine: Engine, now: number, batchSize: number): Promise<ClaimedDelivery[]> {
+export async function claimDueDeliveries(db: Kysely<Database>, quirks: EngineQuirks, now: number, batchSize: number): Promise<ClaimedDelivery[]> {
   const due = sql`select d.workspace_id, d.id from deliveries d
     where d.status in ('PENDING', 'RETRYING') and d.next_attempt_at <= ${now}
       and (d.locked_until is null or d.locked_until < ${now})
@@ -53,7 +53,7 @@ export async function claimDueDeliveries(db: Kysely<Database>, engine: Engine, n
     limit ${batchSize}`;
   // PostgreSQL: rows another dispatcher is claiming are skipped, not waited for; once its claim
   // commits, their lease excludes them here too. SQLite: one statement, atomic across processes.
-  const lock = engine === 'postgres' ? sql`for update skip locked` : sql``;
+  const lock = quirks.skipLockedClause();
   const { rows } = await sql<ClaimedDelivery>`update deliveries set locked_until = ${now + CLAIM_LEASE_MS}, claimed_at = ${now},
       attempt_count = attempt_count + (case when claimed_at is null then 0 else 1 end),
       interrupted_claims = case when claimed_at is null then interrupted_claims
@@ -68,28 +68,26 @@ export async function claimDueDeliveries(db: Kysely<Database>, engine: Engine, n
  * recorded meanwhile, or claimed by another dispatcher after this one's lease ran out, no longer
  * carries the claim's `claimed_at` and is left alone.
  */
-export async function renewClaims(db: Kysely<Database>, engine: Engine, claims: HeldClaim[], lease: number): Promise<void> {
+export async function renewClaims(db: Kysely<Database>, quirks: EngineQuirks, claims: HeldClaim[], lease: number): Promise<void> {
   if (claims.length === 0) return;
-  if (engine === 'postgres') {
-    await sql`update deliveries as d set locked_until = ${lease}
-      from unnest(${claims.map((c) => c.workspace_id)}::text[], ${claims.map((c) => c.id)}::text[], ${claims.map((c) => c.claimed_at)}::bigint[])
-        as v(workspace_id, id, claimed_at)
-      where d.workspace_id = v.workspace_id and d.id = v.id and d.claimed_at = v.claimed_at and d.status in ('PENDING', 'RETRYING')`.execute(db);
-    return;
-  }
   await db
     .updateTable('deliveries')
     .set({ locked_until: lease })
-    .where((eb) =>
-      eb(
-        eb.refTuple('workspace_id', 'id', 'claimed_at'),
-        'in',
-        claims.map((c) => eb.tuple(c.workspace_id, c.id, c.claimed_at)),
+    .where(
+      quirks.tupleIn(
+        CLAIM_COLUMNS,
+        claims.map((c) => [c.workspace_id, c.id, c.claimed_at]),
       ),
     )
     .where('status', 'in', ['PENDING', 'RETRYING'])
     .execute();
 }
+
+const CLAIM_COLUMNS = [
+  ['workspace_id', 'text'],
+  ['id', 'text'],
+  ['claimed_at', 'bigint'],
+] as const;
 
 /** Gives a claim back unattempted (its subscription is paused); the claims before it stay counted. */
 export async function releaseClaim(db: Kysely<Database>, claim: HeldClaim): Promise<void> {

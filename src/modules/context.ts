@@ -11,6 +11,7 @@ export function contextOf(store: Store, config: Pick<Config, 'allowPrivateWebhoo
   return {
     db: store.db,
     engine: store.engine,
+    quirks: store.quirks,
     transact: store.transact,
     channelKinds: new Map(modules.channels.map((channel) => [channel.kind, channel])),
     webhookFormats: webhookFormatsOf(modules),

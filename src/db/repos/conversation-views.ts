@@ -1,6 +1,4 @@
-import { PostgresAdapter, type RawBuilder, type Selectable, type SelectQueryBuilder } from 'kysely';
-import { jsonArrayFrom as postgresJsonArrayFrom } from 'kysely/helpers/postgres';
-import { jsonArrayFrom as sqliteJsonArrayFrom } from 'kysely/helpers/sqlite';
+import type { RawBuilder, Selectable, SelectQueryBuilder } from 'kysely';
 import type { Db } from '../connect.ts';
 import type { ConversationTable, Database, MessageTable } from '../schema.ts';
 import type { Message } from '../../domain/model.ts';
@@ -96,8 +94,7 @@ const listOf = <T>(value: JsonList<T>): T[] => (typeof value === 'string' ? (JSO
  * The whole detail in one query, the lists aggregated as JSON: on PostgreSQL each query is a round
  * trip, and the page of messages runs beside this one.
  */
-const conversationDetailById = prepared<{ ws: string; id: string }, DetailRow>((db, p) => {
-  const jsonArrayFrom = db.getExecutor().adapter instanceof PostgresAdapter ? postgresJsonArrayFrom : sqliteJsonArrayFrom;
+const conversationDetailById = prepared<{ ws: string; id: string }, DetailRow>((db, p, { jsonArrayFrom }) => {
   return db
     .selectFrom('conversations as c')
     .leftJoin('people as p', (j) => j.onRef('p.workspace_id', '=', 'c.workspace_id').onRef('p.id', '=', 'c.person_id'))

@@ -1,6 +1,6 @@
-import { sql } from 'kysely';
 import type { Db } from '../connect.ts';
 import type { Engine } from '../engine.ts';
+import { quirksOf } from '../engine-quirks.ts';
 import { eventFromRow } from '../rows.ts';
 import type { DomainEvent } from '../../domain/model.ts';
 
@@ -9,11 +9,7 @@ export interface FeedPosition {
   id: string;
 }
 
-/**
- * Events in commit order. On PostgreSQL ids and transaction ids are taken before commit, so the
- * feed only shows transactions older than every one still running (the snapshot's xmin): what it
- * has shown can never be preceded by something that commits later. SQLite has one writer.
- */
+/** Events in commit order, those a reader may see now (`EngineQuirks.visibleEvents`). */
 export async function readEventFeed(
   db: Db,
   engine: Engine,
@@ -22,8 +18,7 @@ export async function readEventFeed(
   types: string[] | null,
   limit: number,
 ): Promise<{ events: (DomainEvent & { position: FeedPosition })[] }> {
-  let q = db.selectFrom('events').selectAll().where('workspace_id', '=', workspaceId);
-  if (engine === 'postgres') q = q.where(sql<boolean>`tx_id < pg_snapshot_xmin(pg_current_snapshot())::text::bigint`);
+  let q = quirksOf(engine).visibleEvents(db.selectFrom('events').selectAll().where('workspace_id', '=', workspaceId));
   if (after) q = q.where((eb) => eb(eb.refTuple('tx_id', 'id'), '>', eb.tuple(after.txId, after.id)));
   if (types && types.length > 0) q = q.where('type', 'in', types);
   const rows = await q.orderBy('tx_id').orderBy('id').limit(limit).execute();
@@ -35,8 +30,7 @@ export async function readEventFeed(
  * `readEventFeed`), or null when it shows none: where a follower of the feed starts.
  */
 export async function readFeedEnd(db: Db, engine: Engine, workspaceId: string): Promise<FeedPosition | null> {
-  let q = db.selectFrom('events').select(['tx_id', 'id']).where('workspace_id', '=', workspaceId);
-  if (engine === 'postgres') q = q.where(sql<boolean>`tx_id < pg_snapshot_xmin(pg_current_snapshot())::text::bigint`);
+  const q = quirksOf(engine).visibleEvents(db.selectFrom('events').select(['tx_id', 'id']).where('workspace_id', '=', workspaceId));
   const row = await q.orderBy('tx_id', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst();
   return row ? { txId: Number(row.tx_id), id: row.id } : null;
 }

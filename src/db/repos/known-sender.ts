@@ -1,4 +1,4 @@
-import { PostgresAdapter, sql, type Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { ConversationTable } from '../schema.ts';
 import type { Tx } from './tx.ts';
 import { prepared } from '../prepared.ts';
@@ -37,15 +37,15 @@ export interface KnownSenderRow extends Selectable<ConversationTable> {
  * PostgreSQL) and the names its events carry. No row: the channel is gone, or the phone or its
  * conversation is new, and the general path takes over.
  */
-export const knownSender = prepared<{ ws: string; channelId: string; phone: string }, KnownSenderRow>((db, p) => {
-  const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
-  const tagIds = postgres
-    ? sql<string | null>`(select string_agg(t.tag_id, ',') from conversation_tags t where t.workspace_id = c.workspace_id and t.conversation_id = c.id)`
-    : sql<string | null>`(select group_concat(t.tag_id) from conversation_tags t where t.workspace_id = c.workspace_id and t.conversation_id = c.id)`;
-  const seenUpdatedAt = postgres
+export const knownSender = prepared<{ ws: string; channelId: string; phone: string }, KnownSenderRow>((db, p, quirks) => {
+  const tagIds = sql<
+    string | null
+  >`(select ${quirks.commaList(sql.ref('t.tag_id'))} from conversation_tags t where t.workspace_id = c.workspace_id and t.conversation_id = c.id)`;
+  const seenUpdatedAt = quirks.rowLocksWait
     ? sql<number | null>`(select c2.updated_at from conversations c2 where c2.workspace_id = c.workspace_id and c2.id = c.id)`
     : sql<number | null>`null`;
-  const subscriptions = postgres
+  // A round trip saved: emitEvent would read these next.
+  const subscriptions = quirks.roundTrips
     ? sql<string | null>`(select coalesce(json_agg(s), '[]')::text from webhook_subscriptions s
         where s.workspace_id = ch.workspace_id and s.is_active = 1 and s.deleted_at is null)`
     : sql<string | null>`null`;
@@ -92,7 +92,7 @@ export const knownSender = prepared<{ ws: string; channelId: string; phone: stri
     // LIMIT made SQLite take four times as long over the same plan.
     .where('ch.deleted_at', 'is', null);
   // The channel is kept from a concurrent delete, the conversation from concurrent changes, until commit.
-  return postgres ? query.forShare('ch').forUpdate('c') : query;
+  return quirks.rowLocksWait ? query.forShare('ch').forUpdate('c') : query;
 });
 
 export async function findKnownSender(trx: Tx, ws: string, channelId: string, phone: string): Promise<KnownSenderRow | undefined> {

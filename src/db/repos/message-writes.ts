@@ -1,4 +1,5 @@
-import { PostgresAdapter, sql, type Insertable } from 'kysely';
+import { sql, type Insertable } from 'kysely';
+import { quirksOfExecutor } from '../engine-quirks.ts';
 import type { MessageTable } from '../schema.ts';
 import type { Tx } from './tx.ts';
 import { prepared } from '../prepared.ts';
@@ -23,7 +24,7 @@ export type Activity = {
  * statement, a round trip less on every message.
  */
 export async function insertMessageWithActivity(trx: Tx, row: MessageRow, inbound: boolean, activity: Activity): Promise<boolean> {
-  if (trx.getExecutor().adapter instanceof PostgresAdapter) {
+  if (quirksOfExecutor(trx).roundTrips) {
     const result = await (inbound ? inboundMessageWithActivity : messageWithActivity)(trx, { ...row, ...prefixed(activity) });
     return Number(result.numAffectedRows ?? 0n) > 0;
   }

@@ -1,4 +1,5 @@
-import { PostgresAdapter, sql, type Insertable } from 'kysely';
+import { sql, type Insertable } from 'kysely';
+import { quirksOfExecutor } from '../engine-quirks.ts';
 import type { EventTable } from '../schema.ts';
 import type { Tx } from './tx.ts';
 import { prepared } from '../prepared.ts';
@@ -16,7 +17,7 @@ export interface NewDelivery {
  * PostgreSQL every statement is a round trip, so the event and all its deliveries go in one.
  */
 export async function insertEventWithDeliveries(trx: Tx, event: NewEvent, deliveries: NewDelivery[], expiresAt: number): Promise<void> {
-  if (deliveries.length > 0 && trx.getExecutor().adapter instanceof PostgresAdapter) {
+  if (deliveries.length > 0 && quirksOfExecutor(trx).roundTrips) {
     await eventWithDeliveries(trx, {
       ...event,
       expires_at: expiresAt,

@@ -1,17 +1,18 @@
 import type { SelectQueryBuilder, Transaction } from 'kysely';
 import type { Database } from '../schema.ts';
 import type { Engine } from '../engine.ts';
+import { quirksOf } from '../engine-quirks.ts';
 
 export type Tx = Transaction<Database>;
 
-/** Row lock on PostgreSQL; SQLite has one writer at a time, so there is nothing to lock. */
+/** Row lock for a change in this transaction (none on SQLite, which has one writer at a time): `quirksOf(engine).forUpdate`. */
 export function forUpdate<DB, TB extends keyof DB, O>(query: SelectQueryBuilder<DB, TB, O>, engine: Engine): SelectQueryBuilder<DB, TB, O> {
-  return engine === 'postgres' ? query.forUpdate() : query;
+  return quirksOf(engine).forUpdate(query);
 }
 
-/** Shared row lock on PostgreSQL: the row cannot be changed or deleted until this transaction ends. */
+/** Shared row lock: the row cannot be changed or deleted until this transaction ends (`quirksOf(engine).forShare`). */
 export function forShare<DB, TB extends keyof DB, O>(query: SelectQueryBuilder<DB, TB, O>, engine: Engine): SelectQueryBuilder<DB, TB, O> {
-  return engine === 'postgres' ? query.forShare() : query;
+  return quirksOf(engine).forShare(query);
 }
 
 /** Unique-violation detection on both engines. */
