@@ -16,6 +16,8 @@ export function ActionsToolbar({ conversation }: { conversation: Conversation })
   const busy = useSignal(false);
   const bar = useRef<HTMLDivElement>(null);
   const current = useRef(0);
+  const intendedTags = useRef<{ conversationId: string; tagIds: string[] } | null>(null);
+  const tagQueue = useRef<Promise<unknown>>(Promise.resolve());
 
   const controls = () => Array.from(bar.current?.querySelectorAll<HTMLElement>('[data-toolbar-item]') ?? []);
   const roving = () => {
@@ -74,13 +76,26 @@ export function ActionsToolbar({ conversation }: { conversation: Conversation })
   ];
 
   const tagIds = conversation.tagIds ?? [];
+  // Toggles faster than the server answers build on the previous toggle, not on the last answer,
+  // and go out one after the other: ticking VIP then Lead in quick succession keeps both.
+  const toggleTag = (tagId: string) => {
+    const pending = intendedTags.current?.conversationId === conversation.id ? intendedTags.current : null;
+    const base = pending?.tagIds ?? tagIds;
+    const intended = { conversationId: conversation.id, tagIds: base.includes(tagId) ? base.filter((id) => id !== tagId) : [...base, tagId] };
+    intendedTags.current = intended;
+    tagQueue.current = tagQueue.current.then(() =>
+      run(() => setTags(intended.conversationId, intended.tagIds)).finally(() => {
+        if (intendedTags.current === intended) intendedTags.current = null;
+      }),
+    );
+  };
   const inboxTags = tagsByInbox.value[conversation.inboxId];
   const tagEntries: MenuEntry[] | null =
     inboxTags?.map((tag) => ({
       key: `tag:${tag.id}`,
       label: tag.name,
       checked: tagIds.includes(tag.id),
-      onSelect: () => run(() => setTags(conversation.id, tagIds.includes(tag.id) ? tagIds.filter((id) => id !== tag.id) : [...tagIds, tag.id])),
+      onSelect: () => toggleTag(tag.id),
     })) ?? null;
 
   const pinned = conversation.isFixed === true;
