@@ -54,7 +54,5 @@ export function sendJsonString(reply: FastifyReply, text: string) {
 }
 
 export const totalPages = (total: number, limit: number) => Math.ceil(total / limit);
-
-/** Rows before `page`; a page far past the end (`page=1e308`) is simply empty, so the offset stays an integer both engines take. */
-export const pageOffset = (page: number, limit: number) => Math.min((page - 1) * limit, Number.MAX_SAFE_INTEGER);
+export { pageOffset } from '../../domain/resources/paging.ts';
 export const isoOf = (ms: number) => new Date(ms).toISOString();

@@ -11,6 +11,29 @@ export interface PageResult<T> {
   nextAfterId: string | null;
 }
 
+/** Page-number paging (1-based `page` of `limit` items), answered with the exact total. */
+export interface NumberedPageRequest {
+  page: number;
+  limit: number;
+}
+export interface NumberedPage<T> {
+  items: T[];
+  total: number;
+}
+
+/** Keyset paging on a sort key of type `C`: the items after `after` (null: from the start), and the key the next page starts after. */
+export interface CursorPageRequest<C> {
+  after: C | null;
+  limit: number;
+}
+export interface CursorPage<T, C> {
+  items: T[];
+  next: C | null;
+}
+
+/** Rows before `page`; a page far past the end (`page=1e308`) is simply empty, so the offset stays an integer both engines take. */
+export const pageOffset = (page: number, limit: number) => Math.min((page - 1) * limit, Number.MAX_SAFE_INTEGER);
+
 /** Rows were fetched with `limit + 1`: keep `limit` of them and say where the next page starts. */
 export function splitPage<R extends { id: string }>(rows: R[], limit: number): { rows: R[]; nextAfterId: string | null } {
   const page = rows.slice(0, limit);

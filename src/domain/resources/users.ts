@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import type { Ctx } from '../context.ts';
 import type { User, UserAccess } from '../model.ts';
 import { hashPassword } from '../passwords.ts';
@@ -11,7 +10,7 @@ import { userInboxIds } from '../../db/repos/resources.ts';
 import { forUpdate, isUniqueViolation, type Tx } from '../../db/repos/tx.ts';
 import type { Db } from '../../db/connect.ts';
 import { lockLiveInbox } from './inboxes.ts';
-import { distinct, likePattern, optionalText, requiredName, splitPage, type PageRequest, type PageResult } from './paging.ts';
+import { distinct, optionalText, requiredName } from './paging.ts';
 
 export interface UserInput {
   name: string;
@@ -29,12 +28,6 @@ export interface UserInput {
   password?: string;
 }
 export type UserPatch = Partial<UserInput>;
-export interface UserFilter {
-  roleId?: string;
-  inboxId?: string;
-  email?: string;
-  search?: string;
-}
 
 // New agents hear new messages unless they turn it off, as in most chat panels.
 const DEFAULT_NOTIFICATION_SOUND = true;
@@ -115,46 +108,6 @@ async function requireAnotherAdmin(trx: Tx, workspaceId: string, userId: string)
 }
 
 const isSigningInAdmin = (row: { access: string; password_hash: string | null }) => row.access === 'admin' && row.password_hash !== null;
-
-export async function listUsers(ctx: Ctx, workspaceId: string, filter: UserFilter, page: PageRequest): Promise<PageResult<User>> {
-  let q = ctx.db.selectFrom('users as u').selectAll('u').where('u.workspace_id', '=', workspaceId).where('u.deleted_at', 'is', null);
-  if (filter.roleId) q = q.where('u.role_id', '=', filter.roleId);
-  if (filter.email) q = q.where('u.email_key', '=', emailKey(filter.email));
-  if (filter.inboxId) {
-    const inboxId = filter.inboxId;
-    q = q.where((eb) =>
-      eb.or([
-        eb('u.all_inboxes', '=', 1),
-        eb.exists(
-          eb
-            .selectFrom('user_inboxes as ui')
-            .select('ui.inbox_id')
-            .whereRef('ui.workspace_id', '=', 'u.workspace_id')
-            .whereRef('ui.user_id', '=', 'u.id')
-            .where('ui.inbox_id', '=', inboxId),
-        ),
-      ]),
-    );
-  }
-  if (filter.search?.trim()) {
-    const pattern = likePattern(filter.search.trim().toLowerCase());
-    q = q.where(sql<boolean>`(lower(u.name) like ${pattern} escape '\\' or u.email_key like ${pattern} escape '\\')`);
-  }
-  if (page.afterId) q = q.where('u.id', '>', page.afterId);
-  const { rows, nextAfterId } = splitPage(
-    await q
-      .orderBy('u.id')
-      .limit(page.limit + 1)
-      .execute(),
-    page.limit,
-  );
-  const inboxes = await userInboxIds(
-    ctx.db,
-    workspaceId,
-    rows.map((r) => r.id),
-  );
-  return { items: rows.map((r) => userFromRow(r, inboxes.get(r.id) ?? [])), nextAfterId };
-}
 
 export async function getUser(ctx: Ctx, workspaceId: string, id: string): Promise<User> {
   const row = await live(ctx.db, workspaceId, id).executeTakeFirst();

@@ -6,18 +6,10 @@ import { notFound } from '../../../domain/errors.ts';
 import { requireExisting } from '../../../domain/lookups.ts';
 import { openConversationWithPerson } from '../../../domain/conversations.ts';
 import { updateConversation } from '../../../domain/conversation-attributes.ts';
-import { applyConversationFilters, conversationFiltersOf } from '../../../db/repos/conversation-filters.ts';
+import { conversationFiltersOf } from '../../../db/repos/conversation-filters.ts';
 import { conversationFromRow } from '../../../db/rows.ts';
-import {
-  conversationDetail,
-  groupsByIds,
-  messagesByIds,
-  messagesWithQuotedBefore,
-  namesByIds,
-  peopleByIds,
-  tagsByConversation,
-  usersByIds,
-} from '../../../db/repos/conversation-views.ts';
+import { conversationDetail, messagesWithQuotedBefore, usersByIds } from '../../../db/repos/conversation-views.ts';
+import { conversationListRelations, listConversationsByPage } from '../../../domain/queries/conversation-list.ts';
 import { decodeCursor, encodeCursor } from '../../../http/cursor.ts';
 import { formattedDate } from '../formatted-date.ts';
 import { presentJuriMessage } from '../presenters.ts';
@@ -38,7 +30,6 @@ import {
   isoOf,
   pageQuery,
   totalPages,
-  pageOffset,
 } from '../schemas.ts';
 
 const UPDATED = 'Conversa atualizada com sucesso';
@@ -135,95 +126,36 @@ export async function conversationRoutes(fastify: FastifyInstance): Promise<void
     async (request) => {
       const ws = request.principal!.workspaceId;
       const q = request.query;
-      const page = q.page ?? 1;
       const limit = q.limit ?? 20;
       await requireExisting(db, 'inboxes', ws, q.inboxId);
-      const filters = conversationFiltersOf(q);
-      // The page's ids come from the list index alone (a deferred join), so a deep page skips index entries, not rows.
-      const [count, idRows] = await Promise.all([
-        applyConversationFilters(
-          db.selectFrom('conversations as c').select((eb) => eb.fn.countAll<number>().as('n')),
-          ws,
-          filters,
-        ).executeTakeFirstOrThrow(),
-        applyConversationFilters(db.selectFrom('conversations as c').select('c.id'), ws, filters)
-          .orderBy('c.is_fixed', 'desc')
-          .orderBy('c.last_activity_at', 'desc')
-          .orderBy('c.id', 'desc')
-          .limit(limit)
-          .offset(pageOffset(page, limit))
-          .execute(),
-      ]);
-      const total = Number(count.n);
-      const ids = idRows.map((r) => r.id);
-      if (ids.length === 0) return { data: [], totalResults: total, totalPages: totalPages(total, limit) };
-      const rows = await db.selectFrom('conversations').selectAll().where('workspace_id', '=', ws).where('id', 'in', ids).execute();
-      const byId = new Map(rows.map((r) => [r.id, r]));
-      const ordered = ids.map((id) => byId.get(id)!).filter(Boolean);
-      const lastMessages = await messagesByIds(
+      const { items, total } = await listConversationsByPage(app.ctx, ws, conversationFiltersOf(q), 'pinnedFirst', { page: q.page ?? 1, limit });
+      const related = await conversationListRelations(
         db,
         ws,
-        ordered.map((r) => r.last_message_id),
+        items.map((i) => i.conversation),
       );
-      const [people, groups, users, roles, inboxes, channels, tags] = await Promise.all([
-        peopleByIds(
-          db,
-          ws,
-          ordered.map((r) => r.person_id),
-        ),
-        groupsByIds(
-          db,
-          ws,
-          ordered.map((r) => r.group_id),
-        ),
-        usersByIds(db, ws, [...ordered.map((r) => r.assignee_user_id), ...[...lastMessages.values()].map((m) => m.senderUserId)]),
-        namesByIds(
-          db,
-          'roles',
-          ws,
-          ordered.map((r) => r.role_id),
-        ),
-        namesByIds(
-          db,
-          'inboxes',
-          ws,
-          ordered.map((r) => r.inbox_id),
-        ),
-        namesByIds(
-          db,
-          'channels',
-          ws,
-          ordered.map((r) => r.channel_id),
-        ),
-        tagsByConversation(db, ws, ids),
-      ]);
-      const data = ordered.map((r) => {
-        const person = r.person_id ? (people.get(r.person_id) ?? null) : null;
-        const group = r.group_id ? (groups.get(r.group_id) ?? null) : null;
-        const user = r.assignee_user_id ? (users.get(r.assignee_user_id) ?? null) : null;
-        const role = r.role_id ? (roles.get(r.role_id) ?? null) : null;
-        const last = r.last_message_id ? (lastMessages.get(r.last_message_id) ?? null) : null;
-        const sender = last?.senderUserId ? (users.get(last.senderUserId) ?? null) : null;
+      const data = items.map(({ conversation: c, person }, i) => {
+        const { group, assignee: user, role, inbox, channel, tags, lastMessage: last, lastMessageSender: sender } = related[i]!;
         return {
-          id: r.id,
-          status: r.status,
-          priority: r.priority,
-          isFixed: r.is_fixed === 1,
-          isGroup: r.is_group === 1,
-          isPrivate: r.is_private === 1,
-          isArchived: r.is_archived === 1,
-          responsables: r.assignee_user_id ? [r.assignee_user_id] : [],
+          id: c.id,
+          status: c.status,
+          priority: c.priority,
+          isFixed: c.isFixed,
+          isGroup: c.isGroup,
+          isPrivate: c.isPrivate,
+          isArchived: c.isArchived,
+          responsables: c.assigneeUserId ? [c.assigneeUserId] : [],
           person: person && { id: person.id, name: person.name, imageUrl: person.imageUrl, phoneNumber: person.phoneNumber },
           group: group && { id: group.id, name: group.name, externalId: group.externalId, imageUrl: group.imageUrl },
           user: user && { id: user.id, name: user.name, imageUrl: user.imageUrl },
-          formattedDate: formattedDate(r.last_activity_at),
-          createdAt: isoOf(r.created_at),
-          updatedAt: isoOf(r.updated_at),
-          unreadCount: r.unread_count,
+          formattedDate: formattedDate(c.lastActivityAt),
+          createdAt: isoOf(c.createdAt),
+          updatedAt: isoOf(c.updatedAt),
+          unreadCount: c.unreadCount,
           role: role && { id: role.id, name: role.name },
-          tags: tags.get(r.id) ?? [],
-          inbox: inboxes.get(r.inbox_id) ?? { id: r.inbox_id, name: '' },
-          integration: channels.get(r.channel_id) ?? null,
+          tags,
+          inbox: inbox ?? { id: c.inboxId, name: '' },
+          integration: channel,
           lastMessage: last && {
             id: last.id,
             content: last.content,

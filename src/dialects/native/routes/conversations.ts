@@ -1,16 +1,18 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import type { SelectQueryBuilder } from 'kysely';
-import type { Database } from '../../../db/schema.ts';
 import { CONVERSATION_STATUSES, PRIORITIES } from '../../../domain/model.ts';
 import { notFound } from '../../../domain/errors.ts';
 import { hideConversationsOutsideScope } from '../conversation-visibility.ts';
 import { actorOf } from '../../../domain/api-keys.ts';
 import { scopeOf } from '../../../db/repos/conversation-scope.ts';
-import { conversationTagIds } from '../../../db/repos/conversations.ts';
-import { applyConversationFilters, conversationFiltersOf } from '../../../db/repos/conversation-filters.ts';
-import { conversationFromRow } from '../../../db/rows.ts';
+import { conversationFiltersOf } from '../../../db/repos/conversation-filters.ts';
+import {
+  findConversationWithPerson,
+  listConversationsAfter,
+  type ConversationCursor,
+  type ConversationOrder,
+} from '../../../domain/queries/conversation-list.ts';
 import { assignConversation, handOff, markRead, resolveConversation } from '../../../domain/human-support.ts';
 import { decodeCursor, encodeCursor } from '../../../http/cursor.ts';
 import { Id, IdParams, Nullable, Page, PageQuery, errors } from '../schemas.ts';
@@ -86,47 +88,19 @@ export async function conversationRoutes(fastify: FastifyInstance): Promise<void
     async (request) => {
       const { workspaceId } = request.principal!;
       const q = request.query;
-      const limit = q.limit ?? 50;
-      const filtered = () =>
-        applyConversationFilters(ctx.db.selectFrom('conversations as c').selectAll('c'), workspaceId, {
-          ...conversationFiltersOf(q),
-          scope: scopeOf(request.principal!),
-        });
-      // One keyset page on (last activity, id), newest first; the person's name and phone come with it (one query, not one per row).
-      const pageAfter = (query: ReturnType<typeof filtered>, after: readonly [number, string] | null, count: number) =>
-        withPersonSummary(after ? query.where((eb) => eb(eb.refTuple('c.last_activity_at', 'c.id'), '<', eb.tuple(after[0], after[1]))) : query)
-          .orderBy('c.last_activity_at', 'desc')
-          .orderBy('c.id', 'desc')
-          .limit(count)
-          .execute();
-      let rows: Awaited<ReturnType<typeof pageAfter>>;
-      if (q.pinnedFirst) {
-        // Pinned first: the pinned ones by activity, then the others by activity — two index walks
-        // instead of sorting the whole workspace on (pinned, activity) for every page.
-        const [fixed, at, id] = q.cursor ? decodeCursor(q.cursor, ['number', 'number', 'string']) : [1, 0, ''];
-        const after = q.cursor ? ([at, id] as const) : null;
-        rows = fixed === 1 ? await pageAfter(filtered().where('c.is_fixed', '=', 1), after, limit + 1) : [];
-        if (rows.length <= limit)
-          rows = [...rows, ...(await pageAfter(filtered().where('c.is_fixed', '=', 0), fixed === 1 ? null : after, limit + 1 - rows.length))];
-      } else {
-        rows = await pageAfter(filtered(), q.cursor ? decodeCursor(q.cursor, ['number', 'string']) : null, limit + 1);
-      }
-      const page = rows.slice(0, limit);
-      const tags = await tagsOf(
-        ctx.db,
-        workspaceId,
-        page.map((r) => r.id),
-      );
-      const last = page[page.length - 1];
+      const order = q.pinnedFirst ? 'pinnedFirst' : 'activity';
+      const { items, next } = await listConversationsAfter(ctx, workspaceId, { ...conversationFiltersOf(q), scope: scopeOf(request.principal!) }, order, {
+        after: q.cursor ? cursorOf(q.cursor, order) : null,
+        limit: q.limit ?? 50,
+      });
       return {
         data: await presentedWithPeople(
           ctx.db,
           workspaceId,
-          page.map((r) => conversationFromRow(r, tags.get(r.id) ?? [])),
-          page.map(personOf),
+          items.map((i) => i.conversation),
+          items.map((i) => i.person),
         ),
-        nextCursor:
-          rows.length > limit && last ? encodeCursor(q.pinnedFirst ? [last.is_fixed, last.last_activity_at, last.id] : [last.last_activity_at, last.id]) : null,
+        nextCursor: next ? encodeCursor(order === 'pinnedFirst' ? [next.isFixed ? 1 : 0, next.lastActivityAt, next.id] : [next.lastActivityAt, next.id]) : null,
       };
     },
   );
@@ -143,16 +117,9 @@ export async function conversationRoutes(fastify: FastifyInstance): Promise<void
     },
     async (request) => {
       const { workspaceId } = request.principal!;
-      const row = await withPersonSummary(
-        ctx.db.selectFrom('conversations as c').selectAll('c').where('c.workspace_id', '=', workspaceId).where('c.id', '=', request.params.id),
-      ).executeTakeFirst();
-      if (!row) throw notFound('conversation', request.params.id);
-      const [conversation] = await presentedWithPeople(
-        ctx.db,
-        workspaceId,
-        [conversationFromRow(row, await conversationTagIds(ctx.db, workspaceId, row.id))],
-        [personOf(row)],
-      );
+      const found = await findConversationWithPerson(ctx.db, workspaceId, request.params.id);
+      if (!found) throw notFound('conversation', request.params.id);
+      const [conversation] = await presentedWithPeople(ctx.db, workspaceId, [found.conversation], [found.person]);
       return conversation!;
     },
   );
@@ -233,29 +200,12 @@ export async function conversationRoutes(fastify: FastifyInstance): Promise<void
   );
 }
 
-type ConversationQuery<O> = SelectQueryBuilder<Database & { c: Database['conversations'] }, 'c', O>;
-
-/** The conversation rows with their person's id, name and phone (a left join in the same workspace: never another workspace's person). */
-function withPersonSummary<O>(query: ConversationQuery<O>) {
-  return query
-    .leftJoin('people as p', (join) => join.onRef('p.workspace_id', '=', 'c.workspace_id').onRef('p.id', '=', 'c.person_id'))
-    .select(['p.id as summary_person_id', 'p.name as summary_person_name', 'p.phone_number as summary_person_phone']);
-}
-
-function personOf(r: { summary_person_id: string | null; summary_person_name: string | null; summary_person_phone: string | null }): PersonSummary | null {
-  return r.summary_person_id ? { id: r.summary_person_id, name: r.summary_person_name, phoneNumber: r.summary_person_phone } : null;
-}
-
-async function tagsOf(db: FastifyInstance['ctx']['db'], workspaceId: string, conversationIds: string[]): Promise<Map<string, string[]>> {
-  const map = new Map<string, string[]>();
-  if (conversationIds.length === 0) return map;
-  const rows = await db
-    .selectFrom('conversation_tags')
-    .select(['conversation_id', 'tag_id'])
-    .where('workspace_id', '=', workspaceId)
-    .where('conversation_id', 'in', conversationIds)
-    .orderBy('tag_id')
-    .execute();
-  for (const r of rows) (map.get(r.conversation_id) ?? map.set(r.conversation_id, []).get(r.conversation_id)!).push(r.tag_id);
-  return map;
+/** The cursor of a list page, in the order it was made for; `pinnedFirst` ones carry whether the page ended among the pinned. */
+function cursorOf(cursor: string, order: ConversationOrder): ConversationCursor {
+  if (order === 'activity') {
+    const [lastActivityAt, id] = decodeCursor(cursor, ['number', 'string']);
+    return { isFixed: false, lastActivityAt, id };
+  }
+  const [fixed, lastActivityAt, id] = decodeCursor(cursor, ['number', 'number', 'string']);
+  return { isFixed: fixed === 1, lastActivityAt, id };
 }

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { createUser, deleteUser, getUser, listUsers, updateUser } from '../../../domain/resources/users.ts';
+import { createUser, deleteUser, getUser, updateUser } from '../../../domain/resources/users.ts';
+import { listUsers } from '../../../domain/queries/user-list.ts';
 import { IdParams, Page, errors, isoRequired } from '../schemas.ts';
 import { inviteUser } from '../../../domain/invitations.ts';
 import { CreateUserBody, InviteAnswer, UpdateUserBody, UserListQuery, UserShape, presentUser } from '../resources/users.ts';
