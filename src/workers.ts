@@ -7,6 +7,7 @@ import { Dispatcher, purgeExpiredDeliveries } from './events/dispatcher.ts';
 import { sendDueScheduledMessages } from './domain/scheduled-messages.ts';
 import { purgeAuthRecords } from './domain/auth-purge.ts';
 import { purgeChannelRecords } from './domain/channel-webhook-log.ts';
+import { mergeConversationCounts } from './db/repos/conversation-counts.ts';
 import type { Modules } from './modules/contract.ts';
 import type { MediaStore } from './media/media-store.ts';
 
@@ -90,6 +91,8 @@ export function startWorkers(ctx: Ctx, config: Config, log: FastifyBaseLogger, c
         if (records > 0) log.info({ purged: records }, 'expired channel webhook log rows, de-duplication ids and unmatched statuses purged');
         const auth = await purgeAuthRecords(ctx.db, Date.now());
         if (auth > 0) log.info({ purged: auth }, 'expired sessions, invitations and old failed logins purged');
+        // Lists merge their inbox's count rows as they read them; this folds those of inboxes nobody listed.
+        await mergeConversationCounts(ctx.db, ctx.engine);
         return false;
       },
       log,

@@ -8,6 +8,7 @@ import { storageProbesMigration } from './migrations/004_storage_probes.ts';
 import { whatsappChannelMigration } from './migrations/005_whatsapp_channel.ts';
 import { agentsMigration } from './migrations/006_agents.ts';
 import { savedRepliesMigration } from './migrations/007_saved_replies.ts';
+import { conversationCountsMigration } from './migrations/008_conversation_counts.ts';
 
 function migrationsFor(engine: Engine): Record<string, Migration> {
   return {
@@ -18,6 +19,7 @@ function migrationsFor(engine: Engine): Record<string, Migration> {
     '005_whatsapp_channel': whatsappChannelMigration(engine),
     '006_agents': agentsMigration(engine),
     '007_saved_replies': savedRepliesMigration(engine),
+    '008_conversation_counts': conversationCountsMigration(engine),
   };
 }
 

@@ -232,6 +232,16 @@ export interface ConversationTable {
   updated_at: Ms;
 }
 
+/** Conversations per key, kept by triggers (migration 008); on PostgreSQL several rows of a key are summed. */
+export interface ConversationCountTable {
+  workspace_id: string;
+  inbox_id: string;
+  is_archived: Bool;
+  status: string;
+  is_group: Bool;
+  n: number;
+}
+
 export interface ConversationAgentTable {
   workspace_id: string;
   conversation_id: string;
@@ -458,6 +468,7 @@ export interface Database {
   groups: GroupTable;
   group_members: GroupMemberTable;
   conversations: ConversationTable;
+  conversation_counts: ConversationCountTable;
   conversation_agents: ConversationAgentTable;
   support_sessions: SupportSessionTable;
   messages: MessageTable;

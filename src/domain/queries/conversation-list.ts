@@ -5,6 +5,7 @@ import type { Db } from '../../db/connect.ts';
 import type { ConversationTable, Database } from '../../db/schema.ts';
 import { conversationFromRow } from '../../db/rows.ts';
 import { applyConversationFilters, type ConversationFilters } from '../../db/repos/conversation-filters.ts';
+import { countConversations } from '../../db/repos/conversation-counts.ts';
 import {
   groupsByIds,
   messagesByIds,
@@ -55,7 +56,7 @@ type ListRow = Selectable<ConversationTable> & { p_id: string | null; p_name: st
 /**
  * One numbered page of the conversations the filters select, in `order`, with the exact number of
  * them. The page's ids come from the list index alone (a deferred join), so a deep page skips index
- * entries, not rows.
+ * entries, not rows; the total comes from the maintained counts when the filters allow it.
  */
 export async function listConversationsByPage(
   ctx: Ctx,
@@ -65,13 +66,7 @@ export async function listConversationsByPage(
   paging: NumberedPageRequest,
 ): Promise<NumberedPage<ConversationListItem>> {
   const [total, idRows] = await Promise.all([
-    applyConversationFilters(
-      ctx.db.selectFrom('conversations as c').select((eb) => eb.fn.countAll<number>().as('n')),
-      workspaceId,
-      filters,
-    )
-      .executeTakeFirstOrThrow()
-      .then((r) => Number(r.n)),
+    countConversations(ctx.db, ctx.engine, workspaceId, filters),
     inOrder(applyConversationFilters(ctx.db.selectFrom('conversations as c').select('c.id'), workspaceId, filters), order)
       .limit(paging.limit)
       .offset(pageOffset(paging.page, paging.limit))
