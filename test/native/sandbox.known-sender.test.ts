@@ -1,0 +1,90 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startHarness, call, inbound, type Harness } from '../helpers/harness.ts';
+import { makeUser } from '../helpers/fixtures.ts';
+import { insertTag } from '../helpers/resources.ts';
+import { findConversation } from '../../src/db/repos/conversations.ts';
+import { conversationSnapshot } from '../../src/domain/snapshots.ts';
+
+// A returning phone's message takes the one-read path (src/db/repos/known-sender.ts): its event
+// must carry exactly the snapshot the general path reads, whatever state the conversation is in.
+
+let h: Harness;
+before(async () => {
+  h = await startHarness();
+});
+after(async () => {
+  await h.close();
+});
+
+async function messageCreatedPayload(messageId: string) {
+  const rows = await h.store.db.selectFrom('events').select(['type', 'payload']).where('workspace_id', '=', h.ws.workspaceId).execute();
+  const found = rows
+    .map((r) => ({ type: r.type, payload: JSON.parse(r.payload) }))
+    .filter((e) => e.type === 'message.created' && e.payload.message.id === messageId);
+  assert.equal(found.length, 1, `one message.created for ${messageId}`);
+  return found[0]!.payload;
+}
+
+async function expectedSnapshot(conversationId: string) {
+  const conversation = await findConversation(h.store.db, h.ws.workspaceId, conversationId);
+  assert.ok(conversation);
+  return JSON.parse(JSON.stringify(await conversationSnapshot(h.store.db, conversation)));
+}
+
+test("a returning phone's message.created carries the same snapshot as the general path: tags, agent, support session", async () => {
+  const phone = '5511955501234';
+  const first = await inbound(h, { phone, name: 'Maria' });
+  const tagId = await insertTag(h, h.ws.inboxId, 'VIP');
+  await h.store.db.insertInto('conversation_tags').values({ workspace_id: h.ws.workspaceId, conversation_id: first.conversationId, tag_id: tagId }).execute();
+  const agentId = await makeUser(h);
+  const assigned = await call(h, 'POST', `/api/v1/conversations/${first.conversationId}/assign`, { body: { userId: agentId } });
+  assert.equal(assigned.status, 200, assigned.body);
+
+  const second = await inbound(h, { phone, name: 'Maria', text: 'de novo', externalId: 'known-1' });
+  assert.equal(second.conversationId, first.conversationId);
+  assert.equal(second.duplicate, false);
+  const payload = await messageCreatedPayload(second.messageId);
+  const expected = await expectedSnapshot(first.conversationId);
+  assert.deepEqual(payload.conversation, expected);
+  assert.deepEqual(payload.conversation.tagIds, [tagId]);
+  assert.equal(payload.conversation.assignee.id, agentId);
+  assert.ok(payload.conversation.supportSessionId, 'the active support session is named');
+  assert.equal(payload.conversation.status, 'ACTIVE');
+  assert.equal(payload.conversation.unreadCount, expected.unreadCount);
+});
+
+test('the same externalId again from a known phone answers the first message and writes nothing', async () => {
+  const phone = '5511955505678';
+  await inbound(h, { phone });
+  const first = await inbound(h, { phone, externalId: 'known-twice' });
+  const eventsBefore = await h.store.db
+    .selectFrom('events')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  const again = await inbound(h, { phone, externalId: 'known-twice', text: 'outra coisa' });
+  assert.equal(again.duplicate, true);
+  assert.equal(again.messageId, first.messageId);
+  const eventsAfter = await h.store.db
+    .selectFrom('events')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  assert.equal(Number(eventsAfter.n), Number(eventsBefore.n));
+  const conversation = await findConversation(h.store.db, h.ws.workspaceId, first.conversationId);
+  assert.equal(conversation?.unreadCount, 2, 'the repeat did not count as unread');
+});
+
+test('a phone known without a name learns it, and an INACTIVE conversation reopens, through the general path', async () => {
+  const phone = '5511955509012';
+  const first = await call(h, 'POST', `/api/v1/channels/${h.ws.channelId}/inbound`, { body: { from: { phone }, message: { type: 'text', text: 'oi' } } });
+  assert.equal(first.status, 200, first.body);
+  await inbound(h, { phone, name: 'Joana' });
+  const person = await call(h, 'GET', `/api/v1/people/${first.json.personId}`);
+  assert.equal(person.json.name, 'Joana');
+
+  await h.store.db.updateTable('conversations').set({ status: 'INACTIVE' }).where('id', '=', first.json.conversationId).execute();
+  const reopened = await inbound(h, { phone, name: 'Joana' });
+  const payload = await messageCreatedPayload(reopened.messageId);
+  assert.equal(payload.conversation.status, 'ROBOT_INTERACTIVE');
+  assert.deepEqual(payload.conversation, await expectedSnapshot(first.json.conversationId));
+});
