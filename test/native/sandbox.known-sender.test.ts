@@ -29,7 +29,7 @@ async function messageCreatedPayload(messageId: string) {
 async function expectedSnapshot(conversationId: string) {
   const conversation = await findConversation(h.store.db, h.ws.workspaceId, conversationId);
   assert.ok(conversation);
-  return JSON.parse(JSON.stringify(await conversationSnapshot(h.store.db, conversation)));
+  return JSON.parse(JSON.stringify(await h.store.db.transaction().execute((trx) => conversationSnapshot(trx, conversation))));
 }
 
 test("a returning phone's message.created carries the same snapshot as the general path: tags, agent, support session", async () => {
