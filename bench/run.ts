@@ -8,7 +8,7 @@ import { DATA_DIR } from './paths.ts';
 import { markdownOf, writeEngineResults, writeLatest, type RunInfo, type Written } from './report.ts';
 import { SCENARIOS, runEngine, type EngineReport, type RunSettings, type ScenarioName } from './scenarios.ts';
 
-const USAGE = `Usage: npm run bench -- [--quick] [--engine sqlite|postgres|both] [--duration <seconds>] [--only R1,R2,R3,W1,D1,D2,W2,I1] [--cpu-prof]
+const USAGE = `Usage: npm run bench -- [--quick] [--engine sqlite|postgres|both] [--duration <seconds>] [--only R1,R2,R3,W1,D1,D2,W2,W3,I1] [--cpu-prof]
 
   --quick      small dataset (2,001 conversations, 45,000 messages), 2 s per measurement; under 90 s on 2 cores
   --engine     default: sqlite, plus postgres when BENCH_DATABASE_URL (or TEST_DATABASE_URL) is set

@@ -4,7 +4,7 @@
  * Sandbox inbound messages from 1,000 returning phones go through the real routes (in-process
  * `inject`, 50 in flight, so SQLite groups commits as under load), then the webhook dispatcher
  * sends their deliveries to a receiver in another process. Prints CPU µs per message, first for
- * the ingest alone, then for the ingest with the dispatcher running until every delivery is sent. `node --import tsx bench/write-path.ts [sqlite|postgres] [messages]`; PostgreSQL needs
+ * the ingest alone, then for the ingest with the dispatcher running until every delivery is sent. `node --import tsx bench/write-path.ts [sqlite|postgres] [messages] [--new-phones]`; PostgreSQL needs
  * BENCH_DATABASE_URL (a scratch database is created and dropped). `--cpu-prof` on node profiles it.
  */
 import { spawn } from 'node:child_process';
@@ -21,8 +21,11 @@ import { initWorkspace } from '../src/domain/workspaces.ts';
 import { Dispatcher } from '../src/events/dispatcher.ts';
 
 const engine = process.argv[2] === 'postgres' ? 'postgres' : 'sqlite';
-const messages = Number(process.argv[3] ?? 6000);
+const messages = Number(process.argv.slice(3).find((a) => /^\d+$/.test(a)) ?? 6000);
 const PHONES = 1000;
+/** `--new-phones`: every measured message comes from a phone never seen (a person and a conversation each). */
+const NEW_PHONES = process.argv.includes('--new-phones');
+let measuring = false;
 const IN_FLIGHT = 50;
 
 const dataDir = mkdtempSync(join(tmpdir(), 'conversas-write-path-'));
@@ -82,7 +85,7 @@ async function send(count: number): Promise<void> {
         url: `/api/v1/channels/${ws.channelId}/inbound`,
         headers,
         payload: {
-          from: { phone: `+55119${String(n % PHONES).padStart(8, '0')}`, name: `Cliente ${n % PHONES}` },
+          from: NEW_PHONES && measuring ? { phone: `+55118${String(n).padStart(8, '0')}`, name: `Novo ${n}` } : { phone: `+55119${String(n % PHONES).padStart(8, '0')}`, name: `Cliente ${n % PHONES}` },
           message: { type: 'text', text: 'Olá, boa tarde!', externalId: `w${n}` },
         },
       });
@@ -123,6 +126,7 @@ const undelivered = async () =>
 // Warm-up: every phone's first message (people and conversations), the JIT, the statement caches.
 await send(PHONES + 2000);
 await drain();
+measuring = true;
 
 // Ingest alone: the dispatcher is idle.
 let start = process.cpuUsage();
