@@ -634,8 +634,7 @@ async function scenarioWrites(ctx: EngineContext, reference: ReferenceIngest | n
       const leastRate = manifest.engine === 'sqlite' ? (reference ? reference.rate * TARGETS.W1VsReferenceSqlite : null) : TARGETS.W1PostgresPerSecond;
       const mostCpu = TARGETS.W1CpuUs[manifest.engine];
       const w1Pass = leastRate !== null && ackRate >= leastRate && w1Cpu !== null && w1Cpu <= mostCpu && lost === 0 && duplicated === 0;
-      const w1Target =
-        `${manifest.engine === 'sqlite' ? '≥ reference' : `≥ ${fmt(TARGETS.W1PostgresPerSecond)}`} acked/s, ≤ ${fmt(mostCpu)} µs CPU/msg, none lost or duplicated`;
+      const w1Target = `${manifest.engine === 'sqlite' ? '≥ reference' : `≥ ${fmt(TARGETS.W1PostgresPerSecond)}`} acked/s, ≤ ${fmt(mostCpu)} µs CPU/msg, none lost or duplicated`;
       w1Rate = ackRate;
       if (ctx.only.has('W1')) {
         report.rows.push({
@@ -814,7 +813,13 @@ async function scenarioWrites(ctx: EngineContext, reference: ReferenceIngest | n
  */
 async function scenarioW3(
   ctx: EngineContext,
-  w1: { inbound: (phonePrefix: string, externalIdPrefix: string, seconds: number) => InboundSpec; receiver: WebhookReceiver; subscriptionId: string; oneProcessCpu: number | null; tag: string },
+  w1: {
+    inbound: (phonePrefix: string, externalIdPrefix: string, seconds: number) => InboundSpec;
+    receiver: WebhookReceiver;
+    subscriptionId: string;
+    oneProcessCpu: number | null;
+    tag: string;
+  },
 ): Promise<void> {
   const { manifest, server, worker, settings, log, report } = ctx;
   const seconds = settings.durationSeconds * settings.rounds;

@@ -85,7 +85,10 @@ async function send(count: number): Promise<void> {
         url: `/api/v1/channels/${ws.channelId}/inbound`,
         headers,
         payload: {
-          from: NEW_PHONES && measuring ? { phone: `+55118${String(n).padStart(8, '0')}`, name: `Novo ${n}` } : { phone: `+55119${String(n % PHONES).padStart(8, '0')}`, name: `Cliente ${n % PHONES}` },
+          from:
+            NEW_PHONES && measuring
+              ? { phone: `+55118${String(n).padStart(8, '0')}`, name: `Novo ${n}` }
+              : { phone: `+55119${String(n % PHONES).padStart(8, '0')}`, name: `Cliente ${n % PHONES}` },
           message: { type: 'text', text: 'Olá, boa tarde!', externalId: `w${n}` },
         },
       });
