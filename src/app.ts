@@ -12,6 +12,7 @@ import { validatorCompiler } from './http/validation.ts';
 import { HttpError, MAX_PATH_PARAMETER } from './http/problem.ts';
 import { sendProblem } from './http/error-replies.ts';
 import { registerContentTypeCheck } from './http/content-types.ts';
+import { startRequestsInTurn } from './http/fair-starts.ts';
 import { registerJsonBodyParser } from './http/json-body.ts';
 import { registerUrlNulCheck } from './http/nul-characters.ts';
 import { registerRateLimits } from './http/rate-limits.ts';
@@ -92,6 +93,8 @@ export async function buildApp(config: Config, store: Store, options: AppOptions
   app.setValidatorCompiler(validatorsOnFirstUse(validatorCompiler));
 
   registerJsonBodyParser(app, JSON_BODY_LIMIT);
+  // First of the hooks: a request waits its turn before any work is done for it.
+  startRequestsInTurn(app);
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id).header('x-content-type-options', 'nosniff');

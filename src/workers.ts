@@ -9,6 +9,7 @@ import { purgeAuthRecords } from './domain/auth-purge.ts';
 import { purgeChannelRecords } from './domain/channel-webhook-log.ts';
 import { mergeConversationCounts } from './db/repos/conversation-counts.ts';
 import type { Modules } from './modules/contract.ts';
+import type { OutboxSignal } from './db/outbox-signal.ts';
 import type { MediaStore } from './media/media-store.ts';
 
 export interface Workers {
@@ -64,7 +65,13 @@ export function repeat(name: string, intervalMs: number, task: () => Promise<boo
  * the inactivity sweep and the delivery purge. Off when `config.runWorkers` is false (tests drive them by hand). To add a
  * loop, push another task onto `tasks`.
  */
-export function startWorkers(ctx: Ctx, config: Config, log: FastifyBaseLogger, channels: { modules: Modules; media: MediaStore } | null = null): Workers {
+export function startWorkers(
+  ctx: Ctx,
+  config: Config,
+  log: FastifyBaseLogger,
+  channels: { modules: Modules; media: MediaStore } | null = null,
+  outboxSignal: OutboxSignal | null = null,
+): Workers {
   if (!config.runWorkers) return { stop: async () => {} };
 
   const dispatcher = new Dispatcher({
@@ -74,6 +81,7 @@ export function startWorkers(ctx: Ctx, config: Config, log: FastifyBaseLogger, c
     webhookFormats: ctx.webhookFormats,
     config,
     logger: log.child({ worker: 'webhook-dispatcher' }),
+    signal: outboxSignal,
   });
   dispatcher.start();
 

@@ -62,7 +62,8 @@ export async function serveCommand(argv: string[]): Promise<number> {
   // of requests queues the dispatcher behind it and webhooks fall seconds behind.
   const workerStore = store.quirks.workersNeedOwnConnections ? openStore(config.databaseUrl, { poolSize: WORKER_POOL_SIZE }) : null;
   const workerCtx = workerStore ? { ...listening.ctx, db: workerStore.db, transact: workerStore.transact } : listening.ctx;
-  const workers = startWorkers(workerCtx, config, listening.log, { modules: listening.modules, media: listening.media });
+  // The dispatcher listens on the server's store: its commits wake it at once, other processes' through NOTIFY.
+  const workers = startWorkers(workerCtx, config, listening.log, { modules: listening.modules, media: listening.media }, store.outboxSignal);
   const address = listening.server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   process.stdout.write(

@@ -1,6 +1,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from './schema.ts';
+import { deliveriesWrittenIn, type OutboxSignal } from './outbox-signal.ts';
 
 export interface TransactOptions {
   /** Joins the next commit ahead of the work already waiting (SQLite): for short writes others wait on. */
@@ -94,8 +95,18 @@ export function sqliteCommitGroups(db: Kysely<Database>): Transact {
 }
 
 /** PostgreSQL runs concurrent transactions itself: one transaction per unit of work. */
-export function plainTransactions(db: Kysely<Database>): Transact {
-  return (work) => db.transaction().execute(work);
+export function plainTransactions(db: Kysely<Database>, signal: OutboxSignal | null = null): Transact {
+  if (!signal) return (work) => db.transaction().execute(work);
+  return async (work) => {
+    let wroteDeliveries = false;
+    const result = await db.transaction().execute(async (trx) => {
+      const value = await work(trx);
+      wroteDeliveries = deliveriesWrittenIn(trx);
+      return value;
+    });
+    if (wroteDeliveries) signal.committed();
+    return result;
+  };
 }
 
 /**

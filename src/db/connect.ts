@@ -8,6 +8,7 @@ import type { Database } from './schema.ts';
 import { engineOf, type Engine } from './engine.ts';
 import { type EngineQuirks, quirksOf } from './engine-quirks.ts';
 import { plainTransactions, sqliteCommitGroups, type Transact } from './commit-groups.ts';
+import { type OutboxSignal, postgresOutboxSignal } from './outbox-signal.ts';
 import { RollbackKeepingSqliteDialect } from './sqlite-dialect.ts';
 import { StorageHealth } from './storage-health.ts';
 import { watchStorage } from './storage-watch.ts';
@@ -23,6 +24,8 @@ export interface Store {
   transact: Transact;
   /** Whether writes can commit, or were refused for want of space. */
   storage: StorageHealth;
+  /** PostgreSQL: wakes the dispatchers of every process when deliveries commit (outbox-signal.ts); SQLite: none, they poll. */
+  outboxSignal: OutboxSignal | null;
   close(): Promise<void>;
 }
 
@@ -147,10 +150,15 @@ export function openStore(databaseUrl: string, options: { poolSize?: number } = 
     const storage = new StorageHealth();
     const dialect = new RollbackKeepingSqliteDialect({ database: withStatementCache(sqlite) }, sqlite);
     const db = new Kysely<Database>({ dialect: watchStorage(dialect, storage) });
-    return { db, engine, quirks: quirksOf(engine), storage, transact: sqliteCommitGroups(db), close: () => db.destroy() };
+    return { db, engine, quirks: quirksOf(engine), storage, transact: sqliteCommitGroups(db), outboxSignal: null, close: () => db.destroy() };
   }
   const storage = new StorageHealth();
   const dialect = new PostgresDialect({ pool: () => postgresPool(databaseUrl, options.poolSize ?? 10) });
   const db = new Kysely<Database>({ dialect: watchStorage(dialect, storage) });
-  return { db, engine, quirks: quirksOf(engine), storage, transact: plainTransactions(db), close: () => db.destroy() };
+  const outboxSignal = postgresOutboxSignal(db, databaseUrl);
+  const close = async () => {
+    await outboxSignal.close();
+    await db.destroy();
+  };
+  return { db, engine, quirks: quirksOf(engine), storage, transact: plainTransactions(db, outboxSignal), outboxSignal, close };
 }

@@ -3,6 +3,7 @@ import { sql, type Kysely, type QueryResult, type Selectable } from 'kysely';
 import type { Database, DeliveryTable } from '../db/schema.ts';
 import type { Engine } from '../db/engine.ts';
 import { type EngineQuirks, quirksOf } from '../db/engine-quirks.ts';
+import type { OutboxSignal } from '../db/outbox-signal.ts';
 import type { Config } from '../config.ts';
 import { bool, subscriptionFromRow } from '../db/rows.ts';
 import { newId } from '../domain/ids.ts';
@@ -34,6 +35,8 @@ export const SEND_TIMEOUT_MS = 10_000;
 export const RESPONSE_BODY_LIMIT = 4096;
 export const DEFAULT_BATCH_SIZE = 100;
 export const IDLE_POLL_MS = 100;
+/** With an outbox signal listening, an idle dispatcher claims when signalled, and at least this often: retries come due. */
+export const SIGNALLED_POLL_MS = 1_000;
 const ERROR_PAUSE_MS = 2_000;
 /** Batches being sent at once by one dispatcher. */
 export const MAX_BATCHES_IN_FLIGHT = 4;
@@ -71,6 +74,10 @@ export interface DispatcherOptions {
   pollIntervalMs?: number;
   /** Where attempts are recorded; the store's transact groups a batch's records into one commit on SQLite. */
   transact?: Transact;
+  /** PostgreSQL: the store's outbox signal; an idle dispatcher then waits for it instead of polling every pollIntervalMs. */
+  signal?: OutboxSignal | null;
+  /** How often a dispatcher with a listening signal claims anyway (default SIGNALLED_POLL_MS). */
+  signalledPollMs?: number;
 }
 
 interface AttemptOutcome {
@@ -110,6 +117,12 @@ export class Dispatcher {
   private loop: Promise<void> | null = null;
   private stopping = false;
   private wake: (() => void) | null = null;
+  private readonly signal: OutboxSignal | null;
+  private readonly signalledPollMs: number;
+  /** A signal came since the last claim began. */
+  private signalled = false;
+  /** The loop is in its long sleep, which a signal ends. */
+  private awaitingSignal = false;
 
   constructor(options: DispatcherOptions) {
     this.db = options.db;
@@ -124,6 +137,8 @@ export class Dispatcher {
     this.pollIntervalMs = options.pollIntervalMs ?? IDLE_POLL_MS;
     this.transact = options.transact ?? ((work) => options.db.transaction().execute(work));
     this.recorder = new WriteCoalescer(this.transact, (trx, items) => writeFinishedAttempts(trx, this.quirks, items));
+    this.signal = options.signal ?? null;
+    this.signalledPollMs = options.signalledPollMs ?? SIGNALLED_POLL_MS;
   }
 
   /** Claims one batch of due deliveries and sends them; returns how many were attempted. */
@@ -135,6 +150,10 @@ export class Dispatcher {
   start(): void {
     if (this.loop) return;
     this.stopping = false;
+    this.signal?.listen(() => {
+      this.signalled = true;
+      if (this.awaitingSignal) this.wake?.();
+    }, this.logger);
     this.loop = this.runLoop();
   }
 
@@ -195,6 +214,7 @@ export class Dispatcher {
     const inFlight = new Set<Promise<unknown>>();
     while (!this.stopping) {
       let pause = 0;
+      this.signalled = false;
       try {
         const rows = await this.claim();
         if (rows.length > 0) {
@@ -211,7 +231,16 @@ export class Dispatcher {
         pause = ERROR_PAUSE_MS;
       }
       if (inFlight.size >= MAX_BATCHES_IN_FLIGHT) await Promise.race(inFlight);
-      else if (pause > 0 && !this.stopping) await this.sleep(pause);
+      else if (pause > 0 && !this.stopping) {
+        await this.sleep(pause);
+        // Idle with a signal listening: nothing is claimed until deliveries commit somewhere, a batch
+        // in flight finishes, or signalledPollMs passes.
+        if (pause === this.pollIntervalMs && this.signal?.listening && !this.signalled && !this.stopping) {
+          this.awaitingSignal = true;
+          await this.sleep(this.signalledPollMs - pause);
+          this.awaitingSignal = false;
+        }
+      }
     }
     await Promise.all(inFlight);
   }

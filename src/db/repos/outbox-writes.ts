@@ -3,6 +3,7 @@ import { quirksOfExecutor } from '../engine-quirks.ts';
 import type { EventTable } from '../schema.ts';
 import type { Tx } from './tx.ts';
 import { prepared } from '../prepared.ts';
+import { markDeliveriesWritten } from '../outbox-signal.ts';
 
 export type NewEvent = Required<Omit<Insertable<EventTable>, 'tx_id'>> & { conversation_id: string | null };
 /** A delivery of the event, due now: what differs between its deliveries. */
@@ -17,6 +18,7 @@ export interface NewDelivery {
  * PostgreSQL every statement is a round trip, so the event and all its deliveries go in one.
  */
 export async function insertEventWithDeliveries(trx: Tx, event: NewEvent, deliveries: NewDelivery[], expiresAt: number): Promise<void> {
+  if (deliveries.length > 0) markDeliveriesWritten(trx);
   if (deliveries.length > 0 && quirksOfExecutor(trx).roundTrips) {
     await eventWithDeliveries(trx, {
       ...event,

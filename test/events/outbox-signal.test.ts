@@ -1,0 +1,93 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { sql } from 'kysely';
+import { startHarness, inbound, engineBanner, ENGINE, type Harness } from '../helpers/harness.ts';
+import { startReceiver } from '../helpers/receiver.ts';
+import { juri } from '../helpers/jurichat.ts';
+import { openStore, type Store } from '../../src/db/connect.ts';
+import { Dispatcher } from '../../src/events/dispatcher.ts';
+
+// Two serve processes on one PostgreSQL database, as two stores: deliveries one commits reach the
+// other's idle dispatcher through LISTEN/NOTIFY, not through polling.
+const postgresOnly = ENGINE === 'postgres' ? false : 'the outbox signal is PostgreSQL’s (SQLite dispatchers poll)';
+const silent = { debug() {}, warn() {}, error() {} };
+
+let h: Harness;
+let other: Store;
+let receiver: Awaited<ReturnType<typeof startReceiver>>;
+
+before(async () => {
+  console.log(`outbox signal tests on ${engineBanner()}`);
+  h = await startHarness();
+  receiver = await startReceiver();
+  if (ENGINE === 'postgres') other = openStore(h.url, { poolSize: 2 });
+});
+after(async () => {
+  await other?.close();
+  await receiver.close();
+  await h.close();
+});
+
+function dispatcherOf(store: Store, signalledPollMs: number): Dispatcher {
+  return new Dispatcher({
+    db: store.db,
+    engine: store.engine,
+    transact: store.transact,
+    webhookFormats: h.ctx.webhookFormats,
+    config: { allowPrivateWebhooks: true },
+    logger: silent,
+    signal: store.outboxSignal,
+    signalledPollMs,
+  });
+}
+
+async function waitFor(check: () => boolean, ms: number): Promise<boolean> {
+  for (const end = Date.now() + ms; Date.now() < end; ) {
+    if (check()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return check();
+}
+
+test('SQLite stores have no outbox signal: their dispatchers poll', { skip: ENGINE === 'sqlite' ? false : 'SQLite only' }, () => {
+  assert.equal(h.store.outboxSignal, null);
+});
+
+test("another process's commit wakes an idle dispatcher at once, which would otherwise wait a minute", { skip: postgresOnly }, async () => {
+  const events = (await juri(h, 'GET', '/webhooks/events')).json;
+  const created = await juri(h, 'POST', '/webhooks', { body: { name: 'signal', url: receiver.url, events: Array.isArray(events) ? events : events.data } });
+  assert.equal(created.status, 200, JSON.stringify(created.json));
+  const dispatcher = dispatcherOf(other, 60_000);
+  dispatcher.start();
+  try {
+    assert.ok(await waitFor(() => other.outboxSignal!.listening, 5_000), 'the second store listens');
+    // Let the first (empty) claim pass: the dispatcher is now in its long, signal-ended sleep.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await inbound(h, { phone: '+5511900000001', text: 'first' });
+    assert.ok(await waitFor(() => receiver.received.length >= 1, 5_000), 'delivered long before the 60 s poll');
+    await inbound(h, { phone: '+5511900000001', text: 'second' });
+    assert.ok(await waitFor(() => receiver.received.length >= 2, 5_000), 'and again for the next commit');
+  } finally {
+    await dispatcher.stop();
+  }
+});
+
+test('a dispatcher whose LISTEN connection is gone polls again, and listens again when it is back', { skip: postgresOnly }, async () => {
+  const dispatcher = dispatcherOf(other, 60_000);
+  dispatcher.start();
+  try {
+    assert.ok(await waitFor(() => other.outboxSignal!.listening, 5_000));
+    const before = receiver.received.length;
+    // Cut the listening connection from the server side, as a failover or an idle timeout would.
+    const { rows } = await sql<{ ok: boolean }>`select pg_terminate_backend(pid) as ok from pg_stat_activity
+      where datname = current_database() and query ilike 'listen %'`.execute(h.store.db);
+    assert.deepEqual(rows, [{ ok: true }]);
+    await inbound(h, { phone: '+5511900000002', text: 'while reconnecting' });
+    assert.ok(await waitFor(() => receiver.received.length > before, 5_000), 'delivered while the signal was down');
+    assert.ok(await waitFor(() => other.outboxSignal!.listening, 5_000), 'listening again');
+    await inbound(h, { phone: '+5511900000002', text: 'after' });
+    assert.ok(await waitFor(() => receiver.received.length > before + 1, 5_000));
+  } finally {
+    await dispatcher.stop();
+  }
+});
