@@ -436,7 +436,7 @@ export async function referenceIngest(manifest: Manifest, settings: RunSettings,
     DURATION_SECONDS: String(seconds),
   });
   log(`  reference ingest: ${fmt(result.rate)} messages/s (${fmt(result.messages)} messages, ${fmt(result.events)} events with a delivery each)`);
-  await withStore(manifest.databaseUrl, (store) => resetBenchWrites(store.db, manifest.workspaceId));
+  await withStore(manifest.databaseUrl, (store) => resetBenchWrites(store, manifest.workspaceId));
   return result;
 }
 
@@ -1068,7 +1068,7 @@ export async function runEngine(manifest: Manifest, worker: LoadWorker, settings
   const report: EngineReport = { engine: manifest.engine, rows: [], summary: {}, notes: [], serverPeakRssMb: null, rssPass: null, failures: [] };
   const only = settings.only;
   const writes = only.has('W1') || only.has('D1') || only.has('D2') || only.has('W2') || only.has('W3');
-  await withStore(manifest.databaseUrl, (store) => resetBenchWrites(store.db, manifest.workspaceId));
+  await withStore(manifest.databaseUrl, (store) => resetBenchWrites(store, manifest.workspaceId));
 
   let reference: ReferenceIngest | null = null;
   if (only.has('W1')) {
@@ -1106,7 +1106,7 @@ export async function runEngine(manifest: Manifest, worker: LoadWorker, settings
     await server.stop();
     if (report.failures.length > 0) log(`server output (last lines):\n${server.output()}`);
     if (settings.cpuProfileDir) log(`server CPU profile written to ${settings.cpuProfileDir}`);
-    await withStore(manifest.databaseUrl, (store) => resetBenchWrites(store.db, manifest.workspaceId));
+    await withStore(manifest.databaseUrl, (store) => resetBenchWrites(store, manifest.workspaceId));
   }
   return report;
 }

@@ -4,13 +4,19 @@ import { newId } from './ids.ts';
 import { notFound } from './errors.ts';
 import { searchKey } from './text.ts';
 import { emitEvent } from '../events/outbox.ts';
-import { conversationSnapshot } from './snapshots.ts';
+import { conversationSnapshot, namesOf, type SnapshotNames } from './snapshots.ts';
 import { conversationTagIds, findConversation } from '../db/repos/conversations.ts';
 import type { Tx } from '../db/repos/tx.ts';
 import { conversationFromRow } from '../db/rows.ts';
 import { prepared } from '../db/prepared.ts';
 import type { Selectable } from 'kysely';
 import type { ConversationTable } from '../db/schema.ts';
+
+/** A person this transaction created: no conversation can name them yet, and their name and phone are known. */
+export interface CreatedPerson {
+  name: string | null;
+  phone_number: string | null;
+}
 
 export interface ConversationTarget {
   workspaceId: string;
@@ -25,6 +31,8 @@ export interface ConversationTarget {
    * inbox moves to it, so replies leave on the channel the person last used (one history per person).
    */
   followChannel?: boolean;
+  /** The person was created by this transaction (findOrCreatePersonNoting): they have no conversation to look for, and their name and phone are these. */
+  createdPerson?: CreatedPerson | null;
 }
 
 /**
@@ -36,8 +44,8 @@ export async function findOrCreateConversation(
   trx: Tx,
   target: ConversationTarget,
   actor: Actor,
-): Promise<{ conversation: Conversation; created: boolean }> {
-  const existing = await lockByParticipant(ctx, trx, target);
+): Promise<{ conversation: Conversation; created: boolean; names?: SnapshotNames }> {
+  const existing = target.createdPerson ? null : await lockByParticipant(ctx, trx, target);
   if (existing && target.followChannel && existing.channelId !== target.channelId) {
     await trx
       .updateTable('conversations')
@@ -61,12 +69,13 @@ export async function findOrCreateConversation(
     .executeTakeFirst();
   const [person, group] = await Promise.all([
     target.personId
-      ? trx
+      ? (target.createdPerson ??
+        trx
           .selectFrom('people')
           .select(['name', 'phone_number'])
           .where('workspace_id', '=', target.workspaceId)
           .where('id', '=', target.personId)
-          .executeTakeFirst()
+          .executeTakeFirst())
       : undefined,
     target.groupId
       ? trx.selectFrom('groups').select(['name']).where('workspace_id', '=', target.workspaceId).where('id', '=', target.groupId).executeTakeFirst()
@@ -110,11 +119,9 @@ export async function findOrCreateConversation(
     if (raced) return { conversation: raced, created: false };
   }
   const conversation = conversationFromRow(row, []);
-  await emitEvent(ctx, trx, target.workspaceId, 'conversation.created', conversation.id, {
-    conversation: await conversationSnapshot(trx, conversation),
-    actor,
-  });
-  return { conversation, created: true };
+  const snapshot = await conversationSnapshot(trx, conversation);
+  await emitEvent(ctx, trx, target.workspaceId, 'conversation.created', conversation.id, { conversation: snapshot, actor });
+  return { conversation, created: true, names: namesOf(snapshot) };
 }
 
 // By person or by group, each with a row lock where the engine has them: two shapes, prepared once each per engine.

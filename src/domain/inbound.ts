@@ -5,7 +5,7 @@ import { DomainError, invalid, notFound } from './errors.ts';
 import { newId } from './ids.ts';
 import { normalisePhone, searchKey } from './text.ts';
 import { emitEvent, primeSubscriptions } from '../events/outbox.ts';
-import { findOrCreateConversation } from './conversations.ts';
+import { type CreatedPerson, findOrCreateConversation } from './conversations.ts';
 import { applyTrigger } from './conversation-transitions.ts';
 import { appendMessage, type NewMessage } from './messages.ts';
 import { findMessageByKey } from '../db/repos/messages.ts';
@@ -64,11 +64,12 @@ export async function receiveInbound(ctx: Ctx, input: InboundMessage): Promise<I
     if (!channel) throw notFound('channel', input.channelId);
     const actor: Actor = { type: 'channel', id: channel.id };
 
-    const personId = await findOrCreatePerson(ctx, trx, ws, channel.inbox_id, { phones: [phone], bsuid: null, name: input.from.name ?? null }, actor);
+    const person = await findOrCreatePersonNoting(ctx, trx, ws, channel.inbox_id, { phones: [phone], bsuid: null, name: input.from.name ?? null }, actor);
+    const personId = person.id;
     let groupId: string | null = null;
     if (input.group) groupId = await findOrCreateGroup(trx, ws, channel.inbox_id, channel.id, input.group.externalId, input.group.name ?? null, personId);
 
-    const { conversation } = await findOrCreateConversation(
+    const { conversation, created, names } = await findOrCreateConversation(
       ctx,
       trx,
       {
@@ -79,18 +80,29 @@ export async function receiveInbound(ctx: Ctx, input: InboundMessage): Promise<I
         groupId,
         status: 'ROBOT_INTERACTIVE',
         followChannel: true,
+        createdPerson: groupId ? null : person.created,
       },
       actor,
     );
 
-    if (m.externalId) {
+    // A conversation this transaction created has no message to repeat or quote.
+    if (m.externalId && !created) {
       const existing = await findMessageByKey(trx, ws, conversation.id, 'external_id', m.externalId);
       if (existing) return { personId, conversationId: conversation.id, messageId: existing.id, duplicate: true };
     }
     const { conversation: current } = await applyTrigger(ctx, trx, conversation, 'inbound', { actor });
 
-    const quoted = m.quotedExternalId ? await findMessageByKey(trx, ws, conversation.id, 'external_id', m.quotedExternalId) : null;
-    const { message, duplicate } = await appendMessage(ctx, trx, current, inboundMessage(m, personId, quoted?.id ?? null), actor);
+    const quoted = m.quotedExternalId && !created ? await findMessageByKey(trx, ws, conversation.id, 'external_id', m.quotedExternalId) : null;
+    // The names conversation.created carried still hold unless the trigger changed what they name.
+    const unchanged = current.status === conversation.status && current.assigneeUserId === conversation.assigneeUserId && current.botId === conversation.botId;
+    const { message, duplicate } = await appendMessage(
+      ctx,
+      trx,
+      current,
+      inboundMessage(m, personId, quoted?.id ?? null),
+      actor,
+      names && unchanged ? names : undefined,
+    );
     return { personId, conversationId: conversation.id, messageId: message.id, duplicate };
   });
 }
@@ -195,6 +207,18 @@ export interface InboundIdentity {
  * the phone) is learnt.
  */
 export async function findOrCreatePerson(ctx: Ctx, trx: Tx, ws: string, inboxId: string, who: InboundIdentity, actor: Actor): Promise<string> {
+  return (await findOrCreatePersonNoting(ctx, trx, ws, inboxId, who, actor)).id;
+}
+
+/** findOrCreatePerson, also telling whether it created the person (and with what), so the caller can skip looking for their conversation. */
+export async function findOrCreatePersonNoting(
+  ctx: Ctx,
+  trx: Tx,
+  ws: string,
+  inboxId: string,
+  who: InboundIdentity,
+  actor: Actor,
+): Promise<{ id: string; created: CreatedPerson | null }> {
   const phone = who.phones[0] ?? null;
   const find = async () => {
     if (who.bsuid) {
@@ -214,7 +238,7 @@ export async function findOrCreatePerson(ctx: Ctx, trx: Tx, ws: string, inboxId:
     if (who.bsuid && !existing.bsuid) learnt.bsuid = who.bsuid;
     if (phone && !existing.phone_number && !(await personByPhone(trx, { ws, inboxId, phone })).rows[0]) learnt.phone_number = phone;
     if (Object.keys(learnt).length > 0) await learn(ctx, trx, ws, existing.id, learnt, actor);
-    return existing.id;
+    return { id: existing.id, created: null };
   }
   const now = Date.now();
   const row = {
@@ -244,11 +268,11 @@ export async function findOrCreatePerson(ctx: Ctx, trx: Tx, ws: string, inboxId:
     .executeTakeFirst();
   if (Number(result.numInsertedOrUpdatedRows ?? 0n) === 0) {
     const raced = await find();
-    if (raced) return raced.id;
+    if (raced) return { id: raced.id, created: null };
     throw new DomainError('conflict', 'Could not create the person', 'conflict');
   }
   await emitEvent(ctx, trx, ws, 'contact.created', null, { person: { ...personFromRow(row, []), tags: [] }, actor });
-  return row.id;
+  return { id: row.id, created: { name: row.name, phone_number: row.phone_number } };
 }
 
 /** The channel tells us the name of a person we knew only by phone: person, their conversations' search and a contact.updated. */

@@ -111,6 +111,19 @@ export async function conversationSnapshot(trx: Tx, c: Conversation): Promise<Co
   };
 }
 
+/** What a snapshot names, to build the next snapshot of the same conversation with snapshotWith. */
+export function namesOf(s: ConversationSnapshot): SnapshotNames {
+  return {
+    inbox: s.inbox,
+    person: s.person,
+    group: s.group,
+    assignee: s.assignee,
+    bot: s.bot,
+    supportSessionId: s.supportSessionId,
+    channelKind: s.channelKind,
+  };
+}
+
 /** The snapshot of a changed conversation whose names are already known (read with it, and unchanged since). */
 export function snapshotWith(c: Conversation, names: SnapshotNames): ConversationSnapshot {
   return { ...c, ...names };

@@ -1,7 +1,7 @@
 import type { Actor, Ctx } from '../../domain/context.ts';
 import type { Message } from '../../domain/model.ts';
 import { forUpdate, type Tx } from '../../db/repos/tx.ts';
-import { findOrCreateGroup, findOrCreatePerson, learn, type InboundIdentity } from '../../domain/inbound.ts';
+import { findOrCreateGroup, findOrCreatePerson, findOrCreatePersonNoting, learn, type InboundIdentity } from '../../domain/inbound.ts';
 import { findOrCreateConversation, lockConversation } from '../../domain/conversations.ts';
 import { applyTrigger } from '../../domain/conversation-transitions.ts';
 import { appendMessage, type NewMessage } from '../../domain/messages.ts';
@@ -57,7 +57,8 @@ function identityOf(person: WaPerson): InboundIdentity {
 }
 
 async function conversationFor(ctx: Ctx, trx: Tx, channel: RoutedChannel, person: WaPerson, groupId: string | null, actor: Actor) {
-  const personId = await findOrCreatePerson(ctx, trx, channel.workspaceId, channel.inboxId, identityOf(person), actor);
+  const found = await findOrCreatePersonNoting(ctx, trx, channel.workspaceId, channel.inboxId, identityOf(person), actor);
+  const personId = found.id;
   const group = groupId ? await findOrCreateGroup(trx, channel.workspaceId, channel.inboxId, channel.id, groupId, null, personId) : null;
   const { conversation } = await findOrCreateConversation(
     ctx,
@@ -70,6 +71,7 @@ async function conversationFor(ctx: Ctx, trx: Tx, channel: RoutedChannel, person
       groupId: group,
       status: 'ROBOT_INTERACTIVE',
       followChannel: true,
+      createdPerson: group ? null : found.created,
     },
     actor,
   );
