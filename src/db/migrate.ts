@@ -9,6 +9,7 @@ import { whatsappChannelMigration } from './migrations/005_whatsapp_channel.ts';
 import { agentsMigration } from './migrations/006_agents.ts';
 import { savedRepliesMigration } from './migrations/007_saved_replies.ts';
 import { conversationCountsMigration } from './migrations/008_conversation_counts.ts';
+import { listIndexCoversGroupsMigration } from './migrations/009_list_index_covers_groups.ts';
 
 function migrationsFor(engine: Engine): Record<string, Migration> {
   return {
@@ -20,6 +21,7 @@ function migrationsFor(engine: Engine): Record<string, Migration> {
     '006_agents': agentsMigration(engine),
     '007_saved_replies': savedRepliesMigration(engine),
     '008_conversation_counts': conversationCountsMigration(engine),
+    '009_list_index_covers_groups': listIndexCoversGroupsMigration,
   };
 }
 

@@ -5,7 +5,7 @@ import { startHarness, call, inbound, ENGINE, type Harness } from '../helpers/ha
 import { makeRole, makeUser } from '../helpers/fixtures.ts';
 import { juri } from '../helpers/jurichat.ts';
 import { newId } from '../../src/domain/ids.ts';
-import { migrateToLatest } from '../../src/db/migrate.ts';
+import { MIGRATION_NAMES, migrateToLatest } from '../../src/db/migrate.ts';
 import { conversationCountsMigration } from '../../src/db/migrations/008_conversation_counts.ts';
 import { applyConversationFilters, type ConversationFilters } from '../../src/db/repos/conversation-filters.ts';
 import { countConversations, countedFilters, mergeConversationCounts } from '../../src/db/repos/conversation-counts.ts';
@@ -176,9 +176,10 @@ test(`the filters the counts do not keep fall back to counting rows, exactly (${
 test(`the migration counts the conversations already stored (${ENGINE})`, async () => {
   const migration = conversationCountsMigration(h.ctx.engine);
   await migration.down(h.store.db as never);
-  await sql`delete from kysely_migration where name = '008_conversation_counts'`.execute(h.store.db);
+  // The later migrations run again after it, as they would have the first time.
+  await sql`delete from kysely_migration where name >= '008_conversation_counts'`.execute(h.store.db);
   await inbound(h, { phone: '5511973000001' });
-  assert.deepEqual(await migrateToLatest(h.store), ['008_conversation_counts']);
+  assert.deepEqual(await migrateToLatest(h.store), MIGRATION_NAMES.slice(MIGRATION_NAMES.indexOf('008_conversation_counts')));
   await assertExact('backfilled');
   await inbound(h, { phone: '5511973000002' });
   await assertExact('kept after the backfill');
