@@ -16,6 +16,13 @@ export interface OutboxSignal {
   committed(): void;
   /** Whether signals from every process reach this one now; while not, dispatchers poll as without one. */
   readonly listening: boolean;
+  /**
+   * Whether this process's dispatcher is the one that sends: of the processes listening, one holds
+   * a session advisory lock on its listening connection and dispatches; the others stand by and
+   * take over within LEADERSHIP_RETRY_MS of its connection closing. Two processes each claiming
+   * half-size batches cost a third more CPU per message than one claiming for both.
+   */
+  readonly leading: boolean;
   /** Starts listening (one connection of its own) and calls `wake` on every signal; reconnects when the connection drops. */
   listen(wake: () => void, log?: SignalLogger): void;
   close(): Promise<void>;
@@ -25,6 +32,11 @@ export const OUTBOX_CHANNEL = 'conversas_outbox';
 /** At most one NOTIFY per this many ms from one process; dispatchers claim at most every 100 ms anyway. */
 export const NOTIFY_SPACING_MS = 50;
 const RELISTEN_MS = 1_000;
+export const LISTENER_APPLICATION_NAME = 'conversas outbox listener';
+/** How often a standby process tries to take the dispatcher's lock. */
+export const LEADERSHIP_RETRY_MS = 1_000;
+/** The advisory lock key of the dispatching process (per database; Kysely's migration lock uses another). */
+const DISPATCHER_LOCK_KEY = '7305216904181265409';
 
 const wroteDeliveries = new WeakSet<object>();
 
@@ -51,6 +63,8 @@ export function postgresOutboxSignal(db: Kysely<Database>, databaseUrl: string):
   let closed = false;
   let logger: SignalLogger | null = null;
   let relisten: NodeJS.Timeout | null = null;
+  let leading = false;
+  let leadershipTimer: NodeJS.Timeout | null = null;
 
   const wakeAll = () => {
     for (const wake of wakers) wake();
@@ -71,11 +85,15 @@ export function postgresOutboxSignal(db: Kysely<Database>, databaseUrl: string):
     relisten = null;
     if (closed) return;
     const { default: pgModule } = await import('pg');
-    const client = new pgModule.Client({ connectionString: databaseUrl });
+    // Named, so pg_stat_activity tells it apart from the pools' connections.
+    const client = new pgModule.Client({ connectionString: databaseUrl, application_name: LISTENER_APPLICATION_NAME });
     const lost = (error?: Error) => {
       if (listener !== client) return;
       listener = null;
       listening = false;
+      leading = false;
+      if (leadershipTimer) clearInterval(leadershipTimer);
+      leadershipTimer = null;
       client.end().catch(() => {});
       if (closed) return;
       if (error) logger?.warn({ err: error }, 'outbox LISTEN connection lost; dispatchers poll until it is back');
@@ -99,6 +117,25 @@ export function postgresOutboxSignal(db: Kysely<Database>, databaseUrl: string):
     }
     if (listener !== client) return;
     listening = true;
+    const tryToLead = async () => {
+      if (leading || listener !== client) return;
+      const { rows } = await client.query<{ locked: boolean }>(`select pg_try_advisory_lock(${DISPATCHER_LOCK_KEY}) as locked`);
+      if (!rows[0]?.locked || listener !== client) return;
+      leading = true;
+      if (leadershipTimer) clearInterval(leadershipTimer);
+      leadershipTimer = null;
+      wakeAll();
+    };
+    try {
+      await tryToLead();
+    } catch (error) {
+      lost(error as Error);
+      return;
+    }
+    if (!leading && listener === client) {
+      leadershipTimer = setInterval(() => void tryToLead().catch(lost), LEADERSHIP_RETRY_MS);
+      leadershipTimer.unref();
+    }
     // Commits between the last poll and LISTEN were not signalled.
     wakeAll();
   };
@@ -113,6 +150,9 @@ export function postgresOutboxSignal(db: Kysely<Database>, databaseUrl: string):
     get listening() {
       return listening;
     },
+    get leading() {
+      return leading;
+    },
     listen(wake, log?: SignalLogger) {
       wakers.push(wake);
       if (log) logger = log;
@@ -121,6 +161,8 @@ export function postgresOutboxSignal(db: Kysely<Database>, databaseUrl: string):
     async close() {
       closed = true;
       if (relisten) clearTimeout(relisten);
+      if (leadershipTimer) clearInterval(leadershipTimer);
+      leading = false;
       if (notifyTimer) {
         clearTimeout(notifyTimer);
         await sendNotify();

@@ -123,6 +123,8 @@ export class Dispatcher {
   private signalled = false;
   /** The loop is in its long sleep, which a signal ends. */
   private awaitingSignal = false;
+  /** Another process's dispatcher is sending: this one claims nothing until it leads. */
+  private standingBy = false;
 
   constructor(options: DispatcherOptions) {
     this.db = options.db;
@@ -152,7 +154,8 @@ export class Dispatcher {
     this.stopping = false;
     this.signal?.listen(() => {
       this.signalled = true;
-      if (this.awaitingSignal) this.wake?.();
+      // A standby sleeps through other processes' commits; taking over the lead wakes it.
+      if (this.awaitingSignal && (!this.standingBy || this.signal?.leading)) this.wake?.();
     }, this.logger);
     this.loop = this.runLoop();
   }
@@ -213,6 +216,14 @@ export class Dispatcher {
   private async runLoop(): Promise<void> {
     const inFlight = new Set<Promise<unknown>>();
     while (!this.stopping) {
+      if (this.signal?.listening && !this.signal.leading && inFlight.size === 0) {
+        this.standingBy = true;
+        this.awaitingSignal = true;
+        await this.sleep(this.signalledPollMs);
+        this.awaitingSignal = false;
+        this.standingBy = false;
+        continue;
+      }
       let pause = 0;
       this.signalled = false;
       try {

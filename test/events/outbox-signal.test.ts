@@ -6,6 +6,7 @@ import { startReceiver } from '../helpers/receiver.ts';
 import { juri } from '../helpers/jurichat.ts';
 import { openStore, type Store } from '../../src/db/connect.ts';
 import { Dispatcher } from '../../src/events/dispatcher.ts';
+import { LISTENER_APPLICATION_NAME } from '../../src/db/outbox-signal.ts';
 
 // Two serve processes on one PostgreSQL database, as two stores: deliveries one commits reach the
 // other's idle dispatcher through LISTEN/NOTIFY, not through polling.
@@ -14,6 +15,7 @@ const silent = { debug() {}, warn() {}, error() {} };
 
 let h: Harness;
 let other: Store;
+let closedOther = false;
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
 
 before(async () => {
@@ -23,7 +25,7 @@ before(async () => {
   if (ENGINE === 'postgres') other = openStore(h.url, { poolSize: 2 });
 });
 after(async () => {
-  await other?.close();
+  if (!closedOther) await other?.close();
   await receiver.close();
   await h.close();
 });
@@ -80,7 +82,7 @@ test('a dispatcher whose LISTEN connection is gone polls again, and listens agai
     const before = receiver.received.length;
     // Cut the listening connection from the server side, as a failover or an idle timeout would.
     const { rows } = await sql<{ ok: boolean }>`select pg_terminate_backend(pid) as ok from pg_stat_activity
-      where datname = current_database() and query ilike 'listen %'`.execute(h.store.db);
+      where datname = current_database() and application_name = ${LISTENER_APPLICATION_NAME}`.execute(h.store.db);
     assert.deepEqual(rows, [{ ok: true }]);
     await inbound(h, { phone: '+5511900000002', text: 'while reconnecting' });
     assert.ok(await waitFor(() => receiver.received.length > before, 5_000), 'delivered while the signal was down');
@@ -89,5 +91,32 @@ test('a dispatcher whose LISTEN connection is gone polls again, and listens agai
     assert.ok(await waitFor(() => receiver.received.length > before + 1, 5_000));
   } finally {
     await dispatcher.stop();
+  }
+});
+
+test('of two listening processes one dispatches and the other stands by; when the first stops, the second takes over', { skip: postgresOnly }, async () => {
+  const third = openStore(h.url, { poolSize: 2 });
+  const first = dispatcherOf(other, 60_000);
+  const standby = dispatcherOf(third, 60_000);
+  first.start();
+  standby.start();
+  try {
+    assert.ok(await waitFor(() => other.outboxSignal!.listening && third.outboxSignal!.listening, 5_000));
+    assert.equal(other.outboxSignal!.leading, true, 'the process listening first leads');
+    assert.equal(third.outboxSignal!.leading, false);
+    const before = receiver.received.length;
+    await inbound(h, { phone: '+5511900000003', text: 'to the leader' });
+    assert.ok(await waitFor(() => receiver.received.length > before, 5_000));
+
+    await first.stop();
+    await other.close();
+    closedOther = true;
+    assert.ok(await waitFor(() => third.outboxSignal!.leading, 5_000), 'the standby takes the lead');
+    const afterTakeover = receiver.received.length;
+    await inbound(h, { phone: '+5511900000003', text: 'to the new leader' });
+    assert.ok(await waitFor(() => receiver.received.length > afterTakeover, 5_000));
+  } finally {
+    await standby.stop();
+    await third.close();
   }
 });
