@@ -231,7 +231,9 @@ export class Dispatcher {
         if (rows.length > 0) {
           const batch: Promise<unknown> = this.sendBatch(rows).finally(() => {
             inFlight.delete(batch);
-            // Its conversations' next deliveries may be due now.
+            // Its conversations' next deliveries may be due now: as good as a signal, even if it
+            // comes during the short pause, which must then not turn into the long wait.
+            this.signalled = true;
             this.wake?.();
           });
           inFlight.add(batch);

@@ -74,6 +74,22 @@ test("another process's commit wakes an idle dispatcher at once, which would oth
   }
 });
 
+test("a conversation's queued deliveries go out one after another without waiting for the next poll", { skip: postgresOnly }, async () => {
+  // Written while no dispatcher runs: each waits for the one before it to be recorded.
+  const before = receiver.received.length;
+  for (const text of ['one', 'two', 'three']) await inbound(h, { phone: '+5511900000009', text });
+  // Let their NOTIFYs pass first: only the deliveries' own progress may drive what follows.
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  assert.equal(receiver.received.length, before, 'nothing sent yet');
+  const dispatcher = dispatcherOf(other, 60_000);
+  dispatcher.start();
+  try {
+    assert.ok(await waitFor(() => receiver.received.length >= before + 3, 5_000), 'each next delivery is claimed once the one before it is recorded');
+  } finally {
+    await dispatcher.stop();
+  }
+});
+
 test('a dispatcher whose LISTEN connection is gone polls again, and listens again when it is back', { skip: postgresOnly }, async () => {
   const dispatcher = dispatcherOf(other, 60_000);
   dispatcher.start();
