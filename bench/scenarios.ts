@@ -187,6 +187,15 @@ function pick<T>(items: T[], count: number): T[] {
 
 const round1 = (n: number | null) => (n === null ? null : Math.round(n * 10) / 10);
 const round3 = (n: number | null) => (n === null ? null : Math.round(n * 1000) / 1000);
+/** What every write scenario's summary starts with. */
+const summaryHead = (rps: number, load: { p50: number; p99: number }, ratio: number | null, target: string, pass: boolean | null) => ({
+  rps: Math.round(rps),
+  p50: round1(load.p50),
+  p99: round1(load.p99),
+  ratio: round3(ratio),
+  target,
+  pass,
+});
 
 async function scenarioR1(ctx: EngineContext): Promise<void> {
   const { manifest, server, worker, settings, log, report } = ctx;
@@ -662,12 +671,7 @@ async function scenarioWrites(ctx: EngineContext, reference: ReferenceIngest | n
             peakRssMb: null,
           });
         report.summary.W1 = {
-          rps: Math.round(ackRate),
-          p50: round1(load.p50),
-          p99: round1(load.p99),
-          ratio: round3(ratio),
-          target: w1Target,
-          pass: w1Pass,
+          ...summaryHead(ackRate, load, ratio, w1Target, w1Pass),
           acknowledged: acked.length,
           stored: stored.rows.length,
           lost,
@@ -897,12 +901,7 @@ async function scenarioW3(
       cpuUsPerMessage: cpu,
     });
     report.summary.W3 = {
-      rps: Math.round(rate),
-      p50: round1(load.p50),
-      p99: round1(load.p99),
-      ratio: round3(ratio),
-      target,
-      pass,
+      ...summaryHead(rate, load, ratio, target, pass),
       acknowledged: acked.length,
       stored: stored.length,
       lost,
@@ -992,12 +991,7 @@ async function scenarioW2(ctx: EngineContext, whatsapp: WhatsAppTarget, w1Rate: 
     cpuUsPerMessage: cpu,
   });
   report.summary.W2 = {
-    rps: Math.round(rate),
-    p50: round1(load.p50),
-    p99: round1(load.p99),
-    ratio: round3(ratio),
-    target,
-    pass,
+    ...summaryHead(rate, load, ratio, target, pass),
     webhooksPerSecond: Math.round(batches.length / load.durationSeconds),
     messagesPerWebhook: W2_BATCH,
     acknowledged,

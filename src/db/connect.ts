@@ -101,6 +101,13 @@ function statementName(text: string): string {
   return name;
 }
 
+/**
+ * Starts a statement PostgreSQL must plan on every run (sent unnamed): one whose best plan depends
+ * on how much data it finds. A named statement gets a generic plan after five runs; the outbox
+ * claim's, made while the outbox was empty, then walked a full outbox for minutes.
+ */
+export const PLAN_EACH_TIME = '/* planned each time */ ';
+
 /** Named statements one PostgreSQL connection keeps at most; other queries are parsed each time. */
 const PG_PREPARED_PER_CONNECTION = 500;
 
@@ -116,7 +123,7 @@ function preparingClient(Client: typeof pg.Client): typeof pg.Client {
     // biome-ignore lint/suspicious/noExplicitAny: pg's query has a dozen overloads; this override only forwards to them.
     override query(...args: unknown[]): any {
       const [text, values, callback] = args;
-      if (typeof text === 'string' && Array.isArray(values) && values.length > 0) {
+      if (typeof text === 'string' && Array.isArray(values) && values.length > 0 && !text.startsWith(PLAN_EACH_TIME)) {
         const name = statementName(text);
         if (this.prepared.has(name) || this.prepared.size < PG_PREPARED_PER_CONNECTION) {
           this.prepared.add(name);

@@ -1,6 +1,7 @@
 import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
 import type { Database, DeliveryAttemptTable, DeliveryTable } from '../db/schema.ts';
 import type { EngineQuirks } from '../db/engine-quirks.ts';
+import { PLAN_EACH_TIME } from '../db/connect.ts';
 import { newId } from '../domain/ids.ts';
 
 /**
@@ -54,7 +55,7 @@ export async function claimDueDeliveries(db: Kysely<Database>, quirks: EngineQui
   // PostgreSQL: rows another dispatcher is claiming are skipped, not waited for; once its claim
   // commits, their lease excludes them here too. SQLite: one statement, atomic across processes.
   const lock = quirks.skipLockedClause();
-  const { rows } = await sql<ClaimedDelivery>`update deliveries set locked_until = ${now + CLAIM_LEASE_MS}, claimed_at = ${now},
+  const { rows } = await sql<ClaimedDelivery>`${sql.raw(PLAN_EACH_TIME)}update deliveries set locked_until = ${now + CLAIM_LEASE_MS}, claimed_at = ${now},
       attempt_count = attempt_count + (case when claimed_at is null then 0 else 1 end),
       interrupted_claims = case when claimed_at is null then interrupted_claims
         else coalesce(interrupted_claims || ',', '') || cast(claimed_at as text) end
