@@ -23,8 +23,11 @@ export interface OutboxSignal {
    * half-size batches cost a third more CPU per message than one claiming for both.
    */
   readonly leading: boolean;
-  /** Starts listening (one connection of its own) and calls `wake` on every signal; reconnects when the connection drops. */
-  listen(wake: () => void, log?: SignalLogger): void;
+  /**
+   * Starts listening (one connection of its own) and calls `wake` on every signal; reconnects when
+   * the connection drops. Returns what stops calling `wake`.
+   */
+  listen(wake: () => void, log?: SignalLogger): () => void;
   close(): Promise<void>;
 }
 
@@ -55,7 +58,7 @@ export interface SignalLogger {
 
 /** The PostgreSQL signal: NOTIFY through the store's pool, LISTEN on a connection of its own. */
 export function postgresOutboxSignal(db: Kysely<Database>, databaseUrl: string): OutboxSignal {
-  const wakers: (() => void)[] = [];
+  const wakers = new Set<() => void>();
   let notifyTimer: NodeJS.Timeout | null = null;
   let lastNotifyAt = 0;
   let listener: pg.Client | null = null;
@@ -81,6 +84,12 @@ export function postgresOutboxSignal(db: Kysely<Database>, databaseUrl: string):
       });
   };
 
+  // A failure before the new client exists (its import) is retried too; the client's own errors go through its `lost`.
+  const scheduleConnect = () => {
+    relisten = setTimeout(() => void connect().catch(scheduleConnect), RELISTEN_MS);
+    relisten.unref();
+  };
+
   const connect = async (): Promise<void> => {
     relisten = null;
     if (closed) return;
@@ -99,8 +108,7 @@ export function postgresOutboxSignal(db: Kysely<Database>, databaseUrl: string):
       if (error) logger?.warn({ err: error }, 'outbox LISTEN connection lost; dispatchers poll until it is back');
       // Deliveries committed meanwhile were not signalled.
       wakeAll();
-      relisten = setTimeout(() => void connect().catch(lost), RELISTEN_MS);
-      relisten.unref();
+      scheduleConnect();
     };
     listener = client;
     client.on('error', lost);
@@ -154,9 +162,12 @@ export function postgresOutboxSignal(db: Kysely<Database>, databaseUrl: string):
       return leading;
     },
     listen(wake, log?: SignalLogger) {
-      wakers.push(wake);
+      wakers.add(wake);
       if (log) logger = log;
-      if (!listener && !relisten) void connect();
+      if (!listener && !relisten) void connect().catch(scheduleConnect);
+      return () => {
+        wakers.delete(wake);
+      };
     },
     async close() {
       closed = true;

@@ -216,7 +216,7 @@ export async function requireDelivery(ctx: Ctx, workspaceId: string, subscriptio
 /** A FAILED or RETRYING delivery is due again now (409 otherwise); returns it as it stands after. */
 export async function retryDelivery(ctx: Ctx, workspaceId: string, subscriptionId: string, id: string): Promise<DeliveryRecord> {
   await requireDelivery(ctx, workspaceId, subscriptionId, id);
-  await retryDeliveryNow(ctx.db, workspaceId, id);
+  await retryDeliveryNow(ctx, workspaceId, id);
   return requireDelivery(ctx, workspaceId, subscriptionId, id);
 }
 

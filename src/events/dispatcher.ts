@@ -3,7 +3,7 @@ import { sql, type Kysely, type QueryResult, type Selectable } from 'kysely';
 import type { Database, DeliveryTable } from '../db/schema.ts';
 import type { Engine } from '../db/engine.ts';
 import { type EngineQuirks, quirksOf } from '../db/engine-quirks.ts';
-import type { OutboxSignal } from '../db/outbox-signal.ts';
+import { markDeliveriesWritten, type OutboxSignal } from '../db/outbox-signal.ts';
 import type { Config } from '../config.ts';
 import { bool, subscriptionFromRow } from '../db/rows.ts';
 import { newId } from '../domain/ids.ts';
@@ -119,6 +119,8 @@ export class Dispatcher {
   private wake: (() => void) | null = null;
   private readonly signal: OutboxSignal | null;
   private readonly signalledPollMs: number;
+  /** Ends this dispatcher's subscription to the signal (set while started). */
+  private stopListening: (() => void) | null = null;
   /** A signal came since the last claim began. */
   private signalled = false;
   /** The loop is in its long sleep, which a signal ends. */
@@ -152,17 +154,20 @@ export class Dispatcher {
   start(): void {
     if (this.loop) return;
     this.stopping = false;
-    this.signal?.listen(() => {
-      this.signalled = true;
-      // A standby sleeps through other processes' commits; taking over the lead wakes it.
-      if (this.awaitingSignal && (!this.standingBy || this.signal?.leading)) this.wake?.();
-    }, this.logger);
+    this.stopListening =
+      this.signal?.listen(() => {
+        this.signalled = true;
+        // A standby sleeps through other processes' commits; taking over the lead wakes it.
+        if (this.awaitingSignal && (!this.standingBy || this.signal?.leading)) this.wake?.();
+      }, this.logger) ?? null;
     this.loop = this.runLoop();
   }
 
   /** Ends the loop; resolves once the sends in flight are finished and recorded. */
   async stop(): Promise<void> {
     this.stopping = true;
+    this.stopListening?.();
+    this.stopListening = null;
     this.wake?.();
     await this.loop;
     this.loop = null;
@@ -609,18 +614,29 @@ function describeSendError(error: unknown): string {
 
 /**
  * A `FAILED` or `RETRYING` delivery goes back to `PENDING`, due at once (JuriChat's retry). Any
- * other status is a conflict; an unknown or foreign id is not found.
+ * other status is a conflict; an unknown or foreign id is not found. Written through `transact`, so
+ * on PostgreSQL its commit signals the dispatcher like any other delivery written.
  */
-export async function retryDeliveryNow(db: Kysely<Database>, workspaceId: string, deliveryId: string, now: number = Date.now()): Promise<void> {
-  const result = await db
-    .updateTable('deliveries')
-    .set({ status: 'PENDING', next_attempt_at: now, updated_at: now })
-    .where('workspace_id', '=', workspaceId)
-    .where('id', '=', deliveryId)
-    .where('status', 'in', ['FAILED', 'RETRYING'])
-    .executeTakeFirst();
-  if (Number(result.numUpdatedRows) > 0) return;
-  const existing = await db.selectFrom('deliveries').select('status').where('workspace_id', '=', workspaceId).where('id', '=', deliveryId).executeTakeFirst();
+export async function retryDeliveryNow(
+  store: { db: Kysely<Database>; transact: Transact },
+  workspaceId: string,
+  deliveryId: string,
+  now: number = Date.now(),
+): Promise<void> {
+  const retried = await store.transact(async (trx) => {
+    const result = await trx
+      .updateTable('deliveries')
+      .set({ status: 'PENDING', next_attempt_at: now, updated_at: now })
+      .where('workspace_id', '=', workspaceId)
+      .where('id', '=', deliveryId)
+      .where('status', 'in', ['FAILED', 'RETRYING'])
+      .executeTakeFirst();
+    const changed = Number(result.numUpdatedRows) > 0;
+    if (changed) markDeliveriesWritten(trx);
+    return changed;
+  });
+  if (retried) return;
+  const existing = await store.db.selectFrom('deliveries').select('status').where('workspace_id', '=', workspaceId).where('id', '=', deliveryId).executeTakeFirst();
   if (!existing) throw notFound('delivery', deliveryId);
   throw conflict(`Delivery ${deliveryId} is ${existing.status}; only FAILED or RETRYING deliveries can be retried`, 'delivery_not_retryable');
 }

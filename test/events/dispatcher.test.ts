@@ -457,7 +457,7 @@ test('a failing delivery holds back later ones of its conversation only, until i
 
   // Manual retry of the FAILED one: it is due again, and it holds back the later one again.
   healed = true;
-  await retryDeliveryNow(h.store.db, ws.workspaceId, ofA[0].id, clock.now());
+  await retryDeliveryNow(h.store, ws.workspaceId, ofA[0].id, clock.now());
   const retried = await deliveryById(sub, ofA[0].id);
   assert.equal(retried.status, 'PENDING');
   assert.equal(retried.next_attempt_at, clock.now());
@@ -700,7 +700,7 @@ test('retryDeliveryNow: FAILED or RETRYING go back to PENDING; others conflict; 
   const [success, retrying, pending] = await deliveriesOf(sub);
 
   const expectError = async (id: string, workspaceId: string, kind: string) => {
-    await assert.rejects(retryDeliveryNow(h.store.db, workspaceId, id), (error: unknown) => {
+    await assert.rejects(retryDeliveryNow(h.store, workspaceId, id), (error: unknown) => {
       assert.ok(error instanceof DomainError);
       assert.equal(error.kind, kind);
       return true;
@@ -711,7 +711,7 @@ test('retryDeliveryNow: FAILED or RETRYING go back to PENDING; others conflict; 
   await expectError(retrying.id, h.other.workspaceId, 'not_found');
   await expectError(newId(), ws.workspaceId, 'not_found');
 
-  await retryDeliveryNow(h.store.db, ws.workspaceId, retrying.id, clock.now() + 1);
+  await retryDeliveryNow(h.store, ws.workspaceId, retrying.id, clock.now() + 1);
   const row = await deliveryById(sub, retrying.id);
   assert.equal(row.status, 'PENDING');
   assert.equal(row.next_attempt_at, clock.now() + 1);

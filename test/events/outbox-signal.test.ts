@@ -5,7 +5,7 @@ import { startHarness, inbound, engineBanner, ENGINE, type Harness } from '../he
 import { startReceiver } from '../helpers/receiver.ts';
 import { juri } from '../helpers/jurichat.ts';
 import { openStore, type Store } from '../../src/db/connect.ts';
-import { Dispatcher } from '../../src/events/dispatcher.ts';
+import { Dispatcher, retryDeliveryNow } from '../../src/events/dispatcher.ts';
 import { LISTENER_APPLICATION_NAME } from '../../src/db/outbox-signal.ts';
 
 // Two serve processes on one PostgreSQL database, as two stores: deliveries one commits reach the
@@ -105,6 +105,27 @@ test('a dispatcher whose LISTEN connection is gone polls again, and listens agai
     assert.ok(await waitFor(() => other.outboxSignal!.listening, 5_000), 'listening again');
     await inbound(h, { phone: '+5511900000002', text: 'after' });
     assert.ok(await waitFor(() => receiver.received.length > before + 1, 5_000));
+  } finally {
+    await dispatcher.stop();
+  }
+});
+
+test('a delivery retried in another process is sent at once by an idle dispatcher', { skip: postgresOnly }, async () => {
+  const dispatcher = dispatcherOf(other, 60_000);
+  dispatcher.start();
+  try {
+    assert.ok(await waitFor(() => other.outboxSignal!.listening, 5_000));
+    const sent = receiver.received.length;
+    await inbound(h, { phone: '+5511900000004', text: 'to fail' });
+    assert.ok(await waitFor(() => receiver.received.length > sent, 5_000));
+    // Its delivery is made FAILED by hand, as five refused attempts would leave it.
+    const last = await h.store.db.selectFrom('deliveries').select(['id', 'workspace_id']).where('status', '=', 'SUCCESS').orderBy('created_at', 'desc').executeTakeFirstOrThrow();
+    await h.store.db.updateTable('deliveries').set({ status: 'FAILED' }).where('id', '=', last.id).execute();
+    // Let the dispatcher settle into its 60-s sleep.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const before = receiver.received.length;
+    await retryDeliveryNow(h.store, last.workspace_id, last.id);
+    assert.ok(await waitFor(() => receiver.received.length > before, 5_000), 'sent long before the 60 s poll');
   } finally {
     await dispatcher.stop();
   }

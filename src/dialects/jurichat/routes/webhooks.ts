@@ -334,7 +334,7 @@ export async function webhookRoutes(fastify: FastifyInstance): Promise<void> {
         .where('s.dialect', '=', JURICHAT_DIALECT)
         .executeTakeFirst();
       if (!delivery) throw notFound('delivery', deliveryId);
-      await retryDeliveryNow(db, ws, deliveryId);
+      await retryDeliveryNow(ctx, ws, deliveryId);
       return { deliveryId, message: 'Retry scheduled' };
     },
   );
