@@ -636,7 +636,12 @@ export async function retryDeliveryNow(
     return changed;
   });
   if (retried) return;
-  const existing = await store.db.selectFrom('deliveries').select('status').where('workspace_id', '=', workspaceId).where('id', '=', deliveryId).executeTakeFirst();
+  const existing = await store.db
+    .selectFrom('deliveries')
+    .select('status')
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', deliveryId)
+    .executeTakeFirst();
   if (!existing) throw notFound('delivery', deliveryId);
   throw conflict(`Delivery ${deliveryId} is ${existing.status}; only FAILED or RETRYING deliveries can be retried`, 'delivery_not_retryable');
 }

@@ -119,7 +119,12 @@ test('a delivery retried in another process is sent at once by an idle dispatche
     await inbound(h, { phone: '+5511900000004', text: 'to fail' });
     assert.ok(await waitFor(() => receiver.received.length > sent, 5_000));
     // Its delivery is made FAILED by hand, as five refused attempts would leave it.
-    const last = await h.store.db.selectFrom('deliveries').select(['id', 'workspace_id']).where('status', '=', 'SUCCESS').orderBy('created_at', 'desc').executeTakeFirstOrThrow();
+    const last = await h.store.db
+      .selectFrom('deliveries')
+      .select(['id', 'workspace_id'])
+      .where('status', '=', 'SUCCESS')
+      .orderBy('created_at', 'desc')
+      .executeTakeFirstOrThrow();
     await h.store.db.updateTable('deliveries').set({ status: 'FAILED' }).where('id', '=', last.id).execute();
     // Let the dispatcher settle into its 60-s sleep.
     await new Promise((resolve) => setTimeout(resolve, 300));
