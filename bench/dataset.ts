@@ -37,7 +37,16 @@ const NEVER_MINUTES = 10 * 365 * 24 * 60;
  * Phone prefixes of the people the write scenarios create: W1's load, its warm-up and the reference
  * ingest. Seeded people are Brazilian numbers (55…), so these never collide and can be deleted.
  */
-export const PHONE_PREFIX = { w1: '770', warmup: '771', w2: '772', w2warmup: '773', w3first: '774', w3second: '775', reference: '780' } as const;
+export const PHONE_PREFIX = {
+  w1: '770',
+  warmup: '771',
+  w2: '772',
+  w2warmup: '773',
+  w3first: '774',
+  w3second: '775',
+  reference: '780',
+  referenceGrouped: '781',
+} as const;
 const BENCH_PHONE_PATTERNS = ['77%', '78%'];
 
 export interface Manifest {

@@ -118,6 +118,16 @@ export async function startReferenceServer(databaseUrl: string): Promise<Served>
   );
 }
 
+/** bench/floor-server.ts on a free port, sending its webhooks to `webhookUrl`. */
+export async function startFloorServer(webhookUrl: string): Promise<Served> {
+  return spawnListening(
+    'floor server',
+    [scriptPath('floor-server.ts')],
+    { ...process.env, WEBHOOK_URL: webhookUrl, PORT: '0' },
+    /floor server listening on (http:\/\/\S+)\s/,
+  );
+}
+
 /** Runs a script to completion and returns its last stdout line parsed as JSON. */
 export async function runJsonScript<T>(script: string, env: NodeJS.ProcessEnv): Promise<T> {
   const child = spawn(process.execPath, [scriptPath(script)], { cwd: ROOT_DIR, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });

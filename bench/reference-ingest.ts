@@ -5,7 +5,7 @@
  * one connection with WAL and synchronous=FULL, as the server opens it; on PostgreSQL ten
  * connections (the server's pool size) side by side, each phone always on the same connection.
  * Env: REFERENCE_DATABASE_URL, WORKSPACE_ID, INBOX_ID, CHANNEL_ID, PHONE_PREFIX, PHONES,
- * EXTERNAL_ID_PREFIX, DURATION_SECONDS. Prints one JSON line: {messages, seconds, rate, …}.
+ * EXTERNAL_ID_PREFIX, DURATION_SECONDS, MESSAGES_PER_TRANSACTION (SQLite, default 1). Prints one JSON line: {messages, seconds, rate, cpuUsPerMessage, …}.
  */
 import Database from 'better-sqlite3';
 import pg from 'pg';
@@ -24,6 +24,8 @@ const phonePrefix = env('PHONE_PREFIX');
 const phones = Number(env('PHONES'));
 const externalIdPrefix = env('EXTERNAL_ID_PREFIX');
 const durationMs = Number(env('DURATION_SECONDS')) * 1000;
+// SQLite: messages per transaction, 1 unless set; the server's commit groups hold up to 64.
+const messagesPerTransaction = Math.max(1, Number(process.env.MESSAGES_PER_TRANSACTION ?? 1));
 const DELIVERY_RETENTION_MS = 90 * 24 * 3600 * 1000;
 const SUBSCRIPTION_ID = newId();
 
@@ -245,11 +247,11 @@ async function runSqlite(path: string): Promise<Tally> {
   };
   const tally: Tally = { messages: 0, people: 0, conversations: 0, events: 0 };
   const deadline = Date.now() + durationMs;
-  for (let n = 0; Date.now() < deadline; n++) {
+  for (let n = 0; Date.now() < deadline; ) {
     db.exec('begin immediate');
     try {
       // The writer is synchronous on SQLite; ingest's awaits resolve at once.
-      await ingest(writer, n, tally);
+      for (const end = n + messagesPerTransaction; n < end; n++) await ingest(writer, n, tally);
       db.exec('commit');
     } catch (error) {
       db.exec('rollback');
@@ -324,6 +326,10 @@ async function runPostgres(connectionString: string, connections: number): Promi
 }
 
 const started = process.hrtime.bigint();
+const cpuBefore = process.cpuUsage();
 const tally = url.startsWith('sqlite:') ? await runSqlite(url.slice('sqlite:'.length)) : await runPostgres(url, 10);
+const cpu = process.cpuUsage(cpuBefore);
 const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-process.stdout.write(`${JSON.stringify({ ...tally, seconds, rate: tally.messages / seconds, subscriptionId: SUBSCRIPTION_ID })}\n`);
+// This process's CPU (user + system) per message: the rows' cost on the client side, no HTTP.
+const cpuUsPerMessage = tally.messages > 0 ? (cpu.user + cpu.system) / tally.messages : null;
+process.stdout.write(`${JSON.stringify({ ...tally, seconds, rate: tally.messages / seconds, cpuUsPerMessage, subscriptionId: SUBSCRIPTION_ID })}\n`);

@@ -88,6 +88,7 @@ function heading(report: EngineReport, manifest: Manifest, info: RunInfo): strin
     "- D2 row: req/s = W1 messages' message.created events received per second on one open SSE stream while the load ran; p50/p99 = commit-to-arrival lag in ms.",
     "- W1 and W2 rows: req/s = acknowledged messages per second (W2: 10 per 200 answer to a signed webhook); CPU µs/msg = the server process's utime + stime " +
       '(/proc/<pid>/stat) over the measured load, divided by the messages acknowledged in it.',
+    "- R1 rows: CPU µs/msg = that process's CPU per 2xx answer (per request, not per message), over the measured rounds.",
   ].join('\n');
 }
 

@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { Manifest, EngineName } from './dataset.ts';
 import { PHONE_PREFIX, resetBenchWrites, withStore } from './dataset.ts';
 import { type InboundSpec, type LoadResult, type LoadSpec, type LoadWorker, type WhatsAppSpec, wamidOf, whatsappBody } from './load-client.ts';
-import { RssSampler, cpuMicros, runJsonScript, startConversas, startReferenceServer, type Served } from './processes.ts';
+import { RssSampler, cpuMicros, runJsonScript, startConversas, startFloorServer, startReferenceServer, type Served } from './processes.ts';
 import { WebhookReceiver } from './receiver.ts';
 import { EventStreamReader } from './stream-client.ts';
 import { I1_TARGET_P95_MS, measureInboxOpen } from './inbox-open.ts';
@@ -34,6 +34,8 @@ export interface Measured {
   timeouts: number;
   seconds: number;
   peakRssMb: number | null;
+  /** The side's process CPU (utime + stime) per 2xx answer over the measured rounds, when its pid is known. */
+  cpuUsPerRequest: number | null;
 }
 
 /** One line of the table. */
@@ -100,7 +102,7 @@ export const TARGETS = {
 
 type Log = (line: string) => void;
 
-function combine(results: LoadResult[], peakRssMb: number | null): Measured {
+function combine(results: LoadResult[], peakRssMb: number | null, cpuMicros: number | null = null): Measured {
   const ok = results.reduce((s, r) => s + r.ok, 0);
   const seconds = results.reduce((s, r) => s + r.durationSeconds, 0);
   const mean = (pick: (r: LoadResult) => number) => results.reduce((s, r) => s + pick(r), 0) / results.length;
@@ -114,6 +116,7 @@ function combine(results: LoadResult[], peakRssMb: number | null): Measured {
     errors: results.reduce((s, r) => s + r.errors, 0),
     timeouts: results.reduce((s, r) => s + r.timeouts, 0),
     peakRssMb,
+    cpuUsPerRequest: cpuMicros !== null && ok > 0 ? cpuMicros / ok : null,
   };
 }
 
@@ -125,6 +128,8 @@ interface Side {
   label: string;
   spec: LoadSpec;
   sampler: RssSampler | null;
+  /** The process answering, whose CPU per request is measured. */
+  pid?: number;
 }
 
 /**
@@ -138,17 +143,21 @@ async function measurePair(worker: LoadWorker, settings: RunSettings, a: Side, b
   }
   const results: LoadResult[][] = [[], []];
   const peaks: (number | null)[] = [null, null];
+  const cpu: (number | null)[] = sides.map((side) => (side.pid === undefined ? null : 0));
   for (let round = 0; round < settings.rounds; round++) {
     // A B, B A, A B …: a drift in the machine's load weighs on both sides alike.
     for (const i of round % 2 === 0 ? [0, 1] : [1, 0]) {
       const side = sides[i]!;
       side.sampler?.reset();
+      const cpuBefore = side.pid === undefined ? null : cpuMicros(side.pid);
       results[i]!.push(await worker.run(side.spec));
+      const cpuAfter = side.pid === undefined ? null : cpuMicros(side.pid);
+      cpu[i] = cpu[i] === null || cpuBefore === null || cpuAfter === null ? null : cpu[i]! + cpuAfter - cpuBefore;
       const peak = side.sampler?.windowMb() ?? null;
       if (peak !== null) peaks[i] = Math.max(peaks[i] ?? 0, peak);
     }
   }
-  const measured: [Measured, Measured] = [combine(results[0]!, peaks[0]!), combine(results[1]!, peaks[1]!)];
+  const measured: [Measured, Measured] = [combine(results[0]!, peaks[0]!, cpu[0]), combine(results[1]!, peaks[1]!, cpu[1])];
   log(`  ${a.label}: ${describe(measured[0])}`);
   log(`  ${b.label}: ${describe(measured[1])}`);
   return measured;
@@ -185,6 +194,7 @@ function pick<T>(items: T[], count: number): T[] {
   return out;
 }
 
+const roundOrNull = (n: number | null) => (n === null ? null : Math.round(n));
 const round1 = (n: number | null) => (n === null ? null : Math.round(n * 10) / 10);
 const round3 = (n: number | null) => (n === null ? null : Math.round(n * 1000) / 1000);
 /** What every write scenario's summary starts with. */
@@ -229,11 +239,13 @@ async function scenarioR1(ctx: EngineContext): Promise<void> {
         label: 'server',
         spec: { kind: 'get', origin: server.origin, headers, paths, connections: settings.connections, durationSeconds: settings.durationSeconds },
         sampler: ctx.sampler,
+        pid: server.pid,
       },
       {
         label: 'reference',
         spec: { kind: 'get', origin: reference.origin, headers, paths, connections: settings.connections, durationSeconds: settings.durationSeconds },
         sampler: referenceSampler,
+        pid: reference.pid,
       },
       log,
     );
@@ -251,6 +263,7 @@ async function scenarioR1(ctx: EngineContext): Promise<void> {
       target,
       pass,
       peakRssMb: ours.peakRssMb,
+      cpuUsPerMessage: ours.cpuUsPerRequest,
     });
     report.rows.push({
       scenario: 'R1 reference server',
@@ -262,6 +275,7 @@ async function scenarioR1(ctx: EngineContext): Promise<void> {
       target: '—',
       pass: null,
       peakRssMb: theirs.peakRssMb,
+      cpuUsPerMessage: theirs.cpuUsPerRequest,
     });
     report.summary.R1 = {
       rps: Math.round(ours.rps),
@@ -270,7 +284,8 @@ async function scenarioR1(ctx: EngineContext): Promise<void> {
       ratio: round3(ratio),
       target,
       pass,
-      reference: { rps: Math.round(theirs.rps), p50: round1(theirs.p50), p99: round1(theirs.p99) },
+      reference: { rps: Math.round(theirs.rps), p50: round1(theirs.p50), p99: round1(theirs.p99), cpuUsPerRequest: roundOrNull(theirs.cpuUsPerRequest) },
+      cpuUsPerRequest: roundOrNull(ours.cpuUsPerRequest),
       non2xx: ours.non2xx,
       errors: ours.errors,
       jsonMismatches: mismatches,
@@ -428,25 +443,75 @@ export interface ReferenceIngest {
   events: number;
   seconds: number;
   rate: number;
+  /** The script's own CPU per message (no HTTP); null from an older script. */
+  cpuUsPerMessage?: number | null;
+  /** SQLite: the same rows again, 64 messages per transaction as the server's largest commit group: the CPU floor's rows part. */
+  grouped?: ReferenceIngest | null;
 }
 
 /** W1's reference, run while no server holds the database. */
 export async function referenceIngest(manifest: Manifest, settings: RunSettings, log: Log): Promise<ReferenceIngest> {
   const seconds = settings.durationSeconds * settings.rounds;
   log(`W1 reference: inbound rows written by a plain script, one transaction per message, for ${seconds} s`);
-  const result = await runJsonScript<ReferenceIngest>('reference-ingest.ts', {
-    REFERENCE_DATABASE_URL: manifest.databaseUrl,
-    WORKSPACE_ID: manifest.workspaceId,
-    INBOX_ID: manifest.inboxId,
-    CHANNEL_ID: manifest.channelId,
-    PHONE_PREFIX: PHONE_PREFIX.reference,
-    PHONES: '1000',
-    EXTERNAL_ID_PREFIX: `ref-${Date.now()}-`,
-    DURATION_SECONDS: String(seconds),
-  });
-  log(`  reference ingest: ${fmt(result.rate)} messages/s (${fmt(result.messages)} messages, ${fmt(result.events)} events with a delivery each)`);
+  const run = (durationSeconds: number, messagesPerTransaction: number, prefix: string) =>
+    runJsonScript<ReferenceIngest>('reference-ingest.ts', {
+      REFERENCE_DATABASE_URL: manifest.databaseUrl,
+      WORKSPACE_ID: manifest.workspaceId,
+      INBOX_ID: manifest.inboxId,
+      CHANNEL_ID: manifest.channelId,
+      PHONE_PREFIX: prefix,
+      PHONES: '1000',
+      EXTERNAL_ID_PREFIX: `ref-${Date.now()}-`,
+      DURATION_SECONDS: String(durationSeconds),
+      MESSAGES_PER_TRANSACTION: String(messagesPerTransaction),
+    });
+  const result = await run(seconds, 1, PHONE_PREFIX.reference);
+  log(
+    `  reference ingest: ${fmt(result.rate)} messages/s, ${fmt(result.cpuUsPerMessage ?? Number.NaN)} µs CPU per message (${fmt(result.messages)} messages, ${fmt(result.events)} events with a delivery each)`,
+  );
+  if (manifest.engine === 'sqlite') {
+    // The server commits up to 64 messages at once: its rows' floor is the reference's with commits grouped as far.
+    result.grouped = await run(settings.durationSeconds, 64, PHONE_PREFIX.referenceGrouped);
+    log(
+      `  reference ingest, 64 messages per transaction: ${fmt(result.grouped.rate)} messages/s, ${fmt(result.grouped.cpuUsPerMessage ?? Number.NaN)} µs CPU per message`,
+    );
+  }
   await withStore(manifest.databaseUrl, (store) => resetBenchWrites(store, manifest.workspaceId));
   return result;
+}
+
+interface FloorMeasure {
+  rate: number;
+  p50: number;
+  p99: number;
+  cpuUsPerMessage: number;
+}
+
+/**
+ * W1's load against bench/floor-server.ts (a bare node:http server that stores nothing and sends
+ * one signed webhook per message to a receiver of its own): its CPU per message is what HTTP in
+ * and out costs on this machine before any storage.
+ */
+async function measureFloor(ctx: EngineContext, spec: InboundSpec): Promise<FloorMeasure | null> {
+  const sink = new WebhookReceiver();
+  const floor = await startFloorServer(await sink.start());
+  try {
+    ctx.log(`W1 floor: the same inbound load against a bare node:http server (no rows, one webhook out per message) for ${spec.durationSeconds} s`);
+    const before = cpuMicros(floor.pid);
+    const load = await ctx.worker.run({ ...spec, origin: floor.origin });
+    const after = cpuMicros(floor.pid);
+    const acked = load.ackedMessageIds?.length ?? 0;
+    if (before === null || after === null || acked === 0) return null;
+    const measured = { rate: acked / load.durationSeconds, p50: load.p50, p99: load.p99, cpuUsPerMessage: (after - before) / acked };
+    ctx.log(`  floor: ${fmt(measured.rate)} messages/s, ${fmt(measured.cpuUsPerMessage)} µs CPU per message`);
+    return measured;
+  } catch (error) {
+    ctx.report.failures.push(`W1 floor failed: ${(error as Error).message}`);
+    return null;
+  } finally {
+    await floor.stop();
+    await sink.close();
+  }
 }
 
 /** W2's WhatsApp channel, and what a signed webhook to it needs. */
@@ -560,6 +625,7 @@ async function scenarioWrites(ctx: EngineContext, reference: ReferenceIngest | n
     const seconds = settings.durationSeconds * settings.rounds;
     let w1Rate: number | null = null;
     let w1Cpu: number | null = null;
+    const floor = ctx.only.has('W1') ? await measureFloor(ctx, inbound(PHONE_PREFIX.w1, `floor-${tag}-`, settings.durationSeconds)) : null;
     if (runW1) {
       log(`W1/D1: sandbox inbound from 1,000 phones for ${seconds} s, one webhook subscription (all events) to a local receiver`);
       if (stream) {
@@ -660,7 +726,7 @@ async function scenarioWrites(ctx: EngineContext, reference: ReferenceIngest | n
         });
         if (reference)
           report.rows.push({
-            scenario: 'W1 reference ingest',
+            scenario: 'W1 reference ingest (rows, no HTTP)',
             rps: reference.rate,
             p50: null,
             p99: null,
@@ -669,7 +735,44 @@ async function scenarioWrites(ctx: EngineContext, reference: ReferenceIngest | n
             target: '—',
             pass: null,
             peakRssMb: null,
+            cpuUsPerMessage: reference.cpuUsPerMessage ?? null,
           });
+        if (floor)
+          report.rows.push({
+            scenario: 'W1 floor (HTTP in + webhook out, no rows)',
+            rps: floor.rate,
+            p50: floor.p50,
+            p99: floor.p99,
+            reference: null,
+            ratio: null,
+            target: '—',
+            pass: null,
+            peakRssMb: null,
+            cpuUsPerMessage: floor.cpuUsPerMessage,
+          });
+        // The least CPU per message any server could spend here: the floor's HTTP plus the reference's rows
+        // (on SQLite committed 64 at a time, as the server's commit groups do at most).
+        const rows = manifest.engine === 'sqlite' ? reference?.grouped : reference;
+        const leastCpu = floor?.cpuUsPerMessage != null && rows?.cpuUsPerMessage != null ? floor.cpuUsPerMessage + rows.cpuUsPerMessage : null;
+        if (reference?.grouped)
+          report.rows.push({
+            scenario: 'W1 reference ingest, 64 per transaction',
+            rps: reference.grouped.rate,
+            p50: null,
+            p99: null,
+            reference: null,
+            ratio: null,
+            target: '—',
+            pass: null,
+            peakRssMb: null,
+            cpuUsPerMessage: reference.grouped.cpuUsPerMessage ?? null,
+          });
+        if (leastCpu !== null)
+          report.notes.push(
+            `W1 CPU floor on this machine: ${fmt(leastCpu)} µs per message = ${fmt(floor!.cpuUsPerMessage)} (a bare node:http server receiving the same requests and sending one signed webhook each, storing nothing) + ` +
+              `${fmt(rows!.cpuUsPerMessage!)} (the reference ingest's own CPU writing the same rows without HTTP${manifest.engine === 'sqlite' ? ', 64 messages per transaction' : ', one transaction per message on ten connections'}); ` +
+              `the server spent ${fmt(w1Cpu ?? Number.NaN)} µs, ${fmt((w1Cpu ?? 0) / leastCpu, 2)} × the floor; target ≤ ${fmt(mostCpu)} µs.`,
+          );
         report.summary.W1 = {
           ...summaryHead(ackRate, load, ratio, w1Target, w1Pass),
           acknowledged: acked.length,
@@ -680,7 +783,16 @@ async function scenarioWrites(ctx: EngineContext, reference: ReferenceIngest | n
           non2xx: load.non2xx,
           errors: load.errors,
           timeouts: load.timeouts,
-          reference: reference ? { rps: Math.round(reference.rate), messages: reference.messages } : null,
+          reference: reference
+            ? {
+                rps: Math.round(reference.rate),
+                messages: reference.messages,
+                cpuUsPerMessage: reference.cpuUsPerMessage == null ? null : Math.round(reference.cpuUsPerMessage),
+              }
+            : null,
+          floor: floor ? { rps: Math.round(floor.rate), cpuUsPerMessage: Math.round(floor.cpuUsPerMessage) } : null,
+          groupedReferenceCpuUsPerMessage: reference?.grouped?.cpuUsPerMessage == null ? null : Math.round(reference.grouped.cpuUsPerMessage),
+          floorCpuUsPerMessage: leastCpu === null ? null : Math.round(leastCpu),
           peakRssMb: round1(w1Peak),
           cpuUsPerMessage: w1Cpu === null ? null : Math.round(w1Cpu),
         };

@@ -108,6 +108,33 @@ function statementName(text: string): string {
  */
 export const PLAN_EACH_TIME = '/* planned each time */ ';
 
+type RowBuilder = (row: unknown[]) => unknown;
+const rowBuilders = new Map<string, { width: number; build: RowBuilder }>();
+
+/**
+ * pg builds each row object one property at a time from names it decodes anew for every result:
+ * megamorphic stores on objects of no fixed shape, the most of the client's time per row after
+ * decoding the values. A named statement's columns never change, so its rows are built by one
+ * object literal compiled from its column names (a later column of the same name wins, as in pg).
+ */
+function rowsAsObjects(statement: string, result: pg.QueryResult): pg.QueryResult {
+  const rows = result.rows as unknown as unknown[][];
+  if (rows.length === 0) return result;
+  let builder = rowBuilders.get(statement);
+  if (!builder || builder.width !== result.fields.length) {
+    const names = result.fields.map((f) => f.name);
+    const build = names.includes('__proto__')
+      ? (row: unknown[]) => Object.fromEntries(names.map((n, i) => [n, row[i]]))
+      : (new Function('r', `return {${names.map((n, i) => `${JSON.stringify(n)}: r[${i}]`).join(', ')}};`) as RowBuilder);
+    if (rowBuilders.size >= STATEMENT_CACHE_SIZE) rowBuilders.clear();
+    builder = { width: names.length, build };
+    rowBuilders.set(statement, builder);
+  }
+  const objects = result.rows as unknown[];
+  for (let i = 0; i < rows.length; i++) objects[i] = builder.build(rows[i]!);
+  return result;
+}
+
 /** Named statements one PostgreSQL connection keeps at most; other queries are parsed each time. */
 const PG_PREPARED_PER_CONNECTION = 500;
 
@@ -127,7 +154,10 @@ function preparingClient(Client: typeof pg.Client): typeof pg.Client {
         const name = statementName(text);
         if (this.prepared.has(name) || this.prepared.size < PG_PREPARED_PER_CONNECTION) {
           this.prepared.add(name);
-          return (super.query as (...a: unknown[]) => unknown)({ name, text, values }, callback);
+          if (callback !== undefined) return (super.query as (...a: unknown[]) => unknown)({ name, text, values }, callback);
+          // Rows come as arrays and become objects of one fixed shape per statement (see fixedShapeRows).
+          const answer = (super.query as (...a: unknown[]) => Promise<pg.QueryResult>)({ name, text, values, rowMode: 'array' });
+          return answer.then((result) => rowsAsObjects(name, result));
         }
       }
       return (super.query as (...a: unknown[]) => unknown)(...args);
