@@ -1,5 +1,5 @@
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { readFileSync, mkdirSync } from 'node:fs';
+import { readFileSync, readdirSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DATA_DIR, ROOT_DIR, scriptPath } from './paths.ts';
 
@@ -224,4 +224,55 @@ export function cpuMicros(pid: number): number | null {
   } catch {
     return null;
   }
+}
+
+/** CPU µs used so far by each process of the local PostgreSQL server (postmaster, backends, background workers), by pid. */
+export function postgresCpuByPid(): Map<number, number> {
+  const byPid = new Map<number, number>();
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return byPid;
+  }
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() !== 'postgres') continue;
+    } catch {
+      continue;
+    }
+    const micros = cpuMicros(Number(entry));
+    if (micros !== null) byPid.set(Number(entry), micros);
+  }
+  return byPid;
+}
+
+/**
+ * The local PostgreSQL server's CPU over a stretch of time, read every 200 ms as well as at both
+ * ends, so that backends which exit before the end (a script's own connections) still count up to
+ * their last reading.
+ */
+export class PostgresCpuMeter {
+  private readonly start = postgresCpuByPid();
+  private readonly latest = new Map(this.start);
+  private readonly timer = setInterval(() => this.read(), 200);
+
+  private read(): void {
+    for (const [pid, micros] of postgresCpuByPid()) this.latest.set(pid, micros);
+  }
+
+  /** Stops reading; returns the CPU µs used since construction. */
+  stop(): number {
+    clearInterval(this.timer);
+    this.read();
+    return postgresCpuBetween(this.start, this.latest);
+  }
+}
+
+/** CPU µs the PostgreSQL server used between two readings (a backend that exited in between is not counted). */
+export function postgresCpuBetween(before: Map<number, number>, after: Map<number, number>): number {
+  let sum = 0;
+  for (const [pid, micros] of after) sum += micros - (before.get(pid) ?? 0);
+  return sum;
 }

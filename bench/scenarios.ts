@@ -2,7 +2,18 @@ import { isDeepStrictEqual } from 'node:util';
 import type { Manifest, EngineName } from './dataset.ts';
 import { PHONE_PREFIX, resetBenchWrites, withStore } from './dataset.ts';
 import { type InboundSpec, type LoadResult, type LoadSpec, type LoadWorker, type WhatsAppSpec, wamidOf, whatsappBody } from './load-client.ts';
-import { RssSampler, cpuMicros, runJsonScript, startConversas, startFloorServer, startReferenceServer, type Served } from './processes.ts';
+import {
+  RssSampler,
+  cpuMicros,
+  PostgresCpuMeter,
+  postgresCpuBetween,
+  postgresCpuByPid,
+  runJsonScript,
+  startConversas,
+  startFloorServer,
+  startReferenceServer,
+  type Served,
+} from './processes.ts';
 import { WebhookReceiver } from './receiver.ts';
 import { EventStreamReader } from './stream-client.ts';
 import { I1_TARGET_P95_MS, measureInboxOpen } from './inbox-open.ts';
@@ -36,6 +47,8 @@ export interface Measured {
   peakRssMb: number | null;
   /** The side's process CPU (utime + stime) per 2xx answer over the measured rounds, when its pid is known. */
   cpuUsPerRequest: number | null;
+  /** The local PostgreSQL server's CPU per 2xx answer while this side was measured (PostgreSQL runs only). */
+  databaseCpuUsPerRequest: number | null;
 }
 
 /** One line of the table. */
@@ -102,7 +115,7 @@ export const TARGETS = {
 
 type Log = (line: string) => void;
 
-function combine(results: LoadResult[], peakRssMb: number | null, cpuMicros: number | null = null): Measured {
+function combine(results: LoadResult[], peakRssMb: number | null, cpuMicros: number | null = null, databaseCpuMicros: number | null = null): Measured {
   const ok = results.reduce((s, r) => s + r.ok, 0);
   const seconds = results.reduce((s, r) => s + r.durationSeconds, 0);
   const mean = (pick: (r: LoadResult) => number) => results.reduce((s, r) => s + pick(r), 0) / results.length;
@@ -117,6 +130,7 @@ function combine(results: LoadResult[], peakRssMb: number | null, cpuMicros: num
     timeouts: results.reduce((s, r) => s + r.timeouts, 0),
     peakRssMb,
     cpuUsPerRequest: cpuMicros !== null && ok > 0 ? cpuMicros / ok : null,
+    databaseCpuUsPerRequest: databaseCpuMicros !== null && ok > 0 ? databaseCpuMicros / ok : null,
   };
 }
 
@@ -130,6 +144,8 @@ interface Side {
   sampler: RssSampler | null;
   /** The process answering, whose CPU per request is measured. */
   pid?: number;
+  /** Also measure the local PostgreSQL server's CPU per request. */
+  databaseCpu?: boolean;
 }
 
 /**
@@ -144,20 +160,23 @@ async function measurePair(worker: LoadWorker, settings: RunSettings, a: Side, b
   const results: LoadResult[][] = [[], []];
   const peaks: (number | null)[] = [null, null];
   const cpu: (number | null)[] = sides.map((side) => (side.pid === undefined ? null : 0));
+  const databaseCpu: (number | null)[] = sides.map((side) => (side.databaseCpu ? 0 : null));
   for (let round = 0; round < settings.rounds; round++) {
     // A B, B A, A B …: a drift in the machine's load weighs on both sides alike.
     for (const i of round % 2 === 0 ? [0, 1] : [1, 0]) {
       const side = sides[i]!;
       side.sampler?.reset();
       const cpuBefore = side.pid === undefined ? null : cpuMicros(side.pid);
+      const databaseBefore = side.databaseCpu ? postgresCpuByPid() : null;
       results[i]!.push(await worker.run(side.spec));
       const cpuAfter = side.pid === undefined ? null : cpuMicros(side.pid);
       cpu[i] = cpu[i] === null || cpuBefore === null || cpuAfter === null ? null : cpu[i]! + cpuAfter - cpuBefore;
+      if (databaseBefore) databaseCpu[i] = (databaseCpu[i] ?? 0) + postgresCpuBetween(databaseBefore, postgresCpuByPid());
       const peak = side.sampler?.windowMb() ?? null;
       if (peak !== null) peaks[i] = Math.max(peaks[i] ?? 0, peak);
     }
   }
-  const measured: [Measured, Measured] = [combine(results[0]!, peaks[0]!, cpu[0]), combine(results[1]!, peaks[1]!, cpu[1])];
+  const measured: [Measured, Measured] = [combine(results[0]!, peaks[0]!, cpu[0], databaseCpu[0]), combine(results[1]!, peaks[1]!, cpu[1], databaseCpu[1])];
   log(`  ${a.label}: ${describe(measured[0])}`);
   log(`  ${b.label}: ${describe(measured[1])}`);
   return measured;
@@ -240,12 +259,14 @@ async function scenarioR1(ctx: EngineContext): Promise<void> {
         spec: { kind: 'get', origin: server.origin, headers, paths, connections: settings.connections, durationSeconds: settings.durationSeconds },
         sampler: ctx.sampler,
         pid: server.pid,
+        databaseCpu: manifest.engine === 'postgres',
       },
       {
         label: 'reference',
         spec: { kind: 'get', origin: reference.origin, headers, paths, connections: settings.connections, durationSeconds: settings.durationSeconds },
         sampler: referenceSampler,
         pid: reference.pid,
+        databaseCpu: manifest.engine === 'postgres',
       },
       log,
     );
@@ -284,14 +305,28 @@ async function scenarioR1(ctx: EngineContext): Promise<void> {
       ratio: round3(ratio),
       target,
       pass,
-      reference: { rps: Math.round(theirs.rps), p50: round1(theirs.p50), p99: round1(theirs.p99), cpuUsPerRequest: roundOrNull(theirs.cpuUsPerRequest) },
+      reference: {
+        rps: Math.round(theirs.rps),
+        p50: round1(theirs.p50),
+        p99: round1(theirs.p99),
+        cpuUsPerRequest: roundOrNull(theirs.cpuUsPerRequest),
+        databaseCpuUsPerRequest: roundOrNull(theirs.databaseCpuUsPerRequest),
+      },
       cpuUsPerRequest: roundOrNull(ours.cpuUsPerRequest),
+      databaseCpuUsPerRequest: roundOrNull(ours.databaseCpuUsPerRequest),
       non2xx: ours.non2xx,
       errors: ours.errors,
       jsonMismatches: mismatches,
       peakRssMb: round1(ours.peakRssMb),
     };
     if (ours.non2xx || ours.errors) report.notes.push(`R1: ${ours.non2xx} non-2xx answers and ${ours.errors} errors from the server.`);
+    if (ours.cpuUsPerRequest !== null && theirs.cpuUsPerRequest !== null)
+      report.notes.push(
+        `R1 CPU per request: the server's process ${fmt(ours.cpuUsPerRequest)} µs, the reference's ${fmt(theirs.cpuUsPerRequest)} µs` +
+          (ours.databaseCpuUsPerRequest !== null && theirs.databaseCpuUsPerRequest !== null
+            ? `; PostgreSQL's processes ${fmt(ours.databaseCpuUsPerRequest)} µs while the server was measured, ${fmt(theirs.databaseCpuUsPerRequest)} µs while the reference was.`
+            : '.'),
+      );
   } finally {
     referenceSampler.stop();
     await reference.stop();
@@ -445,6 +480,8 @@ export interface ReferenceIngest {
   rate: number;
   /** The script's own CPU per message (no HTTP); null from an older script. */
   cpuUsPerMessage?: number | null;
+  /** PostgreSQL: the local server's CPU per message while the script ran (measured by the harness). */
+  databaseCpuUsPerMessage?: number | null;
   /** SQLite: the same rows again, 64 messages per transaction as the server's largest commit group: the CPU floor's rows part. */
   grouped?: ReferenceIngest | null;
 }
@@ -465,7 +502,10 @@ export async function referenceIngest(manifest: Manifest, settings: RunSettings,
       DURATION_SECONDS: String(durationSeconds),
       MESSAGES_PER_TRANSACTION: String(messagesPerTransaction),
     });
+  const database = manifest.engine === 'postgres' ? new PostgresCpuMeter() : null;
   const result = await run(seconds, 1, PHONE_PREFIX.reference);
+  const databaseCpu = database?.stop() ?? null;
+  if (databaseCpu !== null && result.messages > 0) result.databaseCpuUsPerMessage = databaseCpu / result.messages;
   log(
     `  reference ingest: ${fmt(result.rate)} messages/s, ${fmt(result.cpuUsPerMessage ?? Number.NaN)} µs CPU per message (${fmt(result.messages)} messages, ${fmt(result.events)} events with a delivery each)`,
   );
@@ -636,8 +676,10 @@ async function scenarioWrites(ctx: EngineContext, reference: ReferenceIngest | n
       ctx.sampler.reset();
       const loadStart = Date.now();
       const cpuBefore = cpuMicros(server.pid);
+      const database = manifest.engine === 'postgres' ? new PostgresCpuMeter() : null;
       const load = await worker.run(inbound(PHONE_PREFIX.w1, `w1-${tag}-`, seconds));
       const cpuAfter = cpuMicros(server.pid);
+      const databaseCpu = database?.stop() ?? null;
       const loadEnd = Date.now();
       const receivedDuringLoad = [...receiver.deliveries.values()].filter((d) => d.arrivedAt <= loadEnd).length;
 
@@ -773,6 +815,11 @@ async function scenarioWrites(ctx: EngineContext, reference: ReferenceIngest | n
               `${fmt(rows!.cpuUsPerMessage!)} (the reference ingest's own CPU writing the same rows without HTTP${manifest.engine === 'sqlite' ? ', 64 messages per transaction' : ', one transaction per message on ten connections'}); ` +
               `the server spent ${fmt(w1Cpu ?? Number.NaN)} µs, ${fmt((w1Cpu ?? 0) / leastCpu, 2)} × the floor; target ≤ ${fmt(mostCpu)} µs.`,
           );
+        if (databaseCpu !== null && acked.length > 0)
+          report.notes.push(
+            `W1 PostgreSQL CPU: the local server's processes used ${fmt(databaseCpu / acked.length)} µs per acknowledged message during W1` +
+              (reference?.databaseCpuUsPerMessage != null ? `, ${fmt(reference.databaseCpuUsPerMessage)} µs per message during the reference ingest.` : '.'),
+          );
         report.summary.W1 = {
           ...summaryHead(ackRate, load, ratio, w1Target, w1Pass),
           acknowledged: acked.length,
@@ -793,6 +840,8 @@ async function scenarioWrites(ctx: EngineContext, reference: ReferenceIngest | n
           floor: floor ? { rps: Math.round(floor.rate), cpuUsPerMessage: Math.round(floor.cpuUsPerMessage) } : null,
           groupedReferenceCpuUsPerMessage: reference?.grouped?.cpuUsPerMessage == null ? null : Math.round(reference.grouped.cpuUsPerMessage),
           floorCpuUsPerMessage: leastCpu === null ? null : Math.round(leastCpu),
+          postgresCpuUsPerMessage: databaseCpu === null || acked.length === 0 ? null : Math.round(databaseCpu / acked.length),
+          referencePostgresCpuUsPerMessage: reference?.databaseCpuUsPerMessage == null ? null : Math.round(reference.databaseCpuUsPerMessage),
           peakRssMb: round1(w1Peak),
           cpuUsPerMessage: w1Cpu === null ? null : Math.round(w1Cpu),
         };

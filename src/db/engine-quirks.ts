@@ -53,6 +53,14 @@ export interface EngineQuirks {
   rowLocksWait: boolean;
   /** Whether background loops need connections of their own: a burst of requests on a shared pool queues them behind it. */
   workersNeedOwnConnections: boolean;
+  /**
+   * Runs a queue claim so that it walks its partial index in order. PostgreSQL: in a transaction
+   * without bitmap scans, planned for its values. A bitmap scan never marks the index entries of
+   * finished deliveries dead, so each claim visited every delivery finished since the last vacuum
+   * again (24 ms a claim after 4,000 of them); an index scan marks them as it passes, and the next
+   * claim skips them (0.08 ms).
+   */
+  walkingQueueIndex<T>(db: Kysely<Database>, claim: (db: Kysely<Database>) => Promise<T>): Promise<T>;
 }
 
 const unnest = (columns: readonly ArrayColumn[]) => sql`unnest(${sql.join(columns.map(([values, type]) => sql`${values}::${sql.raw(type)}[]`))})`;
@@ -72,6 +80,11 @@ const postgres: EngineQuirks = {
   roundTrips: true,
   rowLocksWait: true,
   workersNeedOwnConnections: true,
+  walkingQueueIndex: (db, claim) =>
+    db.transaction().execute(async (trx) => {
+      await sql`select set_config('enable_bitmapscan', 'off', true), set_config('plan_cache_mode', 'force_custom_plan', true)`.execute(trx);
+      return claim(trx);
+    }),
 };
 
 const sqlite: EngineQuirks = {
@@ -87,6 +100,7 @@ const sqlite: EngineQuirks = {
   roundTrips: false,
   rowLocksWait: false,
   workersNeedOwnConnections: false,
+  walkingQueueIndex: (db, claim) => claim(db),
 };
 
 export function quirksOf(engine: Engine): EngineQuirks {

@@ -55,12 +55,14 @@ export async function claimDueDeliveries(db: Kysely<Database>, quirks: EngineQui
   // PostgreSQL: rows another dispatcher is claiming are skipped, not waited for; once its claim
   // commits, their lease excludes them here too. SQLite: one statement, atomic across processes.
   const lock = quirks.skipLockedClause();
-  const { rows } = await sql<ClaimedDelivery>`${sql.raw(PLAN_EACH_TIME)}update deliveries set locked_until = ${now + CLAIM_LEASE_MS}, claimed_at = ${now},
+  const { rows } = await quirks.walkingQueueIndex(db, (claimer) =>
+    sql<ClaimedDelivery>`${sql.raw(PLAN_EACH_TIME)}update deliveries set locked_until = ${now + CLAIM_LEASE_MS}, claimed_at = ${now},
       attempt_count = attempt_count + (case when claimed_at is null then 0 else 1 end),
       interrupted_claims = case when claimed_at is null then interrupted_claims
         else coalesce(interrupted_claims || ',', '') || cast(claimed_at as text) end
     where (workspace_id, id) in (${due} ${lock})
-    returning *`.execute(db);
+    returning *`.execute(claimer),
+  );
   return rows.sort((a, b) => a.next_attempt_at - b.next_attempt_at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
