@@ -766,49 +766,27 @@ async function scenarioWrites(ctx: EngineContext, reference: ReferenceIngest | n
           peakRssMb: w1Peak,
           cpuUsPerMessage: w1Cpu,
         });
-        if (reference)
+        // The same-run references W1 is read against: a row each, with its own CPU per message.
+        const referenceRow = (scenario: string, rps: number, cpu: number | null, latency: { p50: number; p99: number } | null = null) =>
           report.rows.push({
-            scenario: 'W1 reference ingest (rows, no HTTP)',
-            rps: reference.rate,
-            p50: null,
-            p99: null,
+            scenario,
+            rps,
+            p50: latency?.p50 ?? null,
+            p99: latency?.p99 ?? null,
             reference: null,
             ratio: null,
             target: '—',
             pass: null,
             peakRssMb: null,
-            cpuUsPerMessage: reference.cpuUsPerMessage ?? null,
+            cpuUsPerMessage: cpu,
           });
-        if (floor)
-          report.rows.push({
-            scenario: 'W1 floor (HTTP in + webhook out, no rows)',
-            rps: floor.rate,
-            p50: floor.p50,
-            p99: floor.p99,
-            reference: null,
-            ratio: null,
-            target: '—',
-            pass: null,
-            peakRssMb: null,
-            cpuUsPerMessage: floor.cpuUsPerMessage,
-          });
+        if (reference) referenceRow('W1 reference ingest (rows, no HTTP)', reference.rate, reference.cpuUsPerMessage ?? null);
+        if (floor) referenceRow('W1 floor (HTTP in + webhook out, no rows)', floor.rate, floor.cpuUsPerMessage, floor);
+        if (reference?.grouped) referenceRow('W1 reference ingest, 64 per transaction', reference.grouped.rate, reference.grouped.cpuUsPerMessage ?? null);
         // The least CPU per message any server could spend here: the floor's HTTP plus the reference's rows
         // (on SQLite committed 64 at a time, as the server's commit groups do at most).
         const rows = manifest.engine === 'sqlite' ? reference?.grouped : reference;
         const leastCpu = floor?.cpuUsPerMessage != null && rows?.cpuUsPerMessage != null ? floor.cpuUsPerMessage + rows.cpuUsPerMessage : null;
-        if (reference?.grouped)
-          report.rows.push({
-            scenario: 'W1 reference ingest, 64 per transaction',
-            rps: reference.grouped.rate,
-            p50: null,
-            p99: null,
-            reference: null,
-            ratio: null,
-            target: '—',
-            pass: null,
-            peakRssMb: null,
-            cpuUsPerMessage: reference.grouped.cpuUsPerMessage ?? null,
-          });
         if (leastCpu !== null)
           report.notes.push(
             `W1 CPU floor on this machine: ${fmt(leastCpu)} µs per message = ${fmt(floor!.cpuUsPerMessage)} (a bare node:http server receiving the same requests and sending one signed webhook each, storing nothing) + ` +
