@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import type pg from 'pg';
-import { CompiledQuery, type Driver, Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect } from 'kysely';
 import type { Database } from './schema.ts';
 import { engineOf, type Engine } from './engine.ts';
 import { type EngineQuirks, quirksOf } from './engine-quirks.ts';
@@ -165,30 +165,6 @@ function preparingClient(Client: typeof pg.Client): typeof pg.Client {
   };
 }
 
-/**
- * Starts every PostgreSQL transaction with generic plans for its statements. In the default `auto`
- * mode PostgreSQL kept planning the inbound path's seven-table read anew at every run (custom
- * plans, of the same estimated cost as the generic one): 1.8 ms a run, against 0.75 ms with the
- * generic plan. Transactions look rows up by key, where the generic plan is the plan; reads outside
- * transactions keep `auto`, and a statement that must be planned for its values says so itself
- * (see EngineQuirks.walkingQueueIndex). One round trip: both statements go as one simple query.
- */
-export const POSTGRES_TRANSACTION_START = 'begin; set local plan_cache_mode = force_generic_plan';
-
-class GenericPlanTransactionsDialect extends PostgresDialect {
-  override createDriver(): Driver {
-    const driver = super.createDriver();
-    const begin = driver.beginTransaction.bind(driver);
-    driver.beginTransaction = async (connection, settings) => {
-      if (settings.isolationLevel || settings.accessMode) {
-        await begin(connection, settings);
-        await connection.executeQuery(CompiledQuery.raw('set local plan_cache_mode = force_generic_plan'));
-      } else await connection.executeQuery(CompiledQuery.raw(POSTGRES_TRANSACTION_START));
-    };
-    return driver;
-  }
-}
-
 /** pg is loaded with the first PostgreSQL pool: on SQLite its import (about 70 ms, undici included) is start-up time for nothing. */
 async function postgresPool(databaseUrl: string, max: number): Promise<pg.Pool> {
   const { default: pg } = await import('pg');
@@ -214,7 +190,7 @@ export function openStore(databaseUrl: string, options: { poolSize?: number } = 
     return { db, engine, quirks: quirksOf(engine), storage, transact: sqliteCommitGroups(db), outboxSignal: null, close: () => db.destroy() };
   }
   const storage = new StorageHealth();
-  const dialect = new GenericPlanTransactionsDialect({ pool: () => postgresPool(databaseUrl, options.poolSize ?? 10) });
+  const dialect = new PostgresDialect({ pool: () => postgresPool(databaseUrl, options.poolSize ?? 10) });
   const db = new Kysely<Database>({ dialect: watchStorage(dialect, storage) });
   const outboxSignal = postgresOutboxSignal(db, databaseUrl);
   const close = async () => {

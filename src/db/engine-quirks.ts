@@ -55,7 +55,7 @@ export interface EngineQuirks {
   workersNeedOwnConnections: boolean;
   /**
    * Runs a queue claim so that it walks its partial index in order. PostgreSQL: in a transaction
-   * without bitmap scans, planned for its values. A bitmap scan never marks the index entries of
+   * without bitmap scans. A bitmap scan never marks the index entries of
    * finished deliveries dead, so each claim visited every delivery finished since the last vacuum
    * again (24 ms a claim after 4,000 of them); an index scan marks them as it passes, and the next
    * claim skips them (0.08 ms).
@@ -82,7 +82,7 @@ const postgres: EngineQuirks = {
   workersNeedOwnConnections: true,
   walkingQueueIndex: (db, claim) =>
     db.transaction().execute(async (trx) => {
-      await sql`select set_config('enable_bitmapscan', 'off', true), set_config('plan_cache_mode', 'force_custom_plan', true)`.execute(trx);
+      await sql`set local enable_bitmapscan = off`.execute(trx);
       return claim(trx);
     }),
 };
