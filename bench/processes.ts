@@ -227,7 +227,7 @@ export function cpuMicros(pid: number): number | null {
 }
 
 /** CPU µs used so far by each process of the local PostgreSQL server (postmaster, backends, background workers), by pid. */
-export function postgresCpuByPid(): Map<number, number> {
+function postgresCpuByPid(): Map<number, number> {
   const byPid = new Map<number, number>();
   let entries: string[];
   try {
@@ -271,7 +271,7 @@ export class PostgresCpuMeter {
 }
 
 /** CPU µs the PostgreSQL server used between two readings (a backend that exited in between is not counted). */
-export function postgresCpuBetween(before: Map<number, number>, after: Map<number, number>): number {
+function postgresCpuBetween(before: Map<number, number>, after: Map<number, number>): number {
   let sum = 0;
   for (const [pid, micros] of after) sum += micros - (before.get(pid) ?? 0);
   return sum;

@@ -2,18 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { Manifest, EngineName } from './dataset.ts';
 import { PHONE_PREFIX, resetBenchWrites, withStore } from './dataset.ts';
 import { type InboundSpec, type LoadResult, type LoadSpec, type LoadWorker, type WhatsAppSpec, wamidOf, whatsappBody } from './load-client.ts';
-import {
-  RssSampler,
-  cpuMicros,
-  PostgresCpuMeter,
-  postgresCpuBetween,
-  postgresCpuByPid,
-  runJsonScript,
-  startConversas,
-  startFloorServer,
-  startReferenceServer,
-  type Served,
-} from './processes.ts';
+import { RssSampler, cpuMicros, PostgresCpuMeter, runJsonScript, startConversas, startFloorServer, startReferenceServer, type Served } from './processes.ts';
 import { WebhookReceiver } from './receiver.ts';
 import { EventStreamReader } from './stream-client.ts';
 import { I1_TARGET_P95_MS, measureInboxOpen } from './inbox-open.ts';
@@ -167,11 +156,11 @@ async function measurePair(worker: LoadWorker, settings: RunSettings, a: Side, b
       const side = sides[i]!;
       side.sampler?.reset();
       const cpuBefore = side.pid === undefined ? null : cpuMicros(side.pid);
-      const databaseBefore = side.databaseCpu ? postgresCpuByPid() : null;
+      const database = side.databaseCpu ? new PostgresCpuMeter() : null;
       results[i]!.push(await worker.run(side.spec));
       const cpuAfter = side.pid === undefined ? null : cpuMicros(side.pid);
       cpu[i] = cpu[i] === null || cpuBefore === null || cpuAfter === null ? null : cpu[i]! + cpuAfter - cpuBefore;
-      if (databaseBefore) databaseCpu[i] = (databaseCpu[i] ?? 0) + postgresCpuBetween(databaseBefore, postgresCpuByPid());
+      if (database) databaseCpu[i] = (databaseCpu[i] ?? 0) + database.stop();
       const peak = side.sampler?.windowMb() ?? null;
       if (peak !== null) peaks[i] = Math.max(peaks[i] ?? 0, peak);
     }
@@ -812,14 +801,14 @@ async function scenarioWrites(ctx: EngineContext, reference: ReferenceIngest | n
             ? {
                 rps: Math.round(reference.rate),
                 messages: reference.messages,
-                cpuUsPerMessage: reference.cpuUsPerMessage == null ? null : Math.round(reference.cpuUsPerMessage),
+                cpuUsPerMessage: roundOrNull(reference.cpuUsPerMessage ?? null),
               }
             : null,
           floor: floor ? { rps: Math.round(floor.rate), cpuUsPerMessage: Math.round(floor.cpuUsPerMessage) } : null,
-          groupedReferenceCpuUsPerMessage: reference?.grouped?.cpuUsPerMessage == null ? null : Math.round(reference.grouped.cpuUsPerMessage),
-          floorCpuUsPerMessage: leastCpu === null ? null : Math.round(leastCpu),
+          groupedReferenceCpuUsPerMessage: roundOrNull(reference?.grouped?.cpuUsPerMessage ?? null),
+          floorCpuUsPerMessage: roundOrNull(leastCpu),
           postgresCpuUsPerMessage: databaseCpu === null || acked.length === 0 ? null : Math.round(databaseCpu / acked.length),
-          referencePostgresCpuUsPerMessage: reference?.databaseCpuUsPerMessage == null ? null : Math.round(reference.databaseCpuUsPerMessage),
+          referencePostgresCpuUsPerMessage: roundOrNull(reference?.databaseCpuUsPerMessage ?? null),
           peakRssMb: round1(w1Peak),
           cpuUsPerMessage: w1Cpu === null ? null : Math.round(w1Cpu),
         };

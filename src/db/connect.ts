@@ -39,6 +39,19 @@ interface DriverStatement {
   iterate(parameters: readonly unknown[]): IterableIterator<unknown>;
 }
 
+type RowBuilder = (row: unknown[]) => unknown;
+
+/**
+ * Builds a row object from an array of column values with one object literal of these names (a
+ * later column of the same name wins); null for a `__proto__` column, which a literal would not
+ * make an own property.
+ */
+function objectLiteralBuilder(names: readonly string[]): RowBuilder | null {
+  if (names.includes('__proto__')) return null;
+  // The keys are the statement's own column names, quoted as JSON strings.
+  return new Function('r', `return {${names.map((n, i) => `${JSON.stringify(n)}: r[${i}]`).join(', ')}};`) as RowBuilder;
+}
+
 /**
  * A reading statement that fetches rows as arrays and builds each object from a literal with a
  * fixed shape. better-sqlite3 builds row objects one property at a time, which costs more than
@@ -46,10 +59,8 @@ interface DriverStatement {
  */
 function fixedShapeRows(statement: SQLite.Statement): DriverStatement {
   if (!statement.reader) return statement as unknown as DriverStatement;
-  const names = statement.columns().map((c) => c.name);
-  if (names.includes('__proto__')) return statement as unknown as DriverStatement;
-  // The keys are the statement's own column names, quoted as JSON strings.
-  const build = new Function('r', `return {${names.map((n, i) => `${JSON.stringify(n)}: r[${i}]`).join(', ')}};`) as (row: unknown[]) => unknown;
+  const build = objectLiteralBuilder(statement.columns().map((c) => c.name));
+  if (!build) return statement as unknown as DriverStatement;
   statement.raw(true);
   return {
     reader: true,
@@ -108,7 +119,6 @@ function statementName(text: string): string {
  */
 export const PLAN_EACH_TIME = '/* planned each time */ ';
 
-type RowBuilder = (row: unknown[]) => unknown;
 const rowBuilders = new Map<string, { width: number; build: RowBuilder }>();
 
 /**
@@ -123,9 +133,7 @@ function rowsAsObjects(statement: string, result: pg.QueryResult): pg.QueryResul
   let builder = rowBuilders.get(statement);
   if (!builder || builder.width !== result.fields.length) {
     const names = result.fields.map((f) => f.name);
-    const build = names.includes('__proto__')
-      ? (row: unknown[]) => Object.fromEntries(names.map((n, i) => [n, row[i]]))
-      : (new Function('r', `return {${names.map((n, i) => `${JSON.stringify(n)}: r[${i}]`).join(', ')}};`) as RowBuilder);
+    const build = objectLiteralBuilder(names) ?? ((row: unknown[]) => Object.fromEntries(names.map((n, i) => [n, row[i]])));
     if (rowBuilders.size >= STATEMENT_CACHE_SIZE) rowBuilders.clear();
     builder = { width: names.length, build };
     rowBuilders.set(statement, builder);

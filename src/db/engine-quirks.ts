@@ -55,10 +55,9 @@ export interface EngineQuirks {
   workersNeedOwnConnections: boolean;
   /**
    * Runs a queue claim so that it walks its partial index in order. PostgreSQL: in a transaction
-   * without bitmap scans. A bitmap scan never marks the index entries of
-   * finished deliveries dead, so each claim visited every delivery finished since the last vacuum
-   * again (24 ms a claim after 4,000 of them); an index scan marks them as it passes, and the next
-   * claim skips them (0.08 ms).
+   * without bitmap scans. A bitmap scan never marks the index entries of finished deliveries dead,
+   * so each claim visited every delivery finished since the last vacuum again (24 ms a claim after
+   * 4,000 of them); an index scan marks them as it passes, and the next claim skips them (0.08 ms).
    */
   walkingQueueIndex<T>(db: Kysely<Database>, claim: (db: Kysely<Database>) => Promise<T>): Promise<T>;
 }
