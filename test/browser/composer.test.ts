@@ -30,7 +30,8 @@ after(async () => {
 
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
 
-async function signedIn(b: BrowserHarness, path: string): Promise<{ page: Page; close(): Promise<void>; csp(): string[] }> {
+/** Signed in on the list; `open` goes to a path inside the app without loading the page again. */
+async function signIn(b: BrowserHarness): Promise<{ page: Page; close(): Promise<void>; csp(): string[]; open(path: string): Promise<void> }> {
   const context = await b.context('en-US');
   const page = await context.newPage();
   const log = consoleOf(page);
@@ -39,12 +40,19 @@ async function signedIn(b: BrowserHarness, path: string): Promise<{ page: Page; 
   await page.getByLabel('Password').fill(b.h.ws.userPassword);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('button', { name: 'Sign out' }).waitFor();
-  await page.evaluate((to) => {
-    history.pushState(null, '', to);
-    dispatchEvent(new PopStateEvent('popstate'));
-  }, path);
-  await page.getByRole('textbox', { name: 'Message' }).waitFor();
-  return { page, close: () => context.close(), csp: () => log.cspViolations() };
+  const open = (path: string) =>
+    page.evaluate((to) => {
+      history.pushState(null, '', to);
+      dispatchEvent(new PopStateEvent('popstate'));
+    }, path);
+  return { page, close: () => context.close(), csp: () => log.cspViolations(), open };
+}
+
+async function signedIn(b: BrowserHarness, path: string): Promise<{ page: Page; close(): Promise<void>; csp(): string[] }> {
+  const session = await signIn(b);
+  await session.open(path);
+  await session.page.getByRole('textbox', { name: 'Message' }).waitFor();
+  return session;
 }
 
 async function messagesOf(b: BrowserHarness, conversationId: string): Promise<any[]> {
@@ -294,9 +302,11 @@ test('the draft is kept per conversation when switching, and across a reload', a
 test('offline, a failed send keeps the text; back online it is sent once', async (t) => {
   if (!needsBrowser(t, bh)) return;
   if (!(await loginAvailable(bh.h))) return t.skip(NO_LOGIN);
-  const { conversationId } = await inbound(bh.h, { name: 'Gil Offline' });
+  const { conversationId } = await inbound(bh.h, { name: 'Gil Offline', text: 'estou sem rede' });
   const { page, close, csp } = await signedIn(bh, `/conversations/${conversationId}`);
   const box = page.getByRole('textbox', { name: 'Message' });
+  // The history is loaded before the network goes: this test is about the send.
+  await page.getByRole('log', { name: 'Messages' }).getByText('estou sem rede').waitFor();
   await page.context().setOffline(true);
   await box.fill('enviado depois');
   await box.press('Enter');
@@ -310,6 +320,21 @@ test('offline, a failed send keeps the text; back online it is sent once', async
   await page.getByRole('log', { name: 'Messages' }).getByText('enviado depois').waitFor();
   assert.equal((await messagesOf(bh, conversationId)).filter((m) => m.content === 'enviado depois').length, 1);
   assert.deepEqual(csp(), []);
+  await close();
+});
+
+test('a history that could not load while offline loads when the browser is back online', async (t) => {
+  if (!needsBrowser(t, bh)) return;
+  if (!(await loginAvailable(bh.h))) return t.skip(NO_LOGIN);
+  const { conversationId } = await inbound(bh.h, { name: 'Gil Reconnect', text: 'volto já' });
+  const { page, close, open } = await signIn(bh);
+  await page.context().setOffline(true);
+  await open(`/conversations/${conversationId}`);
+  const log = page.getByRole('log', { name: 'Messages' });
+  await log.locator('.problem').waitFor();
+  await page.context().setOffline(false);
+  await log.getByText('volto já').waitFor();
+  assert.equal(await log.locator('.problem').count(), 0);
   await close();
 });
 

@@ -49,10 +49,23 @@ export function MessageLog({ id }: { id: string }) {
     readUpTo.current = null;
     problem.value = null;
     olderProblem.value = null;
-    loadMessages(id).catch((error: unknown) => {
-      problem.value = t('unexpectedError', { status: failure(error) });
-    });
+    const load = () =>
+      loadMessages(id).then(
+        () => {
+          problem.value = null;
+        },
+        (error: unknown) => {
+          problem.value = t('unexpectedError', { status: failure(error) });
+        },
+      );
+    void load();
     markRead(id).catch(() => {});
+    // A log that could not load (the browser was offline) loads again when the browser is back online.
+    const retry = () => {
+      if (problem.value) void load();
+    };
+    addEventListener('online', retry);
+    return () => removeEventListener('online', retry);
   }, [id]);
 
   // A new message from the person while the conversation is open (and the page visible) is read too.
