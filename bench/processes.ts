@@ -82,7 +82,17 @@ async function waitReady(origin: string): Promise<void> {
 }
 
 /** `node bin/conversas.js serve` on a free port, as an operator would run it, without rate limit. */
-export async function startConversas(databaseUrl: string, label: string, cpuProfileDir: string | null = null): Promise<Served> {
+/** What a bench run asks of the server besides serving: a CPU profile, SQL statement timings (directories to write them to). */
+export interface ServerDiagnostics {
+  cpuProfileDir: string | null;
+  statementTimingsDir: string | null;
+}
+
+export async function startConversas(
+  databaseUrl: string,
+  label: string,
+  diagnostics: ServerDiagnostics = { cpuProfileDir: null, statementTimingsDir: null },
+): Promise<Served> {
   const dataDir = resolve(DATA_DIR, `${label}-files`);
   mkdirSync(dataDir, { recursive: true });
   const env: NodeJS.ProcessEnv = {
@@ -96,8 +106,14 @@ export async function startConversas(databaseUrl: string, label: string, cpuProf
     CONVERSAS_RATE_LIMIT_PER_MINUTE: '0',
     CONVERSAS_ALLOW_PRIVATE_WEBHOOKS: '1',
   };
-  // --cpu-prof writes the profile when the server exits (it does on SIGTERM, after closing).
+  const { cpuProfileDir, statementTimingsDir } = diagnostics;
+  // Both write when the server exits (it does on SIGTERM, after closing).
   const profile = cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : [];
+  if (statementTimingsDir) {
+    mkdirSync(statementTimingsDir, { recursive: true });
+    profile.push('--require', resolve(ROOT_DIR, 'bench/statement-timings.cjs'));
+    env.BENCH_STATEMENT_TIMINGS = statementTimingsDir;
+  }
   const served = await spawnListening('conversas serve', [...profile, resolve(ROOT_DIR, 'bin/conversas.js'), 'serve'], env, /listening on (http:\/\/\S+)\s/);
   try {
     await waitReady(served.origin);

@@ -8,13 +8,14 @@ import { DATA_DIR } from './paths.ts';
 import { markdownOf, writeEngineResults, writeLatest, type RunInfo, type Written } from './report.ts';
 import { SCENARIOS, runEngine, type EngineReport, type RunSettings, type ScenarioName } from './scenarios.ts';
 
-const USAGE = `Usage: npm run bench -- [--quick] [--engine sqlite|postgres|both] [--duration <seconds>] [--only R1,R2,R3,W1,D1,D2,W2,W3,I1] [--cpu-prof]
+const USAGE = `Usage: npm run bench -- [--quick] [--engine sqlite|postgres|both] [--duration <seconds>] [--only R1,R2,R3,W1,D1,D2,W2,W3,I1] [--cpu-prof] [--statement-timings]
 
   --quick      small dataset (2,001 conversations, 45,000 messages), 2 s per measurement; under 90 s on 2 cores
   --engine     default: sqlite, plus postgres when BENCH_DATABASE_URL (or TEST_DATABASE_URL) is set
   --duration   seconds per measurement, each side measured twice (default 2 quick, 10 full); W1 runs twice that
   --only       a comma-separated subset of the scenarios
   --cpu-prof   run the server with --cpu-prof; profiles land in bench/.data/profiles/
+  --statement-timings   SQLite: time every SQL statement the server runs; the table is printed and kept in bench/.data/profiles/
 `;
 
 function fail(message: string): never {
@@ -31,6 +32,7 @@ function parseOptions(argv: string[]): { quick: boolean; engines: EngineName[]; 
       duration: { type: 'string' },
       only: { type: 'string' },
       'cpu-prof': { type: 'boolean', default: false },
+      'statement-timings': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -80,7 +82,10 @@ function parseOptions(argv: string[]): { quick: boolean; engines: EngineName[]; 
       rounds: 2,
       only,
       drainTimeoutSeconds: quick ? 20 : 120,
-      cpuProfileDir: values['cpu-prof'] ? resolve(DATA_DIR, 'profiles') : null,
+      diagnostics: {
+        cpuProfileDir: values['cpu-prof'] ? resolve(DATA_DIR, 'profiles') : null,
+        statementTimingsDir: values['statement-timings'] ? resolve(DATA_DIR, 'profiles') : null,
+      },
     },
   };
 }

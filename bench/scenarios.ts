@@ -2,10 +2,21 @@ import { isDeepStrictEqual } from 'node:util';
 import type { Manifest, EngineName } from './dataset.ts';
 import { PHONE_PREFIX, resetBenchWrites, withStore } from './dataset.ts';
 import { type InboundSpec, type LoadResult, type LoadSpec, type LoadWorker, type WhatsAppSpec, wamidOf, whatsappBody } from './load-client.ts';
-import { RssSampler, cpuMicros, PostgresCpuMeter, runJsonScript, startConversas, startFloorServer, startReferenceServer, type Served } from './processes.ts';
+import {
+  RssSampler,
+  cpuMicros,
+  PostgresCpuMeter,
+  runJsonScript,
+  startConversas,
+  startFloorServer,
+  startReferenceServer,
+  type ServerDiagnostics,
+  type Served,
+} from './processes.ts';
 import { WebhookReceiver } from './receiver.ts';
 import { EventStreamReader } from './stream-client.ts';
 import { I1_TARGET_P95_MS, measureInboxOpen } from './inbox-open.ts';
+import { statementTimingsOf } from './statement-table.ts';
 
 export const SCENARIOS = ['R1', 'R2', 'R3', 'W1', 'D1', 'D2', 'W2', 'W3', 'I1'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
@@ -19,8 +30,8 @@ export interface RunSettings {
   only: ReadonlySet<ScenarioName>;
   /** How long D1 waits for the last deliveries after the load stops. */
   drainTimeoutSeconds: number;
-  /** When set, the server runs with --cpu-prof and writes its profile here. */
-  cpuProfileDir: string | null;
+  /** A CPU profile (--cpu-prof) and SQL statement timings (SQLite) of the server, when asked for. */
+  diagnostics: ServerDiagnostics;
 }
 
 /** One measured side of a scenario: its load, combined over rounds. */
@@ -974,7 +985,7 @@ async function scenarioW3(
   };
   log(`W3: W1's phones for ${seconds} s into one process, then for ${seconds} s over two serve processes on the same database, ${half} connections each`);
   const one = await cpuOver([server.pid], async () => [await worker.run(spec(server.origin, `w3-${w1.tag}-one-`, seconds, settings.connections))]);
-  const second = await startConversas(manifest.databaseUrl, `${manifest.engine}-${manifest.size}-second`, settings.cpuProfileDir);
+  const second = await startConversas(manifest.databaseUrl, `${manifest.engine}-${manifest.size}-second`, settings.diagnostics);
   try {
     // As warm as the first process, which ran W1 and the one-process round: JIT, statement caches, pool.
     await worker.run(spec(second.origin, `warm3-${w1.tag}-`, seconds, half));
@@ -1212,7 +1223,7 @@ export async function runEngine(manifest: Manifest, worker: LoadWorker, settings
   }
 
   log(`starting conversas serve on ${manifest.engine} …`);
-  const server = await startConversas(manifest.databaseUrl, `${manifest.engine}-${manifest.size}`, settings.cpuProfileDir);
+  const server = await startConversas(manifest.databaseUrl, `${manifest.engine}-${manifest.size}`, settings.diagnostics);
   const sampler = new RssSampler(server.pid);
   const ctx: EngineContext = { manifest, server, sampler, worker, settings, only, log, report };
   const steps: [ScenarioName | 'W1/D1/W2', () => Promise<void>][] = [];
@@ -1237,7 +1248,8 @@ export async function runEngine(manifest: Manifest, worker: LoadWorker, settings
     sampler.stop();
     await server.stop();
     if (report.failures.length > 0) log(`server output (last lines):\n${server.output()}`);
-    if (settings.cpuProfileDir) log(`server CPU profile written to ${settings.cpuProfileDir}`);
+    if (settings.diagnostics.cpuProfileDir) log(`server CPU profile written to ${settings.diagnostics.cpuProfileDir}`);
+    if (settings.diagnostics.statementTimingsDir) log(statementTimingsOf(settings.diagnostics.statementTimingsDir, server.pid));
     await withStore(manifest.databaseUrl, (store) => resetBenchWrites(store, manifest.workspaceId));
   }
   return report;

@@ -49,6 +49,24 @@ test('units queued together share one commit; a failing unit rolls back alone an
   );
 });
 
+test('a group with savepoints keeps temporary storage in memory while it runs and puts it back after, a failed unit or not', async () => {
+  const tempStore = async (db: Store['db']) => Number((await sql<{ temp_store: number }>`pragma temp_store`.execute(db)).rows[0]!.temp_store);
+  const seen: number[] = [];
+  await Promise.allSettled([
+    store.transact(async (trx) => {
+      seen.push(await tempStore(trx));
+      await insert(-1)(trx);
+    }),
+    store.transact(async (trx) => {
+      seen.push(await tempStore(trx));
+      throw new Error('refused');
+    }),
+  ]);
+  // 2 is MEMORY; outside the group SQLite's default (0) is back, so large sorts of other queries stay on disk.
+  assert.deepEqual(seen, [2, 2]);
+  assert.equal(await tempStore(store.db), 0);
+});
+
 test('the event loop runs between the units of a group; a query issued meanwhile waits for the commit', async () => {
   const order: string[] = [];
   let readMeanwhile: Promise<number> | null = null;
