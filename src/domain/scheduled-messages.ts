@@ -9,6 +9,8 @@ import { requireExisting } from './lookups.ts';
 import { sendMessageInTransaction } from './send-message.ts';
 import { parseJson, toJson } from '../db/rows.ts';
 import { forUpdate } from '../db/repos/tx.ts';
+import { groupsByIds, peopleByIds, type GroupSummary, type PersonSummary } from '../db/repos/conversation-views.ts';
+import { pageOffset, type NumberedPage, type NumberedPageRequest } from './resources/paging.ts';
 
 export type ScheduledStatus = 'PENDING' | 'SENT' | 'CANCELLED';
 
@@ -109,6 +111,67 @@ export async function scheduleMessage(
 export async function findScheduled(ctx: Ctx, workspaceId: string, id: string): Promise<ScheduledMessage | null> {
   const row = await ctx.db.selectFrom('scheduled_messages').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
   return row ? scheduledFromRow(row) : null;
+}
+
+export interface ScheduledFilter {
+  conversationId?: string;
+  /** Scheduled in the conversations of this inbox. */
+  inboxId?: string;
+  status?: ScheduledStatus;
+}
+
+/** A scheduled message of a list with its conversation's person or group, as a list names them. */
+export interface ScheduledListItem {
+  scheduled: ScheduledMessage;
+  person: PersonSummary | null;
+  group: GroupSummary | null;
+}
+
+/** The scheduled messages the filter keeps, soonest first, one numbered page with the exact number of them. */
+export async function listScheduledByPage(
+  ctx: Ctx,
+  workspaceId: string,
+  filter: ScheduledFilter,
+  paging: NumberedPageRequest,
+): Promise<NumberedPage<ScheduledListItem>> {
+  let q = ctx.db
+    .selectFrom('scheduled_messages as s')
+    .innerJoin('conversations as c', (j) => j.onRef('c.workspace_id', '=', 's.workspace_id').onRef('c.id', '=', 's.conversation_id'))
+    .where('s.workspace_id', '=', workspaceId);
+  if (filter.conversationId) q = q.where('s.conversation_id', '=', filter.conversationId);
+  if (filter.inboxId) q = q.where('c.inbox_id', '=', filter.inboxId);
+  if (filter.status) q = q.where('s.status', '=', filter.status);
+  const [count, rows] = await Promise.all([
+    q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    q
+      .selectAll('s')
+      .select(['c.person_id', 'c.group_id'])
+      .orderBy('s.scheduled_at')
+      .orderBy('s.id')
+      .limit(paging.limit)
+      .offset(pageOffset(paging.page, paging.limit))
+      .execute(),
+  ]);
+  const [people, groups] = await Promise.all([
+    peopleByIds(
+      ctx.db,
+      workspaceId,
+      rows.map((r) => r.person_id),
+    ),
+    groupsByIds(
+      ctx.db,
+      workspaceId,
+      rows.map((r) => r.group_id),
+    ),
+  ]);
+  return {
+    items: rows.map((r) => ({
+      scheduled: scheduledFromRow(r),
+      person: r.person_id ? (people.get(r.person_id) ?? null) : null,
+      group: r.group_id ? (groups.get(r.group_id) ?? null) : null,
+    })),
+    total: Number(count.n),
+  };
 }
 
 /** Changes or cancels a PENDING scheduled message (409 once it was sent or cancelled). */

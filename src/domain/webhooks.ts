@@ -8,7 +8,8 @@ import { emitEvent, forgetSubscriptions } from '../events/outbox.ts';
 import { cancelPendingDeliveries, retryDeliveryNow, type DeliveryStatus } from '../events/dispatcher.ts';
 import type { Selectable } from 'kysely';
 import type { DeliveryTable } from '../db/schema.ts';
-import { pageById, type PageRequest, type PageResult } from './resources/paging.ts';
+import { forUpdate } from '../db/repos/tx.ts';
+import { pageById, pageOffset, type NumberedPage, type NumberedPageRequest, type PageRequest, type PageResult } from './resources/paging.ts';
 
 export type { WebhookSubscription };
 
@@ -147,6 +148,20 @@ export async function sendTestEvent(ctx: Ctx, workspaceId: string, subscription:
   });
 }
 
+/**
+ * Creates the workspace's only subscription of a dialect (Jelou's integration: one per project), or
+ * throws `conflict` when there already is one. Concurrent creates for one workspace wait for each
+ * other on the workspace's row, so exactly one of them creates it.
+ */
+export async function createSoleSubscription(ctx: Ctx, workspaceId: string, input: NewSubscription, conflict: () => Error): Promise<WebhookSubscription> {
+  return ctx.transact(async (trx) => {
+    await forUpdate(trx.selectFrom('workspaces').select('id').where('id', '=', workspaceId), ctx.engine).executeTakeFirst();
+    const txCtx: Ctx = { ...ctx, db: trx };
+    if ((await listSubscriptions(txCtx, workspaceId, input.dialect)).length > 0) throw conflict();
+    return createSubscription(txCtx, workspaceId, input);
+  });
+}
+
 /** A page of one dialect's subscriptions, oldest first (ids are time-sortable). */
 export async function listSubscriptionsPage(ctx: Ctx, workspaceId: string, dialect: string, page: PageRequest): Promise<PageResult<WebhookSubscription>> {
   const q = ctx.db
@@ -169,9 +184,14 @@ export interface DeliveryRecord {
   statusCode: number | null;
   errorMessage: string | null;
   durationMs: number | null;
+  /** The receiver's answer, its first bytes as text. */
+  responseBody: string | null;
+  /** The JSON sent (the same body on every attempt). */
+  body: string;
   nextAttemptAt: number;
   createdAt: number;
   updatedAt: number;
+  expiresAt: number;
 }
 
 /** Where a newest-first page of deliveries continues: before this (createdAt, id). */
@@ -199,6 +219,67 @@ export async function listDeliveries(
   const items = rows.slice(0, page.limit).map(deliveryFromRow);
   const last = items[items.length - 1];
   return { items, next: rows.length > page.limit && last ? { createdAt: last.createdAt, id: last.id } : null };
+}
+
+/** What a numbered page of a subscription's deliveries keeps: one status, and events of these types (none: no delivery). */
+export interface DeliveryFilter {
+  status?: DeliveryStatus;
+  eventTypes?: string[];
+}
+
+/** A subscription's deliveries the filter keeps, newest first, one numbered page with the exact number of them. */
+export async function listDeliveriesByPage(
+  ctx: Ctx,
+  workspaceId: string,
+  subscriptionId: string,
+  filter: DeliveryFilter,
+  paging: NumberedPageRequest,
+): Promise<NumberedPage<DeliveryRecord>> {
+  let q = ctx.db.selectFrom('deliveries').where('workspace_id', '=', workspaceId).where('subscription_id', '=', subscriptionId);
+  if (filter.status) q = q.where('status', '=', filter.status);
+  if (filter.eventTypes) q = q.where('event_type', 'in', filter.eventTypes.length > 0 ? filter.eventTypes : ['']);
+  const [count, rows] = await Promise.all([
+    q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    q.selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(paging.limit).offset(pageOffset(paging.page, paging.limit)).execute(),
+  ]);
+  return { items: rows.map(deliveryFromRow), total: Number(count.n) };
+}
+
+/** The number of deliveries of each of these subscriptions, by status (a subscription without any is absent). */
+export async function deliveryCountsBySubscription(
+  ctx: Ctx,
+  workspaceId: string,
+  subscriptionIds: string[],
+): Promise<Map<string, Partial<Record<DeliveryStatus, number>>>> {
+  const counts = new Map<string, Partial<Record<DeliveryStatus, number>>>();
+  if (subscriptionIds.length === 0) return counts;
+  const rows = await ctx.db
+    .selectFrom('deliveries')
+    .select(['subscription_id', 'status', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('workspace_id', '=', workspaceId)
+    .where('subscription_id', 'in', subscriptionIds)
+    .groupBy(['subscription_id', 'status'])
+    .execute();
+  for (const row of rows) {
+    const byStatus = counts.get(row.subscription_id) ?? {};
+    byStatus[row.status as DeliveryStatus] = Number(row.n);
+    counts.set(row.subscription_id, byStatus);
+  }
+  return counts;
+}
+
+/** Retries a delivery of one of this dialect's subscriptions (404 for another dialect's, as for none; 409 when it cannot be retried). */
+export async function retryDialectDelivery(ctx: Ctx, workspaceId: string, dialect: string, id: string): Promise<void> {
+  const delivery = await ctx.db
+    .selectFrom('deliveries as d')
+    .innerJoin('webhook_subscriptions as s', (j) => j.onRef('s.workspace_id', '=', 'd.workspace_id').onRef('s.id', '=', 'd.subscription_id'))
+    .select('d.id')
+    .where('d.workspace_id', '=', workspaceId)
+    .where('d.id', '=', id)
+    .where('s.dialect', '=', dialect)
+    .executeTakeFirst();
+  if (!delivery) throw notFound('delivery', id);
+  await retryDeliveryNow(ctx, workspaceId, id);
 }
 
 export async function requireDelivery(ctx: Ctx, workspaceId: string, subscriptionId: string, id: string): Promise<DeliveryRecord> {
@@ -231,8 +312,11 @@ function deliveryFromRow(r: Selectable<DeliveryTable>): DeliveryRecord {
     statusCode: r.status_code === null ? null : Number(r.status_code),
     errorMessage: r.error_message,
     durationMs: r.duration_ms === null ? null : Number(r.duration_ms),
+    responseBody: r.response_body,
+    body: r.body,
     nextAttemptAt: Number(r.next_attempt_at),
     createdAt: Number(r.created_at),
     updatedAt: Number(r.updated_at),
+    expiresAt: Number(r.expires_at),
   };
 }

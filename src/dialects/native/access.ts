@@ -1,7 +1,7 @@
 import type { FastifyRequest, RouteOptions } from 'fastify';
 import { HttpError } from '../../http/problem.ts';
 import type { Db } from '../../db/connect.ts';
-import { notFound } from '../../domain/errors.ts';
+import { requireVisibleChannel } from '../../db/repos/channel-scope.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -48,19 +48,8 @@ export function refuseAgentOnAdminRoute(request: FastifyRequest): void {
 /** 404, exactly as for an unknown id, when an agent reads a channel outside their inboxes. */
 export async function hideChannelsOutsideAgentInboxes(db: Db, request: FastifyRequest): Promise<void> {
   const principal = request.principal;
-  if (!request.routeOptions.config.agentChannelRead || principal?.access !== 'agent' || principal.inboxIds === null) return;
-  const id = String((request.params as { id?: unknown } | undefined)?.id ?? '');
-  const inboxIds = principal.inboxIds;
-  const visible =
-    inboxIds.length > 0 &&
-    (await db
-      .selectFrom('channels')
-      .select('id')
-      .where('workspace_id', '=', principal.workspaceId)
-      .where('id', '=', id)
-      .where('inbox_id', 'in', inboxIds)
-      .executeTakeFirst());
-  if (!visible) throw notFound('channel', id);
+  if (!request.routeOptions.config.agentChannelRead || !principal) return;
+  await requireVisibleChannel(db, principal, String((request.params as { id?: unknown } | undefined)?.id ?? ''));
 }
 
 /**

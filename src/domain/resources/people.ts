@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import type { Ctx, Actor } from '../context.ts';
 import type { Person } from '../model.ts';
 import { conflict, invalid, notFound } from '../errors.ts';
@@ -10,7 +9,7 @@ import { flag, personFromRow } from '../../db/rows.ts';
 import { personTagIds } from '../../db/repos/resources.ts';
 import { forUpdate, isUniqueViolation, type Tx } from '../../db/repos/tx.ts';
 import type { Db } from '../../db/connect.ts';
-import { distinct, likePattern, optionalText, splitPage, type PageRequest, type PageResult } from './paging.ts';
+import { distinct, optionalText } from './paging.ts';
 
 export interface PersonFields {
   name?: string | null;
@@ -31,17 +30,6 @@ export interface PersonInput extends PersonFields {
   inboxId: string;
 }
 export type PersonPatch = PersonFields;
-export interface PersonFilter {
-  inboxId?: string;
-  search?: string;
-  phoneNumber?: string;
-  referenceId?: string;
-  isBlocked?: boolean;
-  tagId?: string;
-  /** The caller's inboxes (an agent's); null or absent: every inbox. */
-  inboxIds?: string[] | null;
-}
-
 const live = (db: Db | Tx, workspaceId: string, id: string) =>
   db.selectFrom('people').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id).where('deleted_at', 'is', null);
 
@@ -121,58 +109,6 @@ async function withUniquePhone<T>(phone: string | null, work: () => Promise<T>):
     if (isUniqueViolation(error)) throw phoneTaken(phone ?? '');
     throw error;
   }
-}
-
-export async function listPeople(ctx: Ctx, workspaceId: string, filter: PersonFilter, page: PageRequest): Promise<PageResult<Person>> {
-  let q = ctx.db.selectFrom('people as p').selectAll('p').where('p.workspace_id', '=', workspaceId).where('p.deleted_at', 'is', null);
-  if (filter.inboxId) q = q.where('p.inbox_id', '=', filter.inboxId);
-  if (filter.inboxIds) q = filter.inboxIds.length === 0 ? q.where(sql<boolean>`1 = 0`) : q.where('p.inbox_id', 'in', filter.inboxIds);
-  if (filter.referenceId) q = q.where('p.reference_id', '=', filter.referenceId);
-  if (filter.isBlocked !== undefined) q = q.where('p.is_blocked', '=', flag(filter.isBlocked));
-  if (filter.phoneNumber !== undefined) {
-    // A filter that cannot be a stored number matches nobody rather than failing. The ids come from
-    // the phone index (one probe per inbox): filtered in place, the id order would scan every person.
-    const phone = normalisePhone(filter.phoneNumber) ?? '';
-    q = q.where('p.id', 'in', (eb) =>
-      eb
-        .selectFrom('people as ph')
-        .select('ph.id')
-        .where('ph.workspace_id', '=', workspaceId)
-        .where('ph.inbox_id', 'in', eb.selectFrom('inboxes').select('inboxes.id').where('inboxes.workspace_id', '=', workspaceId))
-        .where('ph.phone_number', '=', phone)
-        .where('ph.deleted_at', 'is', null),
-    );
-  }
-  if (filter.tagId) {
-    const tagId = filter.tagId;
-    q = q.where((eb) =>
-      eb.exists(
-        eb
-          .selectFrom('person_tags as pt')
-          .select('pt.tag_id')
-          .whereRef('pt.workspace_id', '=', 'p.workspace_id')
-          .whereRef('pt.person_id', '=', 'p.id')
-          .where('pt.tag_id', '=', tagId),
-      ),
-    );
-  }
-  if (filter.search?.trim()) {
-    q = q.where(sql<boolean>`p.search_text like ${likePattern(searchKey(filter.search.trim()))} escape '\\'`);
-  }
-  if (page.afterId) q = q.where('p.id', '>', page.afterId);
-  const { rows, nextAfterId } = splitPage(
-    await q
-      .orderBy('p.id')
-      .limit(page.limit + 1)
-      .execute(),
-    page.limit,
-  );
-  const tags = await personTagIds(
-    ctx.db,
-    workspaceId,
-    rows.map((r) => r.id),
-  );
-  return { items: rows.map((r) => personFromRow(r, tags.get(r.id) ?? [])), nextAfterId };
 }
 
 export async function getPerson(ctx: Ctx, workspaceId: string, id: string): Promise<Person> {

@@ -4,9 +4,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { Ctx } from '../../../domain/context.ts';
 import { DomainError } from '../../../domain/errors.ts';
-import { createSubscription, deleteSubscription, listSubscriptions, updateSubscription, type WebhookSubscription } from '../../../domain/webhooks.ts';
+import { createSoleSubscription, deleteSubscription, listSubscriptions, updateSubscription, type WebhookSubscription } from '../../../domain/webhooks.ts';
 import { webhookUrlProblem } from '../../../events/webhook-url.ts';
-import { forUpdate } from '../../../db/repos/tx.ts';
 import { JELOU_DIALECT } from '../webhook-format.ts';
 import { authTypeOf, presentIntegration } from '../presenters.ts';
 import {
@@ -77,23 +76,12 @@ export async function integrationRoutes(fastify: FastifyInstance): Promise<void>
       const { webhookUrl, authType = 'no_auth', authorization } = request.body;
       checkWebhookUrl(webhookUrl, config.allowPrivateWebhooks);
       const auth = authorizationFor(authType, authorization);
-      const created = await ctx.transact(async (trx) => {
-        // One integration per project: creates for the same project wait for each other here.
-        await forUpdate(trx.selectFrom('workspaces').select('id').where('id', '=', ws), ctx.engine).executeTakeFirst();
-        const txCtx: Ctx = { ...ctx, db: trx };
-        if (await findIntegration(txCtx, ws)) {
-          throw new DomainError('conflict', `Project ${ws} already has an integration; update or delete it`, 'integration_already_exists');
-        }
-        return createSubscription(txCtx, ws, {
-          dialect: JELOU_DIALECT,
-          name: 'Jelou integration',
-          url: webhookUrl,
-          events: [],
-          secret: newSigningSecret(),
-          authType,
-          authorization: auth,
-        });
-      });
+      const created = await createSoleSubscription(
+        ctx,
+        ws,
+        { dialect: JELOU_DIALECT, name: 'Jelou integration', url: webhookUrl, events: [], secret: newSigningSecret(), authType, authorization: auth },
+        () => new DomainError('conflict', `Project ${ws} already has an integration; update or delete it`, 'integration_already_exists'),
+      );
       return success('Integration created successfully', { ...presentIntegration(created), signingSecret: created.secret });
     },
   );

@@ -2,13 +2,12 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type, type Static } from 'typebox';
 import type { Media, MessageType } from '../../../domain/model.ts';
-import { invalid, notFound } from '../../../domain/errors.ts';
+import { invalid } from '../../../domain/errors.ts';
 import { sendMessage } from '../../../domain/send-message.ts';
 import { forwardMessages } from '../../../domain/forward.ts';
+import { listNotes } from '../../../domain/queries/note-list.ts';
 import { findConversation } from '../../../db/repos/conversations.ts';
 import { findMessage } from '../../../db/repos/messages.ts';
-import { usersByIds } from '../../../db/repos/conversation-views.ts';
-import { messageFromRow } from '../../../db/rows.ts';
 import type { StoredMedia } from '../../../media/media-store.ts';
 import { presentJuriMessage } from '../presenters.ts';
 import { Cuid, JuriMessage, Nullable, NStr, Str, Success, UserRef, errors, isoOf } from '../schemas.ts';
@@ -181,27 +180,12 @@ export async function messageRoutes(fastify: FastifyInstance): Promise<void> {
     async (request) => {
       const ws = request.principal!.workspaceId;
       const { conversationId } = request.query;
-      if (!(await findConversation(db, ws, conversationId))) throw notFound('conversation', conversationId);
-      const rows = await db
-        .selectFrom('messages')
-        .selectAll()
-        .where('workspace_id', '=', ws)
-        .where('conversation_id', '=', conversationId)
-        .where('direction', '=', 'INTERNAL')
-        .orderBy('message_at', 'desc')
-        .orderBy('id', 'desc')
-        .limit(1000)
-        .execute();
-      const notes = rows.map(messageFromRow);
-      const users = await usersByIds(
-        db,
-        ws,
-        notes.map((n) => n.senderUserId),
-      );
-      return notes.map((n) => {
-        const user = n.senderUserId ? (users.get(n.senderUserId) ?? null) : null;
-        return { id: n.id, content: n.content, createdAt: isoOf(n.createdAt), user: user && { id: user.id, name: user.name, imageUrl: user.imageUrl } };
-      });
+      return (await listNotes(app.ctx, ws, conversationId)).map(({ note, author }) => ({
+        id: note.id,
+        content: note.content,
+        createdAt: isoOf(note.createdAt),
+        user: author && { id: author.id, name: author.name, imageUrl: author.imageUrl },
+      }));
     },
   );
 

@@ -5,16 +5,15 @@ import { invalid } from '../../../domain/errors.ts';
 import { requireExisting } from '../../../domain/lookups.ts';
 import {
   findScheduled,
+  listScheduledByPage,
   scheduleMessage,
-  scheduledFromRow,
   updateScheduled,
   type ScheduledContent,
   type ScheduledMessage,
 } from '../../../domain/scheduled-messages.ts';
-import { groupsByIds, peopleByIds } from '../../../db/repos/conversation-views.ts';
 import { notFound } from '../../../domain/errors.ts';
 import { SendFields, contentOf } from './messages.ts';
-import { Cuid, Nullable, NStr, Str, errors, isoOf, pageQuery, totalPages, pageOffset } from '../schemas.ts';
+import { Cuid, Nullable, NStr, Str, errors, isoOf, pageQuery, totalPages } from '../schemas.ts';
 
 const CreateFields = Type.Object({ ...SendFields.properties, scheduledAt: Type.String({ format: 'date-time' }) }, { additionalProperties: false });
 const { type, message, caption, fileName, contactName, contactPhoneNumber } = SendFields.properties;
@@ -131,43 +130,16 @@ export async function scheduledMessageRoutes(fastify: FastifyInstance): Promise<
       const { page = 1, limit = 20, conversationId, inboxId, status } = request.query;
       if (conversationId) await requireExisting(db, 'conversations', ws, conversationId);
       if (inboxId) await requireExisting(db, 'inboxes', ws, inboxId);
-      let q = db
-        .selectFrom('scheduled_messages as s')
-        .innerJoin('conversations as c', (j) => j.onRef('c.workspace_id', '=', 's.workspace_id').onRef('c.id', '=', 's.conversation_id'))
-        .where('s.workspace_id', '=', ws);
-      if (conversationId) q = q.where('s.conversation_id', '=', conversationId);
-      if (inboxId) q = q.where('c.inbox_id', '=', inboxId);
-      if (status) q = q.where('s.status', '=', status);
-      const [count, rows] = await Promise.all([
-        q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-        q.selectAll('s').select(['c.person_id', 'c.group_id']).orderBy('s.scheduled_at').orderBy('s.id').limit(limit).offset(pageOffset(page, limit)).execute(),
-      ]);
-      const [people, groups] = await Promise.all([
-        peopleByIds(
-          db,
-          ws,
-          rows.map((r) => r.person_id),
-        ),
-        groupsByIds(
-          db,
-          ws,
-          rows.map((r) => r.group_id),
-        ),
-      ]);
-      const total = Number(count.n);
+      const { items, total } = await listScheduledByPage(ctx, ws, { conversationId, inboxId, status }, { page, limit });
       return {
-        data: rows.map((r) => {
-          const person = r.person_id ? (people.get(r.person_id) ?? null) : null;
-          const group = r.group_id ? (groups.get(r.group_id) ?? null) : null;
-          return {
-            ...present(scheduledFromRow(r)),
-            conversation: {
-              id: r.conversation_id,
-              person: person && { id: person.id, name: person.name, phoneNumber: person.phoneNumber },
-              group: group && { id: group.id, name: group.name },
-            },
-          };
-        }),
+        data: items.map(({ scheduled, person, group }) => ({
+          ...present(scheduled),
+          conversation: {
+            id: scheduled.conversationId,
+            person: person && { id: person.id, name: person.name, phoneNumber: person.phoneNumber },
+            group: group && { id: group.id, name: group.name },
+          },
+        })),
         totalResults: total,
         totalPages: totalPages(total, limit),
       };

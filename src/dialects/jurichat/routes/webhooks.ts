@@ -1,21 +1,24 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { conflict, notFound } from '../../../domain/errors.ts';
+import { conflict } from '../../../domain/errors.ts';
 import {
   createSubscription,
   deleteSubscription,
+  deliveryCountsBySubscription,
+  listDeliveriesByPage,
   listSubscriptions,
   newWhsecSecret,
   requireSubscription,
+  retryDialectDelivery,
   sendTestEvent,
   updateSubscription,
   type WebhookSubscription,
 } from '../../../domain/webhooks.ts';
 import { assertWebhookUrl } from '../../../events/webhook-url.ts';
-import { retryDeliveryNow } from '../../../events/dispatcher.ts';
+import type { DeliveryStatus } from '../../../events/dispatcher.ts';
 import { DOMAIN_TO_JURICHAT as EVENT_TYPES, JURICHAT_DIALECT, JURICHAT_EVENTS } from '../webhook-format.ts';
-import { Cuid, Nullable, NStr, Str, errors, isoOf, pageQuery, totalPages, pageOffset } from '../schemas.ts';
+import { Cuid, Nullable, NStr, Str, errors, isoOf, pageQuery, totalPages } from '../schemas.ts';
 
 const EventName = Type.Enum(JURICHAT_EVENTS);
 // Header names are RFC 9110 tokens.
@@ -57,7 +60,6 @@ const core = (w: WebhookSubscription) => ({
 export async function webhookRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const { ctx, config } = app;
-  const { db } = ctx;
 
   app.post(
     '/webhooks',
@@ -104,24 +106,15 @@ export async function webhookRoutes(fastify: FastifyInstance): Promise<void> {
     async (request) => {
       const ws = request.principal!.workspaceId;
       const webhooks = await listSubscriptions(ctx, ws, JURICHAT_DIALECT);
-      const counts =
-        webhooks.length === 0
-          ? []
-          : await db
-              .selectFrom('deliveries')
-              .select(['subscription_id', 'status', (eb) => eb.fn.countAll<number>().as('n')])
-              .where('workspace_id', '=', ws)
-              .where(
-                'subscription_id',
-                'in',
-                webhooks.map((w) => w.id),
-              )
-              .groupBy(['subscription_id', 'status'])
-              .execute();
+      const counts = await deliveryCountsBySubscription(
+        ctx,
+        ws,
+        webhooks.map((w) => w.id),
+      );
       return webhooks.map((w) => {
-        const mine = counts.filter((c) => c.subscription_id === w.id);
-        const count = (status: string) => Number(mine.find((c) => c.status === status)?.n ?? 0);
-        const total = mine.reduce((sum, c) => sum + Number(c.n), 0);
+        const byStatus = counts.get(w.id) ?? {};
+        const count = (status: DeliveryStatus) => byStatus[status] ?? 0;
+        const total = Object.values(byStatus).reduce((sum, n) => sum + n, 0);
         const success = count('SUCCESS');
         return {
           ...core(w),
@@ -276,33 +269,26 @@ export async function webhookRoutes(fastify: FastifyInstance): Promise<void> {
       const { webhookId } = request.params;
       const { page = 1, limit = 20, status, event } = request.query;
       await requireSubscription(ctx, ws, webhookId, JURICHAT_DIALECT);
-      let q = db.selectFrom('deliveries').where('workspace_id', '=', ws).where('subscription_id', '=', webhookId);
-      if (status) q = q.where('status', '=', status);
-      if (event) {
-        const domainTypes = Object.entries(EVENT_TYPES)
-          .filter(([, name]) => name === event)
-          .map(([type]) => type);
-        q = q.where('event_type', 'in', domainTypes.length > 0 ? domainTypes : ['']);
-      }
-      const [count, rows] = await Promise.all([
-        q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-        q.selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).offset(pageOffset(page, limit)).execute(),
-      ]);
-      const total = Number(count.n);
+      const eventTypes = event
+        ? Object.entries(EVENT_TYPES)
+            .filter(([, name]) => name === event)
+            .map(([type]) => type)
+        : undefined;
+      const { items, total } = await listDeliveriesByPage(ctx, ws, webhookId, { status, eventTypes }, { page, limit });
       return {
-        data: rows.map((d) => ({
+        data: items.map((d) => ({
           id: d.id,
-          webhookId: d.subscription_id,
-          event: EVENT_TYPES[d.event_type] ?? d.event_type,
-          statusCode: d.status_code,
+          webhookId: d.subscriptionId,
+          event: EVENT_TYPES[d.eventType] ?? d.eventType,
+          statusCode: d.statusCode,
           payload: JSON.parse(d.body),
-          responseBody: d.response_body,
-          errorMessage: d.error_message,
-          durationMs: d.duration_ms,
-          attemptCount: d.attempt_count,
-          nextRetryAt: d.status === 'PENDING' || d.status === 'RETRYING' ? isoOf(d.next_attempt_at) : null,
-          createdAt: isoOf(d.created_at),
-          expiresAt: isoOf(d.expires_at),
+          responseBody: d.responseBody,
+          errorMessage: d.errorMessage,
+          durationMs: d.durationMs,
+          attemptCount: d.attemptCount,
+          nextRetryAt: d.status === 'PENDING' || d.status === 'RETRYING' ? isoOf(d.nextAttemptAt) : null,
+          createdAt: isoOf(d.createdAt),
+          expiresAt: isoOf(d.expiresAt),
         })),
         total,
         page,
@@ -325,16 +311,7 @@ export async function webhookRoutes(fastify: FastifyInstance): Promise<void> {
     async (request) => {
       const ws = request.principal!.workspaceId;
       const { deliveryId } = request.params;
-      const delivery = await db
-        .selectFrom('deliveries as d')
-        .innerJoin('webhook_subscriptions as s', (j) => j.onRef('s.workspace_id', '=', 'd.workspace_id').onRef('s.id', '=', 'd.subscription_id'))
-        .select('d.id')
-        .where('d.workspace_id', '=', ws)
-        .where('d.id', '=', deliveryId)
-        .where('s.dialect', '=', JURICHAT_DIALECT)
-        .executeTakeFirst();
-      if (!delivery) throw notFound('delivery', deliveryId);
-      await retryDeliveryNow(ctx, ws, deliveryId);
+      await retryDialectDelivery(ctx, ws, JURICHAT_DIALECT, deliveryId);
       return { deliveryId, message: 'Retry scheduled' };
     },
   );

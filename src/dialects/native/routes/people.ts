@@ -2,7 +2,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Actor } from '../../../domain/context.ts';
 import { actorOf as actorOfPrincipal } from '../../../domain/api-keys.ts';
-import { createPerson, deletePerson, getPerson, listPeople, updatePerson } from '../../../domain/resources/people.ts';
+import { createPerson, deletePerson, getPerson, updatePerson } from '../../../domain/resources/people.ts';
+import { listPeople } from '../../../domain/queries/people-list.ts';
 import { IdParams, Page, errors } from '../schemas.ts';
 import { peopleInboxesOf, requireVisibleInbox, requireVisiblePerson } from '../../../db/repos/people-scope.ts';
 import { CreatePersonBody, PersonListQuery, PersonShape, UpdatePersonBody, presentPerson } from '../resources/people.ts';
@@ -31,7 +32,7 @@ export async function peopleRoutes(fastify: FastifyInstance): Promise<void> {
         await listPeople(
           ctx,
           request.principal!.workspaceId,
-          { inboxId, search, phoneNumber, referenceId, isBlocked, tagId, inboxIds: peopleInboxesOf(request.principal!) },
+          { inboxId, search, phoneNumber, referenceId, isBlocked, tagIds: tagId ? [tagId] : undefined, inboxIds: peopleInboxesOf(request.principal!) },
           pageRequest(request.query),
         ),
         presentPerson,
