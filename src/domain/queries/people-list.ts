@@ -6,7 +6,7 @@ import { flag, personFromRow } from '../../db/rows.ts';
 import { personTagIds } from '../../db/repos/resources.ts';
 import type { Db } from '../../db/connect.ts';
 import type { TagSummary } from '../../db/repos/conversation-views.ts';
-import { likePattern, pageOffset, splitPage, type NumberedPage, type NumberedPageRequest, type PageRequest, type PageResult } from '../resources/paging.ts';
+import { likePattern, pageByIdWith, pageOffset, type NumberedPage, type NumberedPageRequest, type PageRequest, type PageResult } from '../resources/paging.ts';
 
 export interface PersonFilter {
   inboxId?: string;
@@ -70,21 +70,15 @@ function filteredPeople(db: Db, workspaceId: string, filter: PersonFilter) {
 }
 
 /** One keyset page of people by id, after `page.afterId`. */
-export async function listPeople(ctx: Ctx, workspaceId: string, filter: PersonFilter, page: PageRequest): Promise<PageResult<Person>> {
-  const q = filteredPeople(ctx.db, workspaceId, filter).selectAll('p');
-  const { rows, nextAfterId } = splitPage(
-    await (page.afterId ? q.where('p.id', '>', page.afterId) : q)
-      .orderBy('p.id')
-      .limit(page.limit + 1)
-      .execute(),
-    page.limit,
-  );
-  const tags = await personTagIds(
-    ctx.db,
-    workspaceId,
-    rows.map((r) => r.id),
-  );
-  return { items: rows.map((r) => personFromRow(r, tags.get(r.id) ?? [])), nextAfterId };
+export function listPeople(ctx: Ctx, workspaceId: string, filter: PersonFilter, page: PageRequest): Promise<PageResult<Person>> {
+  return pageByIdWith(filteredPeople(ctx.db, workspaceId, filter).selectAll('p'), page, async (rows) => {
+    const tags = await personTagIds(
+      ctx.db,
+      workspaceId,
+      rows.map((r) => r.id),
+    );
+    return rows.map((r) => personFromRow(r, tags.get(r.id) ?? []));
+  });
 }
 
 /**

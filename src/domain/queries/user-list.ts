@@ -5,7 +5,7 @@ import { emailKey } from '../text.ts';
 import { userFromRow } from '../../db/rows.ts';
 import { userInboxIds } from '../../db/repos/resources.ts';
 import { namesByIds, type Named } from '../../db/repos/conversation-views.ts';
-import { likePattern, pageOffset, splitPage, type NumberedPage, type NumberedPageRequest, type PageRequest, type PageResult } from '../resources/paging.ts';
+import { likePattern, pageByIdWith, pageOffset, type NumberedPage, type NumberedPageRequest, type PageRequest, type PageResult } from '../resources/paging.ts';
 
 export interface UserFilter {
   roleId?: string;
@@ -52,21 +52,15 @@ function filteredUsers(ctx: Ctx, workspaceId: string, filter: UserFilter) {
 }
 
 /** One keyset page of users by id, after `page.afterId`. */
-export async function listUsers(ctx: Ctx, workspaceId: string, filter: UserFilter, page: PageRequest): Promise<PageResult<User>> {
-  const q = filteredUsers(ctx, workspaceId, filter);
-  const { rows, nextAfterId } = splitPage(
-    await (page.afterId ? q.where('u.id', '>', page.afterId) : q)
-      .orderBy('u.id')
-      .limit(page.limit + 1)
-      .execute(),
-    page.limit,
-  );
-  const inboxes = await userInboxIds(
-    ctx.db,
-    workspaceId,
-    rows.map((r) => r.id),
-  );
-  return { items: rows.map((r) => userFromRow(r, inboxes.get(r.id) ?? [])), nextAfterId };
+export function listUsers(ctx: Ctx, workspaceId: string, filter: UserFilter, page: PageRequest): Promise<PageResult<User>> {
+  return pageByIdWith(filteredUsers(ctx, workspaceId, filter), page, async (rows) => {
+    const inboxes = await userInboxIds(
+      ctx.db,
+      workspaceId,
+      rows.map((r) => r.id),
+    );
+    return rows.map((r) => userFromRow(r, inboxes.get(r.id) ?? []));
+  });
 }
 
 /** One numbered page of users by name (then id), with the exact number of them and the names a list shows. */

@@ -7,7 +7,7 @@ import { groupFromRow } from '../../db/rows.ts';
 import { groupMemberIds } from '../../db/repos/resources.ts';
 import { forUpdate, isUniqueViolation, type Tx } from '../../db/repos/tx.ts';
 import type { Db } from '../../db/connect.ts';
-import { distinct, optionalText, requiredName, splitPage, type PageRequest, type PageResult } from './paging.ts';
+import { distinct, optionalText, requiredName, pageByIdWith, type PageRequest, type PageResult } from './paging.ts';
 
 /** A group with its current members (people whose membership is on). */
 export interface GroupWithMembers extends Group {
@@ -46,25 +46,19 @@ async function requireExternalIdFree(trx: Tx, workspaceId: string, inboxId: stri
   if (await q.executeTakeFirst()) throw externalIdTaken(externalId);
 }
 
-export async function listGroups(ctx: Ctx, workspaceId: string, filter: GroupFilter, page: PageRequest): Promise<PageResult<GroupWithMembers>> {
+export function listGroups(ctx: Ctx, workspaceId: string, filter: GroupFilter, page: PageRequest): Promise<PageResult<GroupWithMembers>> {
   let q = ctx.db.selectFrom('groups').selectAll().where('workspace_id', '=', workspaceId);
   if (filter.inboxId) q = q.where('inbox_id', '=', filter.inboxId);
   if (filter.channelId) q = q.where('channel_id', '=', filter.channelId);
   if (filter.externalId) q = q.where('external_id', '=', filter.externalId);
-  if (page.afterId) q = q.where('id', '>', page.afterId);
-  const { rows, nextAfterId } = splitPage(
-    await q
-      .orderBy('id')
-      .limit(page.limit + 1)
-      .execute(),
-    page.limit,
-  );
-  const members = await groupMemberIds(
-    ctx.db,
-    workspaceId,
-    rows.map((r) => r.id),
-  );
-  return { items: rows.map((r) => ({ ...groupFromRow(r), memberIds: members.get(r.id) ?? [] })), nextAfterId };
+  return pageByIdWith(q, page, async (rows) => {
+    const members = await groupMemberIds(
+      ctx.db,
+      workspaceId,
+      rows.map((r) => r.id),
+    );
+    return rows.map((r) => ({ ...groupFromRow(r), memberIds: members.get(r.id) ?? [] }));
+  });
 }
 
 export async function getGroup(ctx: Ctx, workspaceId: string, id: string): Promise<GroupWithMembers> {

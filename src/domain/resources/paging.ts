@@ -41,10 +41,19 @@ export function splitPage<R extends { id: string }>(rows: R[], limit: number): {
 }
 
 /** One keyset page of a single-table query, by `id` ascending after `page.afterId`; rows mapped by `present`. */
-export async function pageById<DB, TB extends keyof DB, R extends { id: string }, T>(
+export function pageById<DB, TB extends keyof DB, R extends { id: string }, T>(
   query: SelectQueryBuilder<DB, TB, R>,
   page: PageRequest,
   present: (row: R) => T,
+): Promise<PageResult<T>> {
+  return pageByIdWith(query, page, async (rows) => rows.map(present));
+}
+
+/** As pageById, the page's rows made items all at once by `presentAll` (one lookup of their related rows for the whole page). */
+export async function pageByIdWith<DB, TB extends keyof DB, R extends { id: string }, T>(
+  query: SelectQueryBuilder<DB, TB, R>,
+  page: PageRequest,
+  presentAll: (rows: R[]) => Promise<T[]>,
 ): Promise<PageResult<T>> {
   const id = sql.ref<string>('id');
   const bounded = page.afterId ? query.where(id, '>', page.afterId) : query;
@@ -55,7 +64,7 @@ export async function pageById<DB, TB extends keyof DB, R extends { id: string }
       .execute(),
     page.limit,
   );
-  return { items: rows.map(present), nextAfterId };
+  return { items: await presentAll(rows), nextAfterId };
 }
 
 /** A required display name: trimmed, never blank. */
