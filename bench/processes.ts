@@ -81,13 +81,13 @@ async function waitReady(origin: string): Promise<void> {
   throw new Error(`${origin}/readyz did not answer 200 within ${READY_TIMEOUT_MS / 1000} s (last: ${last})`);
 }
 
-/** `node bin/conversas.js serve` on a free port, as an operator would run it, without rate limit. */
 /** What a bench run asks of the server besides serving: a CPU profile, SQL statement timings (directories to write them to). */
 export interface ServerDiagnostics {
   cpuProfileDir: string | null;
   statementTimingsDir: string | null;
 }
 
+/** `node bin/conversas.js serve` on a free port, as an operator would run it, without rate limit. */
 export async function startConversas(
   databaseUrl: string,
   label: string,

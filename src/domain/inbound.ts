@@ -10,6 +10,7 @@ import { applyTrigger } from './conversation-transitions.ts';
 import { appendMessage, type NewMessage } from './messages.ts';
 import { findMessageByKey } from '../db/repos/messages.ts';
 import { conversationFromRow, personFromRow } from '../db/rows.ts';
+import { personTagIds } from '../db/repos/resources.ts';
 import { findKnownSender } from '../db/repos/known-sender.ts';
 import { isHumanSupport } from './state-machine.ts';
 import type { SnapshotNames } from './snapshots.ts';
@@ -301,15 +302,9 @@ export async function learn(
     .execute();
   await trx.updateTable('conversations').set({ search_text: search }).where('workspace_id', '=', ws).where('person_id', '=', personId).execute();
   const row = await trx.selectFrom('people').selectAll().where('workspace_id', '=', ws).where('id', '=', personId).executeTakeFirstOrThrow();
-  const tags = await trx.selectFrom('person_tags').select('tag_id').where('workspace_id', '=', ws).where('person_id', '=', personId).execute();
+  const tagIds = (await personTagIds(trx, ws, [personId])).get(personId) ?? [];
   await emitEvent(ctx, trx, ws, 'contact.updated', null, {
-    person: await eventPerson(
-      trx,
-      personFromRow(
-        row,
-        tags.map((t) => t.tag_id),
-      ),
-    ),
+    person: await eventPerson(trx, personFromRow(row, tagIds)),
     actor,
   });
 }

@@ -191,6 +191,14 @@ export async function namesByIds(db: Db, table: 'roles' | 'inboxes' | 'channels'
   return new Map(rows.map((r) => [r.id, { id: r.id, name: r.name }]));
 }
 
+/** The workspace's tags of these ids, by id, with the name and colour a person's or list entry shows. */
+export async function tagsByIds(db: Db, ws: string, ids: (string | null)[]): Promise<Map<string, TagSummary>> {
+  const list = unique(ids);
+  if (list.length === 0) return new Map();
+  const rows = await db.selectFrom('tags').select(['id', 'name', 'color']).where('workspace_id', '=', ws).where('id', 'in', list).execute();
+  return new Map(rows.map((t) => [t.id, t]));
+}
+
 export async function tagsByConversation(db: Db, ws: string, conversationIds: string[]): Promise<Map<string, TagSummary[]>> {
   const map = new Map<string, TagSummary[]>();
   if (conversationIds.length === 0) return map;

@@ -5,7 +5,7 @@ import { normalisePhone, searchKey } from '../text.ts';
 import { flag, personFromRow } from '../../db/rows.ts';
 import { personTagIds } from '../../db/repos/resources.ts';
 import type { Db } from '../../db/connect.ts';
-import type { TagSummary } from '../../db/repos/conversation-views.ts';
+import { tagsByIds, type TagSummary } from '../../db/repos/conversation-views.ts';
 import { likePattern, pageByIdWith, pageOffset, type NumberedPage, type NumberedPageRequest, type PageRequest, type PageResult } from '../resources/paging.ts';
 
 export interface PersonFilter {
@@ -99,7 +99,7 @@ export async function listPeopleByPage(
   ]);
   const ids = rows.map((r) => r.id);
   const [tagIds, conversations] = await Promise.all([personTagIds(ctx.db, workspaceId, ids), conversationsOfPeople(ctx.db, workspaceId, ids, filter.inboxId)]);
-  const tags = await tagRefsByIds(ctx.db, workspaceId, [...tagIds.values()].flat());
+  const tags = await tagsByIds(ctx.db, workspaceId, [...tagIds.values()].flat());
   const conversationOf = new Map(conversations.map((c) => [c.person_id, c.id]));
   return {
     items: rows.map((r) => {
@@ -115,16 +115,4 @@ async function conversationsOfPeople(db: Db, workspaceId: string, personIds: str
   let q = db.selectFrom('conversations').select(['id', 'person_id']).where('workspace_id', '=', workspaceId).where('person_id', 'in', personIds);
   if (inboxId) q = q.where('inbox_id', '=', inboxId);
   return q.execute();
-}
-
-/** The workspace's tags of these ids, by id, as a person's list entry names them. */
-export async function tagRefsByIds(db: Db, workspaceId: string, tagIds: string[]): Promise<Map<string, TagSummary>> {
-  if (tagIds.length === 0) return new Map();
-  const rows = await db
-    .selectFrom('tags')
-    .select(['id', 'name', 'color'])
-    .where('workspace_id', '=', workspaceId)
-    .where('id', 'in', [...new Set(tagIds)])
-    .execute();
-  return new Map(rows.map((t) => [t.id, t]));
 }

@@ -7,6 +7,7 @@ import { requireExisting } from '../lookups.ts';
 import { emitEvent } from '../../events/outbox.ts';
 import { flag, personFromRow } from '../../db/rows.ts';
 import { personTagIds } from '../../db/repos/resources.ts';
+import { tagsByIds, type TagSummary } from '../../db/repos/conversation-views.ts';
 import { forUpdate, isUniqueViolation, type Tx } from '../../db/repos/tx.ts';
 import type { Db } from '../../db/connect.ts';
 import { distinct, optionalText } from './paging.ts';
@@ -88,18 +89,10 @@ async function replaceTags(trx: Tx, workspaceId: string, personId: string, tagId
  * The person as contact.* events carry it: the domain Person plus its tags' names and colours, which
  * webhook formatters (JuriChat's person has `tags: [{id, name, color}]`) cannot look up themselves.
  */
-export async function eventPerson(trx: Tx, person: Person): Promise<Person & { tags: { id: string; name: string; color: string }[] }> {
-  const tags =
-    person.tagIds.length === 0
-      ? []
-      : await trx
-          .selectFrom('tags')
-          .select(['id', 'name', 'color'])
-          .where('workspace_id', '=', person.workspaceId)
-          .where('id', 'in', person.tagIds)
-          .orderBy('id')
-          .execute();
-  return { ...person, tags };
+export async function eventPerson(trx: Tx, person: Person): Promise<Person & { tags: TagSummary[] }> {
+  const tags = await tagsByIds(trx, person.workspaceId, person.tagIds);
+  // person.tagIds are in id order (sorted when set, read ordered by tag_id).
+  return { ...person, tags: person.tagIds.flatMap((id) => tags.get(id) ?? []) };
 }
 
 async function withUniquePhone<T>(phone: string | null, work: () => Promise<T>): Promise<T> {

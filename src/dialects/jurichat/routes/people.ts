@@ -5,7 +5,8 @@ import type { Person } from '../../../domain/model.ts';
 import { notFound } from '../../../domain/errors.ts';
 import { requireExisting } from '../../../domain/lookups.ts';
 import { getPerson, updatePerson } from '../../../domain/resources/people.ts';
-import { listPeopleByPage, tagRefsByIds } from '../../../domain/queries/people-list.ts';
+import { listPeopleByPage } from '../../../domain/queries/people-list.ts';
+import { tagsByIds } from '../../../db/repos/conversation-views.ts';
 import { Cuid, NStr, Str, TagRef, errors, PageNumber, sendJsonString } from '../schemas.ts';
 import { presentJuriPerson, presentJuriPersonCore } from '../presenters.ts';
 
@@ -97,8 +98,11 @@ export async function peopleRoutes(fastify: FastifyInstance): Promise<void> {
     async (request) => {
       const ws = request.principal!.workspaceId;
       const person = await personInInbox(app, ws, request.params.peopleId, request.query.inboxId);
-      const tags = await tagRefsByIds(db, ws, person.tagIds);
-      return presentJuriPerson(person, person.tagIds.map((id) => tags.get(id)!).filter(Boolean));
+      const tags = await tagsByIds(db, ws, person.tagIds);
+      return presentJuriPerson(
+        person,
+        person.tagIds.flatMap((id) => tags.get(id) ?? []),
+      );
     },
   );
 
