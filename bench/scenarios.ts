@@ -950,10 +950,10 @@ async function scenarioWrites(ctx: EngineContext, reference: ReferenceIngest | n
 }
 
 /**
- * W3: after W1, W1's load on W1's 1,000 phones (all known by then) twice for W1's duration: first
- * into the one server process, then split over it and a second `conversas serve` process on the
- * same PostgreSQL database (half the connections each; any phone may reach either, as behind a
- * load balancer). W1's subscription is still active. Both processes' CPU per acknowledged message
+ * W3: after W1, W1's load on W1's 1,000 phones (all known by then), alternately into the one
+ * server process and split over it and a second `conversas serve` process on the same PostgreSQL
+ * database (half the connections each; any phone may reach either, as behind a load balancer),
+ * `rounds` rounds of `durationSeconds` each side in A B B A order. W1's subscription is still active. Both processes' CPU per acknowledged message
  * against the one process's, same phones, same run: W1's own figure includes every phone's first
  * message, which costs three times a returning one's.
  */
@@ -980,25 +980,57 @@ async function scenarioW3(
     const after = pids.map((pid) => cpuMicros(pid));
     const acked = loads.flatMap((l) => l.ackedMessageIds ?? []);
     const known = before.every((c) => c !== null) && after.every((c) => c !== null) && acked.length > 0;
-    const perProcess = known ? after.map((c, i) => Math.round((c! - before[i]!) / 1000)) : [];
-    return { loads, acked, perProcess, cpu: known ? after.reduce((sum, c, i) => sum + (c! - before[i]!), 0) / acked.length : null };
+    const perProcess = known ? after.map((c, i) => c! - before[i]!) : null;
+    return { loads, acked, perProcess, seconds: Math.max(...loads.map((l) => l.durationSeconds)) };
   };
-  log(`W3: W1's phones for ${seconds} s into one process, then for ${seconds} s over two serve processes on the same database, ${half} connections each`);
-  const one = await cpuOver([server.pid], async () => [await worker.run(spec(server.origin, `w3-${w1.tag}-one-`, seconds, settings.connections))]);
+  // One side's rounds together: its messages, its CPU (µs by process) and its measured seconds.
+  const combineSide = (rounds: Awaited<ReturnType<typeof cpuOver>>[]) => {
+    const acked = rounds.flatMap((r) => r.acked);
+    const perProcess = rounds.every((r) => r.perProcess !== null)
+      ? rounds.reduce<number[]>((sum, r) => r.perProcess!.map((c, i) => (sum[i] ?? 0) + c), [])
+      : null;
+    const cpu = perProcess !== null && acked.length > 0 ? perProcess.reduce((a, b) => a + b, 0) / acked.length : null;
+    return { loads: rounds.flatMap((r) => r.loads), acked, perProcessMs: perProcess?.map((c) => Math.round(c / 1000)) ?? [], cpu, seconds: rounds.reduce((sum, r) => sum + r.seconds, 0) };
+  };
+  log(
+    `W3: W1's phones into one process, then over two serve processes on the same database (${half} connections each), ${settings.rounds} × ${settings.durationSeconds} s each in A B B A order`,
+  );
   const second = await startConversas(manifest.databaseUrl, `${manifest.engine}-${manifest.size}-second`, settings.diagnostics);
   try {
-    // As warm as the first process, which ran W1 and the one-process round: JIT, statement caches, pool.
+    // As warm as the first process, which ran W1: JIT, statement caches, pool.
     await worker.run(spec(second.origin, `warm3-${w1.tag}-`, seconds, half));
-    const two = await cpuOver([server.pid, second.pid], () =>
-      Promise.all([worker.run(spec(server.origin, `w3-${w1.tag}-a-`, seconds, half)), worker.run(spec(second.origin, `w3-${w1.tag}-b-`, seconds, half))]),
-    );
+    // A B B A, as the read scenarios: the machine's speed drifts by tens of per cent within minutes.
+    const oneRounds: Awaited<ReturnType<typeof cpuOver>>[] = [];
+    const twoRounds: Awaited<ReturnType<typeof cpuOver>>[] = [];
+    const d = settings.durationSeconds;
+    const runOne = async (round: number) => {
+      oneRounds.push(await cpuOver([server.pid], async () => [await worker.run(spec(server.origin, `w3-${w1.tag}-one${round}-`, d, settings.connections))]));
+    };
+    const runTwo = async (round: number) => {
+      twoRounds.push(
+        await cpuOver([server.pid, second.pid], () =>
+          Promise.all([worker.run(spec(server.origin, `w3-${w1.tag}-a${round}-`, d, half)), worker.run(spec(second.origin, `w3-${w1.tag}-b${round}-`, d, half))]),
+        ),
+      );
+    };
+    for (let round = 0; round < settings.rounds; round++) {
+      if (round % 2 === 0) {
+        await runOne(round);
+        await runTwo(round);
+      } else {
+        await runTwo(round);
+        await runOne(round);
+      }
+    }
+    const one = combineSide(oneRounds);
+    const two = combineSide(twoRounds);
     const { loads } = two;
     const acked = [...one.acked, ...two.acked];
-    const duration = Math.max(...loads.map((l) => l.durationSeconds));
+    const duration = two.seconds;
     const rate = two.acked.length / duration;
     const cpu = two.cpu;
     const oneProcessCpu = one.cpu;
-    const oneRate = one.acked.length / one.loads[0]!.durationSeconds;
+    const oneRate = one.acked.length / one.seconds;
 
     const stored = await withStore(manifest.databaseUrl, ({ db }) =>
       db
@@ -1054,7 +1086,7 @@ async function scenarioW3(
         `${delivered ? 'every' : 'not every'} delivery of the run arrived (${fmt(w1.receiver.deliveries.size)} of ${fmt(expected)}); CPU µs/msg is both processes' utime + stime over the load.`,
     );
     log(
-      `  W3: one process ${fmt(oneRate)} acked/s${oneProcessCpu === null ? '' : `, ${fmt(oneProcessCpu)} µs CPU/message`}; two processes ${fmt(rate)} acked/s${cpu === null ? '' : `, ${fmt(cpu)} µs CPU/message`} (CPU ms by process ${two.perProcess.join(', ')}, acknowledged ${loads.map((l) => fmt(l.ackedMessageIds?.length ?? 0)).join(', ')}); ${lost} lost, ${duplicated} duplicated`,
+      `  W3: one process ${fmt(oneRate)} acked/s${oneProcessCpu === null ? '' : `, ${fmt(oneProcessCpu)} µs CPU/message`}; two processes ${fmt(rate)} acked/s${cpu === null ? '' : `, ${fmt(cpu)} µs CPU/message`} (CPU ms by process ${two.perProcessMs.join(', ')}, acknowledged ${twoRounds.map((r) => r.loads.map((l) => fmt(l.ackedMessageIds?.length ?? 0)).join(' + ')).join(', ')}); ${lost} lost, ${duplicated} duplicated`,
     );
   } finally {
     await second.stop();
