@@ -990,7 +990,13 @@ async function scenarioW3(
       ? rounds.reduce<number[]>((sum, r) => r.perProcess!.map((c, i) => (sum[i] ?? 0) + c), [])
       : null;
     const cpu = perProcess !== null && acked.length > 0 ? perProcess.reduce((a, b) => a + b, 0) / acked.length : null;
-    return { loads: rounds.flatMap((r) => r.loads), acked, perProcessMs: perProcess?.map((c) => Math.round(c / 1000)) ?? [], cpu, seconds: rounds.reduce((sum, r) => sum + r.seconds, 0) };
+    return {
+      loads: rounds.flatMap((r) => r.loads),
+      acked,
+      perProcessMs: perProcess?.map((c) => Math.round(c / 1000)) ?? [],
+      cpu,
+      seconds: rounds.reduce((sum, r) => sum + r.seconds, 0),
+    };
   };
   log(
     `W3: W1's phones into one process, then over two serve processes on the same database (${half} connections each), ${settings.rounds} × ${settings.durationSeconds} s each in A B B A order`,
@@ -1009,7 +1015,10 @@ async function scenarioW3(
     const runTwo = async (round: number) => {
       twoRounds.push(
         await cpuOver([server.pid, second.pid], () =>
-          Promise.all([worker.run(spec(server.origin, `w3-${w1.tag}-a${round}-`, d, half)), worker.run(spec(second.origin, `w3-${w1.tag}-b${round}-`, d, half))]),
+          Promise.all([
+            worker.run(spec(server.origin, `w3-${w1.tag}-a${round}-`, d, half)),
+            worker.run(spec(second.origin, `w3-${w1.tag}-b${round}-`, d, half)),
+          ]),
         ),
       );
     };
