@@ -148,6 +148,9 @@ interface Side {
   databaseCpu?: boolean;
 }
 
+/** The order of two sides in a round: A B, B A, A B …, so a drift in the machine's load weighs on both alike. */
+const alternatingOrder = (round: number): [0, 1] | [1, 0] => (round % 2 === 0 ? [0, 1] : [1, 0]);
+
 /**
  * Measures two sides (server and reference, or shallow and deep) alternately: a warm-up of each,
  * then `rounds` rounds in A B B A order, so a change in the machine's load hits both sides alike.
@@ -162,8 +165,7 @@ async function measurePair(worker: LoadWorker, settings: RunSettings, a: Side, b
   const cpu: (number | null)[] = sides.map((side) => (side.pid === undefined ? null : 0));
   const databaseCpu: (number | null)[] = sides.map((side) => (side.databaseCpu ? 0 : null));
   for (let round = 0; round < settings.rounds; round++) {
-    // A B, B A, A B …: a drift in the machine's load weighs on both sides alike.
-    for (const i of round % 2 === 0 ? [0, 1] : [1, 0]) {
+    for (const i of alternatingOrder(round)) {
       const side = sides[i]!;
       side.sampler?.reset();
       const cpuBefore = side.pid === undefined ? null : cpuMicros(side.pid);
@@ -999,13 +1001,13 @@ async function scenarioW3(
     };
   };
   log(
-    `W3: W1's phones into one process, then over two serve processes on the same database (${half} connections each), ${settings.rounds} × ${settings.durationSeconds} s each in A B B A order`,
+    `W3: W1's phones alternately into one process and over two serve processes on the same database (${half} connections each), ${settings.rounds} × ${settings.durationSeconds} s each in A B B A order`,
   );
   const second = await startConversas(manifest.databaseUrl, `${manifest.engine}-${manifest.size}-second`, settings.diagnostics);
   try {
     // As warm as the first process, which ran W1: JIT, statement caches, pool.
     await worker.run(spec(second.origin, `warm3-${w1.tag}-`, seconds, half));
-    // A B B A, as the read scenarios: the machine's speed drifts by tens of per cent within minutes.
+    // A B B A, as measurePair: the machine's speed drifts by tens of per cent within minutes.
     const oneRounds: Awaited<ReturnType<typeof cpuOver>>[] = [];
     const twoRounds: Awaited<ReturnType<typeof cpuOver>>[] = [];
     const d = settings.durationSeconds;
@@ -1022,15 +1024,8 @@ async function scenarioW3(
         ),
       );
     };
-    for (let round = 0; round < settings.rounds; round++) {
-      if (round % 2 === 0) {
-        await runOne(round);
-        await runTwo(round);
-      } else {
-        await runTwo(round);
-        await runOne(round);
-      }
-    }
+    const sides = [runOne, runTwo];
+    for (let round = 0; round < settings.rounds; round++) for (const i of alternatingOrder(round)) await sides[i]!(round);
     const one = combineSide(oneRounds);
     const two = combineSide(twoRounds);
     const { loads } = two;
