@@ -54,6 +54,12 @@ export interface EngineQuirks {
   /** Whether background loops need connections of their own: a burst of requests on a shared pool queues them behind it. */
   workersNeedOwnConnections: boolean;
   /**
+   * Whether page sizes go into the SQL as literals (`preparedPerLimit`). SQLite ran a 51-message
+   * page in half the time with `limit 51` as with `limit ?`. PostgreSQL never gave such a statement
+   * a generic plan and planned it on every run: 1.4 ms against 0.35 ms with `limit $4`.
+   */
+  literalPageSizes: boolean;
+  /**
    * Runs a queue claim so that it walks its partial index in order. PostgreSQL: in a transaction
    * without bitmap scans. A bitmap scan never marks the index entries of finished deliveries dead,
    * so each claim visited every delivery finished since the last vacuum again (24 ms a claim after
@@ -79,6 +85,7 @@ const postgres: EngineQuirks = {
   roundTrips: true,
   rowLocksWait: true,
   workersNeedOwnConnections: true,
+  literalPageSizes: false,
   walkingQueueIndex: (db, claim) =>
     db.transaction().execute(async (trx) => {
       await sql`set local enable_bitmapscan = off`.execute(trx);
@@ -99,6 +106,7 @@ const sqlite: EngineQuirks = {
   roundTrips: false,
   rowLocksWait: false,
   workersNeedOwnConnections: false,
+  literalPageSizes: true,
   walkingQueueIndex: (db, claim) => claim(db),
 };
 

@@ -40,17 +40,24 @@ export function prepared<P extends Record<string, unknown>, R>(
   };
 }
 
+/** The page size's parameter name; no page query has a parameter of its own by that name. */
+const PAGE_SIZE = '__pageSize';
+
 /**
- * A prepared query per page size, the size written into the SQL as a literal: SQLite answered a
- * 51-message page in half the time with `limit 51` as with `limit ?` over the same plan. Page sizes
- * are small integers checked by the routes, so there are few variants.
+ * A page query whose page size is a literal in the SQL where the engine runs that faster
+ * (`EngineQuirks.literalPageSizes`, SQLite): one prepared query per size. Page sizes are small
+ * integers checked by the routes, so there are few variants. Elsewhere (PostgreSQL) one query with
+ * the size as a parameter.
  */
 export function preparedPerLimit<P extends Record<string, unknown>, R>(
   build: (db: Kysely<Database>, p: <K extends keyof P & string>(name: K) => P[K], limit: RawBuilder<number>) => { compile(): CompiledQuery<R> },
 ): (db: Executor, params: P, limit: number) => Promise<QueryResult<R>> {
+  type Sized = P & { [PAGE_SIZE]: number };
   const byLimit = new Map<number, (db: Executor, params: P) => Promise<QueryResult<R>>>();
+  const anySize = prepared<Sized, R>((kysely, p) => build(kysely, p as <K extends keyof P & string>(name: K) => P[K], sql<number>`${p(PAGE_SIZE)}`));
   return (db, params, limit) => {
     if (!Number.isSafeInteger(limit) || limit < 0) throw new RangeError(`a page size must be a non-negative integer, got ${limit}`);
+    if (!quirksOfExecutor(db).literalPageSizes) return anySize(db, { ...params, [PAGE_SIZE]: limit } as Sized);
     let query = byLimit.get(limit);
     if (!query) {
       query = prepared<P, R>((kysely, p) => build(kysely, p, sql.lit(limit)));
