@@ -3,6 +3,7 @@ import type { Database, DeliveryAttemptTable, DeliveryTable } from '../db/schema
 import type { EngineQuirks } from '../db/engine-quirks.ts';
 import { PLAN_EACH_TIME } from '../db/connect.ts';
 import { newId } from '../domain/ids.ts';
+import { prepared } from '../db/prepared.ts';
 
 /**
  * The claim protocol of the outbox: a dispatcher claims a delivery with a short lease and renews
@@ -64,6 +65,26 @@ export async function claimDueDeliveries(db: Kysely<Database>, quirks: EngineQui
     returning *`.execute(claimer),
   );
   return rows.sort((a, b) => a.next_attempt_at - b.next_attempt_at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/**
+ * Whether any open delivery is due and unleased: an idle dispatcher's poll asks this first, one
+ * prepared read, and claims only when it says yes. The claim itself is a write transaction (four
+ * round trips on PostgreSQL, its statement planned each time). The statuses are literals, as in
+ * the claim, so the partial queue index applies.
+ */
+const dueDelivery = prepared<{ now: number }, { due: number }>((db, p) =>
+  db
+    .selectFrom('deliveries')
+    .select(sql<number>`1`.as('due'))
+    .where(sql<boolean>`status in ('PENDING', 'RETRYING')`)
+    .where('next_attempt_at', '<=', p('now'))
+    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', p('now'))]))
+    .limit(1),
+);
+
+export async function anyDeliveryDue(db: Kysely<Database>, now: number): Promise<boolean> {
+  return (await dueDelivery(db, { now })).rows.length > 0;
 }
 
 /**

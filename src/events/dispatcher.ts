@@ -19,6 +19,7 @@ import {
   CLAIM_LEASE_MS,
   CLAIM_RENEW_MS,
   INTERRUPTED_ATTEMPT_MESSAGE,
+  anyDeliveryDue,
   claimDueDeliveries,
   heldClaimKey,
   interruptedAttempts,
@@ -230,9 +231,11 @@ export class Dispatcher {
         continue;
       }
       let pause = 0;
+      // Woken by the clock, not by a commit or a finished batch: most such polls find nothing.
+      const polled = !this.signalled;
       this.signalled = false;
       try {
-        const rows = await this.claim();
+        const rows = polled && !(await anyDeliveryDue(this.db, this.now())) ? [] : await this.claim();
         if (rows.length > 0) {
           const batch: Promise<unknown> = this.sendBatch(rows).finally(() => {
             inFlight.delete(batch);
