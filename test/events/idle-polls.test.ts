@@ -39,7 +39,11 @@ test('a delivery is due once its time comes, and not while another dispatcher ho
 
 test('the scheduler sends nothing and opens no transaction when nothing is due', async () => {
   let transactions = 0;
-  const ctx = { ...h.ctx, transact: ((work, options) => (transactions++, h.ctx.transact(work, options))) as typeof h.ctx.transact };
+  const transact: typeof h.ctx.transact = (work, options) => {
+    transactions++;
+    return h.ctx.transact(work, options);
+  };
+  const ctx = { ...h.ctx, transact };
   assert.equal(await sendDueScheduledMessages(ctx, Date.now()), 0);
   assert.equal(transactions, 0);
 });
