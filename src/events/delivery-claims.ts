@@ -33,6 +33,10 @@ export interface HeldClaim {
 
 export const heldClaimKey = (claim: HeldClaim) => `${claim.workspace_id}\u0000${claim.id}\u0000${claim.claimed_at}`;
 
+/** An open delivery (`d`) whose time has come and that no dispatcher holds: literal statuses, so the partial queue indexes apply. */
+const dueAndUnleased = (now: number) =>
+  sql<boolean>`d.status in ('PENDING', 'RETRYING') and d.next_attempt_at <= ${now} and (d.locked_until is null or d.locked_until < ${now})`;
+
 /**
  * Claims due, unleased, open deliveries with no earlier open one for the same (subscription,
  * conversation), skipping paused subscriptions; returns them in due order. Plain SQL: the statuses
@@ -42,8 +46,7 @@ export const heldClaimKey = (claim: HeldClaim) => `${claim.workspace_id}\u0000${
  */
 export async function claimDueDeliveries(db: Kysely<Database>, quirks: EngineQuirks, now: number, batchSize: number): Promise<ClaimedDelivery[]> {
   const due = sql`select d.workspace_id, d.id from deliveries d
-    where d.status in ('PENDING', 'RETRYING') and d.next_attempt_at <= ${now}
-      and (d.locked_until is null or d.locked_until < ${now})
+    where ${dueAndUnleased(now)}
       and (d.conversation_id is null or not exists (
         select 1 from deliveries e
         where e.workspace_id = d.workspace_id and e.subscription_id = d.subscription_id
@@ -70,16 +73,14 @@ export async function claimDueDeliveries(db: Kysely<Database>, quirks: EngineQui
 /**
  * Whether any open delivery is due and unleased: an idle dispatcher's poll asks this first, one
  * prepared read, and claims only when it says yes. The claim itself is a write transaction (four
- * round trips on PostgreSQL, its statement planned each time). The statuses are literals, as in
- * the claim, so the partial queue index applies.
+ * round trips on PostgreSQL, its statement planned each time). The claim's own condition, without
+ * its order and pause checks: whatever the claim could take, this finds.
  */
 const dueDelivery = prepared<{ now: number }, { due: number }>((db, p) =>
   db
-    .selectFrom('deliveries')
+    .selectFrom('deliveries as d')
     .select(sql<number>`1`.as('due'))
-    .where(sql<boolean>`status in ('PENDING', 'RETRYING')`)
-    .where('next_attempt_at', '<=', p('now'))
-    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', p('now'))]))
+    .where(dueAndUnleased(p('now')))
     .limit(1),
 );
 

@@ -22,15 +22,16 @@ test('message pages hold exactly the page size asked for, newest first, whatever
   await h.store.db.connection().execute(async (db) => {
     for (let run = 0; run < 3; run++)
       for (const limit of [1, 2, 3, 5]) {
+        const newestFirst = [...texts].reverse().slice(0, limit);
         const quoting = await messagesWithQuotedBefore(db, h.ws.workspaceId, conversationId, null, limit);
         assert.deepEqual(
           quoting.map((m) => m.message.content),
-          [...texts].reverse().slice(0, limit),
+          newestFirst,
         );
         const plain = await messagesBefore(db, h.ws.workspaceId, conversationId, null, limit);
         assert.deepEqual(
           plain.map((m) => m.content),
-          [...texts].reverse().slice(0, limit),
+          newestFirst,
         );
       }
     if (ENGINE !== 'postgres') return;
