@@ -157,6 +157,74 @@ export function conversationFromRow(r: Selectable<S.ConversationTable>, tagIds: 
   };
 }
 
+type MessageOnPageRow = Pick<
+  Selectable<S.MessageTable>,
+  | 'id'
+  | 'type'
+  | 'direction'
+  | 'content'
+  | 'media_url'
+  | 'media_mime_type'
+  | 'media_file_name'
+  | 'media_caption'
+  | 'media_size'
+  | 'media_status'
+  | 'media_error'
+  | 'message_at'
+  | 'external_id'
+  | 'external_status'
+  | 'error_message'
+  | 'sender_person_id'
+  | 'sender_user_id'
+  | 'contact_name'
+  | 'contact_phone'
+  | 'transcription'
+  | 'summary'
+  | 'metadata'
+>;
+
+/** The columns `messageOnPageFromRow` reads. */
+export const MESSAGE_ON_PAGE_COLUMNS = [
+  'id',
+  'type',
+  'direction',
+  'content',
+  'media_url',
+  'media_mime_type',
+  'media_file_name',
+  'media_caption',
+  'media_size',
+  'media_status',
+  'media_error',
+  'message_at',
+  'external_id',
+  'external_status',
+  'error_message',
+  'sender_person_id',
+  'sender_user_id',
+  'contact_name',
+  'contact_phone',
+  'transcription',
+  'summary',
+  'metadata',
+] as const satisfies readonly (keyof MessageOnPageRow)[];
+
+const mediaFromRow = (r: MessageOnPageRow): M.Media | null =>
+  r.media_url === null && r.media_status === null
+    ? null
+    : {
+        url: r.media_url,
+        mimeType: r.media_mime_type,
+        fileName: r.media_file_name,
+        caption: r.media_caption,
+        size: r.media_size,
+        status: (r.media_status as M.Media['status']) ?? null,
+        error: r.media_error,
+      };
+
+const contactFromRow = (r: MessageOnPageRow): M.Message['contact'] =>
+  r.contact_name === null && r.contact_phone === null ? null : { name: r.contact_name, phoneNumber: r.contact_phone };
+
 export function messageFromRow(r: Selectable<S.MessageTable>): M.Message {
   return {
     id: r.id,
@@ -165,18 +233,7 @@ export function messageFromRow(r: Selectable<S.MessageTable>): M.Message {
     type: r.type as M.MessageType,
     direction: r.direction as M.Direction,
     content: r.content,
-    media:
-      r.media_url === null && r.media_status === null
-        ? null
-        : {
-            url: r.media_url,
-            mimeType: r.media_mime_type,
-            fileName: r.media_file_name,
-            caption: r.media_caption,
-            size: r.media_size,
-            status: (r.media_status as M.Media['status']) ?? null,
-            error: r.media_error,
-          },
+    media: mediaFromRow(r),
     messageAt: r.message_at,
     externalId: r.external_id,
     externalStatus: r.external_status as M.ExternalStatus | null,
@@ -184,7 +241,7 @@ export function messageFromRow(r: Selectable<S.MessageTable>): M.Message {
     senderPersonId: r.sender_person_id,
     senderUserId: r.sender_user_id,
     senderBotId: r.sender_bot_id,
-    contact: r.contact_name === null && r.contact_phone === null ? null : { name: r.contact_name, phoneNumber: r.contact_phone },
+    contact: contactFromRow(r),
     quotedMessageId: r.quoted_message_id,
     transcription: r.transcription,
     summary: r.summary,
@@ -192,6 +249,27 @@ export function messageFromRow(r: Selectable<S.MessageTable>): M.Message {
     clientMessageId: r.client_message_id,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
+  };
+}
+
+/** A page's message from the page query's columns (`MESSAGE_ON_PAGE_COLUMNS`): fewer columns cost less to send and parse. */
+export function messageOnPageFromRow(r: MessageOnPageRow): M.MessageOnPage {
+  return {
+    id: r.id,
+    type: r.type as M.MessageType,
+    direction: r.direction as M.Direction,
+    content: r.content,
+    media: mediaFromRow(r),
+    messageAt: r.message_at,
+    externalId: r.external_id,
+    externalStatus: r.external_status as M.ExternalStatus | null,
+    errorMessage: r.error_message,
+    senderPersonId: r.sender_person_id,
+    senderUserId: r.sender_user_id,
+    contact: contactFromRow(r),
+    transcription: r.transcription,
+    summary: r.summary,
+    metadata: parseJson(r.metadata),
   };
 }
 

@@ -1,11 +1,11 @@
-import { MEDIA_TYPES, type Message } from '../domain/model.ts';
+import { MEDIA_TYPES, type MessageOnPage } from '../domain/model.ts';
 
 /**
  * A message as the vendor dialects show it: their documented type lists lack `unsupported` and
  * `template`, which show as text (whatsapp-channel.md §2.5), and their statuses lack `played`,
  * which shows as `read`.
  */
-export function asVendorMessage(m: Message): Message {
+export function asVendorMessage<T extends MessageOnPage>(m: T): T {
   const status = m.externalStatus === 'played' ? 'read' : m.externalStatus;
   if (m.type === 'unsupported') {
     const original = typeof m.metadata?.originalType === 'string' ? m.metadata.originalType : 'unknown';

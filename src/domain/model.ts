@@ -221,6 +221,9 @@ export interface Message {
   updatedAt: number;
 }
 
+/** A message as a conversation's page shows it: the page is of one conversation, and joins the quoted message itself. */
+export type MessageOnPage = Omit<Message, 'workspaceId' | 'conversationId' | 'senderBotId' | 'quotedMessageId' | 'clientMessageId' | 'createdAt' | 'updatedAt'>;
+
 export interface SupportSession {
   id: string;
   workspaceId: string;

@@ -1,8 +1,8 @@
 import type { RawBuilder, Selectable, SelectQueryBuilder } from 'kysely';
 import type { Db } from '../connect.ts';
 import type { ConversationTable, Database, MessageTable } from '../schema.ts';
-import type { Message } from '../../domain/model.ts';
-import { messageFromRow } from '../rows.ts';
+import type { Conversation, Message, MessageOnPage } from '../../domain/model.ts';
+import { bool, MESSAGE_ON_PAGE_COLUMNS, messageFromRow, messageOnPageFromRow } from '../rows.ts';
 import { prepared, preparedPerLimit } from '../prepared.ts';
 
 /** Batched look-ups that conversation views (lists, detail pages) join in memory: one query per kind, never one per row. */
@@ -60,9 +60,12 @@ export interface Participant {
   phoneNumber: string | null;
 }
 
-/** A conversation as its detail page shows it: the row with its person, group, tags and participants. */
+/** What a detail page shows of the conversation itself. */
+export type ConversationHeader = Pick<Conversation, 'id' | 'status' | 'priority' | 'isGroup' | 'assigneeUserId' | 'inboxId' | 'createdAt' | 'updatedAt'>;
+
+/** A conversation as its detail page shows it: its header with its person, group, tags and participants. */
 export interface ConversationDetail {
-  row: Selectable<ConversationTable>;
+  conversation: ConversationHeader;
   person: PersonSummary | null;
   group: GroupSummary | null;
   tags: TagSummary[];
@@ -73,7 +76,10 @@ export interface ConversationDetail {
 }
 
 type JsonList<T> = T[] | string;
-type DetailRow = Selectable<ConversationTable> & {
+type DetailRow = Pick<
+  Selectable<ConversationTable>,
+  'id' | 'status' | 'priority' | 'is_group' | 'assignee_user_id' | 'inbox_id' | 'created_at' | 'updated_at'
+> & {
   p_id: string | null;
   p_name: string | null;
   p_image_url: string | null;
@@ -95,44 +101,47 @@ const listOf = <T>(value: JsonList<T>): T[] => (typeof value === 'string' ? (JSO
  * trip, and the page of messages runs beside this one.
  */
 const conversationDetailById = prepared<{ ws: string; id: string }, DetailRow>((db, p, { jsonArrayFrom }) => {
-  return db
-    .selectFrom('conversations as c')
-    .leftJoin('people as p', (j) => j.onRef('p.workspace_id', '=', 'c.workspace_id').onRef('p.id', '=', 'c.person_id'))
-    .leftJoin('groups as g', (j) => j.onRef('g.workspace_id', '=', 'c.workspace_id').onRef('g.id', '=', 'c.group_id'))
-    .selectAll('c')
-    .select(['p.id as p_id', 'p.name as p_name', 'p.image_url as p_image_url', 'p.phone_number as p_phone_number'])
-    .select(['g.id as g_id', 'g.name as g_name', 'g.external_id as g_external_id', 'g.image_url as g_image_url'])
-    .select((eb) => [
-      jsonArrayFrom(
-        eb
-          .selectFrom('conversation_tags as ct')
-          .innerJoin('tags as t', (j) => j.onRef('t.workspace_id', '=', 'ct.workspace_id').onRef('t.id', '=', 'ct.tag_id'))
-          .select(['t.id', 't.name', 't.color'])
-          .whereRef('ct.workspace_id', '=', 'c.workspace_id')
-          .whereRef('ct.conversation_id', '=', 'c.id')
-          .orderBy('t.name'),
-      ).as('tags'),
-      jsonArrayFrom(
-        eb
-          .selectFrom('group_members as gm')
-          .innerJoin('people as mp', (j) => j.onRef('mp.workspace_id', '=', 'gm.workspace_id').onRef('mp.id', '=', 'gm.person_id'))
-          .select(['mp.id', 'mp.name', 'mp.image_url', 'mp.phone_number', 'gm.is_member'])
-          .whereRef('gm.workspace_id', '=', 'c.workspace_id')
-          .whereRef('gm.group_id', '=', 'c.group_id')
-          .orderBy('gm.person_id'),
-      ).as('members'),
-      jsonArrayFrom(
-        eb
-          .selectFrom('conversation_agents as ca')
-          .innerJoin('users as u', (j) => j.onRef('u.workspace_id', '=', 'ca.workspace_id').onRef('u.id', '=', 'ca.user_id'))
-          .select(['u.id', 'u.name', 'u.image_url', 'u.contact'])
-          .whereRef('ca.workspace_id', '=', 'c.workspace_id')
-          .whereRef('ca.conversation_id', '=', 'c.id')
-          .orderBy('ca.first_at'),
-      ).as('agents'),
-    ])
-    .where('c.workspace_id', '=', p('ws'))
-    .where('c.id', '=', p('id'));
+  return (
+    db
+      .selectFrom('conversations as c')
+      .leftJoin('people as p', (j) => j.onRef('p.workspace_id', '=', 'c.workspace_id').onRef('p.id', '=', 'c.person_id'))
+      .leftJoin('groups as g', (j) => j.onRef('g.workspace_id', '=', 'c.workspace_id').onRef('g.id', '=', 'c.group_id'))
+      // Only what the page shows: every column more is sent, described and parsed on each request.
+      .select(['c.id', 'c.status', 'c.priority', 'c.is_group', 'c.assignee_user_id', 'c.inbox_id', 'c.created_at', 'c.updated_at'])
+      .select(['p.id as p_id', 'p.name as p_name', 'p.image_url as p_image_url', 'p.phone_number as p_phone_number'])
+      .select(['g.id as g_id', 'g.name as g_name', 'g.external_id as g_external_id', 'g.image_url as g_image_url'])
+      .select((eb) => [
+        jsonArrayFrom(
+          eb
+            .selectFrom('conversation_tags as ct')
+            .innerJoin('tags as t', (j) => j.onRef('t.workspace_id', '=', 'ct.workspace_id').onRef('t.id', '=', 'ct.tag_id'))
+            .select(['t.id', 't.name', 't.color'])
+            .whereRef('ct.workspace_id', '=', 'c.workspace_id')
+            .whereRef('ct.conversation_id', '=', 'c.id')
+            .orderBy('t.name'),
+        ).as('tags'),
+        jsonArrayFrom(
+          eb
+            .selectFrom('group_members as gm')
+            .innerJoin('people as mp', (j) => j.onRef('mp.workspace_id', '=', 'gm.workspace_id').onRef('mp.id', '=', 'gm.person_id'))
+            .select(['mp.id', 'mp.name', 'mp.image_url', 'mp.phone_number', 'gm.is_member'])
+            .whereRef('gm.workspace_id', '=', 'c.workspace_id')
+            .whereRef('gm.group_id', '=', 'c.group_id')
+            .orderBy('gm.person_id'),
+        ).as('members'),
+        jsonArrayFrom(
+          eb
+            .selectFrom('conversation_agents as ca')
+            .innerJoin('users as u', (j) => j.onRef('u.workspace_id', '=', 'ca.workspace_id').onRef('u.id', '=', 'ca.user_id'))
+            .select(['u.id', 'u.name', 'u.image_url', 'u.contact'])
+            .whereRef('ca.workspace_id', '=', 'c.workspace_id')
+            .whereRef('ca.conversation_id', '=', 'c.id')
+            .orderBy('ca.first_at'),
+        ).as('agents'),
+      ])
+      .where('c.workspace_id', '=', p('ws'))
+      .where('c.id', '=', p('id'))
+  );
 });
 
 /** A conversation's detail; undefined when it is not in the workspace. */
@@ -141,7 +150,16 @@ export async function conversationDetail(db: Db, ws: string, id: string): Promis
   if (!row) return undefined;
   const assignee = row.assignee_user_id;
   return {
-    row,
+    conversation: {
+      id: row.id,
+      status: row.status as Conversation['status'],
+      priority: row.priority as Conversation['priority'],
+      isGroup: bool(row.is_group),
+      assigneeUserId: assignee,
+      inboxId: row.inbox_id,
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+    },
     person: row.p_id === null ? null : { id: row.p_id, name: row.p_name, imageUrl: row.p_image_url, phoneNumber: row.p_phone_number },
     group: row.g_id === null || row.g_name === null ? null : { id: row.g_id, name: row.g_name, externalId: row.g_external_id, imageUrl: row.g_image_url },
     tags: listOf(row.tags),
@@ -268,7 +286,11 @@ const PAGE_QUERIES = [false, true].map((cursor) =>
 
 /** What a message page shows of the message a message quotes. */
 export type QuotedSummary = Pick<Message, 'id' | 'content' | 'messageAt'>;
-type QuotingRow = MessageRow & { quoted_id: string | null; quoted_content: string | null; quoted_message_at: number | null };
+type QuotingRow = Pick<MessageRow, (typeof MESSAGE_ON_PAGE_COLUMNS)[number]> & {
+  quoted_id: string | null;
+  quoted_content: string | null;
+  quoted_message_at: number | null;
+};
 
 /**
  * Like `messagesBefore` without internal notes, each message with the one it quotes joined in the
@@ -280,10 +302,10 @@ export async function messagesWithQuotedBefore(
   conversationId: string,
   before: readonly [number, string] | null,
   limit: number,
-): Promise<{ message: Message; quoted: QuotedSummary | null }[]> {
+): Promise<{ message: MessageOnPage; quoted: QuotedSummary | null }[]> {
   const { rows } = await QUOTING_PAGE_QUERIES[before ? 1 : 0]!(db, pageParams(ws, conversationId, before), limit);
   return rows.map((r) => ({
-    message: messageFromRow(r),
+    message: messageOnPageFromRow(r),
     quoted: r.quoted_id !== null && r.quoted_message_at !== null ? { id: r.quoted_id, content: r.quoted_content, messageAt: r.quoted_message_at } : null,
   }));
 }
@@ -294,7 +316,7 @@ const QUOTING_PAGE_QUERIES = [false, true].map((cursor) =>
       db
         .selectFrom('messages as m')
         .leftJoin('messages as q', (j) => j.onRef('q.workspace_id', '=', 'm.workspace_id').onRef('q.id', '=', 'm.quoted_message_id'))
-        .selectAll('m')
+        .select(MESSAGE_ON_PAGE_COLUMNS.map((column) => `m.${column}` as const))
         .select(['q.id as quoted_id', 'q.content as quoted_content', 'q.message_at as quoted_message_at'])
         .where('m.direction', '!=', 'INTERNAL'),
       cursor,

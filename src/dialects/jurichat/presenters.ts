@@ -1,10 +1,10 @@
-import type { Message, Person } from '../../domain/model.ts';
+import type { MessageOnPage, Person } from '../../domain/model.ts';
 import type { QuotedSummary } from '../../db/repos/conversation-views.ts';
 import { formattedDate } from './formatted-date.ts';
 import { asVendorMessage } from '../vendor-message.ts';
 
 /** A message as JuriChat's `GET /conversation/{id}` shows it (also send-message's answer and message webhooks). */
-export function presentJuriMessage(message: Message, quoted: QuotedSummary | null | undefined, isGroup: boolean) {
+export function presentJuriMessage(message: MessageOnPage, quoted: QuotedSummary | null | undefined, isGroup: boolean) {
   const m = asVendorMessage(message);
   return {
     id: m.id,

@@ -7,7 +7,6 @@ import { requireExisting } from '../../../domain/lookups.ts';
 import { openConversationWithPerson } from '../../../domain/conversations.ts';
 import { updateConversation } from '../../../domain/conversation-attributes.ts';
 import { conversationFiltersOf } from '../../../db/repos/conversation-filters.ts';
-import { conversationFromRow } from '../../../db/rows.ts';
 import { conversationDetail, messagesWithQuotedBefore, usersByIds } from '../../../db/repos/conversation-views.ts';
 import { conversationListRelations, listConversationsByPage } from '../../../domain/queries/conversation-list.ts';
 import { decodeCursor, encodeCursor } from '../../../http/cursor.ts';
@@ -193,7 +192,7 @@ export async function conversationRoutes(fastify: FastifyInstance): Promise<void
         messagesWithQuotedBefore(db, ws, conversationId, before, limit + 1),
       ]);
       if (!found) throw notFound('conversation', conversationId);
-      const c = conversationFromRow(found.row, []);
+      const c = found.conversation;
       // A 1:1 conversation has its person and no members; a group, its members and no person.
       const { person, group, members, agents } = found;
       const hasMore = newestFirst.length > limit;
