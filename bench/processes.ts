@@ -134,6 +134,16 @@ export async function startReferenceServer(databaseUrl: string): Promise<Served>
   );
 }
 
+/** bench/stack-floor-server.ts on a free port (PostgreSQL only). */
+export async function startStackFloorServer(databaseUrl: string): Promise<Served> {
+  return spawnListening(
+    'stack floor',
+    [scriptPath('stack-floor-server.ts')],
+    { ...process.env, FLOOR_DATABASE_URL: databaseUrl, PORT: '0', LOG_LEVEL: 'warn' },
+    /stack floor listening on (http:\/\/\S+)\s/,
+  );
+}
+
 /** bench/floor-server.ts on a free port, sending its webhooks to `webhookUrl`. */
 export async function startFloorServer(webhookUrl: string): Promise<Served> {
   return spawnListening(

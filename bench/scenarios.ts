@@ -10,6 +10,7 @@ import {
   startConversas,
   startFloorServer,
   startReferenceServer,
+  startStackFloorServer,
   type ServerDiagnostics,
   type Served,
 } from './processes.ts';
@@ -149,23 +150,26 @@ interface Side {
 }
 
 /** The order of two sides in a round: A B, B A, A B …, so a drift in the machine's load weighs on both alike. */
-const alternatingOrder = (round: number): [0, 1] | [1, 0] => (round % 2 === 0 ? [0, 1] : [1, 0]);
+/** The order of `count` sides in round `round`: forwards, then backwards (A B, B A; A B C, C B A), so drift hits every side alike. */
+const alternatingOrder = (round: number, count = 2): number[] => {
+  const order = Array.from({ length: count }, (_, i) => i);
+  return round % 2 === 0 ? order : order.reverse();
+};
 
 /**
- * Measures two sides (server and reference, or shallow and deep) alternately: a warm-up of each,
- * then `rounds` rounds in A B B A order, so a change in the machine's load hits both sides alike.
+ * Measures sides (server and reference, or shallow and deep) alternately: a warm-up of each, then
+ * `rounds` rounds in A B, B A order, so a change in the machine's load hits every side alike.
  */
-async function measurePair(worker: LoadWorker, settings: RunSettings, a: Side, b: Side, log: Log): Promise<[Measured, Measured]> {
-  const sides = [a, b];
+async function measureSides(worker: LoadWorker, settings: RunSettings, sides: Side[], log: Log): Promise<Measured[]> {
   if (settings.warmupSeconds > 0) {
     for (const side of sides) await worker.run({ ...side.spec, durationSeconds: settings.warmupSeconds });
   }
-  const results: LoadResult[][] = [[], []];
-  const peaks: (number | null)[] = [null, null];
+  const results: LoadResult[][] = sides.map(() => []);
+  const peaks: (number | null)[] = sides.map(() => null);
   const cpu: (number | null)[] = sides.map((side) => (side.pid === undefined ? null : 0));
   const databaseCpu: (number | null)[] = sides.map((side) => (side.databaseCpu ? 0 : null));
   for (let round = 0; round < settings.rounds; round++) {
-    for (const i of alternatingOrder(round)) {
+    for (const i of alternatingOrder(round, sides.length)) {
       const side = sides[i]!;
       side.sampler?.reset();
       const cpuBefore = side.pid === undefined ? null : cpuMicros(side.pid);
@@ -178,10 +182,14 @@ async function measurePair(worker: LoadWorker, settings: RunSettings, a: Side, b
       if (peak !== null) peaks[i] = Math.max(peaks[i] ?? 0, peak);
     }
   }
-  const measured: [Measured, Measured] = [combine(results[0]!, peaks[0]!, cpu[0], databaseCpu[0]), combine(results[1]!, peaks[1]!, cpu[1], databaseCpu[1])];
-  log(`  ${a.label}: ${describe(measured[0])}`);
-  log(`  ${b.label}: ${describe(measured[1])}`);
+  const measured = sides.map((_, i) => combine(results[i]!, peaks[i]!, cpu[i] ?? null, databaseCpu[i] ?? null));
+  sides.forEach((side, i) => log(`  ${side.label}: ${describe(measured[i]!)}`));
   return measured;
+}
+
+async function measurePair(worker: LoadWorker, settings: RunSettings, a: Side, b: Side, log: Log): Promise<[Measured, Measured]> {
+  const [ours, theirs] = await measureSides(worker, settings, [a, b], log);
+  return [ours!, theirs!];
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: the bench reads answers loosely and compares them whole.
@@ -233,6 +241,9 @@ async function scenarioR1(ctx: EngineContext): Promise<void> {
   log('R1: GET /conversation/{id}?limit=50 over random conversations, against the reference server');
   const reference = await startReferenceServer(manifest.databaseUrl);
   const referenceSampler = new RssSampler(reference.pid);
+  // PostgreSQL: the reference's queries on Fastify and Kysely too, to show what the stack itself costs.
+  const floor = manifest.engine === 'postgres' ? await startStackFloorServer(manifest.databaseUrl) : null;
+  const floorSampler = floor ? new RssSampler(floor.pid) : null;
   try {
     const headers = { 'x-jurichat-api-key': manifest.apiKey };
     const paths = manifest.conversationIds.map((id) => `/conversation/${id}?limit=50`);
@@ -243,35 +254,33 @@ async function scenarioR1(ctx: EngineContext): Promise<void> {
     ];
     let mismatches = 0;
     for (const path of checked) {
-      const [ours, theirs] = await Promise.all([getJson(server.origin + path, headers), getJson(reference.origin + path, headers)]);
-      const difference = ours.status !== 200 ? `server answered ${ours.status}` : firstDifference(ours.body, theirs.body);
+      const [ours, theirs, floors] = await Promise.all([
+        getJson(server.origin + path, headers),
+        getJson(reference.origin + path, headers),
+        floor ? getJson(floor.origin + path, headers) : null,
+      ]);
+      const difference =
+        ours.status !== 200
+          ? `server answered ${ours.status}`
+          : (firstDifference(ours.body, theirs.body) ?? (floors && firstDifference(floors.body, theirs.body)?.replace(/^/, 'stack floor: ')) ?? null);
       if (difference) {
         mismatches++;
         if (mismatches === 1) report.notes.push(`R1: the reference's answer differs from the server's for ${path}: ${difference}`);
       }
     }
     report.notes.push(
-      `R1: the reference server's JSON was compared with the server's on ${checked.length} pages: ${mismatches === 0 ? 'identical' : `${mismatches} differ`}.`,
+      `R1: the reference server's JSON was compared with the server's${floor ? ' and the stack floor' : ''} on ${checked.length} pages: ${mismatches === 0 ? 'identical' : `${mismatches} differ`}.`,
     );
-    const [ours, theirs] = await measurePair(
-      worker,
-      settings,
-      {
-        label: 'server',
-        spec: { kind: 'get', origin: server.origin, headers, paths, connections: settings.connections, durationSeconds: settings.durationSeconds },
-        sampler: ctx.sampler,
-        pid: server.pid,
-        databaseCpu: manifest.engine === 'postgres',
-      },
-      {
-        label: 'reference',
-        spec: { kind: 'get', origin: reference.origin, headers, paths, connections: settings.connections, durationSeconds: settings.durationSeconds },
-        sampler: referenceSampler,
-        pid: reference.pid,
-        databaseCpu: manifest.engine === 'postgres',
-      },
-      log,
-    );
+    const side = (label: string, origin: string, sampler: RssSampler | null, pid: number): Side => ({
+      label,
+      spec: { kind: 'get', origin, headers, paths, connections: settings.connections, durationSeconds: settings.durationSeconds },
+      sampler,
+      pid,
+      databaseCpu: manifest.engine === 'postgres',
+    });
+    const sides = [side('server', server.origin, ctx.sampler, server.pid), side('reference', reference.origin, referenceSampler, reference.pid)];
+    if (floor && floorSampler) sides.push(side('stack floor', floor.origin, floorSampler, floor.pid));
+    const [ours, theirs, floorMeasured] = (await measureSides(worker, settings, sides, log)) as [Measured, Measured, Measured | undefined];
     const ratio = ours.rps / theirs.rps;
     const least = TARGETS.R1[manifest.engine];
     const pass = ratio >= least && ours.non2xx === 0 && ours.errors === 0 && mismatches === 0;
@@ -300,6 +309,19 @@ async function scenarioR1(ctx: EngineContext): Promise<void> {
       peakRssMb: theirs.peakRssMb,
       cpuUsPerMessage: theirs.cpuUsPerRequest,
     });
+    if (floorMeasured)
+      report.rows.push({
+        scenario: 'R1 stack floor (reference on Fastify + Kysely)',
+        rps: floorMeasured.rps,
+        p50: floorMeasured.p50,
+        p99: floorMeasured.p99,
+        reference: `${fmt(theirs.rps)} req/s`,
+        ratio: floorMeasured.rps / theirs.rps,
+        target: '—',
+        pass: null,
+        peakRssMb: floorMeasured.peakRssMb,
+        cpuUsPerMessage: floorMeasured.cpuUsPerRequest,
+      });
     report.summary.R1 = {
       rps: Math.round(ours.rps),
       p50: round1(ours.p50),
@@ -320,6 +342,16 @@ async function scenarioR1(ctx: EngineContext): Promise<void> {
       errors: ours.errors,
       jsonMismatches: mismatches,
       peakRssMb: round1(ours.peakRssMb),
+      ...(floorMeasured
+        ? {
+            stackFloor: {
+              rps: Math.round(floorMeasured.rps),
+              ratio: round3(floorMeasured.rps / theirs.rps),
+              cpuUsPerRequest: roundOrNull(floorMeasured.cpuUsPerRequest),
+              databaseCpuUsPerRequest: roundOrNull(floorMeasured.databaseCpuUsPerRequest),
+            },
+          }
+        : {}),
     };
     if (ours.non2xx || ours.errors) report.notes.push(`R1: ${ours.non2xx} non-2xx answers and ${ours.errors} errors from the server.`);
     if (ours.cpuUsPerRequest !== null && theirs.cpuUsPerRequest !== null)
@@ -329,9 +361,17 @@ async function scenarioR1(ctx: EngineContext): Promise<void> {
             ? `; PostgreSQL's processes ${fmt(ours.databaseCpuUsPerRequest)} µs while the server was measured, ${fmt(theirs.databaseCpuUsPerRequest)} µs while the reference was.`
             : '.'),
       );
+    if (floorMeasured)
+      report.notes.push(
+        `R1 stack floor: the reference's queries and page on Fastify 5 (TypeBox validation and serialisation) and Kysely over the server's pool reached ${fmt(floorMeasured.rps)} req/s, ` +
+          `${fmt(floorMeasured.rps / theirs.rps, 2)} of the reference; the server reached ${fmt(ours.rps / floorMeasured.rps, 2)} × the stack floor. ` +
+          `CPU per request: ${fmt(floorMeasured.cpuUsPerRequest ?? Number.NaN)} µs in its process, ${fmt(floorMeasured.databaseCpuUsPerRequest ?? Number.NaN)} µs in PostgreSQL's.`,
+      );
   } finally {
     referenceSampler.stop();
+    floorSampler?.stop();
     await reference.stop();
+    await floor?.stop();
   }
 }
 

@@ -39,10 +39,13 @@ export async function registerRateLimits(app: FastifyInstance, config: Pick<Conf
     max > 0 ? (app.createRateLimit({ max, timeWindow: WINDOW_MS, keyGenerator }) as Limiter) : null;
   const perKey = create(config.rateLimitPerMinute, (request) => `key:${request.principal ? callerKeyOf(request.principal) : ''}`);
   const perAddress = create(config.authFailuresPerMinute, (request) => `address:${request.ip}`);
+  // An address's window starts at its first failure and lasts WINDOW_MS, so none can be blocked a
+  // window after the last failure: authenticated requests then skip the store's look-up.
+  let lastFailureAt = Number.NEGATIVE_INFINITY;
 
   app.decorate('rateLimits', {
     async refuseBlockedAddress(request) {
-      if (!perAddress) return;
+      if (!perAddress || Date.now() - lastFailureAt > WINDOW_MS) return;
       const state = await perAddress(request, { increment: false });
       if (state.remaining === 0) {
         throw tooMany(
@@ -52,7 +55,9 @@ export async function registerRateLimits(app: FastifyInstance, config: Pick<Conf
       }
     },
     async countFailure(request) {
-      if (perAddress) await perAddress(request);
+      if (!perAddress) return;
+      lastFailureAt = Date.now();
+      await perAddress(request);
     },
     async spend(request, reply) {
       if (!perKey) return;

@@ -86,7 +86,7 @@ const ListItem = Type.Object({
 
 const Participant = Type.Object({ id: Str, name: NStr, isAgent: Type.Boolean(), isMember: Type.Boolean(), imageUrl: NStr, phoneNumber: NStr });
 
-const Detail = Type.Object({
+export const Detail = Type.Object({
   data: Type.Object({
     id: Str,
     status: Str,
