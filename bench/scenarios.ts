@@ -183,7 +183,7 @@ async function measureSides(worker: LoadWorker, settings: RunSettings, sides: Si
     }
   }
   const measured = sides.map((_, i) => combine(results[i]!, peaks[i]!, cpu[i] ?? null, databaseCpu[i] ?? null));
-  sides.forEach((side, i) => log(`  ${side.label}: ${describe(measured[i]!)}`));
+  for (const [i, side] of sides.entries()) log(`  ${side.label}: ${describe(measured[i]!)}`);
   return measured;
 }
 

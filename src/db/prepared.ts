@@ -50,17 +50,24 @@ const PAGE_SIZE = '__pageSize';
  * the size as a parameter.
  */
 export function preparedPerLimit<P extends Record<string, unknown>, R>(
-  build: (db: Kysely<Database>, p: <K extends keyof P & string>(name: K) => P[K], limit: RawBuilder<number>) => { compile(): CompiledQuery<R> },
+  build: (
+    db: Kysely<Database>,
+    p: <K extends keyof P & string>(name: K) => P[K],
+    limit: RawBuilder<number>,
+    quirks: EngineQuirks,
+  ) => { compile(): CompiledQuery<R> },
 ): (db: Executor, params: P, limit: number) => Promise<QueryResult<R>> {
   type Sized = P & { [PAGE_SIZE]: number };
   const byLimit = new Map<number, (db: Executor, params: P) => Promise<QueryResult<R>>>();
-  const anySize = prepared<Sized, R>((kysely, p) => build(kysely, p as <K extends keyof P & string>(name: K) => P[K], sql<number>`${p(PAGE_SIZE)}`));
+  const anySize = prepared<Sized, R>((kysely, p, quirks) =>
+    build(kysely, p as <K extends keyof P & string>(name: K) => P[K], sql<number>`${p(PAGE_SIZE)}`, quirks),
+  );
   return (db, params, limit) => {
     if (!Number.isSafeInteger(limit) || limit < 0) throw new RangeError(`a page size must be a non-negative integer, got ${limit}`);
     if (!quirksOfExecutor(db).literalPageSizes) return anySize(db, { ...params, [PAGE_SIZE]: limit } as Sized);
     let query = byLimit.get(limit);
     if (!query) {
-      query = prepared<P, R>((kysely, p) => build(kysely, p, sql.lit(limit)));
+      query = prepared<P, R>((kysely, p, quirks) => build(kysely, p, sql.lit(limit), quirks));
       byLimit.set(limit, query);
     }
     return query(db, params);

@@ -2,7 +2,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { startHarness, inbound, ENGINE, type Harness } from '../helpers/harness.ts';
-import { messagesBefore, messagesWithQuotedBefore } from '../../src/db/repos/conversation-views.ts';
+import { conversationWithPage, messagesBefore } from '../../src/db/repos/conversation-views.ts';
 
 // Message pages of every size, one connection throughout: on PostgreSQL the page size is a
 // parameter, so the statement gets a generic plan instead of being planned on every run.
@@ -23,9 +23,9 @@ test('message pages hold exactly the page size asked for, newest first, whatever
     for (let run = 0; run < 3; run++)
       for (const limit of [1, 2, 3, 5]) {
         const newestFirst = [...texts].reverse().slice(0, limit);
-        const quoting = await messagesWithQuotedBefore(db, h.ws.workspaceId, conversationId, null, limit);
+        const detail = await conversationWithPage(db, h.ws.workspaceId, conversationId, null, limit);
         assert.deepEqual(
-          quoting.map((m) => m.message.content),
+          detail?.page.map((m) => m.message.content),
           newestFirst,
         );
         const plain = await messagesBefore(db, h.ws.workspaceId, conversationId, null, limit);

@@ -7,7 +7,7 @@ import { requireExisting } from '../../../domain/lookups.ts';
 import { openConversationWithPerson } from '../../../domain/conversations.ts';
 import { updateConversation } from '../../../domain/conversation-attributes.ts';
 import { conversationFiltersOf } from '../../../db/repos/conversation-filters.ts';
-import { conversationDetail, messagesWithQuotedBefore, usersByIds } from '../../../db/repos/conversation-views.ts';
+import { conversationWithPage, usersByIds } from '../../../db/repos/conversation-views.ts';
 import { conversationListRelations, listConversationsByPage } from '../../../domain/queries/conversation-list.ts';
 import { decodeCursor, encodeCursor } from '../../../http/cursor.ts';
 import { formattedDate } from '../formatted-date.ts';
@@ -186,15 +186,12 @@ export async function conversationRoutes(fastify: FastifyInstance): Promise<void
       const { conversationId } = request.params;
       const limit = request.query.limit ?? 50;
       const before = request.query.cursor ? decodeCursor(request.query.cursor, ['number', 'string']) : null;
-      // The page runs beside the detail: it is filtered by workspace too, and discarded when the conversation is not found.
-      const [found, newestFirst] = await Promise.all([
-        conversationDetail(db, ws, conversationId),
-        messagesWithQuotedBefore(db, ws, conversationId, before, limit + 1),
-      ]);
+      const found = await conversationWithPage(db, ws, conversationId, before, limit + 1);
       if (!found) throw notFound('conversation', conversationId);
-      const c = found.conversation;
+      const { detail, page: newestFirst } = found;
+      const c = detail.conversation;
       // A 1:1 conversation has its person and no members; a group, its members and no person.
-      const { person, group, members, agents } = found;
+      const { person, group, members, agents } = detail;
       const hasMore = newestFirst.length > limit;
       const page = newestFirst.slice(0, limit).reverse();
       const user = c.assigneeUserId
@@ -214,7 +211,7 @@ export async function conversationRoutes(fastify: FastifyInstance): Promise<void
           priority: c.priority,
           person: person && { id: person.id, name: person.name, phoneNumber: person.phoneNumber, imageUrl: person.imageUrl },
           user: user && { id: user.id, name: user.name, imageUrl: user.imageUrl },
-          tags: found.tags,
+          tags: detail.tags,
           participants,
           messages: page.map(({ message, quoted }) => presentJuriMessage(message, quoted, c.isGroup)),
           isGroup: c.isGroup,
