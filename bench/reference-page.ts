@@ -75,6 +75,12 @@ export interface Queries {
   members(ws: string, groupId: string): Promise<MemberRow[]> | MemberRow[];
 }
 
+/** A statement of `SQL` with PostgreSQL's numbered placeholders ($1, $2, …) for its `?`. */
+export function numbered(text: string): string {
+  let i = 0;
+  return text.replace(/\?/g, () => `$${++i}`);
+}
+
 export const SQL = {
   key: 'select workspace_id from api_keys where key_hash = ? and revoked_at is null',
   conversation: `select c.id, c.status, c.priority, c.person_id, c.group_id, c.is_group, c.assignee_user_id, c.inbox_id, c.created_at, c.updated_at,

@@ -17,6 +17,7 @@ import {
   ID,
   type MemberRow,
   type MessageRow,
+  numbered,
   pageBody,
   type Queries,
   SQL,
@@ -45,10 +46,6 @@ function sqliteQueries(path: string): Queries {
 function postgresQueries(url: string): Queries {
   pg.types.setTypeParser(20, (value) => Number(value));
   const pool = new pg.Pool({ connectionString: url, max: 10 });
-  const numbered = (text: string) => {
-    let i = 0;
-    return text.replace(/\?/g, () => `$${++i}`);
-  };
   // Named statements are prepared once per connection.
   const statement = (name: string, text: string) => {
     const prepared = numbered(text);

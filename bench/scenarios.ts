@@ -149,7 +149,6 @@ interface Side {
   databaseCpu?: boolean;
 }
 
-/** The order of two sides in a round: A B, B A, A B …, so a drift in the machine's load weighs on both alike. */
 /** The order of `count` sides in round `round`: forwards, then backwards (A B, B A; A B C, C B A), so drift hits every side alike. */
 const alternatingOrder = (round: number, count = 2): number[] => {
   const order = Array.from({ length: count }, (_, i) => i);
@@ -259,10 +258,11 @@ async function scenarioR1(ctx: EngineContext): Promise<void> {
         getJson(reference.origin + path, headers),
         floor ? getJson(floor.origin + path, headers) : null,
       ]);
+      const floorDifference = floors && firstDifference(floors.body, theirs.body);
       const difference =
         ours.status !== 200
           ? `server answered ${ours.status}`
-          : (firstDifference(ours.body, theirs.body) ?? (floors && firstDifference(floors.body, theirs.body)?.replace(/^/, 'stack floor: ')) ?? null);
+          : (firstDifference(ours.body, theirs.body) ?? (floorDifference ? `stack floor: ${floorDifference}` : null));
       if (difference) {
         mismatches++;
         if (mismatches === 1) report.notes.push(`R1: the reference's answer differs from the server's for ${path}: ${difference}`);

@@ -14,16 +14,12 @@ import { CompiledQuery } from 'kysely';
 import { openStore } from '../src/db/connect.ts';
 import { Cuid } from '../src/dialects/jurichat/schemas.ts';
 import { Detail } from '../src/dialects/jurichat/routes/conversations.ts';
-import { type AgentRow, type ConversationRow, decodeCursor, type MemberRow, type MessageRow, pageBody, SQL, type TagRow } from './reference-page.ts';
+import { type AgentRow, type ConversationRow, decodeCursor, type MemberRow, type MessageRow, numbered, pageBody, SQL, type TagRow } from './reference-page.ts';
 
 const url = process.env.FLOOR_DATABASE_URL;
 if (!url?.startsWith('postgres')) throw new Error('FLOOR_DATABASE_URL must be a postgres:// URL');
 const { db } = openStore(url);
 
-const numbered = (text: string) => {
-  let i = 0;
-  return text.replace(/\?/g, () => `$${++i}`);
-};
 const statement = (text: string) => {
   const sql = numbered(text);
   return async <R>(values: unknown[]): Promise<R[]> => (await db.executeQuery<R>(CompiledQuery.raw(sql, values))).rows;

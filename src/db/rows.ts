@@ -157,32 +157,6 @@ export function conversationFromRow(r: Selectable<S.ConversationTable>, tagIds: 
   };
 }
 
-type MessageOnPageRow = Pick<
-  Selectable<S.MessageTable>,
-  | 'id'
-  | 'type'
-  | 'direction'
-  | 'content'
-  | 'media_url'
-  | 'media_mime_type'
-  | 'media_file_name'
-  | 'media_caption'
-  | 'media_size'
-  | 'media_status'
-  | 'media_error'
-  | 'message_at'
-  | 'external_id'
-  | 'external_status'
-  | 'error_message'
-  | 'sender_person_id'
-  | 'sender_user_id'
-  | 'contact_name'
-  | 'contact_phone'
-  | 'transcription'
-  | 'summary'
-  | 'metadata'
->;
-
 /** The columns `messageOnPageFromRow` reads. */
 export const MESSAGE_ON_PAGE_COLUMNS = [
   'id',
@@ -207,7 +181,8 @@ export const MESSAGE_ON_PAGE_COLUMNS = [
   'transcription',
   'summary',
   'metadata',
-] as const satisfies readonly (keyof MessageOnPageRow)[];
+] as const satisfies readonly (keyof S.MessageTable)[];
+type MessageOnPageRow = Pick<Selectable<S.MessageTable>, (typeof MESSAGE_ON_PAGE_COLUMNS)[number]>;
 
 const mediaFromRow = (r: MessageOnPageRow): M.Media | null =>
   r.media_url === null && r.media_status === null

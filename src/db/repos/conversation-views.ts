@@ -256,7 +256,7 @@ export async function messagesBefore(db: Db, ws: string, conversationId: string,
 }
 
 type PageParams = { ws: string; conversationId: string; at: number; id: string };
-type PageSlot = <K extends keyof PageParams>(name: K) => PageParams[K];
+type PageSlot = Slots<PageParams>;
 type MessagesAsM = Database & { m: Database['messages'] };
 
 const pageParams = (ws: string, conversationId: string, before: readonly [number, string] | null): PageParams => ({
