@@ -4,7 +4,7 @@
  * Sandbox inbound messages from 1,000 returning phones go through the real routes (in-process
  * `inject`, 50 in flight, so SQLite groups commits as under load), then the webhook dispatcher
  * sends their deliveries to a receiver in another process. Prints CPU µs per message, first for
- * the ingest alone, then for the ingest with the dispatcher running until every delivery is sent. `node --import tsx bench/write-path.ts [sqlite|postgres] [messages] [--new-phones]`; PostgreSQL needs
+ * the ingest alone, then for the ingest with the dispatcher running until every delivery is sent. `node --import tsx bench/write-path.ts [sqlite|postgres] [messages] [--new-phones] [--rate=N]`; PostgreSQL needs
  * BENCH_DATABASE_URL (a scratch database is created and dropped). `--cpu-prof` on node profiles it.
  */
 import { spawn } from 'node:child_process';
@@ -27,6 +27,8 @@ const PHONES = 1000;
 const NEW_PHONES = process.argv.includes('--new-phones');
 let measuring = false;
 const IN_FLIGHT = 50;
+/** `--rate=N`: measured messages are offered at N per second (paced), not as fast as IN_FLIGHT allows. */
+const RATE = Number(process.argv.find((a) => a.startsWith('--rate='))?.slice('--rate='.length) ?? 0);
 
 const dataDir = mkdtempSync(join(tmpdir(), 'conversas-write-path-'));
 let databaseUrl = `sqlite:${join(dataDir, 'w.db')}`;
@@ -77,9 +79,13 @@ if (hook.statusCode >= 300) throw new Error(`webhook: ${hook.statusCode} ${hook.
 let sent = 0;
 async function send(count: number): Promise<void> {
   const end = sent + count;
+  const first = sent;
+  const startedAt = performance.now();
   const worker = async () => {
     while (sent < end) {
       const n = sent++;
+      const due = measuring && RATE > 0 ? startedAt + ((n - first) * 1000) / RATE - performance.now() : 0;
+      if (due > 0) await new Promise((resolve) => setTimeout(resolve, due));
       const response = await app.inject({
         method: 'POST',
         url: `/api/v1/channels/${ws.channelId}/inbound`,
@@ -152,8 +158,12 @@ const bothSeconds = (performance.now() - t0) / 1000;
 const row = {
   engine,
   messages,
+  rate: RATE || 'unlimited',
   ingestUsPerMessage: Math.round(micros(ingest) / messages),
   withDeliveryUsPerMessage: Math.round(micros(both) / messages),
+  /** Of which system time (the kernel's side of the sockets). */
+  ingestSystemUs: Math.round(ingest.system / messages),
+  withDeliverySystemUs: Math.round(both.system / messages),
   ingestPerSecond: Math.round(messages / ingestSeconds),
   withDeliveryPerSecond: Math.round(messages / bothSeconds),
 };
@@ -161,5 +171,6 @@ console.log(JSON.stringify(row));
 await app.close();
 await store.close();
 receiver.kill();
+await new Promise((resolve) => setTimeout(resolve, 200)); // pool.end() resolves before its sockets close: a forced drop would kill them first
 await dropDatabase();
 rmSync(dataDir, { recursive: true, force: true });
