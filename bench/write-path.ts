@@ -19,6 +19,7 @@ import { migrateToLatest } from '../src/db/migrate.ts';
 import { buildApp } from '../src/app.ts';
 import { initWorkspace } from '../src/domain/workspaces.ts';
 import { Dispatcher } from '../src/events/dispatcher.ts';
+import { PostgresCpuMeter } from './processes.ts';
 
 const engine = process.argv[2] === 'postgres' ? 'postgres' : 'sqlite';
 const messages = Number(process.argv.slice(3).find((a) => /^\d+$/.test(a)) ?? 6000);
@@ -137,22 +138,29 @@ await send(PHONES + 2000);
 await drain();
 measuring = true;
 
+// The local PostgreSQL server's CPU (every backend, the undelivered polls below included), if it is local.
+const databaseMeter = () => (engine === 'postgres' ? new PostgresCpuMeter() : null);
+
 // Ingest alone: the dispatcher is idle.
 let start = process.cpuUsage();
+let database = databaseMeter();
 let t0 = performance.now();
 await send(messages);
 const ingest = process.cpuUsage(start);
+const ingestDatabase = database?.stop() ?? null;
 const ingestSeconds = (performance.now() - t0) / 1000;
 await drain();
 
 // Ingest while the dispatcher sends, as under W1, until every delivery is sent.
 start = process.cpuUsage();
+database = databaseMeter();
 t0 = performance.now();
 dispatcher.start();
 await send(messages);
 while ((await undelivered()) > 0) await new Promise((resolve) => setTimeout(resolve, 20));
 await dispatcher.stop();
 const both = process.cpuUsage(start);
+const bothDatabase = database?.stop() ?? null;
 const bothSeconds = (performance.now() - t0) / 1000;
 
 const row = {
@@ -164,6 +172,9 @@ const row = {
   /** Of which system time (the kernel's side of the sockets). */
   ingestSystemUs: Math.round(ingest.system / messages),
   withDeliverySystemUs: Math.round(both.system / messages),
+  /** PostgreSQL's processes on this machine, µs per message (null on SQLite). */
+  ingestDatabaseUs: ingestDatabase === null ? null : Math.round(ingestDatabase / messages),
+  withDeliveryDatabaseUs: bothDatabase === null ? null : Math.round(bothDatabase / messages),
   ingestPerSecond: Math.round(messages / ingestSeconds),
   withDeliveryPerSecond: Math.round(messages / bothSeconds),
 };
