@@ -12,7 +12,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
-import pg from 'pg';
 import { loadConfig } from '../src/config.ts';
 import { openStore } from '../src/db/connect.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
@@ -20,6 +19,7 @@ import { buildApp } from '../src/app.ts';
 import { initWorkspace } from '../src/domain/workspaces.ts';
 import { Dispatcher } from '../src/events/dispatcher.ts';
 import { PostgresCpuMeter } from './processes.ts';
+import { scratchPostgresDatabase } from '../test/helpers/scratch-database.ts';
 
 const engine = process.argv[2] === 'postgres' ? 'postgres' : 'sqlite';
 const messages = Number(process.argv.slice(3).find((a) => /^\d+$/.test(a)) ?? 6000);
@@ -37,17 +37,9 @@ let dropDatabase = async () => {};
 if (engine === 'postgres') {
   const server = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
   if (!server) throw new Error('postgres needs BENCH_DATABASE_URL');
-  const name = `conversas_write_path_${process.pid}`;
-  const admin = new pg.Client({ connectionString: server });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  const url = new URL(server);
-  url.pathname = `/${name}`;
-  databaseUrl = url.toString();
-  dropDatabase = async () => {
-    await admin.query(`drop database ${name} with (force)`);
-    await admin.end();
-  };
+  const database = await scratchPostgresDatabase(server, `conversas_write_path_${process.pid}`);
+  databaseUrl = database.url;
+  dropDatabase = database.drop;
 }
 
 const receiver = spawn(
@@ -182,6 +174,5 @@ console.log(JSON.stringify(row));
 await app.close();
 await store.close();
 receiver.kill();
-await new Promise((resolve) => setTimeout(resolve, 200)); // pool.end() resolves before its sockets close: a forced drop would kill them first
 await dropDatabase();
 rmSync(dataDir, { recursive: true, force: true });
