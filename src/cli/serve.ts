@@ -58,9 +58,11 @@ export async function serveCommand(argv: string[]): Promise<number> {
     throw error;
   }
   const listening = app;
+  store.logTo(listening.log);
   // On PostgreSQL the background loops get connections of their own: in a shared pool, a burst
   // of requests queues the dispatcher behind it and webhooks fall seconds behind.
   const workerStore = store.quirks.workersNeedOwnConnections ? openStore(config.databaseUrl, { poolSize: WORKER_POOL_SIZE }) : null;
+  workerStore?.logTo(listening.log);
   const workerCtx = workerStore ? { ...listening.ctx, db: workerStore.db, transact: workerStore.transact } : listening.ctx;
   // The dispatcher listens on the server's store: its commits wake it at once, other processes' through NOTIFY.
   const workers = startWorkers(workerCtx, config, listening.log, { modules: listening.modules, media: listening.media }, store.outboxSignal);

@@ -8,7 +8,7 @@ import type { Database } from './schema.ts';
 import { engineOf, type Engine } from './engine.ts';
 import { type EngineQuirks, quirksOf } from './engine-quirks.ts';
 import { plainTransactions, sqliteCommitGroups, type Transact } from './commit-groups.ts';
-import { type OutboxSignal, postgresOutboxSignal } from './outbox-signal.ts';
+import { type OutboxSignal, postgresOutboxSignal, type SignalLogger } from './outbox-signal.ts';
 import { RollbackKeepingSqliteDialect } from './sqlite-dialect.ts';
 import { StorageHealth } from './storage-health.ts';
 import { watchStorage } from './storage-watch.ts';
@@ -26,8 +26,18 @@ export interface Store {
   storage: StorageHealth;
   /** PostgreSQL: wakes the dispatchers of every process when deliveries commit (outbox-signal.ts); SQLite: none, they poll. */
   outboxSignal: OutboxSignal | null;
+  /** Where the store reports what it survived (a PostgreSQL connection closed under it); stderr until then. */
+  logTo(log: SignalLogger): void;
   close(): Promise<void>;
 }
+
+/** PostgreSQL connections show this in `pg_stat_activity`. */
+export const POOL_APPLICATION_NAME = 'conversas';
+
+/** The store's log before the server's logger exists (the store opens first, to migrate). */
+const STDERR_LOG: SignalLogger = {
+  warn: (obj, msg) => process.stderr.write(`${msg ?? 'warning'}: ${JSON.stringify(obj)}\n`),
+};
 
 const STATEMENT_CACHE_SIZE = 2000;
 
@@ -151,9 +161,19 @@ const PG_PREPARED_PER_CONNECTION = 500;
  * and plans each SQL text once per connection instead of on every query (Kysely sends unnamed
  * ones). Queries without parameters (transaction control) stay unnamed.
  */
-function preparingClient(Client: typeof pg.Client): typeof pg.Client {
+function preparingClient(Client: typeof pg.Client, connectionLost: (error: Error) => void): typeof pg.Client {
   return class PreparingClient extends Client {
     private readonly prepared = new Set<string>();
+
+    // biome-ignore lint/suspicious/noExplicitAny: pg.Client's constructor options, forwarded as they are.
+    constructor(config?: any) {
+      super(config);
+      // A connection the server closes (restart, pg_terminate_backend, a proxy's idle timeout) emits
+      // `error`; unheard, Node makes it an uncaught exception and the process exits. Heard, the pool
+      // drops the client (idle: at once; checked out: on release, as it is no longer queryable) and
+      // opens a new one when it needs one, and the query that was running fails by itself.
+      this.on('error', connectionLost);
+    }
 
     // biome-ignore lint/suspicious/noExplicitAny: pg's query has a dozen overloads; this override only forwards to them.
     override query(...args: unknown[]): any {
@@ -174,11 +194,19 @@ function preparingClient(Client: typeof pg.Client): typeof pg.Client {
 }
 
 /** pg is loaded with the first PostgreSQL pool: on SQLite its import (about 70 ms, undici included) is start-up time for nothing. */
-async function postgresPool(databaseUrl: string, max: number): Promise<pg.Pool> {
+async function postgresPool(databaseUrl: string, max: number, connectionLost: (error: Error) => void): Promise<pg.Pool> {
   const { default: pg } = await import('pg');
   // bigint (int8) columns hold epoch milliseconds and counters, all well inside 2^53.
   pg.types.setTypeParser(20, (value) => Number(value));
-  return new pg.Pool({ connectionString: databaseUrl, max, Client: preparingClient(pg.Client) });
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max,
+    application_name: POOL_APPLICATION_NAME,
+    Client: preparingClient(pg.Client, connectionLost),
+  });
+  // The pool repeats an idle client's error here after dropping it; the client's own listener has reported it.
+  pool.on('error', () => {});
+  return pool;
 }
 
 export function openStore(databaseUrl: string, options: { poolSize?: number } = {}): Store {
@@ -195,15 +223,24 @@ export function openStore(databaseUrl: string, options: { poolSize?: number } = 
     const storage = new StorageHealth();
     const dialect = new RollbackKeepingSqliteDialect({ database: withStatementCache(sqlite) }, sqlite);
     const db = new Kysely<Database>({ dialect: watchStorage(dialect, storage) });
-    return { db, engine, quirks: quirksOf(engine), storage, transact: sqliteCommitGroups(db), outboxSignal: null, close: () => db.destroy() };
+    const logTo = () => {};
+    return { db, engine, quirks: quirksOf(engine), storage, transact: sqliteCommitGroups(db), outboxSignal: null, logTo, close: () => db.destroy() };
   }
   const storage = new StorageHealth();
-  const dialect = new PostgresDialect({ pool: () => postgresPool(databaseUrl, options.poolSize ?? 10) });
+  let log = STDERR_LOG;
+  const connectionLost = (error: Error) => {
+    const code = (error as { code?: unknown }).code;
+    log.warn({ err: { message: error.message, ...(code ? { code } : {}) } }, 'a PostgreSQL connection closed; the pool opens another when needed');
+  };
+  const dialect = new PostgresDialect({ pool: () => postgresPool(databaseUrl, options.poolSize ?? 10, connectionLost) });
   const db = new Kysely<Database>({ dialect: watchStorage(dialect, storage) });
   const outboxSignal = postgresOutboxSignal(db, databaseUrl);
   const close = async () => {
     await outboxSignal.close();
     await db.destroy();
   };
-  return { db, engine, quirks: quirksOf(engine), storage, transact: plainTransactions(db, outboxSignal), outboxSignal, close };
+  const logTo = (to: SignalLogger) => {
+    log = to;
+  };
+  return { db, engine, quirks: quirksOf(engine), storage, transact: plainTransactions(db, outboxSignal), outboxSignal, logTo, close };
 }

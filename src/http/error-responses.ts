@@ -26,8 +26,11 @@ const MEANING: Record<number, string> = {
   415: 'The body is in a content type this operation does not take, or has no Content-Type',
   422: 'The request cannot be processed as it stands',
   429: 'Too many requests: the API key spent its budget for the minute, or this address failed to authenticate too often; retry after Retry-After',
-  503: 'The storage is full or short of resources and nothing was saved; retry after Retry-After',
+  503: 'The storage is full or short of resources and nothing was saved, or the connection to the database was lost; retry after Retry-After',
 };
+
+/** A read's 503: it saves nothing either way. */
+const READ_UNAVAILABLE = 'The database is short of resources or the connection to it was lost; retry after Retry-After';
 
 /** A URL the server refuses before routing it: the one client error of a route that takes no input. */
 export const URL_NOT_VALID = 'The URL is not valid (broken percent-encoding, a NUL character)';
@@ -67,14 +70,15 @@ const READS = ['GET', 'HEAD'];
  * The client errors a route answers whatever it does, because of what runs before and around it:
  * the URL checks (400; over-long path parameters, 414), the body limit and the Content-Type check
  * where a body is taken (413, 415), authentication and its rate limits (401, 429), and a storage
- * that refuses a write (503). Routes declare only what they decide themselves (404, 409, …).
+ * that refuses a write or a database connection lost under a request (503). Routes declare only
+ * what they decide themselves (404, 409, …).
  */
-export function standardErrorStatuses(route: RouteOptions, options: { authenticated: boolean }): number[] {
-  const statuses = [400];
+export function standardErrorStatuses(route: RouteOptions, options: { authenticated: boolean }): ErrorCase[] {
+  const statuses: ErrorCase[] = [400];
   if (route.url.includes(':')) statuses.push(414);
   if (route.schema?.body) statuses.push(413, 415);
   if (options.authenticated) statuses.push(401, 429);
-  if ([route.method].flat().some((method) => !READS.includes(method))) statuses.push(503);
+  statuses.push([route.method].flat().some((method) => !READS.includes(method)) ? 503 : [503, READ_UNAVAILABLE]);
   return statuses;
 }
 

@@ -33,7 +33,7 @@ const DESCRIPTION = `Conversas answers three APIs over one store; one API key wo
 - **WhatsApp callback** (\`/webhooks/whatsapp/{channelId}\`): Meta's verification handshake and webhooks for one channel, authenticated by the channel's verify token and by \`X-Hub-Signature-256\` (HMAC-SHA256 of the raw body with its app secret), which no OpenAPI security scheme can express; errors are \`NativeError\`.
 - **Operations and media** (\`/healthz\`, \`/readyz\`, \`/media/{token}/{name}\`) take no credentials.
 
-Authenticated requests spend the key's budget per minute and answer \`429\` with \`Retry-After\` once it is spent; an address that fails authentication too often gets \`429\` too. A write the storage cannot take answers \`503\` with \`Retry-After\` and saves nothing.`;
+Authenticated requests spend the key's budget per minute and answer \`429\` with \`Retry-After\` once it is spent; an address that fails authentication too often gets \`429\` too. A write the storage cannot take answers \`503\` with \`Retry-After\` and saves nothing; a request whose database connection was lost (a PostgreSQL restart or failover) answers \`503\` with \`Retry-After\` too.`;
 
 /**
  * The OpenAPI 3.1 document at /openapi.json and its page at /docs. Route schemas describe the

@@ -1,3 +1,4 @@
+import { isConnectionLost } from '../db/connection-lost.ts';
 import { isInsufficientResources, isOutOfSpace } from '../db/out-of-space.ts';
 import type { Problem } from './problem.ts';
 
@@ -7,7 +8,9 @@ const RETRY_AFTER_SHORTAGE_SECONDS = 5;
 
 /**
  * A write the storage refused for want of resources is not the client's fault nor a bug: `503`
- * with `Retry-After`, the same request will succeed later. Null for any other error.
+ * with `Retry-After`, the same request will succeed later. So is a request whose database
+ * connection was lost (a PostgreSQL restart or failover): the pool opens a new one. Null for any
+ * other error.
  */
 export function storageProblem(error: unknown): Problem | null {
   if (isOutOfSpace(error)) {
@@ -28,6 +31,16 @@ export function storageProblem(error: unknown): Problem | null {
       fields: {},
       retryAfterSeconds: RETRY_AFTER_SHORTAGE_SECONDS,
       message: 'The database is short of resources; retry later',
+    };
+  }
+  if (isConnectionLost(error)) {
+    return {
+      status: 503,
+      code: 'service_unavailable',
+      reason: 'database_unavailable',
+      fields: {},
+      retryAfterSeconds: RETRY_AFTER_SHORTAGE_SECONDS,
+      message: 'The connection to the database was lost; retry later',
     };
   }
   return null;

@@ -2,6 +2,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type AddressInfo } from 'node:net';
 import { ENGINE } from '../helpers/harness.ts';
+import { POOL_APPLICATION_NAME } from '../../src/db/connect.ts';
+import { LISTENER_APPLICATION_NAME } from '../../src/db/outbox-signal.ts';
 import { api, cliEnv, emptyDatabase, startServe, stopServer, type Credentials, type Server } from './cli-helpers.ts';
 
 let db: Awaited<ReturnType<typeof emptyDatabase>>;
@@ -123,4 +125,41 @@ test('a 200 is durable: SIGKILL right after it, restart, the message is there', 
   const found = messages.json.data.find((m: { externalId: string }) => m.externalId === externalId);
   assert.ok(found, `message lost after SIGKILL: ${messages.text}`);
   assert.equal(found.content, 'Não me percam');
+});
+
+test("serve outlives PostgreSQL ending all of its connections (a restart, a failover, a proxy's idle timeout)", {
+  timeout: 60_000,
+  skip: ENGINE === 'postgres' ? false : 'PostgreSQL: an embedded SQLite database has no connection to lose',
+}, async () => {
+  server ??= await startServe(cliEnv(db));
+  const before = await api(server, credentials.apiKey, 'GET', '/api/v1/conversations');
+  assert.equal(before.status, 200, before.text);
+
+  const { default: pg } = await import('pg');
+  const admin = new pg.Client({ connectionString: db.url });
+  await admin.connect();
+  let pooled: number;
+  try {
+    const { rows } = await admin.query<{ name: string; ok: boolean }>(
+      'select application_name as name, pg_terminate_backend(pid) as ok from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()',
+    );
+    assert.ok(rows.every((r) => r.ok));
+    pooled = rows.filter((r) => r.name === POOL_APPLICATION_NAME).length;
+    assert.ok(pooled >= 2 && rows.some((r) => r.name === LISTENER_APPLICATION_NAME), JSON.stringify(rows));
+  } finally {
+    await admin.end();
+  }
+
+  // Each lost pool connection is logged once; the process goes on and opens new ones.
+  const reported = () => server!.output().stdout.split('a PostgreSQL connection closed').length - 1;
+  for (const end = Date.now() + 5_000; reported() < pooled && Date.now() < end; ) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  assert.equal(reported(), pooled, server.output().stdout);
+  assert.equal(server.child.exitCode, null, server.output().stderr);
+  const after = await api(server, credentials.apiKey, 'GET', '/api/v1/conversations');
+  assert.equal(after.status, 200, after.text);
+  const inbound = await api(server, credentials.apiKey, 'POST', `/api/v1/channels/${credentials.channelId}/inbound`, inboundBody('5521988886666', 'depois'));
+  assert.equal(inbound.status, 200, inbound.text);
+  assert.equal(server.child.exitCode, null, server.output().stderr);
 });

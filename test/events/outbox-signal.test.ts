@@ -7,6 +7,7 @@ import { juri } from '../helpers/jurichat.ts';
 import { openStore, type Store } from '../../src/db/connect.ts';
 import { Dispatcher, retryDeliveryNow } from '../../src/events/dispatcher.ts';
 import { LISTENER_APPLICATION_NAME } from '../../src/db/outbox-signal.ts';
+import { waitFor } from '../helpers/wait.ts';
 
 // Two serve processes on one PostgreSQL database, as two stores: deliveries one commits reach the
 // other's idle dispatcher through LISTEN/NOTIFY, not through polling.
@@ -41,14 +42,6 @@ function dispatcherOf(store: Store, signalledPollMs: number): Dispatcher {
     signal: store.outboxSignal,
     signalledPollMs,
   });
-}
-
-async function waitFor(check: () => boolean, ms: number): Promise<boolean> {
-  for (const end = Date.now() + ms; Date.now() < end; ) {
-    if (check()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  return check();
 }
 
 test('SQLite stores have no outbox signal: their dispatchers poll', { skip: ENGINE === 'sqlite' ? false : 'SQLite only' }, () => {
