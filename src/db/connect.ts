@@ -172,7 +172,13 @@ function preparingClient(Client: typeof pg.Client, connectionLost: (error: Error
       // `error`; unheard, Node makes it an uncaught exception and the process exits. Heard, the pool
       // drops the client (idle: at once; checked out: on release, as it is no longer queryable) and
       // opens a new one when it needs one, and the query that was running fails by itself.
-      this.on('error', connectionLost);
+      // One report per connection: one that goes between two statements errs twice (the server's message, the closed socket).
+      let reported = false;
+      this.on('error', (error: Error) => {
+        if (reported) return;
+        reported = true;
+        connectionLost(error);
+      });
     }
 
     // biome-ignore lint/suspicious/noExplicitAny: pg's query has a dozen overloads; this override only forwards to them.

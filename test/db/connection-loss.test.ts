@@ -92,6 +92,8 @@ test('a connection ended inside a transaction fails that transaction with a conn
       (error: unknown) => error,
     );
   assert.ok(isConnectionLost(failure), `a connection error: ${String(failure)}`);
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  assert.equal(warnings.length, since + 1, 'one report for the one connection');
   await h.store.db.transaction().execute((trx) => sql`insert into test_connection_loss (n) values (3)`.execute(trx));
   const { rows } = await sql<{ n: number }>`select n from test_connection_loss order by n`.execute(h.store.db);
   assert.deepEqual(
