@@ -161,25 +161,9 @@ const PG_PREPARED_PER_CONNECTION = 500;
  * and plans each SQL text once per connection instead of on every query (Kysely sends unnamed
  * ones). Queries without parameters (transaction control) stay unnamed.
  */
-function preparingClient(Client: typeof pg.Client, connectionLost: (error: Error) => void): typeof pg.Client {
+function preparingClient(Client: typeof pg.Client): typeof pg.Client {
   return class PreparingClient extends Client {
     private readonly prepared = new Set<string>();
-
-    // biome-ignore lint/suspicious/noExplicitAny: pg.Client's constructor options, forwarded as they are.
-    constructor(config?: any) {
-      super(config);
-      // A connection the server closes (restart, pg_terminate_backend, a proxy's idle timeout) emits
-      // `error`; unheard, Node makes it an uncaught exception and the process exits. Heard, the pool
-      // drops the client (idle: at once; checked out: on release, as it is no longer queryable) and
-      // opens a new one when it needs one, and the query that was running fails by itself.
-      // One report per connection: one that goes between two statements errs twice (the server's message, the closed socket).
-      let reported = false;
-      this.on('error', (error: Error) => {
-        if (reported) return;
-        reported = true;
-        connectionLost(error);
-      });
-    }
 
     // biome-ignore lint/suspicious/noExplicitAny: pg's query has a dozen overloads; this override only forwards to them.
     override query(...args: unknown[]): any {
@@ -208,7 +192,21 @@ async function postgresPool(databaseUrl: string, max: number, connectionLost: (e
     connectionString: databaseUrl,
     max,
     application_name: POOL_APPLICATION_NAME,
-    Client: preparingClient(pg.Client, connectionLost),
+    Client: preparingClient(pg.Client),
+  });
+  // A connection the server closes (restart, pg_terminate_backend, a proxy's idle timeout) emits
+  // `error` on its client; unheard while the client is checked out (pg-pool listens only while it
+  // is idle), Node makes it an uncaught exception and the process exits. Heard, the pool drops the
+  // client (idle: at once; checked out: on release, as it is no longer queryable) and opens a new
+  // one when it needs one, and the query that was running fails by itself.
+  pool.on('connect', (client) => {
+    // One report per connection: one that goes between two statements errs twice (the server's message, the closed socket).
+    let reported = false;
+    client.on('error', (error) => {
+      if (reported) return;
+      reported = true;
+      connectionLost(error);
+    });
   });
   // The pool repeats an idle client's error here after dropping it; the client's own listener has reported it.
   pool.on('error', () => {});

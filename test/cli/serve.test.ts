@@ -2,6 +2,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type AddressInfo } from 'node:net';
 import { ENGINE } from '../helpers/harness.ts';
+import { waitFor } from '../helpers/wait.ts';
 import { POOL_APPLICATION_NAME } from '../../src/db/connect.ts';
 import { LISTENER_APPLICATION_NAME } from '../../src/db/outbox-signal.ts';
 import { api, cliEnv, emptyDatabase, startServe, stopServer, type Credentials, type Server } from './cli-helpers.ts';
@@ -152,9 +153,7 @@ test("serve outlives PostgreSQL ending all of its connections (a restart, a fail
 
   // Each lost pool connection is logged once; the process goes on and opens new ones.
   const reported = () => server!.output().stdout.split('a PostgreSQL connection closed').length - 1;
-  for (const end = Date.now() + 5_000; reported() < pooled && Date.now() < end; ) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  await waitFor(() => reported() >= pooled, 5_000);
   assert.equal(reported(), pooled, server.output().stdout);
   assert.equal(server.child.exitCode, null, server.output().stderr);
   const after = await api(server, credentials.apiKey, 'GET', '/api/v1/conversations');
