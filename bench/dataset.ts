@@ -46,6 +46,8 @@ export const PHONE_PREFIX = {
   w3second: '775',
   reference: '780',
   referenceGrouped: '781',
+  stackFloorWarmup: '782',
+  stackFloor: '783',
 } as const;
 const BENCH_PHONE_PATTERNS = ['77%', '78%'];
 

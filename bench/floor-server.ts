@@ -6,31 +6,13 @@
  * without HTTP) is what the server's CPU per message cannot go below on this machine.
  * Env: PORT (0 for a free one), WEBHOOK_URL. Prints "floor server listening on http://…".
  */
-import { createHmac, randomUUID } from 'node:crypto';
-import { Agent, createServer, request } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { webhookSender } from './webhook-out.ts';
 
-const webhookUrl = new URL(process.env.WEBHOOK_URL ?? '');
-const agent = new Agent({ keepAlive: true, maxSockets: 10 });
-const SECRET = 'floor-secret';
-
-function sendWebhook(data: object): void {
-  const body = JSON.stringify({ event: 'chat.message.created', timestamp: new Date().toISOString(), data });
-  const signature = createHmac('sha256', SECRET).update(body).digest('hex');
-  const req = request(webhookUrl, {
-    method: 'POST',
-    agent,
-    headers: {
-      'content-type': 'application/json',
-      'content-length': Buffer.byteLength(body),
-      'x-jurichat-delivery': randomUUID(),
-      'x-jurichat-signature': signature,
-    },
-  });
-  req.on('response', (res) => res.resume());
-  req.on('error', () => {});
-  req.end(body);
-}
+const send = webhookSender(process.env.WEBHOOK_URL ?? '');
+const sendWebhook = (data: object) => send(JSON.stringify({ event: 'chat.message.created', timestamp: new Date().toISOString(), data }));
 
 const server = createServer((req, res) => {
   const chunks: Buffer[] = [];

@@ -144,6 +144,16 @@ export async function startStackFloorServer(databaseUrl: string): Promise<Served
   );
 }
 
+/** bench/inbound-stack-floor-server.ts on a free port, writing to `databaseUrl` and sending its webhooks to `webhookUrl`. */
+export async function startInboundStackFloorServer(databaseUrl: string, inboxId: string, webhookUrl: string): Promise<Served> {
+  return spawnListening(
+    'inbound stack floor',
+    [scriptPath('inbound-stack-floor-server.ts')],
+    { ...process.env, FLOOR_DATABASE_URL: databaseUrl, INBOX_ID: inboxId, WEBHOOK_URL: webhookUrl, PORT: '0', LOG_LEVEL: 'warn' },
+    /inbound stack floor listening on (http:\/\/\S+)\s/,
+  );
+}
+
 /** bench/floor-server.ts on a free port, sending its webhooks to `webhookUrl`. */
 export async function startFloorServer(webhookUrl: string): Promise<Served> {
   return spawnListening(

@@ -10,6 +10,8 @@
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { newId } from '../src/domain/ids.ts';
+import { INBOUND_SQL, type InboundTarget, ingestInbound, insertSql, newTally, type Tally, type Writer } from './inbound-rows.ts';
+import { numbered } from './reference-page.ts';
 
 const env = (name: string): string => {
   const value = process.env[name];
@@ -26,189 +28,21 @@ const externalIdPrefix = env('EXTERNAL_ID_PREFIX');
 const durationMs = Number(env('DURATION_SECONDS')) * 1000;
 // SQLite: messages per transaction, 1 unless set; the server's commit groups hold up to 64.
 const messagesPerTransaction = Math.max(1, Number(process.env.MESSAGES_PER_TRANSACTION ?? 1));
-const DELIVERY_RETENTION_MS = 90 * 24 * 3600 * 1000;
 const SUBSCRIPTION_ID = newId();
+const TARGET: InboundTarget = { workspaceId: ws, inboxId, channelId, subscriptionId: SUBSCRIPTION_ID };
 
 const TEXTS = ['Olá, boa tarde!', 'Gostaria de saber o andamento do meu processo, por favor.', 'ok, obrigado'];
 
-type Row = Record<string, string | number | null>;
-interface Tally {
-  messages: number;
-  people: number;
-  conversations: number;
-  events: number;
-}
-
-/** The statements of one inbound message, whatever the engine. */
-interface Writer {
-  findPerson(phone: string): Promise<string | undefined> | string | undefined;
-  findConversation(personId: string): Promise<{ id: string; created_at: number } | undefined> | { id: string; created_at: number } | undefined;
-  messageExists(conversationId: string, externalId: string): Promise<boolean> | boolean;
-  insert(table: string, row: Row): Promise<void> | void;
-  touchConversation(id: string, messageId: string, at: number): Promise<void> | void;
-}
-
-/** An event and its one webhook delivery, as emitEvent writes them with one subscription active. */
-async function emit(w: Writer, tally: Tally, type: string, conversationId: string | null, payload: object, data: object, now: number): Promise<void> {
-  const eventId = newId();
-  const event: Row = { workspace_id: ws, id: eventId, type, conversation_id: conversationId, payload: JSON.stringify(payload), created_at: now };
-  const body = JSON.stringify({ event: type.startsWith('contact.') ? type : `chat.${type}`, timestamp: new Date(now).toISOString(), data });
-  const delivery: Row = {
-    workspace_id: ws,
-    id: newId(),
-    event_id: eventId,
-    subscription_id: SUBSCRIPTION_ID,
-    conversation_id: conversationId,
-    event_type: type,
-    status: 'PENDING',
-    body,
-    attempt_count: 0,
-    next_attempt_at: now,
-    locked_until: null,
-    status_code: null,
-    response_body: null,
-    error_message: null,
-    duration_ms: null,
-    created_at: now,
-    updated_at: now,
-    expires_at: now + DELIVERY_RETENTION_MS,
-  };
-  await w.insert('events', event);
-  await w.insert('deliveries', delivery);
-  tally.events++;
-}
-
-/** One inbound message: what receiveInbound stores, without HTTP, validation or snapshots. */
-async function ingest(w: Writer, n: number, tally: Tally): Promise<void> {
+/** Message number n: from phone n mod PHONES, with an externalId of its own. */
+function ingest(w: Writer, n: number, tally: Tally): Promise<unknown> {
   const index = n % phones;
-  const phone = `${phonePrefix}${String(index).padStart(9, '0')}`;
-  const name = `Cliente ${index}`;
-  const externalId = `${externalIdPrefix}${n}`;
-  const now = Date.now();
-  let personId = await w.findPerson(phone);
-  if (!personId) {
-    personId = newId();
-    await w.insert('people', {
-      workspace_id: ws,
-      id: personId,
-      inbox_id: inboxId,
-      name,
-      phone_number: phone,
-      email: null,
-      image_url: null,
-      document: null,
-      description: null,
-      country: null,
-      city: null,
-      is_blocked: 0,
-      reference_id: null,
-      search_text: `${name.toLowerCase()} ${phone}`,
-      created_at: now,
-      updated_at: now,
-      deleted_at: null,
-    });
-    const person = { id: personId, inboxId, name, phoneNumber: phone, createdAt: now, updatedAt: now };
-    await emit(w, tally, 'contact.created', null, { person }, person, now);
-    tally.people++;
-  }
-  let conversation = await w.findConversation(personId);
-  if (!conversation) {
-    conversation = { id: newId(), created_at: now };
-    await w.insert('conversations', {
-      workspace_id: ws,
-      id: conversation.id,
-      inbox_id: inboxId,
-      channel_id: channelId,
-      bot_id: null,
-      person_id: personId,
-      group_id: null,
-      is_group: 0,
-      status: 'ROBOT_INTERACTIVE',
-      priority: 'LOW',
-      assignee_user_id: null,
-      role_id: null,
-      agent_id: null,
-      is_fixed: 0,
-      is_archived: 0,
-      is_private: 0,
-      unread_count: 0,
-      last_message_id: null,
-      last_message_at: null,
-      last_activity_at: now,
-      last_inbound_at: null,
-      metadata: null,
-      search_text: `${name.toLowerCase()} ${phone}`,
-      created_at: now,
-      updated_at: now,
-    });
-    const data = { conversationId: conversation.id, status: 'ROBOT_INTERACTIVE', inboxId, personId, personName: name, personPhone: phone };
-    await emit(w, tally, 'conversation.created', conversation.id, { conversation: data }, data, now);
-    tally.conversations++;
-  }
-  if (await w.messageExists(conversation.id, externalId)) return;
-  const messageId = newId();
-  const text = TEXTS[n % TEXTS.length]!;
-  await w.insert('messages', {
-    workspace_id: ws,
-    id: messageId,
-    conversation_id: conversation.id,
-    type: 'text',
-    direction: 'INBOUND',
-    content: text,
-    media_url: null,
-    media_mime_type: null,
-    media_file_name: null,
-    media_caption: null,
-    media_size: null,
-    message_at: now,
-    external_id: externalId,
-    external_status: null,
-    error_message: null,
-    sender_person_id: personId,
-    sender_user_id: null,
-    sender_bot_id: null,
-    contact_name: null,
-    contact_phone: null,
-    quoted_message_id: null,
-    transcription: null,
-    summary: null,
-    metadata: null,
-    client_message_id: null,
-    created_at: now,
-    updated_at: now,
-  });
-  await w.touchConversation(conversation.id, messageId, now);
-  const message = {
-    id: messageId,
-    content: text,
-    type: 'text',
-    direction: 'INBOUND',
-    messageAt: new Date(now).toISOString(),
-    externalId,
-    externalStatus: null,
-    errorMessage: null,
-    participantId: null,
-    contact: null,
-    quotedMessage: null,
-    transcription: null,
-    summary: null,
-    metadata: null,
+  const fields = {
+    phone: `${phonePrefix}${String(index).padStart(9, '0')}`,
+    name: `Cliente ${index}`,
+    externalId: `${externalIdPrefix}${n}`,
+    text: TEXTS[n % TEXTS.length]!,
   };
-  await emit(
-    w,
-    tally,
-    'message.created',
-    conversation.id,
-    { conversationId: conversation.id, message },
-    { conversationId: conversation.id, inboxId, message },
-    now,
-  );
-  tally.messages++;
-}
-
-function insertSql(table: string, row: Row, placeholder: (i: number) => string): string {
-  const columns = Object.keys(row);
-  return `insert into ${table} (${columns.join(', ')}) values (${columns.map((_, i) => placeholder(i + 1)).join(', ')})`;
+  return ingestInbound(w, TARGET, fields, tally);
 }
 
 async function runSqlite(path: string): Promise<Tally> {
@@ -216,18 +50,10 @@ async function runSqlite(path: string): Promise<Tally> {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('busy_timeout = 5000');
-  const findPerson = db.prepare<[string, string, string], { id: string }>(
-    'select id from people where workspace_id = ? and inbox_id = ? and phone_number = ? and deleted_at is null',
-  );
-  const findConversation = db.prepare<[string, string, string], { id: string; created_at: number }>(
-    'select id, created_at from conversations where workspace_id = ? and inbox_id = ? and person_id = ?',
-  );
-  const findMessage = db.prepare<[string, string, string], { id: string }>(
-    'select id from messages where workspace_id = ? and conversation_id = ? and external_id = ?',
-  );
-  const touch = db.prepare(
-    'update conversations set last_message_id = ?, last_message_at = ?, last_activity_at = ?, unread_count = unread_count + 1, last_inbound_at = ? where workspace_id = ? and id = ?',
-  );
+  const findPerson = db.prepare<[string, string, string], { id: string }>(INBOUND_SQL.findPerson);
+  const findConversation = db.prepare<[string, string, string], { id: string; created_at: number }>(INBOUND_SQL.findConversation);
+  const findMessage = db.prepare<[string, string, string], { id: string }>(INBOUND_SQL.findMessage);
+  const touch = db.prepare(INBOUND_SQL.touch);
   const inserts = new Map<string, Database.Statement>();
   const writer: Writer = {
     findPerson: (phone) => findPerson.get(ws, inboxId, phone)?.id,
@@ -245,7 +71,7 @@ async function runSqlite(path: string): Promise<Tally> {
       touch.run(messageId, at, at, at, ws, id);
     },
   };
-  const tally: Tally = { messages: 0, people: 0, conversations: 0, events: 0 };
+  const tally = newTally();
   const deadline = Date.now() + durationMs;
   for (let n = 0; Date.now() < deadline; ) {
     db.exec('begin immediate');
@@ -264,7 +90,7 @@ async function runSqlite(path: string): Promise<Tally> {
 
 async function runPostgres(connectionString: string, connections: number): Promise<Tally> {
   pg.types.setTypeParser(20, (value) => Number(value));
-  const tally: Tally = { messages: 0, people: 0, conversations: 0, events: 0 };
+  const tally = newTally();
   const deadline = Date.now() + durationMs;
   const worker = async (slot: number) => {
     const client = new pg.Client({ connectionString });
@@ -274,7 +100,7 @@ async function runPostgres(connectionString: string, connections: number): Promi
         (
           await client.query({
             name: 'find_person',
-            text: 'select id from people where workspace_id = $1 and inbox_id = $2 and phone_number = $3 and deleted_at is null',
+            text: numbered(INBOUND_SQL.findPerson),
             values: [ws, inboxId, phone],
           })
         ).rows[0]?.id,
@@ -282,7 +108,7 @@ async function runPostgres(connectionString: string, connections: number): Promi
         (
           await client.query({
             name: 'find_conversation',
-            text: 'select id, created_at from conversations where workspace_id = $1 and inbox_id = $2 and person_id = $3 for update',
+            text: `${numbered(INBOUND_SQL.findConversation)} for update`,
             values: [ws, inboxId, personId],
           })
         ).rows[0],
@@ -290,7 +116,7 @@ async function runPostgres(connectionString: string, connections: number): Promi
         ((
           await client.query({
             name: 'find_message',
-            text: 'select id from messages where workspace_id = $1 and conversation_id = $2 and external_id = $3',
+            text: numbered(INBOUND_SQL.findMessage),
             values: [ws, conversationId, externalId],
           })
         ).rowCount ?? 0) > 0,
@@ -300,8 +126,8 @@ async function runPostgres(connectionString: string, connections: number): Promi
       touchConversation: async (id, messageId, at) => {
         await client.query({
           name: 'touch',
-          text: 'update conversations set last_message_id = $1, last_message_at = $2, last_activity_at = $2, unread_count = unread_count + 1, last_inbound_at = $2 where workspace_id = $3 and id = $4',
-          values: [messageId, at, ws, id],
+          text: numbered(INBOUND_SQL.touch),
+          values: [messageId, at, at, at, ws, id],
         });
       },
     };

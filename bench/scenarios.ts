@@ -3,6 +3,7 @@ import type { Manifest, EngineName } from './dataset.ts';
 import { PHONE_PREFIX, resetBenchWrites, withStore } from './dataset.ts';
 import { type InboundSpec, type LoadResult, type LoadSpec, type LoadWorker, type WhatsAppSpec, wamidOf, whatsappBody } from './load-client.ts';
 import {
+  startInboundStackFloorServer,
   RssSampler,
   cpuMicros,
   PostgresCpuMeter,
@@ -526,6 +527,67 @@ export interface ReferenceIngest {
   databaseCpuUsPerMessage?: number | null;
   /** SQLite: the same rows again, 64 messages per transaction as the server's largest commit group: the CPU floor's rows part. */
   grouped?: ReferenceIngest | null;
+  /** The same rows and webhooks behind the server's stack (inbound-stack-floor-server.ts), under W1's load. */
+  stackFloor?: StackFloorMeasure | null;
+}
+
+export interface StackFloorMeasure {
+  rate: number;
+  p50: number;
+  p99: number;
+  cpuUsPerMessage: number;
+  /** PostgreSQL: the local server's CPU per acknowledged message while it ran. */
+  databaseCpuUsPerMessage: number | null;
+}
+
+/**
+ * W1's load, warm-up first, against bench/inbound-stack-floor-server.ts (the reference's rows per
+ * request on Fastify and Kysely, one signed webhook per delivery row): the least CPU per message the
+ * decided stack spends on this work, and the most it carries. Run while no server holds the database.
+ */
+export async function measureInboundStackFloor(manifest: Manifest, worker: LoadWorker, settings: RunSettings, log: Log): Promise<StackFloorMeasure> {
+  const seconds = settings.durationSeconds * settings.rounds;
+  const sink = new WebhookReceiver();
+  const floor = await startInboundStackFloorServer(manifest.databaseUrl, manifest.inboxId, await sink.start());
+  const tag = Date.now().toString(36);
+  const spec = (phonePrefix: string, externalIdPrefix: string, durationSeconds: number): InboundSpec => ({
+    kind: 'inbound',
+    origin: floor.origin,
+    headers: { authorization: `Bearer ${manifest.apiKey}` },
+    path: `/api/v1/channels/${manifest.channelId}/inbound`,
+    phonePrefix,
+    phones: 1000,
+    externalIdPrefix,
+    connections: settings.connections,
+    durationSeconds,
+  });
+  try {
+    log(`W1 stack floor: the reference's rows per request on Fastify + Kysely, one webhook per delivery row, for ${seconds} s`);
+    if (settings.warmupSeconds > 0) await worker.run(spec(PHONE_PREFIX.stackFloorWarmup, `sfwarm-${tag}-`, settings.warmupSeconds));
+    const before = cpuMicros(floor.pid);
+    const database = manifest.engine === 'postgres' ? new PostgresCpuMeter() : null;
+    const load = await worker.run(spec(PHONE_PREFIX.stackFloor, `sf-${tag}-`, seconds));
+    const databaseCpu = database?.stop() ?? null;
+    const after = cpuMicros(floor.pid);
+    const acked = load.ackedMessageIds?.length ?? 0;
+    if (before === null || after === null || acked === 0) throw new Error(`no CPU figure (${acked} acknowledged, ${load.non2xx} non-2xx)`);
+    const measured = {
+      rate: acked / load.durationSeconds,
+      p50: load.p50,
+      p99: load.p99,
+      cpuUsPerMessage: (after - before) / acked,
+      databaseCpuUsPerMessage: databaseCpu === null ? null : databaseCpu / acked,
+    };
+    log(
+      `  stack floor: ${fmt(measured.rate)} messages/s, ${fmt(measured.cpuUsPerMessage)} µs CPU per message` +
+        (measured.databaseCpuUsPerMessage === null ? '' : `, PostgreSQL ${fmt(measured.databaseCpuUsPerMessage)} µs`),
+    );
+    return measured;
+  } finally {
+    await floor.stop();
+    await sink.close();
+    await withStore(manifest.databaseUrl, (store) => resetBenchWrites(store, manifest.workspaceId));
+  }
 }
 
 /** W1's reference, run while no server holds the database. */
@@ -825,6 +887,8 @@ async function scenarioWrites(ctx: EngineContext, reference: ReferenceIngest | n
         if (reference) referenceRow('W1 reference ingest (rows, no HTTP)', reference.rate, reference.cpuUsPerMessage ?? null);
         if (floor) referenceRow('W1 floor (HTTP in + webhook out, no rows)', floor.rate, floor.cpuUsPerMessage, floor);
         if (reference?.grouped) referenceRow('W1 reference ingest, 64 per transaction', reference.grouped.rate, reference.grouped.cpuUsPerMessage ?? null);
+        const stackFloor = reference?.stackFloor ?? null;
+        if (stackFloor) referenceRow('W1 stack floor (the rows on Fastify + Kysely, webhook out)', stackFloor.rate, stackFloor.cpuUsPerMessage, stackFloor);
         // The least CPU per message any server could spend here: the floor's HTTP plus the reference's rows
         // (on SQLite committed 64 at a time, as the server's commit groups do at most).
         const rows = manifest.engine === 'sqlite' ? reference?.grouped : reference;
@@ -834,6 +898,13 @@ async function scenarioWrites(ctx: EngineContext, reference: ReferenceIngest | n
             `W1 CPU floor on this machine: ${fmt(leastCpu)} µs per message = ${fmt(floor!.cpuUsPerMessage)} (a bare node:http server receiving the same requests and sending one signed webhook each, storing nothing) + ` +
               `${fmt(rows!.cpuUsPerMessage!)} (the reference ingest's own CPU writing the same rows without HTTP${manifest.engine === 'sqlite' ? ', 64 messages per transaction' : ', one transaction per message on ten connections'}); ` +
               `the server spent ${fmt(w1Cpu ?? Number.NaN)} µs, ${fmt((w1Cpu ?? 0) / leastCpu, 2)} × the floor; target ≤ ${fmt(mostCpu)} µs.`,
+          );
+        if (stackFloor)
+          report.notes.push(
+            `W1 stack floor on this machine: the reference's rows written per request behind Fastify 5 (the inbound route's TypeBox body and answer), pino, the key check and Kysely over the server's store ` +
+              `(${manifest.engine === 'sqlite' ? 'its commit groups' : 'its pool, named prepared statements'}), one signed webhook per delivery row after the commit, and nothing else, reached ${fmt(stackFloor.rate)} messages/s at ` +
+              `${fmt(stackFloor.cpuUsPerMessage)} µs of CPU per message${stackFloor.databaseCpuUsPerMessage === null ? '' : ` (PostgreSQL ${fmt(stackFloor.databaseCpuUsPerMessage)} µs)`}; ` +
+              `the server spent ${fmt(w1Cpu ?? Number.NaN)} µs, ${fmt((w1Cpu ?? 0) / stackFloor.cpuUsPerMessage, 2)} × the stack floor, and reached ${fmt(ackRate / stackFloor.rate, 2)} × its rate; target ≤ ${fmt(mostCpu)} µs.`,
           );
         if (databaseCpu !== null && acked.length > 0)
           report.notes.push(
@@ -859,6 +930,13 @@ async function scenarioWrites(ctx: EngineContext, reference: ReferenceIngest | n
             : null,
           floor: floor ? { rps: Math.round(floor.rate), cpuUsPerMessage: Math.round(floor.cpuUsPerMessage) } : null,
           groupedReferenceCpuUsPerMessage: roundOrNull(reference?.grouped?.cpuUsPerMessage ?? null),
+          stackFloor: stackFloor
+            ? {
+                rps: Math.round(stackFloor.rate),
+                cpuUsPerMessage: Math.round(stackFloor.cpuUsPerMessage),
+                postgresCpuUsPerMessage: roundOrNull(stackFloor.databaseCpuUsPerMessage),
+              }
+            : null,
           floorCpuUsPerMessage: roundOrNull(leastCpu),
           postgresCpuUsPerMessage: databaseCpu === null || acked.length === 0 ? null : Math.round(databaseCpu / acked.length),
           referencePostgresCpuUsPerMessage: roundOrNull(reference?.databaseCpuUsPerMessage ?? null),
@@ -1295,6 +1373,13 @@ export async function runEngine(manifest: Manifest, worker: LoadWorker, settings
       reference = await referenceIngest(manifest, settings, log);
     } catch (error) {
       report.failures.push(`W1 reference ingest failed: ${(error as Error).message}`);
+    }
+    if (reference) {
+      try {
+        reference.stackFloor = await measureInboundStackFloor(manifest, worker, settings, log);
+      } catch (error) {
+        report.failures.push(`W1 stack floor failed: ${(error as Error).message}`);
+      }
     }
   }
 

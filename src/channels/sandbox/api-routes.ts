@@ -10,7 +10,7 @@ import { presentMessage } from '../../dialects/native/presenters.ts';
 
 const NullableText = (maxLength: number) => Type.Optional(Nullable(Type.String({ maxLength })));
 
-const InboundBody = Type.Object(
+export const InboundBody = Type.Object(
   {
     from: Type.Object({ phone: Type.String({ minLength: 1, maxLength: 32 }), name: NullableText(255) }, { additionalProperties: false }),
     group: Type.Optional(
@@ -36,7 +36,7 @@ const InboundBody = Type.Object(
   { additionalProperties: false },
 );
 
-const InboundAnswer = Type.Object({ personId: Id, conversationId: Id, messageId: Id, duplicate: Type.Boolean() });
+export const InboundAnswer = Type.Object({ personId: Id, conversationId: Id, messageId: Id, duplicate: Type.Boolean() });
 
 /** The sandbox's part of the native API: play the network (native-api.md "The sandbox channel"). */
 export async function sandboxApiRoutes(fastify: FastifyInstance): Promise<void> {

@@ -1,0 +1,95 @@
+/**
+ * W1's stack floor: the reference ingest's rows (inbound-rows.ts) written per request with the
+ * stack the server must use — Fastify 5 validating the sandbox inbound route's own TypeBox body
+ * and serialising its answer, pino, the key check, and Kysely over the server's own store (its
+ * commit groups on SQLite, its pool and named prepared statements on PostgreSQL) — then one signed
+ * webhook per delivery row sent straight after the commit, as floor-server.ts sends them. No domain,
+ * no dialect, no outbox claims or attempt records, no channel lookup, no idempotency: every one of
+ * those the server needs adds to this. The server's CPU per message cannot be expected below this
+ * one's, nor its rate above it.
+ * Env: FLOOR_DATABASE_URL (sqlite:… or postgres://…), INBOX_ID, WEBHOOK_URL, PORT (0 = free).
+ * Prints "inbound stack floor listening on http://…".
+ */
+import { createHash } from 'node:crypto';
+import Fastify from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { CompiledQuery, type Transaction } from 'kysely';
+import { openStore } from '../src/db/connect.ts';
+import type { Database } from '../src/db/schema.ts';
+import { newId } from '../src/domain/ids.ts';
+import { InboundAnswer, InboundBody } from '../src/channels/sandbox/api-routes.ts';
+import { IdParams } from '../src/dialects/native/schemas.ts';
+import { INBOUND_SQL, ingestInbound, insertSql, newTally, type Row, type Writer } from './inbound-rows.ts';
+import { numbered, SQL } from './reference-page.ts';
+import { webhookSender } from './webhook-out.ts';
+
+const url = process.env.FLOOR_DATABASE_URL ?? '';
+const inboxId = process.env.INBOX_ID ?? '';
+if (!url || !inboxId) throw new Error('FLOOR_DATABASE_URL and INBOX_ID are required');
+const store = openStore(url);
+const postgres = store.engine === 'postgres';
+const text = (sql: string) => (postgres ? numbered(sql) : sql);
+const SQL_OF = {
+  key: text(SQL.key),
+  findPerson: text(INBOUND_SQL.findPerson),
+  // On PostgreSQL the reference locks the conversation it appends to, as the server does.
+  findConversation: postgres ? `${text(INBOUND_SQL.findConversation)} for update` : INBOUND_SQL.findConversation,
+  findMessage: text(INBOUND_SQL.findMessage),
+  touch: text(INBOUND_SQL.touch),
+};
+const inserts = new Map<string, string>();
+const send = webhookSender(process.env.WEBHOOK_URL ?? '');
+const subscriptionId = newId();
+const tally = newTally();
+
+async function rows<R>(on: Transaction<Database> | typeof store.db, sql: string, values: unknown[]): Promise<R[]> {
+  return (await on.executeQuery<R>(CompiledQuery.raw(sql, values))).rows;
+}
+
+function writerIn(trx: Transaction<Database>, ws: string): Writer {
+  return {
+    findPerson: async (phone) => (await rows<{ id: string }>(trx, SQL_OF.findPerson, [ws, inboxId, phone]))[0]?.id,
+    findConversation: async (personId) => (await rows<{ id: string; created_at: number }>(trx, SQL_OF.findConversation, [ws, inboxId, personId]))[0],
+    messageExists: async (conversationId, externalId) => (await rows(trx, SQL_OF.findMessage, [ws, conversationId, externalId])).length > 0,
+    insert: async (table: string, row: Row) => {
+      let sql = inserts.get(table);
+      if (!sql) {
+        sql = insertSql(table, row, (i) => (postgres ? `$${i}` : '?'));
+        inserts.set(table, sql);
+      }
+      await rows(trx, sql, Object.values(row));
+    },
+    touchConversation: async (id, messageId, at) => {
+      await rows(trx, SQL_OF.touch, [messageId, at, at, at, ws, id]);
+    },
+  };
+}
+
+/** An error Fastify answers as `{ statusCode, error, message }`. */
+const failure = (statusCode: number, message: string) => Object.assign(new Error(message), { statusCode });
+
+const app = Fastify({ logger: { level: process.env.LOG_LEVEL ?? 'warn' } }).withTypeProvider<TypeBoxTypeProvider>();
+app.decorateRequest('workspaceId', '');
+app.addHook('onRequest', async (request, reply) => {
+  const header = request.headers.authorization;
+  const key = typeof header === 'string' && header.startsWith('Bearer ') ? header.slice('Bearer '.length) : null;
+  const hash = key ? createHash('sha256').update(key, 'utf8').digest('hex') : null;
+  const row = hash ? (await rows<{ workspace_id: string }>(store.db, SQL_OF.key, [hash]))[0] : undefined;
+  if (!row) return reply.code(401).send({ statusCode: 401, error: 'Unauthorized', message: 'Invalid or missing API key' });
+  (request as unknown as { workspaceId: string }).workspaceId = row.workspace_id;
+});
+app.post('/api/v1/channels/:id/inbound', { schema: { params: IdParams, body: InboundBody, response: { 200: InboundAnswer } } }, async (request) => {
+  const ws = (request as unknown as { workspaceId: string }).workspaceId;
+  const { from, message } = request.body;
+  if (message.type !== 'text' || !message.text || !message.externalId) throw failure(400, 'the stack floor takes text messages with an externalId');
+  const fields = { phone: from.phone, name: from.name ?? from.phone, externalId: message.externalId, text: message.text };
+  const target = { workspaceId: ws, inboxId, channelId: request.params.id, subscriptionId };
+  const ingested = await store.transact((trx) => ingestInbound(writerIn(trx, ws), target, fields, tally));
+  if (!ingested.messageId) throw failure(409, `externalId ${message.externalId} was already stored`);
+  for (const body of ingested.webhookBodies) send(body);
+  return { personId: ingested.personId, conversationId: ingested.conversationId, messageId: ingested.messageId, duplicate: false };
+});
+app.server.keepAliveTimeout = 72_000;
+const origin = await app.listen({ port: Number(process.env.PORT ?? 0), host: '127.0.0.1' });
+process.stdout.write(`inbound stack floor listening on ${origin}\n`);
+process.on('SIGTERM', () => void store.close().finally(() => process.exit(0)));
