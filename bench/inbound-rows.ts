@@ -23,6 +23,19 @@ export interface Writer {
   messageExists(conversationId: string, externalId: string): Promise<boolean> | boolean;
   insert(table: string, row: Row): Promise<void> | void;
   touchConversation(id: string, messageId: string, at: number): Promise<void> | void;
+  /**
+   * Optional, for fewer round trips: a returning phone's person, conversation (locked) and whether
+   * the externalId is stored, in one statement; undefined for a phone never seen.
+   */
+  findReturning?(phone: string, externalId: string): Promise<Returning | undefined>;
+  /** Optional, with findReturning: the message, the conversation's counters, the event and its delivery in one statement. */
+  appendMessage?(message: Row, touch: { id: string; messageId: string; at: number }, event: Row, delivery: Row): Promise<void>;
+}
+
+export interface Returning {
+  personId: string;
+  conversation: { id: string; created_at: number };
+  duplicate: boolean;
 }
 
 /** Where the rows go: the bench dataset's workspace, inbox and channel, and one webhook subscription. */
@@ -69,6 +82,21 @@ async function emit(
   data: object,
   now: number,
 ): Promise<void> {
+  const { event, delivery, body } = eventRows(to, type, conversationId, payload, data, now);
+  await w.insert('events', event);
+  await w.insert('deliveries', delivery);
+  bodies.push(body);
+  tally.events++;
+}
+
+function eventRows(
+  to: InboundTarget,
+  type: string,
+  conversationId: string | null,
+  payload: object,
+  data: object,
+  now: number,
+): { event: Row; delivery: Row; body: string } {
   const eventId = newId();
   const event: Row = { workspace_id: to.workspaceId, id: eventId, type, conversation_id: conversationId, payload: JSON.stringify(payload), created_at: now };
   const body = JSON.stringify({ event: type.startsWith('contact.') ? type : `chat.${type}`, timestamp: new Date(now).toISOString(), data });
@@ -92,10 +120,7 @@ async function emit(
     updated_at: now,
     expires_at: now + DELIVERY_RETENTION_MS,
   };
-  await w.insert('events', event);
-  await w.insert('deliveries', delivery);
-  bodies.push(body);
-  tally.events++;
+  return { event, delivery, body };
 }
 
 /** One inbound message: what receiveInbound stores, without validation or snapshots. */
@@ -105,6 +130,19 @@ export async function ingestInbound(w: Writer, to: InboundTarget, fields: Inboun
   const inboxId = to.inboxId;
   const webhookBodies: string[] = [];
   const now = Date.now();
+  const append = w.appendMessage;
+  const returning = w.findReturning && append ? await w.findReturning(phone, externalId) : undefined;
+  if (returning && append) {
+    const { personId, conversation } = returning;
+    if (returning.duplicate) return { personId, conversationId: conversation.id, messageId: null, webhookBodies };
+    const { row, created } = messageCreated(to, conversation.id, personId, externalId, text, now);
+    const { event, delivery, body } = eventRows(to, 'message.created', conversation.id, created.payload, created.data, now);
+    await append(row, { id: conversation.id, messageId: row.id as string, at: now }, event, delivery);
+    webhookBodies.push(body);
+    tally.events++;
+    tally.messages++;
+    return { personId, conversationId: conversation.id, messageId: row.id as string, webhookBodies };
+  }
   let personId = await w.findPerson(phone);
   if (!personId) {
     personId = newId();
@@ -166,11 +204,23 @@ export async function ingestInbound(w: Writer, to: InboundTarget, fields: Inboun
     tally.conversations++;
   }
   if (await w.messageExists(conversation.id, externalId)) return { personId, conversationId: conversation.id, messageId: null, webhookBodies };
+  const { row, created } = messageCreated(to, conversation.id, personId, externalId, text, now);
+  const messageId = row.id as string;
+  await w.insert('messages', row);
+  await w.touchConversation(conversation.id, messageId, now);
+  await emit(w, to, tally, webhookBodies, 'message.created', conversation.id, created.payload, created.data, now);
+  tally.messages++;
+  return { personId, conversationId: conversation.id, messageId, webhookBodies };
+}
+
+/** An inbound text message's row, and its message.created event's payload and webhook data. */
+function messageCreated(to: InboundTarget, conversationId: string, personId: string, externalId: string, text: string, now: number) {
   const messageId = newId();
-  await w.insert('messages', {
+  const ws = to.workspaceId;
+  const row: Row = {
     workspace_id: ws,
     id: messageId,
-    conversation_id: conversation.id,
+    conversation_id: conversationId,
     type: 'text',
     direction: 'INBOUND',
     content: text,
@@ -195,8 +245,7 @@ export async function ingestInbound(w: Writer, to: InboundTarget, fields: Inboun
     client_message_id: null,
     created_at: now,
     updated_at: now,
-  });
-  await w.touchConversation(conversation.id, messageId, now);
+  };
   const message = {
     id: messageId,
     content: text,
@@ -213,19 +262,38 @@ export async function ingestInbound(w: Writer, to: InboundTarget, fields: Inboun
     summary: null,
     metadata: null,
   };
-  await emit(
-    w,
-    to,
-    tally,
-    webhookBodies,
-    'message.created',
-    conversation.id,
-    { conversationId: conversation.id, message },
-    { conversationId: conversation.id, inboxId, message },
-    now,
-  );
-  tally.messages++;
-  return { personId, conversationId: conversation.id, messageId, webhookBodies };
+  return {
+    row,
+    created: { payload: { conversationId, message }, data: { conversationId, inboxId: to.inboxId, message } },
+  };
+}
+
+/** PostgreSQL's returning-phone read: the person, the conversation (locked) and whether the externalId is stored. */
+export const RETURNING_SQL = `select p.id as person_id, c.id as conversation_id, c.created_at,
+    exists (select 1 from messages m where m.workspace_id = c.workspace_id and m.conversation_id = c.id and m.external_id = $4) as duplicate
+  from people p join conversations c on c.workspace_id = p.workspace_id and c.inbox_id = p.inbox_id and c.person_id = p.id
+  where p.workspace_id = $1 and p.inbox_id = $2 and p.phone_number = $3 and p.deleted_at is null
+  for update of c`;
+
+/** PostgreSQL: the message, the conversation's counters, the event and its delivery as one statement; its values in order. */
+export function appendMessageSql(
+  message: Row,
+  touch: { id: string; messageId: string; at: number },
+  event: Row,
+  delivery: Row,
+): { sql: string; values: unknown[] } {
+  const values: unknown[] = [];
+  const place = (value: unknown) => {
+    values.push(value);
+    return `$${values.length}`;
+  };
+  const insert = (table: string, row: Row) => `insert into ${table} (${Object.keys(row).join(', ')}) values (${Object.values(row).map(place).join(', ')})`;
+  const m = insert('messages', message);
+  const at = place(touch.at);
+  const t = `update conversations set last_message_id = ${place(touch.messageId)}, last_message_at = ${at}, last_activity_at = ${at}, unread_count = unread_count + 1, last_inbound_at = ${at} where workspace_id = ${place(message.workspace_id)} and id = ${place(touch.id)}`;
+  const e = insert('events', event);
+  const d = insert('deliveries', delivery);
+  return { sql: `with m as (${m}), t as (${t}), e as (${e}) ${d}`, values };
 }
 
 /** The statements the writers prepare, with `?` placeholders (numbered for PostgreSQL by the caller). */

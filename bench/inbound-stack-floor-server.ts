@@ -19,7 +19,7 @@ import type { Database } from '../src/db/schema.ts';
 import { newId } from '../src/domain/ids.ts';
 import { InboundAnswer, InboundBody } from '../src/channels/sandbox/api-routes.ts';
 import { IdParams } from '../src/dialects/native/schemas.ts';
-import { INBOUND_SQL, ingestInbound, insertSql, newTally, type Row, type Writer } from './inbound-rows.ts';
+import { appendMessageSql, INBOUND_SQL, ingestInbound, RETURNING_SQL, insertSql, newTally, type Row, type Writer } from './inbound-rows.ts';
 import { numbered, SQL } from './reference-page.ts';
 import { webhookSender } from './webhook-out.ts';
 
@@ -38,6 +38,11 @@ const SQL_OF = {
   touch: text(INBOUND_SQL.touch),
 };
 const inserts = new Map<string, string>();
+/**
+ * PostgreSQL: a returning phone's message in two statements (its read, then the message, counters,
+ * event and delivery as one), as the server batches its own; STACK_FLOOR_PER_ROW=1 writes one statement per row as the reference does.
+ */
+const fewestRoundTrips = postgres && process.env.STACK_FLOOR_PER_ROW !== '1';
 const send = webhookSender(process.env.WEBHOOK_URL ?? '');
 const subscriptionId = newId();
 const tally = newTally();
@@ -62,6 +67,23 @@ function writerIn(trx: Transaction<Database>, ws: string): Writer {
     touchConversation: async (id, messageId, at) => {
       await rows(trx, SQL_OF.touch, [messageId, at, at, at, ws, id]);
     },
+    ...(fewestRoundTrips && {
+      findReturning: async (phone, externalId) => {
+        const row = (
+          await rows<{ person_id: string; conversation_id: string; created_at: number; duplicate: boolean }>(trx, RETURNING_SQL, [
+            ws,
+            inboxId,
+            phone,
+            externalId,
+          ])
+        )[0];
+        return row && { personId: row.person_id, conversation: { id: row.conversation_id, created_at: row.created_at }, duplicate: row.duplicate };
+      },
+      appendMessage: async (message, touch, event, delivery) => {
+        const { sql, values } = appendMessageSql(message, touch, event, delivery);
+        await rows(trx, sql, values);
+      },
+    }),
   };
 }
 

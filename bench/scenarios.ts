@@ -902,7 +902,7 @@ async function scenarioWrites(ctx: EngineContext, reference: ReferenceIngest | n
         if (stackFloor)
           report.notes.push(
             `W1 stack floor on this machine: the reference's rows written per request behind Fastify 5 (the inbound route's TypeBox body and answer), pino, the key check and Kysely over the server's store ` +
-              `(${manifest.engine === 'sqlite' ? 'its commit groups' : 'its pool, named prepared statements'}), one signed webhook per delivery row after the commit, and nothing else, reached ${fmt(stackFloor.rate)} messages/s at ` +
+              `(${manifest.engine === 'sqlite' ? 'its commit groups' : 'its pool, named prepared statements; a returning phone in one read and one write statement'}), one signed webhook per delivery row after the commit, and nothing else, reached ${fmt(stackFloor.rate)} messages/s at ` +
               `${fmt(stackFloor.cpuUsPerMessage)} µs of CPU per message${stackFloor.databaseCpuUsPerMessage === null ? '' : ` (PostgreSQL ${fmt(stackFloor.databaseCpuUsPerMessage)} µs)`}; ` +
               `the server spent ${fmt(w1Cpu ?? Number.NaN)} µs, ${fmt((w1Cpu ?? 0) / stackFloor.cpuUsPerMessage, 2)} × the stack floor, and reached ${fmt(ackRate / stackFloor.rate, 2)} × its rate; target ≤ ${fmt(mostCpu)} µs.`,
           );
