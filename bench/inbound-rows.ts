@@ -4,6 +4,7 @@
  * written through any `Writer`: the reference ingest's plain drivers, or the stack floor's Kysely.
  */
 import { newId } from '../src/domain/ids.ts';
+import { DELIVERY_RETENTION_MS } from '../src/events/outbox.ts';
 
 export type Row = Record<string, string | number | null>;
 
@@ -61,8 +62,6 @@ export interface Ingested {
   /** The webhook bodies of the deliveries written, in order. */
   webhookBodies: string[];
 }
-
-const DELIVERY_RETENTION_MS = 90 * 24 * 3600 * 1000;
 
 /** `INSERT INTO table (…) VALUES (…)` for the row's columns, with the engine's placeholders. */
 export function insertSql(table: string, row: Row, placeholder: (i: number) => string): string {
@@ -287,7 +286,10 @@ export function appendMessageSql(
     values.push(value);
     return `$${values.length}`;
   };
-  const insert = (table: string, row: Row) => `insert into ${table} (${Object.keys(row).join(', ')}) values (${Object.values(row).map(place).join(', ')})`;
+  const insert = (table: string, row: Row) => {
+    const columnValues = Object.values(row);
+    return insertSql(table, row, (i) => place(columnValues[i - 1]));
+  };
   const m = insert('messages', message);
   const at = place(touch.at);
   const t = `update conversations set last_message_id = ${place(touch.messageId)}, last_message_at = ${at}, last_activity_at = ${at}, unread_count = unread_count + 1, last_inbound_at = ${at} where workspace_id = ${place(message.workspace_id)} and id = ${place(touch.id)}`;
@@ -300,6 +302,8 @@ export function appendMessageSql(
 export const INBOUND_SQL = {
   findPerson: 'select id from people where workspace_id = ? and inbox_id = ? and phone_number = ? and deleted_at is null',
   findConversation: 'select id, created_at from conversations where workspace_id = ? and inbox_id = ? and person_id = ?',
+  /** PostgreSQL: the conversation locked until the message is appended, as the server does. */
+  findConversationForUpdate: 'select id, created_at from conversations where workspace_id = ? and inbox_id = ? and person_id = ? for update',
   findMessage: 'select id from messages where workspace_id = ? and conversation_id = ? and external_id = ?',
   touch:
     'update conversations set last_message_id = ?, last_message_at = ?, last_activity_at = ?, unread_count = unread_count + 1, last_inbound_at = ? where workspace_id = ? and id = ?',

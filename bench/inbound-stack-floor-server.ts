@@ -32,8 +32,7 @@ const text = (sql: string) => (postgres ? numbered(sql) : sql);
 const SQL_OF = {
   key: text(SQL.key),
   findPerson: text(INBOUND_SQL.findPerson),
-  // On PostgreSQL the reference locks the conversation it appends to, as the server does.
-  findConversation: postgres ? `${text(INBOUND_SQL.findConversation)} for update` : INBOUND_SQL.findConversation,
+  findConversation: postgres ? numbered(INBOUND_SQL.findConversationForUpdate) : INBOUND_SQL.findConversation,
   findMessage: text(INBOUND_SQL.findMessage),
   touch: text(INBOUND_SQL.touch),
 };

@@ -108,7 +108,7 @@ async function runPostgres(connectionString: string, connections: number): Promi
         (
           await client.query({
             name: 'find_conversation',
-            text: `${numbered(INBOUND_SQL.findConversation)} for update`,
+            text: numbered(INBOUND_SQL.findConversationForUpdate),
             values: [ws, inboxId, personId],
           })
         ).rows[0],

@@ -531,6 +531,28 @@ export interface ReferenceIngest {
   stackFloor?: StackFloorMeasure | null;
 }
 
+/** W1's load: sandbox inbound messages from 1,000 phones into the dataset's channel, sent to `origin`. */
+function inboundLoad(
+  manifest: Manifest,
+  settings: RunSettings,
+  origin: string,
+  phonePrefix: string,
+  externalIdPrefix: string,
+  durationSeconds: number,
+): InboundSpec {
+  return {
+    kind: 'inbound',
+    origin,
+    headers: { authorization: `Bearer ${manifest.apiKey}` },
+    path: `/api/v1/channels/${manifest.channelId}/inbound`,
+    phonePrefix,
+    phones: 1000,
+    externalIdPrefix,
+    connections: settings.connections,
+    durationSeconds,
+  };
+}
+
 export interface StackFloorMeasure {
   rate: number;
   p50: number;
@@ -550,17 +572,8 @@ export async function measureInboundStackFloor(manifest: Manifest, worker: LoadW
   const sink = new WebhookReceiver();
   const floor = await startInboundStackFloorServer(manifest.databaseUrl, manifest.inboxId, await sink.start());
   const tag = Date.now().toString(36);
-  const spec = (phonePrefix: string, externalIdPrefix: string, durationSeconds: number): InboundSpec => ({
-    kind: 'inbound',
-    origin: floor.origin,
-    headers: { authorization: `Bearer ${manifest.apiKey}` },
-    path: `/api/v1/channels/${manifest.channelId}/inbound`,
-    phonePrefix,
-    phones: 1000,
-    externalIdPrefix,
-    connections: settings.connections,
-    durationSeconds,
-  });
+  const spec = (phonePrefix: string, externalIdPrefix: string, durationSeconds: number) =>
+    inboundLoad(manifest, settings, floor.origin, phonePrefix, externalIdPrefix, durationSeconds);
   try {
     log(`W1 stack floor: the reference's rows per request on Fastify + Kysely, one webhook per delivery row, for ${seconds} s`);
     if (settings.warmupSeconds > 0) await worker.run(spec(PHONE_PREFIX.stackFloorWarmup, `sfwarm-${tag}-`, settings.warmupSeconds));
@@ -723,23 +736,12 @@ async function scenarioWrites(ctx: EngineContext, reference: ReferenceIngest | n
   // W3 compares itself with W1's CPU per message.
   const runW1 = ctx.only.has('W1') || ctx.only.has('D1') || ctx.only.has('D2') || ctx.only.has('W3');
   const apiHeaders = { 'x-jurichat-api-key': manifest.apiKey };
-  const inboundHeaders = { authorization: `Bearer ${manifest.apiKey}` };
-  const inboundPath = `/api/v1/channels/${manifest.channelId}/inbound`;
   const receiver = new WebhookReceiver();
   const hookUrl = await receiver.start();
   const stream = ctx.only.has('D2') ? new EventStreamReader() : null;
   try {
-    const inbound = (phonePrefix: string, externalIdPrefix: string, durationSeconds: number): InboundSpec => ({
-      kind: 'inbound',
-      origin: server.origin,
-      headers: inboundHeaders,
-      path: inboundPath,
-      phonePrefix,
-      phones: 1000,
-      externalIdPrefix,
-      connections: settings.connections,
-      durationSeconds,
-    });
+    const inbound = (phonePrefix: string, externalIdPrefix: string, durationSeconds: number) =>
+      inboundLoad(manifest, settings, server.origin, phonePrefix, externalIdPrefix, durationSeconds);
     const tag = Date.now().toString(36);
     let whatsapp: WhatsAppTarget | null = null;
     if (ctx.only.has('W2')) {
