@@ -7,7 +7,7 @@ import type { WalSync } from './wal-sync.ts';
  * - it sends no ROLLBACK when SQLite has already rolled the transaction back by itself (a full
  *   disk, SQLITE_FULL, does that): the second ROLLBACK fails with "cannot rollback - no
  *   transaction is active", and that error replaced the one that mattered;
- * - with a `WalSync`, the connection is released only once what it wrote is on disk.
+ * - with a `WalSync`, a use of the connection settles only once every commit it could see is on disk.
  */
 class StoreSqliteDriver extends SqliteDriver {
   constructor(
@@ -22,17 +22,16 @@ class StoreSqliteDriver extends SqliteDriver {
     if (this.sqlite.inTransaction) await super.rollbackTransaction(connection);
   }
 
+  // The connection is free at once; its user is answered once what it wrote or saw is on disk.
   override async releaseConnection(): Promise<void> {
-    try {
-      await this.walSync?.flush(this.sqlite.inTransaction);
-    } finally {
-      await super.releaseConnection();
-    }
+    const durable = this.walSync?.released(this.sqlite.inTransaction);
+    await super.releaseConnection();
+    if (durable) await durable;
   }
 
   override async destroy(): Promise<void> {
+    await this.walSync?.close();
     await super.destroy();
-    this.walSync?.close();
   }
 }
 

@@ -60,20 +60,21 @@ test('SQLite commits without syncing in the COMMIT (synchronous = NORMAL, in WAL
   assert.equal((await journal).rows[0].journal_mode, 'wal');
 });
 
-test('a write outside a transaction is answered only once the WAL is flushed, and other queries wait for the flush', async () => {
+test('a write outside a transaction is answered only once the WAL is flushed; a read made meanwhile runs but is answered after that flush', async () => {
   const write = sql`insert into notes (id, text) values (1, 'one')`.execute(store.db);
   assert.equal(await state(write), 'pending');
   assert.equal(flushes.length, 1);
   assert.ok(flushes[0].fd > 2, 'the WAL is flushed through a descriptor of its own');
-  // A read asked for during the flush does not see the write before it is on disk.
+  // The read saw the write: it is not answered before the write is on disk.
   const read = sql<{ n: number }>`select count(*) as n from notes`.execute(store.db);
   assert.equal(await state(read), 'pending');
+  assert.equal(flushes.length, 1, 'the read waits for the flush already running');
   assert.equal(await settleFlushes(), 1);
   await write;
   assert.equal((await read).rows[0].n, 1);
 });
 
-test('reads do not flush', async () => {
+test('reads do not flush, and are answered at once when every commit is on disk', async () => {
   await sql`select * from notes`.execute(store.db);
   await store.db
     .selectFrom('notes' as never)
@@ -97,30 +98,59 @@ test('a transaction flushes once, after its COMMIT; a commit group flushes once 
   assert.equal(flushes.length, 0);
 });
 
-test('a flush that fails fails the write it was for, and the next write flushes again', async () => {
-  const write = sql`insert into notes (id, text) values (7, 'seven')`.execute(store.db);
-  await settleFlushes(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' }));
-  await assert.rejects(write, /EIO/);
-  // The row is committed but was never confirmed; the store keeps working and flushes again.
-  const next = sql`insert into notes (id, text) values (8, 'eight')`.execute(store.db);
+test('the connection is free while a flush runs: a commit made meanwhile is written at once and answered with the next flush', async () => {
+  const first = store.transact((trx) => sql`insert into notes (id, text) values (7, 'seven')`.execute(trx));
+  await tick();
+  assert.equal(flushes.length, 1);
+  const second = store.transact((trx) => sql`insert into notes (id, text) values (8, 'eight')`.execute(trx));
+  await tick();
+  // Not answered yet, and no second flush while the first runs.
+  assert.equal(flushes.length, 1);
+  assert.equal(await state(second), 'pending');
+  const [running] = flushes.splice(0);
+  running.done();
+  await first;
+  assert.equal(await state(second), 'pending', 'the first flush started before the second commit');
   assert.equal(await settleFlushes(), 1);
-  await next;
-  const rows = await sql<{ id: number }>`select id from notes where id in (7, 8) order by id`.execute(store.db);
-  assert.deepEqual(
-    rows.rows.map((r) => r.id),
-    [7, 8],
-  );
+  await second;
 });
 
-test('a flush refused for want of space is a storage refusal (readiness reports it), cleared by the next write that reaches the disk', async () => {
-  const write = sql`insert into notes (id, text) values (9, 'nine')`.execute(store.db);
-  await settleFlushes(Object.assign(new Error('ENOSPC: no space left on device, fdatasync'), { code: 'ENOSPC' }));
-  await assert.rejects(write, /ENOSPC/);
-  assert.match(store.storage.refusal?.message ?? '', /ENOSPC/);
-  const next = store.transact((trx) => sql`insert into notes (id, text) values (10, 'ten')`.execute(trx));
-  assert.equal(await settleFlushes(), 1);
-  await next;
-  assert.equal(store.storage.refusal, null);
+/** A store of its own whose flushes fail with `error`. */
+async function failingStore(name: string, error: Error): Promise<Store> {
+  let fail = false;
+  const failing = openStore(`sqlite:${join(dir, `${name}.db`)}`, {
+    syncWal: async () => {
+      if (fail) throw error;
+    },
+  });
+  await sql`create table notes (id integer primary key, text text not null)`.execute(failing.db);
+  fail = true;
+  return failing;
+}
+
+test('a flush that fails fails its caller and every later query of the store, as PostgreSQL stops on a failed fsync', async () => {
+  const failing = await failingStore('eio', Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' }));
+  try {
+    await assert.rejects(sql`insert into notes (id, text) values (1, 'one')`.execute(failing.db), /EIO/);
+    // Linux may have dropped the pages it could not write: no later flush would prove them durable.
+    await assert.rejects(sql`select count(*) from notes`.execute(failing.db), /EIO/);
+    await assert.rejects(
+      failing.transact((trx) => sql`insert into notes (id, text) values (2, 'two')`.execute(trx)),
+      /EIO/,
+    );
+  } finally {
+    await failing.close();
+  }
+});
+
+test('a flush refused for want of space is a storage refusal, which readiness reports', async () => {
+  const failing = await failingStore('enospc', Object.assign(new Error('ENOSPC: no space left on device, fdatasync'), { code: 'ENOSPC' }));
+  try {
+    await assert.rejects(sql`insert into notes (id, text) values (1, 'one')`.execute(failing.db), /ENOSPC/);
+    assert.match(failing.storage.refusal?.message ?? '', /ENOSPC/);
+  } finally {
+    await failing.close();
+  }
 });
 
 test('the real flush (fdatasync) runs on a store opened without a replacement', async () => {
