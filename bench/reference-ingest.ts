@@ -2,8 +2,7 @@
  * W1's reference: the rows an inbound sandbox message leaves (the person and conversation on a
  * phone's first message, the message, the conversation's counters, an event and a webhook delivery
  * per change), written by a plain script with one transaction per message and no HTTP. On SQLite
- * one connection with WAL and synchronous=FULL (each commit durable before the next, the plain
- * way; the server flushes its WAL off the main thread for the same guarantee); on PostgreSQL ten
+ * one connection with WAL and synchronous=FULL, as the server opens it; on PostgreSQL ten
  * connections (the server's pool size) side by side, each phone always on the same connection.
  * Env: REFERENCE_DATABASE_URL, WORKSPACE_ID, INBOX_ID, CHANNEL_ID, PHONE_PREFIX, PHONES,
  * EXTERNAL_ID_PREFIX, DURATION_SECONDS, MESSAGES_PER_TRANSACTION (SQLite, default 1). Prints one JSON line: {messages, seconds, rate, cpuUsPerMessage, …}.

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import type pg from 'pg';
 import { Kysely, PostgresDialect } from 'kysely';
@@ -9,8 +9,7 @@ import { engineOf, type Engine } from './engine.ts';
 import { type EngineQuirks, quirksOf } from './engine-quirks.ts';
 import { plainTransactions, sqliteCommitGroups, type Transact } from './commit-groups.ts';
 import { type OutboxSignal, postgresOutboxSignal, type SignalLogger } from './outbox-signal.ts';
-import { StoreSqliteDialect } from './sqlite-dialect.ts';
-import { type SyncFile, WalSync } from './wal-sync.ts';
+import { RollbackKeepingSqliteDialect } from './sqlite-dialect.ts';
 import { StorageHealth } from './storage-health.ts';
 import { watchStorage } from './storage-watch.ts';
 
@@ -91,19 +90,16 @@ function fixedShapeRows(statement: SQLite.Statement): DriverStatement {
  * Kysely prepares every query anew; compiled statements are reusable, and preparing is a large
  * part of a small query's cost, so they are kept by SQL text (Kysely's SQL is parameterised).
  */
-function withStatementCache(sqlite: SQLite.Database, walSync: WalSync | null): SQLite.Database {
-  const cache = new Map<string, { statement: DriverStatement; writes: boolean }>();
+function withStatementCache(sqlite: SQLite.Database): SQLite.Database {
+  const cache = new Map<string, DriverStatement>();
   const prepare = (sql: string) => {
-    let entry = cache.get(sql);
-    if (!entry) {
+    let statement = cache.get(sql);
+    if (!statement) {
       if (cache.size >= STATEMENT_CACHE_SIZE) cache.clear();
-      const prepared = sqlite.prepare(sql);
-      entry = { statement: fixedShapeRows(prepared), writes: !prepared.readonly };
-      cache.set(sql, entry);
+      statement = fixedShapeRows(sqlite.prepare(sql));
+      cache.set(sql, statement);
     }
-    // Kysely's driver runs every statement it prepares, at once.
-    if (entry.writes) walSync?.noteWrite();
-    return entry.statement;
+    return statement;
   };
   return new Proxy(sqlite, {
     get: (target, key) => {
@@ -217,28 +213,19 @@ async function postgresPool(databaseUrl: string, max: number, connectionLost: (e
   return pool;
 }
 
-export interface StoreOptions {
-  poolSize?: number;
-  /** SQLite: how the WAL is flushed to disk (fdatasync on libuv's pool); a test replaces it to watch. */
-  syncWal?: SyncFile;
-}
-
-export function openStore(databaseUrl: string, options: StoreOptions = {}): Store {
+export function openStore(databaseUrl: string, options: { poolSize?: number } = {}): Store {
   const engine = engineOf(databaseUrl);
   if (engine === 'sqlite') {
     const path = databaseUrl.slice('sqlite:'.length);
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     const sqlite = new SQLite(path);
-    const wal = sqlite.pragma('journal_mode = WAL', { simple: true }) === 'wal';
-    // A committed transaction survives a power cut, not only a process crash: in WAL mode the
-    // store flushes the WAL itself, off the main thread, before anyone sees the commit (wal-sync.ts);
-    // elsewhere (an in-memory database) SQLite syncs in the COMMIT.
-    sqlite.pragma(wal ? 'synchronous = NORMAL' : 'synchronous = FULL');
-    const walSync = wal ? new WalSync(`${resolve(path)}-wal`, options.syncWal) : null;
+    sqlite.pragma('journal_mode = WAL');
+    // FULL: a committed transaction survives a power cut, not only a process crash.
+    sqlite.pragma('synchronous = FULL');
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('foreign_keys = OFF');
     const storage = new StorageHealth();
-    const dialect = new StoreSqliteDialect({ database: withStatementCache(sqlite, walSync) }, sqlite, walSync);
+    const dialect = new RollbackKeepingSqliteDialect({ database: withStatementCache(sqlite) }, sqlite);
     const db = new Kysely<Database>({ dialect: watchStorage(dialect, storage) });
     const logTo = () => {};
     return { db, engine, quirks: quirksOf(engine), storage, transact: sqliteCommitGroups(db), outboxSignal: null, logTo, close: () => db.destroy() };

@@ -87,14 +87,8 @@ class WatchedDriver implements Driver {
     await this.inner.releaseSavepoint!(connection, name, compile);
   }
 
-  // SQLite flushes its WAL on release (wal-sync.ts): a disk that fills up can refuse that too.
-  async releaseConnection(connection: WatchedConnection): Promise<void> {
-    try {
-      await this.inner.releaseConnection(connection.inner);
-    } catch (error) {
-      this.health.noteFailure(error);
-      throw error;
-    }
+  releaseConnection(connection: WatchedConnection): Promise<void> {
+    return this.inner.releaseConnection(connection.inner);
   }
 
   destroy(): Promise<void> {
