@@ -10,9 +10,6 @@
  * Env: FLOOR_DATABASE_URL (sqlite:… or postgres://…), INBOX_ID, WEBHOOK_URL, PORT (0 = free).
  * Prints "inbound stack floor listening on http://…".
  */
-import { createHash } from 'node:crypto';
-import Fastify from 'fastify';
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { CompiledQuery, type Transaction } from 'kysely';
 import { openStore } from '../src/db/connect.ts';
 import type { Database } from '../src/db/schema.ts';
@@ -21,6 +18,7 @@ import { InboundAnswer, InboundBody } from '../src/channels/sandbox/api-routes.t
 import { IdParams } from '../src/dialects/native/schemas.ts';
 import { appendMessageSql, INBOUND_SQL, ingestInbound, RETURNING_SQL, insertSql, newTally, type Row, type Writer } from './inbound-rows.ts';
 import { numbered, SQL } from './reference-page.ts';
+import { failure, stackFloorApp, workspaceOf } from './stack-floor-app.ts';
 import { webhookSender } from './webhook-out.ts';
 
 const url = process.env.FLOOR_DATABASE_URL ?? '';
@@ -86,21 +84,16 @@ function writerIn(trx: Transaction<Database>, ws: string): Writer {
   };
 }
 
-/** An error Fastify answers as `{ statusCode, error, message }`. */
-const failure = (statusCode: number, message: string) => Object.assign(new Error(message), { statusCode });
-
-const app = Fastify({ logger: { level: process.env.LOG_LEVEL ?? 'warn' } }).withTypeProvider<TypeBoxTypeProvider>();
-app.decorateRequest('workspaceId', '');
-app.addHook('onRequest', async (request, reply) => {
-  const header = request.headers.authorization;
-  const key = typeof header === 'string' && header.startsWith('Bearer ') ? header.slice('Bearer '.length) : null;
-  const hash = key ? createHash('sha256').update(key, 'utf8').digest('hex') : null;
-  const row = hash ? (await rows<{ workspace_id: string }>(store.db, SQL_OF.key, [hash]))[0] : undefined;
-  if (!row) return reply.code(401).send({ statusCode: 401, error: 'Unauthorized', message: 'Invalid or missing API key' });
-  (request as unknown as { workspaceId: string }).workspaceId = row.workspace_id;
-});
+const app = stackFloorApp(
+  process.env.LOG_LEVEL ?? 'warn',
+  (request) => {
+    const header = request.headers.authorization;
+    return typeof header === 'string' && header.startsWith('Bearer ') ? header.slice('Bearer '.length) : null;
+  },
+  async (hash) => (await rows<{ workspace_id: string }>(store.db, SQL_OF.key, [hash]))[0]?.workspace_id,
+);
 app.post('/api/v1/channels/:id/inbound', { schema: { params: IdParams, body: InboundBody, response: { 200: InboundAnswer } } }, async (request) => {
-  const ws = (request as unknown as { workspaceId: string }).workspaceId;
+  const ws = workspaceOf(request);
   const { from, message } = request.body;
   if (message.type !== 'text' || !message.text || !message.externalId) throw failure(400, 'the stack floor takes text messages with an externalId');
   const fields = { phone: from.phone, name: from.name ?? from.phone, externalId: message.externalId, text: message.text };

@@ -553,13 +553,49 @@ function inboundLoad(
   };
 }
 
-export interface StackFloorMeasure {
+/** W1's load against one of the floor servers: its rate, latencies and CPU per acknowledged message. */
+interface FloorMeasure {
   rate: number;
   p50: number;
   p99: number;
   cpuUsPerMessage: number;
+}
+
+export interface StackFloorMeasure extends FloorMeasure {
   /** PostgreSQL: the local server's CPU per acknowledged message while it ran. */
   databaseCpuUsPerMessage: number | null;
+}
+
+/** Runs `use` on a floor server started by `start`, which sends its webhooks to a receiver of its own; stops both after. */
+async function withFloorServer<T>(start: (webhookUrl: string) => Promise<Served>, use: (floor: Served) => Promise<T>): Promise<T> {
+  const sink = new WebhookReceiver();
+  try {
+    const floor = await start(await sink.start());
+    try {
+      return await use(floor);
+    } finally {
+      await floor.stop();
+    }
+  } finally {
+    await sink.close();
+  }
+}
+
+/** `spec` against `floor`, measured by the floor process's CPU (and PostgreSQL's, when `database` meters it) per acknowledged message. */
+async function measureLoadOn(worker: LoadWorker, floor: Served, spec: InboundSpec, database: PostgresCpuMeter | null): Promise<StackFloorMeasure> {
+  const before = cpuMicros(floor.pid);
+  const load = await worker.run({ ...spec, origin: floor.origin });
+  const databaseCpu = database?.stop() ?? null;
+  const after = cpuMicros(floor.pid);
+  const acked = load.ackedMessageIds?.length ?? 0;
+  if (before === null || after === null || acked === 0) throw new Error(`no CPU figure (${acked} acknowledged, ${load.non2xx} non-2xx)`);
+  return {
+    rate: acked / load.durationSeconds,
+    p50: load.p50,
+    p99: load.p99,
+    cpuUsPerMessage: (after - before) / acked,
+    databaseCpuUsPerMessage: databaseCpu === null ? null : databaseCpu / acked,
+  };
 }
 
 /**
@@ -569,36 +605,25 @@ export interface StackFloorMeasure {
  */
 export async function measureInboundStackFloor(manifest: Manifest, worker: LoadWorker, settings: RunSettings, log: Log): Promise<StackFloorMeasure> {
   const seconds = settings.durationSeconds * settings.rounds;
-  const sink = new WebhookReceiver();
-  const floor = await startInboundStackFloorServer(manifest.databaseUrl, manifest.inboxId, await sink.start());
   const tag = Date.now().toString(36);
-  const spec = (phonePrefix: string, externalIdPrefix: string, durationSeconds: number) =>
-    inboundLoad(manifest, settings, floor.origin, phonePrefix, externalIdPrefix, durationSeconds);
   try {
-    log(`W1 stack floor: the reference's rows per request on Fastify + Kysely, one webhook per delivery row, for ${seconds} s`);
-    if (settings.warmupSeconds > 0) await worker.run(spec(PHONE_PREFIX.stackFloorWarmup, `sfwarm-${tag}-`, settings.warmupSeconds));
-    const before = cpuMicros(floor.pid);
-    const database = manifest.engine === 'postgres' ? new PostgresCpuMeter() : null;
-    const load = await worker.run(spec(PHONE_PREFIX.stackFloor, `sf-${tag}-`, seconds));
-    const databaseCpu = database?.stop() ?? null;
-    const after = cpuMicros(floor.pid);
-    const acked = load.ackedMessageIds?.length ?? 0;
-    if (before === null || after === null || acked === 0) throw new Error(`no CPU figure (${acked} acknowledged, ${load.non2xx} non-2xx)`);
-    const measured = {
-      rate: acked / load.durationSeconds,
-      p50: load.p50,
-      p99: load.p99,
-      cpuUsPerMessage: (after - before) / acked,
-      databaseCpuUsPerMessage: databaseCpu === null ? null : databaseCpu / acked,
-    };
-    log(
-      `  stack floor: ${fmt(measured.rate)} messages/s, ${fmt(measured.cpuUsPerMessage)} µs CPU per message` +
-        (measured.databaseCpuUsPerMessage === null ? '' : `, PostgreSQL ${fmt(measured.databaseCpuUsPerMessage)} µs`),
+    return await withFloorServer(
+      (webhookUrl) => startInboundStackFloorServer(manifest.databaseUrl, manifest.inboxId, webhookUrl),
+      async (floor) => {
+        const spec = (phonePrefix: string, externalIdPrefix: string, durationSeconds: number) =>
+          inboundLoad(manifest, settings, floor.origin, phonePrefix, externalIdPrefix, durationSeconds);
+        log(`W1 stack floor: the reference's rows per request on Fastify + Kysely, one webhook per delivery row, for ${seconds} s`);
+        if (settings.warmupSeconds > 0) await worker.run(spec(PHONE_PREFIX.stackFloorWarmup, `sfwarm-${tag}-`, settings.warmupSeconds));
+        const database = manifest.engine === 'postgres' ? new PostgresCpuMeter() : null;
+        const measured = await measureLoadOn(worker, floor, spec(PHONE_PREFIX.stackFloor, `sf-${tag}-`, seconds), database);
+        log(
+          `  stack floor: ${fmt(measured.rate)} messages/s, ${fmt(measured.cpuUsPerMessage)} µs CPU per message` +
+            (measured.databaseCpuUsPerMessage === null ? '' : `, PostgreSQL ${fmt(measured.databaseCpuUsPerMessage)} µs`),
+        );
+        return measured;
+      },
     );
-    return measured;
   } finally {
-    await floor.stop();
-    await sink.close();
     await withStore(manifest.databaseUrl, (store) => resetBenchWrites(store, manifest.workspaceId));
   }
 }
@@ -637,37 +662,22 @@ export async function referenceIngest(manifest: Manifest, settings: RunSettings,
   return result;
 }
 
-interface FloorMeasure {
-  rate: number;
-  p50: number;
-  p99: number;
-  cpuUsPerMessage: number;
-}
-
 /**
  * W1's load against bench/floor-server.ts (a bare node:http server that stores nothing and sends
  * one signed webhook per message to a receiver of its own): its CPU per message is what HTTP in
  * and out costs on this machine before any storage.
  */
 async function measureFloor(ctx: EngineContext, spec: InboundSpec): Promise<FloorMeasure | null> {
-  const sink = new WebhookReceiver();
-  const floor = await startFloorServer(await sink.start());
   try {
-    ctx.log(`W1 floor: the same inbound load against a bare node:http server (no rows, one webhook out per message) for ${spec.durationSeconds} s`);
-    const before = cpuMicros(floor.pid);
-    const load = await ctx.worker.run({ ...spec, origin: floor.origin });
-    const after = cpuMicros(floor.pid);
-    const acked = load.ackedMessageIds?.length ?? 0;
-    if (before === null || after === null || acked === 0) return null;
-    const measured = { rate: acked / load.durationSeconds, p50: load.p50, p99: load.p99, cpuUsPerMessage: (after - before) / acked };
-    ctx.log(`  floor: ${fmt(measured.rate)} messages/s, ${fmt(measured.cpuUsPerMessage)} µs CPU per message`);
-    return measured;
+    return await withFloorServer(startFloorServer, async (floor) => {
+      ctx.log(`W1 floor: the same inbound load against a bare node:http server (no rows, one webhook out per message) for ${spec.durationSeconds} s`);
+      const measured = await measureLoadOn(ctx.worker, floor, spec, null);
+      ctx.log(`  floor: ${fmt(measured.rate)} messages/s, ${fmt(measured.cpuUsPerMessage)} µs CPU per message`);
+      return measured;
+    });
   } catch (error) {
     ctx.report.failures.push(`W1 floor failed: ${(error as Error).message}`);
     return null;
-  } finally {
-    await floor.stop();
-    await sink.close();
   }
 }
 

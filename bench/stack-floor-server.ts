@@ -7,13 +7,12 @@
  * one's: the gap between it and the reference is what the decided stack costs on this machine.
  * Env: FLOOR_DATABASE_URL (postgres://…), PORT (0 = free). Prints "stack floor listening on http://…".
  */
-import { createHash } from 'node:crypto';
-import Fastify from 'fastify';
-import { type TypeBoxTypeProvider, Type } from '@fastify/type-provider-typebox';
+import { Type } from '@fastify/type-provider-typebox';
 import { CompiledQuery } from 'kysely';
 import { openStore } from '../src/db/connect.ts';
 import { Cuid } from '../src/dialects/jurichat/schemas.ts';
 import { Detail } from '../src/dialects/jurichat/routes/conversations.ts';
+import { failure, stackFloorApp, workspaceOf } from './stack-floor-app.ts';
 import { type AgentRow, type ConversationRow, decodeCursor, type MemberRow, type MessageRow, numbered, pageBody, SQL, type TagRow } from './reference-page.ts';
 
 const url = process.env.FLOOR_DATABASE_URL;
@@ -32,18 +31,14 @@ const tags = statement(SQL.tags);
 const agents = statement(SQL.agents);
 const members = statement(SQL.members);
 
-/** An error Fastify answers as `{ statusCode, error, message }`. */
-const failure = (statusCode: number, message: string) => Object.assign(new Error(message), { statusCode });
-
-const app = Fastify({ logger: { level: 'warn' } }).withTypeProvider<TypeBoxTypeProvider>();
-app.decorateRequest('workspaceId', '');
-app.addHook('onRequest', async (request, reply) => {
-  const apiKey = request.headers['x-jurichat-api-key'];
-  const hash = typeof apiKey === 'string' ? createHash('sha256').update(apiKey, 'utf8').digest('hex') : null;
-  const row = hash ? (await key<{ workspace_id: string }>([hash]))[0] : undefined;
-  if (!row) return reply.code(401).send({ statusCode: 401, error: 'Unauthorized', message: 'Invalid or missing API key' });
-  (request as unknown as { workspaceId: string }).workspaceId = row.workspace_id;
-});
+const app = stackFloorApp(
+  'warn',
+  (request) => {
+    const apiKey = request.headers['x-jurichat-api-key'];
+    return typeof apiKey === 'string' ? apiKey : null;
+  },
+  async (hash) => (await key<{ workspace_id: string }>([hash]))[0]?.workspace_id,
+);
 app.get(
   '/conversation/:conversationId',
   {
@@ -57,7 +52,7 @@ app.get(
     },
   },
   async (request) => {
-    const ws = (request as unknown as { workspaceId: string }).workspaceId;
+    const ws = workspaceOf(request);
     const limit = request.query.limit ?? 50;
     const before = request.query.cursor ? decodeCursor(request.query.cursor) : null;
     if (request.query.cursor && !before) throw failure(400, 'cursor is not a valid cursor');
