@@ -6,12 +6,18 @@ import { deliveriesWrittenIn, type OutboxSignal } from './outbox-signal.ts';
 export interface TransactOptions {
   /** Joins the next commit ahead of the work already waiting (SQLite): for short writes others wait on. */
   first?: boolean;
+  /**
+   * The work only reads and writes through its transaction, so running it again from the start does
+   * the same (SQLite): a group made only of such units takes no savepoints (see drain).
+   */
+  repeatable?: boolean;
 }
 
 export type Transact = <T>(work: (trx: Transaction<Database>) => Promise<T>, options?: TransactOptions) => Promise<T>;
 
 interface Pending {
   work: (trx: Transaction<Database>) => Promise<unknown>;
+  repeatable: boolean;
   resolve(value: unknown): void;
   reject(error: unknown): void;
 }
@@ -37,6 +43,10 @@ export function sqliteCommitGroups(db: Kysely<Database>): Transact {
         // arrived meanwhile be read (and join this group) before taking it.
         await nextTurn();
         const group = queue.splice(0, MAX_GROUP);
+        if (group.length > 1 && group.every((unit) => unit.repeatable)) {
+          await runWithoutSavepoints(db, group, queue);
+          continue;
+        }
         const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
         try {
           await inGroupTransaction(db, group.length > 1, async (trx) => {
@@ -87,11 +97,47 @@ export function sqliteCommitGroups(db: Kysely<Database>): Transact {
 
   return <T>(work: (trx: Transaction<Database>) => Promise<T>, options?: TransactOptions) =>
     new Promise<T>((resolve, reject) => {
-      const unit = { work, resolve: resolve as (value: unknown) => void, reject };
+      const unit = { work, repeatable: options?.repeatable === true, resolve: resolve as (value: unknown) => void, reject };
       if (options?.first) queue.unshift(unit);
       else queue.push(unit);
       if (!running) void drain();
     });
+}
+
+/**
+ * A group of repeatable units in one plain transaction: savepoints cost every statement of a group
+ * a copy of the pages it changes (see inGroupTransaction), and a unit rarely fails. When one does,
+ * its writes cannot be undone alone: the whole transaction rolls back, the failed unit gets its
+ * error, and the others go back to the head of the queue to run again, each in its own savepoint.
+ */
+async function runWithoutSavepoints(db: Kysely<Database>, group: Pending[], queue: Pending[]): Promise<void> {
+  const values: unknown[] = [];
+  let failed: { unit: Pending; error: unknown } | null = null;
+  try {
+    await db.transaction().execute(async (trx) => {
+      for (const unit of group) {
+        // Between units the event loop runs, as in a group with savepoints.
+        if (unit !== group[0]) await nextTurn();
+        try {
+          values.push(await unit.work(trx));
+        } catch (error) {
+          failed = { unit, error };
+          throw error;
+        }
+      }
+    });
+  } catch (error) {
+    const failure = failed as { unit: Pending; error: unknown } | null;
+    if (!failure) {
+      // The commit itself failed: nothing of this group is durable.
+      for (const unit of group) unit.reject(error);
+      return;
+    }
+    failure.unit.reject(failure.error);
+    queue.unshift(...group.filter((unit) => unit !== failure.unit).map((unit) => ({ ...unit, repeatable: false })));
+    return;
+  }
+  group.forEach((unit, i) => unit.resolve(values[i]));
 }
 
 /**
@@ -134,6 +180,7 @@ export function plainTransactions(db: Kysely<Database>, signal: OutboxSignal | n
  * Items written together, such as the dispatcher's records of finished attempts: the items queued
  * while one transaction runs go together in the next, through one call of `writeAll`. Each item's
  * promise settles with its transaction's commit; if the write fails, every item of it fails.
+ * `writeAll` must write only through its transaction: it is a repeatable unit (TransactOptions).
  */
 export class WriteCoalescer<T> {
   private queue: { item: T; resolve(): void; reject(error: unknown): void }[] = [];
@@ -164,7 +211,7 @@ export class WriteCoalescer<T> {
                 trx,
                 group.map((pending) => pending.item),
               ),
-            { first: true },
+            { first: true, repeatable: true },
           );
           for (const pending of group) pending.resolve();
         } catch (error) {

@@ -45,6 +45,9 @@ export interface InboundResult {
   duplicate: boolean;
 }
 
+/** Everything below reads and writes only through its transaction: SQLite may run it again (TransactOptions). */
+const REPEATABLE = { repeatable: true } as const;
+
 /** A message from an end user arrives from a channel (spec §2, native-api "The sandbox channel"). */
 export async function receiveInbound(ctx: Ctx, input: InboundMessage): Promise<InboundResult> {
   const phone = normalisePhone(input.from.phone);
@@ -105,7 +108,7 @@ export async function receiveInbound(ctx: Ctx, input: InboundMessage): Promise<I
       names && unchanged ? names : undefined,
     );
     return { personId, conversationId: conversation.id, messageId: message.id, duplicate };
-  });
+  }, REPEATABLE);
 }
 
 /**

@@ -93,3 +93,71 @@ test('the event loop runs between the units of a group; a query issued meanwhile
   // Had it run inside the open transaction, on the same connection, it would have seen unit 1's row alone.
   assert.equal(await readMeanwhile, 3);
 });
+
+test('repeatable units queued together share one commit without savepoints', async () => {
+  const tempStore = async (db: Store['db']) => Number((await sql<{ temp_store: number }>`pragma temp_store`.execute(db)).rows[0]!.temp_store);
+  const seen: number[] = [];
+  const unit = (id: number) =>
+    store.transact(
+      async (trx) => {
+        seen.push(await tempStore(trx));
+        await insert(id)(trx);
+        return id;
+      },
+      { repeatable: true },
+    );
+  assert.deepEqual(await Promise.all([unit(20), unit(21), unit(22)]), [20, 21, 22]);
+  // Temporary storage stays SQLite's default (0): the group took the path without savepoints.
+  assert.deepEqual(seen, [0, 0, 0]);
+  const { rows } = await sql<{ id: number }>`select id from notes where id between 20 and 29 order by id`.execute(store.db);
+  assert.deepEqual(
+    rows.map((r) => r.id),
+    [20, 21, 22],
+  );
+});
+
+test('when a repeatable unit fails, only its caller sees the error and the others run again, each in its own savepoint', async () => {
+  const runs = new Map<number, number>();
+  const unit = (id: number, fail = false) =>
+    store.transact(
+      async (trx) => {
+        runs.set(id, (runs.get(id) ?? 0) + 1);
+        await insert(id)(trx);
+        if (fail) throw new Error(`unit ${id} refused`);
+        return id;
+      },
+      { repeatable: true },
+    );
+  const results = await Promise.allSettled([unit(30), unit(31, true), unit(32)]);
+  assert.deepEqual(
+    results.map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as Error).message)),
+    [30, 'unit 31 refused', 32],
+  );
+  // Unit 30 ran in the rolled-back transaction and again; unit 32 had not run yet; unit 31 ran once.
+  assert.deepEqual(Object.fromEntries(runs), { 30: 2, 31: 1, 32: 1 });
+  const { rows } = await sql<{ id: number }>`select id from notes where id between 30 and 39 order by id`.execute(store.db);
+  assert.deepEqual(
+    rows.map((r) => r.id),
+    [30, 32],
+  );
+});
+
+test('a group mixing repeatable and other units takes savepoints', async () => {
+  const results = await Promise.allSettled([
+    store.transact(async (trx) => insert(40)(trx).then(() => 40), { repeatable: true }),
+    store.transact(async (trx) => {
+      await insert(41)(trx);
+      throw new Error('unit 41 refused');
+    }),
+    store.transact(async (trx) => insert(42)(trx).then(() => 42), { repeatable: true }),
+  ]);
+  assert.deepEqual(
+    results.map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as Error).message)),
+    [40, 'unit 41 refused', 42],
+  );
+  const { rows } = await sql<{ id: number }>`select id from notes where id between 40 and 49 order by id`.execute(store.db);
+  assert.deepEqual(
+    rows.map((r) => r.id),
+    [40, 42],
+  );
+});
