@@ -38,15 +38,22 @@ export async function receiveWebhook(ctx: Ctx, channel: WhatsAppChannel, raw: st
   const now = Date.now();
   const logRow = { workspace_id: channel.workspaceId, id: logId, channel_id: channel.id, received_at: now, signature_valid: 1, body: raw };
   try {
-    await ctx.transact(async (trx) => {
-      await trx
-        .insertInto('channel_webhook_log')
-        .values({ ...logRow, processed: 1 })
-        .execute();
-      for (const { target, change } of await route(trx, channel, changes, log)) {
-        for (const item of change.items) await applyItem(ctx, trx, target, item);
-      }
-    });
+    const unowned = await ctx.transact(
+      async (trx) => {
+        await trx
+          .insertInto('channel_webhook_log')
+          .values({ ...logRow, processed: 1 })
+          .execute();
+        const { routed, unowned } = await route(trx, channel, changes);
+        for (const { target, change } of routed) {
+          for (const item of change.items) await applyItem(ctx, trx, target, item);
+        }
+        return unowned;
+      },
+      // It writes only through its transaction (the warning waits for the commit): SQLite may run it again (TransactOptions).
+      { repeatable: true },
+    );
+    warnUnowned(log, channel, unowned);
     await noteWebhookTime(ctx, channel, now);
     return;
   } catch (error) {
@@ -59,7 +66,8 @@ export async function receiveWebhook(ctx: Ctx, channel: WhatsAppChannel, raw: st
       .execute();
   });
   await noteWebhookTime(ctx, channel, now);
-  const routed = await ctx.transact((trx) => route(trx, channel, changes, log));
+  const { routed, unowned } = await ctx.transact((trx) => route(trx, channel, changes));
+  warnUnowned(log, channel, unowned);
   let complete = true;
   for (const { target, change } of routed) {
     for (const item of change.items) {
@@ -93,9 +101,13 @@ async function noteWebhookTime(ctx: Ctx, channel: RoutedChannel, now: number): P
     .execute();
 }
 
-/** Each change goes to the live channel of its number in the same workspace (one Meta app may point every number at one URL). */
-async function route(trx: Tx, channel: WhatsAppChannel, changes: WaChange[], log: FastifyBaseLogger) {
+/**
+ * Each change goes to the live channel of its number in the same workspace (one Meta app may point
+ * every number at one URL); `unowned` lists the numbers no such channel owns.
+ */
+async function route(trx: Tx, channel: WhatsAppChannel, changes: WaChange[]) {
   const routed: { target: RoutedChannel; change: WaChange }[] = [];
+  const unowned: string[] = [];
   const byNumber = new Map<string, RoutedChannel | null>([[channel.config.phoneNumberId, channel]]);
   for (const change of changes) {
     if (change.items.length === 0) continue;
@@ -113,11 +125,12 @@ async function route(trx: Tx, channel: WhatsAppChannel, changes: WaChange[], log
     }
     const target = byNumber.get(number);
     if (target) routed.push({ target, change });
-    else
-      log.warn(
-        { channelId: channel.id, phoneNumberId: number },
-        'a WhatsApp webhook change is for a number no channel of this workspace owns; it stays in the raw log',
-      );
+    else unowned.push(number);
   }
-  return routed;
+  return { routed, unowned };
+}
+
+function warnUnowned(log: FastifyBaseLogger, channel: WhatsAppChannel, numbers: string[]): void {
+  for (const phoneNumberId of numbers)
+    log.warn({ channelId: channel.id, phoneNumberId }, 'a WhatsApp webhook change is for a number no channel of this workspace owns; it stays in the raw log');
 }
