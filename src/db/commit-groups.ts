@@ -137,7 +137,7 @@ async function runWithoutSavepoints(db: Kysely<Database>, group: Pending[], queu
     queue.unshift(...group.filter((unit) => unit !== failure.unit).map((unit) => ({ ...unit, repeatable: false })));
     return;
   }
-  group.forEach((unit, i) => unit.resolve(values[i]));
+  for (const [i, unit] of group.entries()) unit.resolve(values[i]);
 }
 
 /**
