@@ -43,18 +43,18 @@ export function sqliteCommitGroups(db: Kysely<Database>): Transact {
         // arrived meanwhile be read (and join this group) before taking it.
         await nextTurn();
         const group = queue.splice(0, MAX_GROUP);
-        if (group.length > 1 && group.every((unit) => unit.repeatable)) {
-          await runWithoutSavepoints(db, group, queue);
-          continue;
-        }
+        // Savepoints cost every statement a copy of the pages it changes (see inGroupTransaction). A
+        // lone unit needs none, nor does a group of repeatable units: if one of those fails, the
+        // others run again (below).
+        const savepoints = group.length > 1 && !group.every((unit) => unit.repeatable);
         const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
         try {
-          await inGroupTransaction(db, group.length > 1, async (trx) => {
+          await inGroupTransaction(db, savepoints, async (trx) => {
             for (const unit of group) {
               // Between units the event loop runs: a whole group at once blocked it for up to 100 ms,
               // and webhook sends and reads waited behind it. Other queries wait for the connection.
               if (unit !== group[0]) await nextTurn();
-              if (group.length === 1) {
+              if (!savepoints) {
                 outcomes.push({ ok: true, value: await unit.work(trx) });
                 continue;
               }
@@ -77,7 +77,16 @@ export function sqliteCommitGroups(db: Kysely<Database>): Transact {
             }
           });
         } catch (error) {
-          // The commit itself failed (or a lone unit threw): nothing of this group is durable.
+          if (!savepoints && outcomes.length < group.length) {
+            // The unit after the last outcome threw, and its writes could not be undone alone: the
+            // whole transaction rolled back. It gets the error; the others run again, first in line,
+            // each in its own savepoint.
+            const failed = group[outcomes.length];
+            failed.reject(error);
+            queue.unshift(...group.filter((unit) => unit !== failed).map((unit) => ({ ...unit, repeatable: false })));
+            continue;
+          }
+          // The commit itself failed (or SQLite ended the transaction): nothing of this group is durable.
           group.forEach((unit, i) => {
             const outcome = outcomes[i];
             unit.reject(outcome && !outcome.ok ? outcome.error : error);
@@ -102,42 +111,6 @@ export function sqliteCommitGroups(db: Kysely<Database>): Transact {
       else queue.push(unit);
       if (!running) void drain();
     });
-}
-
-/**
- * A group of repeatable units in one plain transaction: savepoints cost every statement of a group
- * a copy of the pages it changes (see inGroupTransaction), and a unit rarely fails. When one does,
- * its writes cannot be undone alone: the whole transaction rolls back, the failed unit gets its
- * error, and the others go back to the head of the queue to run again, each in its own savepoint.
- */
-async function runWithoutSavepoints(db: Kysely<Database>, group: Pending[], queue: Pending[]): Promise<void> {
-  const values: unknown[] = [];
-  let failed: { unit: Pending; error: unknown } | null = null;
-  try {
-    await db.transaction().execute(async (trx) => {
-      for (const unit of group) {
-        // Between units the event loop runs, as in a group with savepoints.
-        if (unit !== group[0]) await nextTurn();
-        try {
-          values.push(await unit.work(trx));
-        } catch (error) {
-          failed = { unit, error };
-          throw error;
-        }
-      }
-    });
-  } catch (error) {
-    const failure = failed as { unit: Pending; error: unknown } | null;
-    if (!failure) {
-      // The commit itself failed: nothing of this group is durable.
-      for (const unit of group) unit.reject(error);
-      return;
-    }
-    failure.unit.reject(failure.error);
-    queue.unshift(...group.filter((unit) => unit !== failure.unit).map((unit) => ({ ...unit, repeatable: false })));
-    return;
-  }
-  for (const [i, unit] of group.entries()) unit.resolve(values[i]);
 }
 
 /**
