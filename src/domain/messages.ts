@@ -1,13 +1,13 @@
 import type { Ctx, Actor } from './context.ts';
 import type { Conversation, Direction, ExternalStatus, Media, Message, MessageType } from './model.ts';
 import { newId } from './ids.ts';
-import { emitEvent } from '../events/outbox.ts';
+import { composeEvent, emitEvent } from '../events/outbox.ts';
 import { conversationSnapshot, snapshotWith, type SnapshotNames } from './snapshots.ts';
 import { findMessage, findMessageByKey } from '../db/repos/messages.ts';
 import type { QuotedSummary } from '../db/repos/conversation-views.ts';
 import { toJson } from '../db/rows.ts';
 import type { Tx } from '../db/repos/tx.ts';
-import { insertMessageWithActivity } from '../db/repos/message-writes.ts';
+import { insertInboundMessageWithEvent, insertMessageWithActivity } from '../db/repos/message-writes.ts';
 import { enqueueChannelJob } from '../db/repos/channel-jobs.ts';
 
 export interface NewMessage {
@@ -139,10 +139,21 @@ export async function appendMessage(
     workspace_id: ws,
     id: conversation.id,
   };
+  // A known phone's message, its snapshot's names in hand: the event is composed first, so that
+  // one statement writes the message, its conversation's counters and the event.
+  if (names && message.direction === 'INBOUND' && !message.quotedMessageId) {
+    const payload = { conversation: snapshotWith(updated, names), message, quoted: null, actor };
+    const { write } = await composeEvent(ctx, trx, ws, 'message.created', conversation.id, payload);
+    if (!(await insertInboundMessageWithEvent(trx, row, activity, write))) {
+      const existing = await storedRepeat(trx, message);
+      if (!existing) throw new Error(`message ${message.id} was neither stored nor found stored under its key`);
+      return { message: existing, duplicate: true };
+    }
+    Object.assign(conversation, updated);
+    return { message, duplicate: false };
+  }
   if (!(await insertMessageWithActivity(trx, row, message.direction === 'INBOUND', activity))) {
-    // A concurrent request with the same key committed first: answer with its message.
-    const key = message.clientMessageId ? 'client_message_id' : 'external_id';
-    const existing = await findMessageByKey(trx, ws, conversation.id, key, (message.clientMessageId ?? message.externalId)!);
+    const existing = await storedRepeat(trx, message);
     if (existing) return { message: existing, duplicate: true };
   }
   if (queued) {
@@ -172,6 +183,12 @@ export async function appendMessage(
     actor,
   });
   return { message, duplicate: false };
+}
+
+/** The message a concurrent request with the same key committed first, to answer with. */
+function storedRepeat(trx: Tx, message: Message): Promise<Message | null> {
+  const key = message.clientMessageId ? 'client_message_id' : 'external_id';
+  return findMessageByKey(trx, message.workspaceId, message.conversationId, key, (message.clientMessageId ?? message.externalId)!);
 }
 
 /** The message this one quotes, as message events carry it: webhook formatters read no database. */

@@ -1,6 +1,6 @@
 import type { Selectable, Transaction } from 'kysely';
 import type { Database, WebhookSubscriptionTable } from '../db/schema.ts';
-import { insertEventWithDeliveries, type NewDelivery } from '../db/repos/outbox-writes.ts';
+import { type EventWrite, insertEventWithDeliveries, type NewDelivery } from '../db/repos/outbox-writes.ts';
 import { prepared } from '../db/prepared.ts';
 import { subscriptionFromRow } from '../db/rows.ts';
 import { newId } from '../domain/ids.ts';
@@ -23,6 +23,20 @@ export async function emitEvent(
   conversationId: string | null,
   payload: Record<string, unknown>,
 ): Promise<DomainEvent> {
+  const { event, write } = await composeEvent(outbox, trx, workspaceId, type, conversationId, payload);
+  await insertEventWithDeliveries(trx, write);
+  return event;
+}
+
+/** An event and its deliveries, ready for a statement that writes them with the change they announce. */
+export async function composeEvent(
+  outbox: { webhookFormats: ReadonlyMap<string, WebhookFormat> },
+  trx: Tx,
+  workspaceId: string,
+  type: EventType,
+  conversationId: string | null,
+  payload: Record<string, unknown>,
+): Promise<{ event: DomainEvent; write: EventWrite }> {
   const now = Date.now();
   const event: DomainEvent = { id: newId(), workspaceId, type, conversationId, payload, createdAt: now };
   const deliveries: NewDelivery[] = [];
@@ -30,13 +44,8 @@ export async function emitEvent(
     const format = outbox.webhookFormats.get(subscription.dialect);
     if (format?.wants(event, subscription)) deliveries.push({ id: newId(), subscription_id: subscription.id, body: format.body(event, subscription) });
   }
-  await insertEventWithDeliveries(
-    trx,
-    { workspace_id: workspaceId, id: event.id, type, conversation_id: conversationId, payload: JSON.stringify(payload), created_at: now },
-    deliveries,
-    now + DELIVERY_RETENTION_MS,
-  );
-  return event;
+  const row = { workspace_id: workspaceId, id: event.id, type, conversation_id: conversationId, payload: JSON.stringify(payload), created_at: now };
+  return { event, write: { event: row, deliveries, expiresAt: now + DELIVERY_RETENTION_MS } };
 }
 
 const subscriptionRows = prepared<{ ws: string }, Selectable<WebhookSubscriptionTable>>((db, p) =>

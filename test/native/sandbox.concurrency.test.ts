@@ -46,3 +46,36 @@ test('the same externalId sent concurrently is stored once; every answer names t
   const messages = await call(h, 'GET', `/api/v1/conversations/${results[0].json.conversationId}/messages`);
   assert.equal(messages.json.data.length, 1);
 });
+
+test("a known phone's same externalId sent concurrently is stored once, with one message.created and one set of deliveries", async () => {
+  const phone = '5511966662222';
+  const first = await send(phone, 'primeira');
+  assert.equal(first.status, 200, first.body);
+  const hook = await call(h, 'POST', '/api/v1/webhooks', { body: { url: 'https://receiver.example/hook', events: ['message.created'] } });
+  assert.equal(hook.status, 201, hook.body);
+  const results = await Promise.all(Array.from({ length: 10 }, () => send(phone, 'uma vez', 'wamid.known-race')));
+  assert.ok(
+    results.every((r) => r.status === 200),
+    results.map((r) => r.body).join('\n'),
+  );
+  const messageId = results[0].json.messageId;
+  assert.equal(new Set(results.map((r) => r.json.messageId)).size, 1);
+  assert.equal(results.filter((r) => r.json.duplicate === false).length, 1);
+  const events = await h.store.db
+    .selectFrom('events')
+    .select(['id', 'payload'])
+    .where('workspace_id', '=', h.ws.workspaceId)
+    .where('type', '=', 'message.created')
+    .execute();
+  const announcing = events.filter((e) => JSON.parse(e.payload).message.id === messageId);
+  assert.equal(announcing.length, 1, 'one message.created for the message');
+  const deliveries = await h.store.db
+    .selectFrom('deliveries')
+    .select('id')
+    .where('workspace_id', '=', h.ws.workspaceId)
+    .where('event_id', '=', announcing[0]!.id)
+    .execute();
+  assert.equal(deliveries.length, 1, 'one delivery to the one subscription');
+  const conversation = await call(h, 'GET', `/api/v1/conversations/${results[0].json.conversationId}`);
+  assert.equal(conversation.json.unreadCount, 2, 'the repeats did not count as unread');
+});

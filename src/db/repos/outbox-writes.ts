@@ -13,20 +13,21 @@ export interface NewDelivery {
   body: string;
 }
 
+/** An event ready to be written: its row, one delivery per subscription that wants it, and when they expire. */
+export interface EventWrite {
+  event: NewEvent;
+  deliveries: NewDelivery[];
+  expiresAt: number;
+}
+
 /**
  * Writes an event and its deliveries. On SQLite a statement per row costs microseconds; on
  * PostgreSQL every statement is a round trip, so the event and all its deliveries go in one.
  */
-export async function insertEventWithDeliveries(trx: Tx, event: NewEvent, deliveries: NewDelivery[], expiresAt: number): Promise<void> {
+export async function insertEventWithDeliveries(trx: Tx, { event, deliveries, expiresAt }: EventWrite): Promise<void> {
   if (deliveries.length > 0) markDeliveriesWritten(trx);
   if (deliveries.length > 0 && quirksOfExecutor(trx).roundTrips) {
-    await eventWithDeliveries(trx, {
-      ...event,
-      expires_at: expiresAt,
-      delivery_ids: deliveries.map((d) => d.id),
-      subscription_ids: deliveries.map((d) => d.subscription_id),
-      bodies: deliveries.map((d) => d.body),
-    });
+    await eventWithDeliveries(trx, { ...event, ...deliveryArrays({ event, deliveries, expiresAt }) });
     return;
   }
   await insertEvent(trx, event);
@@ -44,6 +45,29 @@ export async function insertEventWithDeliveries(trx: Tx, event: NewEvent, delive
     });
   }
 }
+
+/** The deliveries as the parallel arrays PostgreSQL's `unnest` reads, with their expiry. */
+export type DeliveryArrays = { expires_at: number; delivery_ids: string[]; subscription_ids: string[]; bodies: string[] };
+export const deliveryArrays = ({ deliveries, expiresAt }: EventWrite): DeliveryArrays => ({
+  expires_at: expiresAt,
+  delivery_ids: deliveries.map((d) => d.id),
+  subscription_ids: deliveries.map((d) => d.subscription_id),
+  bodies: deliveries.map((d) => d.body),
+});
+
+/**
+ * PostgreSQL: the `select` that makes one delivery row per element of the arrays, for an event
+ * whose columns are the slots named by `at`. A statement that writes an event inserts this.
+ */
+export const deliveryRowsFromArrays = (at: (name: 'workspace_id' | 'id' | 'conversation_id' | 'type' | 'created_at' | keyof DeliveryArrays) => unknown) =>
+  sql`select ${at('workspace_id')}::text, d.id, ${at('id')}::text, d.subscription_id, ${at('conversation_id')}::text, ${at('type')}::text, 'PENDING', d.body, 0,
+        ${at('created_at')}::bigint, null, null, null, null, null, ${at('created_at')}::bigint, ${at('created_at')}::bigint, ${at('expires_at')}::bigint
+      from unnest(${at('delivery_ids')}::text[], ${at('subscription_ids')}::text[], ${at('bodies')}::text[]) as d(id, subscription_id, body)`;
+
+/** The columns deliveryRowsFromArrays fills, in its order. */
+export const DELIVERY_INSERT_COLUMNS =
+  sql.raw(`deliveries (workspace_id, id, event_id, subscription_id, conversation_id, event_type, status, body, attempt_count,
+        next_attempt_at, locked_until, status_code, response_body, error_message, duration_ms, created_at, updated_at, expires_at)`);
 
 const insertEvent = prepared<NewEvent, never>((db, p) =>
   db.insertInto('events').values({
@@ -90,7 +114,7 @@ const insertDelivery = prepared<DeliveryRow, never>((db, p) =>
   }),
 );
 
-type EventWithDeliveries = NewEvent & { expires_at: number; delivery_ids: string[]; subscription_ids: string[]; bodies: string[] };
+type EventWithDeliveries = NewEvent & DeliveryArrays;
 /** PostgreSQL only: the event, then one delivery per array element, in one statement. */
 const eventWithDeliveries = prepared<EventWithDeliveries, never>((db, p) => ({
   compile: () =>
@@ -98,9 +122,6 @@ const eventWithDeliveries = prepared<EventWithDeliveries, never>((db, p) => ({
         insert into events (workspace_id, id, type, conversation_id, payload, created_at)
         values (${p('workspace_id')}, ${p('id')}, ${p('type')}, ${p('conversation_id')}, ${p('payload')}, ${p('created_at')})
       )
-      insert into deliveries (workspace_id, id, event_id, subscription_id, conversation_id, event_type, status, body, attempt_count,
-        next_attempt_at, locked_until, status_code, response_body, error_message, duration_ms, created_at, updated_at, expires_at)
-      select ${p('workspace_id')}::text, d.id, ${p('id')}::text, d.subscription_id, ${p('conversation_id')}::text, ${p('type')}::text, 'PENDING', d.body, 0,
-        ${p('created_at')}::bigint, null, null, null, null, null, ${p('created_at')}::bigint, ${p('created_at')}::bigint, ${p('expires_at')}::bigint
-      from unnest(${p('delivery_ids')}::text[], ${p('subscription_ids')}::text[], ${p('bodies')}::text[]) as d(id, subscription_id, body)`.compile(db),
+      insert into ${DELIVERY_INSERT_COLUMNS}
+      ${deliveryRowsFromArrays(p)}`.compile(db),
 }));
