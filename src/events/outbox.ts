@@ -15,15 +15,9 @@ export type Tx = Transaction<Database>;
  * Writes an event and one delivery per subscription that wants it, inside the caller's
  * transaction: the change, its event and its deliveries commit together or not at all.
  */
-export async function emitEvent(
-  outbox: { webhookFormats: ReadonlyMap<string, WebhookFormat> },
-  trx: Tx,
-  workspaceId: string,
-  type: EventType,
-  conversationId: string | null,
-  payload: Record<string, unknown>,
-): Promise<DomainEvent> {
-  const { event, write } = await composeEvent(outbox, trx, workspaceId, type, conversationId, payload);
+export async function emitEvent(...args: Parameters<typeof composeEvent>): Promise<DomainEvent> {
+  const [, trx] = args;
+  const { event, write } = await composeEvent(...args);
   await insertEventWithDeliveries(trx, write);
   return event;
 }
