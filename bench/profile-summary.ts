@@ -54,12 +54,14 @@ function componentOf(frame: ProfileNode['callFrame']): string {
   if (pkg) return pkg[1]!;
   const own = /\/(src|bench)\/([^/]+)(\/|$)/.exec(url);
   if (own) return own[3] === '/' ? `${own[1]}/${own[2]}` : `${own[1]}/*.ts`;
+  // node:_http_client and node:internal/streams/readable are node:http and node:streams.
   if (url.startsWith('node:'))
     return `node:${url
       .slice('node:'.length)
       .replace(/^internal\//, '')
       .split('/')[0]!
       .replace(/\.js$/, '')
+      .replace(/^_/, '')
       .replace(/_.*$/, '')}`;
   return url;
 }
