@@ -24,9 +24,9 @@ const cacheDir = join(root, 'node_modules', '.cache', 'conversas');
 const inputsList = join(cacheDir, `inputs-${createHash('sha256').update(root).digest('hex').slice(0, 12)}.json`);
 /** After a build, bundles beyond the newest few are removed once a week old (a running server may still load its chunks). */
 const KEPT_BUNDLES = 8;
+const BUNDLE_MAX_AGE_MS = 7 * 24 * 3600 * 1000;
 /** Set in the child process that builds what a start needs (below). */
 const BUILD_ONLY = 'CONVERSAS_BUILD_ONLY';
-const BUNDLE_MAX_AGE_MS = 7 * 24 * 3600 * 1000;
 
 // Left outside the bundle: native code, packages that read files next to their own code or start
 // worker threads from them, and the build tools.
@@ -154,25 +154,34 @@ if (process.env[BUILD_ONLY]) {
 
 // Builds run in a child process: the memory esbuild and Vite took would otherwise stay with the
 // server for its whole life (a first `serve` idled at 280 MB resident, against 113 MB from the cache).
-const { cachedInboxDir } = wantsInbox ? await import('./inbox.js') : { cachedInboxDir: () => null };
-if ((wantsInbox && !cachedInboxDir()) || !cachedEntry()) {
+const inboxModule = wantsInbox ? await import('./inbox.js') : null;
+// An unreadable inbox/ counts as not built: the child's build says why.
+const cachedInbox = () => {
+  try {
+    return inboxModule?.cachedInboxDir() ?? null;
+  } catch {
+    return null;
+  }
+};
+let inbox = cachedInbox();
+let entry = cachedEntry();
+// Each cache is looked up again only after a build: every lookup hashes its inputs.
+if ((wantsInbox && !inbox) || !entry) {
   spawnSync(process.execPath, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
     env: { ...process.env, [BUILD_ONLY]: '1' },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
+  inbox = cachedInbox();
+  entry = cachedEntry();
 }
 if (wantsInbox) {
-  const inbox = cachedInboxDir();
   if (inbox) process.env.CONVERSAS_INBOX_DIR = inbox;
   else process.stderr.write('conversas: serving without the inbox (it could not be built)\n');
 }
 
-let entry = cachedEntry();
-if (entry) entry = pathToFileURL(entry).href;
-else {
+if (!entry) {
   process.stderr.write('conversas: running through tsx (the sources could not be bundled)\n');
   const { register } = await import('tsx/esm/api');
   register();
-  entry = new URL('../src/cli/main.ts', import.meta.url).href;
 }
-await import(entry);
+await import(entry ? pathToFileURL(entry).href : new URL('../src/cli/main.ts', import.meta.url).href);
