@@ -48,6 +48,8 @@ export const PHONE_PREFIX = {
   referenceGrouped: '781',
   stackFloorWarmup: '782',
   stackFloor: '783',
+  stackFloorOutboxWarmup: '784',
+  stackFloorOutbox: '785',
 } as const;
 const BENCH_PHONE_PATTERNS = ['77%', '78%'];
 

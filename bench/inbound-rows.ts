@@ -61,6 +61,8 @@ export interface Ingested {
   messageId: string | null;
   /** The webhook bodies of the deliveries written, in order. */
   webhookBodies: string[];
+  /** Their delivery rows' ids, in the same order. */
+  deliveryIds: string[];
 }
 
 /** `INSERT INTO table (…) VALUES (…)` for the row's columns, with the engine's placeholders. */
@@ -74,7 +76,7 @@ async function emit(
   w: Writer,
   to: InboundTarget,
   tally: Tally,
-  bodies: string[],
+  out: Pick<Ingested, 'webhookBodies' | 'deliveryIds'>,
   type: string,
   conversationId: string | null,
   payload: object,
@@ -84,7 +86,8 @@ async function emit(
   const { event, delivery, body } = eventRows(to, type, conversationId, payload, data, now);
   await w.insert('events', event);
   await w.insert('deliveries', delivery);
-  bodies.push(body);
+  out.webhookBodies.push(body);
+  out.deliveryIds.push(delivery.id as string);
   tally.events++;
 }
 
@@ -128,19 +131,22 @@ export async function ingestInbound(w: Writer, to: InboundTarget, fields: Inboun
   const ws = to.workspaceId;
   const inboxId = to.inboxId;
   const webhookBodies: string[] = [];
+  const deliveryIds: string[] = [];
+  const out = { webhookBodies, deliveryIds };
   const now = Date.now();
   const append = w.appendMessage;
   const returning = w.findReturning && append ? await w.findReturning(phone, externalId) : undefined;
   if (returning && append) {
     const { personId, conversation } = returning;
-    if (returning.duplicate) return { personId, conversationId: conversation.id, messageId: null, webhookBodies };
+    if (returning.duplicate) return { personId, conversationId: conversation.id, messageId: null, webhookBodies, deliveryIds };
     const { row, created } = messageCreated(to, conversation.id, personId, externalId, text, now);
     const { event, delivery, body } = eventRows(to, 'message.created', conversation.id, created.payload, created.data, now);
     await append(row, { id: conversation.id, messageId: row.id as string, at: now }, event, delivery);
     webhookBodies.push(body);
+    deliveryIds.push(delivery.id as string);
     tally.events++;
     tally.messages++;
-    return { personId, conversationId: conversation.id, messageId: row.id as string, webhookBodies };
+    return { personId, conversationId: conversation.id, messageId: row.id as string, webhookBodies, deliveryIds };
   }
   let personId = await w.findPerson(phone);
   if (!personId) {
@@ -165,7 +171,7 @@ export async function ingestInbound(w: Writer, to: InboundTarget, fields: Inboun
       deleted_at: null,
     });
     const person = { id: personId, inboxId, name, phoneNumber: phone, createdAt: now, updatedAt: now };
-    await emit(w, to, tally, webhookBodies, 'contact.created', null, { person }, person, now);
+    await emit(w, to, tally, out, 'contact.created', null, { person }, person, now);
     tally.people++;
   }
   let conversation = await w.findConversation(personId);
@@ -199,17 +205,17 @@ export async function ingestInbound(w: Writer, to: InboundTarget, fields: Inboun
       updated_at: now,
     });
     const data = { conversationId: conversation.id, status: 'ROBOT_INTERACTIVE', inboxId, personId, personName: name, personPhone: phone };
-    await emit(w, to, tally, webhookBodies, 'conversation.created', conversation.id, { conversation: data }, data, now);
+    await emit(w, to, tally, out, 'conversation.created', conversation.id, { conversation: data }, data, now);
     tally.conversations++;
   }
-  if (await w.messageExists(conversation.id, externalId)) return { personId, conversationId: conversation.id, messageId: null, webhookBodies };
+  if (await w.messageExists(conversation.id, externalId)) return { personId, conversationId: conversation.id, messageId: null, webhookBodies, deliveryIds };
   const { row, created } = messageCreated(to, conversation.id, personId, externalId, text, now);
   const messageId = row.id as string;
   await w.insert('messages', row);
   await w.touchConversation(conversation.id, messageId, now);
-  await emit(w, to, tally, webhookBodies, 'message.created', conversation.id, created.payload, created.data, now);
+  await emit(w, to, tally, out, 'message.created', conversation.id, created.payload, created.data, now);
   tally.messages++;
-  return { personId, conversationId: conversation.id, messageId, webhookBodies };
+  return { personId, conversationId: conversation.id, messageId, webhookBodies, deliveryIds };
 }
 
 /** An inbound text message's row, and its message.created event's payload and webhook data. */

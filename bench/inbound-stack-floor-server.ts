@@ -7,7 +7,12 @@
  * no dialect, no outbox claims or attempt records, no channel lookup, no idempotency: every one of
  * those the server needs adds to this. The server's CPU per message cannot be expected below this
  * one's, nor its rate above it.
- * Env: FLOOR_DATABASE_URL (sqlite:… or postgres://…), INBOX_ID, WEBHOOK_URL, PORT (0 = free).
+ * With STACK_FLOOR_OUTBOX=1 it also records each delivery's outcome once its webhook is answered,
+ * as a durable outbox must (without it every restart would send every webhook again): the status,
+ * the attempt count and the response code, for all the answers at hand in one transaction (SQLite)
+ * or one statement (PostgreSQL). Still no claims, no per-conversation order, no attempt log, no
+ * retries: the least an outbox adds to the stack floor.
+ * Env: FLOOR_DATABASE_URL (sqlite:… or postgres://…), INBOX_ID, WEBHOOK_URL, PORT (0 = free), STACK_FLOOR_OUTBOX.
  * Prints "inbound stack floor listening on http://…".
  */
 import { CompiledQuery, type Transaction } from 'kysely';
@@ -33,6 +38,10 @@ const SQL_OF = {
   findConversation: postgres ? numbered(INBOUND_SQL.findConversationForUpdate) : INBOUND_SQL.findConversation,
   findMessage: text(INBOUND_SQL.findMessage),
   touch: text(INBOUND_SQL.touch),
+  outcome: 'update deliveries set status = ?, attempt_count = 1, status_code = ?, next_attempt_at = ?, updated_at = ? where workspace_id = ? and id = ?',
+  /** PostgreSQL: every answer at hand in one statement. */
+  outcomes: `update deliveries d set status = u.status, attempt_count = 1, status_code = u.code, next_attempt_at = u.at, updated_at = u.at
+    from unnest($1::text[], $2::text[], $3::int[], $4::bigint[]) as u(id, status, code, at) where d.workspace_id = $5 and d.id = u.id`,
 };
 const inserts = new Map<string, string>();
 /**
@@ -43,6 +52,53 @@ const fewestRoundTrips = postgres && process.env.STACK_FLOOR_PER_ROW !== '1';
 const send = webhookSender(process.env.WEBHOOK_URL ?? '');
 const subscriptionId = newId();
 const tally = newTally();
+const recordsOutcomes = process.env.STACK_FLOOR_OUTBOX === '1';
+
+interface Answer {
+  ws: string;
+  id: string;
+  statusCode: number | null;
+  at: number;
+}
+let answered: Answer[] = [];
+let recording = false;
+
+/** Records the answers at hand, then any that arrived meanwhile; one writer at a time, as the dispatcher's batches. */
+async function recordAnswers(): Promise<void> {
+  if (recording) return;
+  recording = true;
+  try {
+    while (answered.length > 0) {
+      const batch = answered;
+      answered = [];
+      const status = (a: Answer) => (a.statusCode !== null && a.statusCode < 300 ? 'SUCCESS' : 'RETRYING');
+      if (postgres) {
+        await rows(store.db, SQL_OF.outcomes, [
+          batch.map((a) => a.id),
+          batch.map(status),
+          batch.map((a) => a.statusCode),
+          batch.map((a) => a.at),
+          batch[0]!.ws,
+        ]);
+      } else {
+        await store.transact(async (trx) => {
+          for (const a of batch) await rows(trx, SQL_OF.outcome, [status(a), a.statusCode, a.at, a.at, a.ws, a.id]);
+        });
+      }
+    }
+  } catch (error) {
+    process.stderr.write(`stack floor: recording outcomes failed: ${(error as Error).message}\n`);
+  } finally {
+    recording = false;
+  }
+}
+
+function sendRecording(ws: string, id: string, body: string): void {
+  send(body, (statusCode) => {
+    answered.push({ ws, id, statusCode, at: Date.now() });
+    void recordAnswers();
+  });
+}
 
 async function rows<R>(on: Transaction<Database> | typeof store.db, sql: string, values: unknown[]): Promise<R[]> {
   return (await on.executeQuery<R>(CompiledQuery.raw(sql, values))).rows;
@@ -100,7 +156,10 @@ app.post('/api/v1/channels/:id/inbound', { schema: { params: IdParams, body: Inb
   const target = { workspaceId: ws, inboxId, channelId: request.params.id, subscriptionId };
   const ingested = await store.transact((trx) => ingestInbound(writerIn(trx, ws), target, fields, tally));
   if (!ingested.messageId) throw failure(409, `externalId ${message.externalId} was already stored`);
-  for (const body of ingested.webhookBodies) send(body);
+  ingested.webhookBodies.forEach((body, i) => {
+    if (recordsOutcomes) sendRecording(ws, ingested.deliveryIds[i]!, body);
+    else send(body);
+  });
   return { personId: ingested.personId, conversationId: ingested.conversationId, messageId: ingested.messageId, duplicate: false };
 });
 app.server.keepAliveTimeout = 72_000;

@@ -144,12 +144,23 @@ export async function startStackFloorServer(databaseUrl: string): Promise<Served
   );
 }
 
-/** bench/inbound-stack-floor-server.ts on a free port, writing to `databaseUrl` and sending its webhooks to `webhookUrl`. */
-export async function startInboundStackFloorServer(databaseUrl: string, inboxId: string, webhookUrl: string): Promise<Served> {
+/**
+ * bench/inbound-stack-floor-server.ts on a free port, writing to `databaseUrl` and sending its webhooks to `webhookUrl`;
+ * with `outbox`, also recording each delivery's outcome.
+ */
+export async function startInboundStackFloorServer(databaseUrl: string, inboxId: string, webhookUrl: string, outbox: boolean): Promise<Served> {
   return spawnListening(
     'inbound stack floor',
     [scriptPath('inbound-stack-floor-server.ts')],
-    { ...process.env, FLOOR_DATABASE_URL: databaseUrl, INBOX_ID: inboxId, WEBHOOK_URL: webhookUrl, PORT: '0', LOG_LEVEL: 'warn' },
+    {
+      ...process.env,
+      FLOOR_DATABASE_URL: databaseUrl,
+      INBOX_ID: inboxId,
+      WEBHOOK_URL: webhookUrl,
+      PORT: '0',
+      LOG_LEVEL: 'warn',
+      STACK_FLOOR_OUTBOX: outbox ? '1' : '0',
+    },
     /inbound stack floor listening on (http:\/\/\S+)\s/,
   );
 }

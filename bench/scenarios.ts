@@ -529,6 +529,8 @@ export interface ReferenceIngest {
   grouped?: ReferenceIngest | null;
   /** The same rows and webhooks behind the server's stack (inbound-stack-floor-server.ts), under W1's load. */
   stackFloor?: StackFloorMeasure | null;
+  /** The stack floor again, recording each delivery's outcome as a durable outbox must. */
+  stackFloorOutbox?: StackFloorMeasure | null;
 }
 
 /** W1's load: sandbox inbound messages from 1,000 phones into the dataset's channel, sent to `origin`. */
@@ -601,24 +603,40 @@ async function measureLoadOn(worker: LoadWorker, floor: Served, spec: InboundSpe
 /**
  * W1's load, warm-up first, against bench/inbound-stack-floor-server.ts (the reference's rows per
  * request on Fastify and Kysely, one signed webhook per delivery row): the least CPU per message the
- * decided stack spends on this work, and the most it carries. Run while no server holds the database.
+ * decided stack spends on this work, and the most it carries. With `outbox`, the same server also
+ * records each delivery's outcome, the least a durable outbox adds. Run while no server holds the database.
  */
-export async function measureInboundStackFloor(manifest: Manifest, worker: LoadWorker, settings: RunSettings, log: Log): Promise<StackFloorMeasure> {
+export async function measureInboundStackFloor(
+  manifest: Manifest,
+  worker: LoadWorker,
+  settings: RunSettings,
+  log: Log,
+  outbox = false,
+): Promise<StackFloorMeasure> {
   const seconds = settings.durationSeconds * settings.rounds;
   const tag = Date.now().toString(36);
+  const name = outbox ? 'stack floor with outcomes' : 'stack floor';
+  const phones = outbox
+    ? { warmup: PHONE_PREFIX.stackFloorOutboxWarmup, measured: PHONE_PREFIX.stackFloorOutbox, ids: 'sfo' }
+    : { warmup: PHONE_PREFIX.stackFloorWarmup, measured: PHONE_PREFIX.stackFloor, ids: 'sf' };
   try {
     return await withFloorServer(
-      (webhookUrl) => startInboundStackFloorServer(manifest.databaseUrl, manifest.inboxId, webhookUrl),
+      (webhookUrl) => startInboundStackFloorServer(manifest.databaseUrl, manifest.inboxId, webhookUrl, outbox),
       async (floor) => {
         const spec = (phonePrefix: string, externalIdPrefix: string, durationSeconds: number) =>
           inboundLoad(manifest, settings, floor.origin, phonePrefix, externalIdPrefix, durationSeconds);
-        log(`W1 stack floor: the reference's rows per request on Fastify + Kysely, one webhook per delivery row, for ${seconds} s`);
-        if (settings.warmupSeconds > 0) await worker.run(spec(PHONE_PREFIX.stackFloorWarmup, `sfwarm-${tag}-`, settings.warmupSeconds));
-        const database = manifest.engine === 'postgres' ? new PostgresCpuMeter() : null;
-        const measured = await measureLoadOn(worker, floor, spec(PHONE_PREFIX.stackFloor, `sf-${tag}-`, seconds), database);
         log(
-          `  stack floor: ${fmt(measured.rate)} messages/s, ${fmt(measured.cpuUsPerMessage)} µs CPU per message` +
-            (measured.databaseCpuUsPerMessage === null ? '' : `, PostgreSQL ${fmt(measured.databaseCpuUsPerMessage)} µs`),
+          `W1 ${name}: the reference's rows per request on Fastify + Kysely, one webhook per delivery row` +
+            `${outbox ? ", each delivery's outcome recorded" : ''}, for ${seconds} s`,
+        );
+        if (settings.warmupSeconds > 0) await worker.run(spec(phones.warmup, `${phones.ids}warm-${tag}-`, settings.warmupSeconds));
+        const database = manifest.engine === 'postgres' ? new PostgresCpuMeter() : null;
+        const since = Date.now();
+        const measured = await measureLoadOn(worker, floor, spec(phones.measured, `${phones.ids}-${tag}-`, seconds), database);
+        log(
+          `  ${name}: ${fmt(measured.rate)} messages/s, ${fmt(measured.cpuUsPerMessage)} µs CPU per message` +
+            (measured.databaseCpuUsPerMessage === null ? '' : `, PostgreSQL ${fmt(measured.databaseCpuUsPerMessage)} µs`) +
+            (outbox ? `; ${await outcomesRecorded(manifest, since)}` : ''),
         );
         return measured;
       },
@@ -626,6 +644,31 @@ export async function measureInboundStackFloor(manifest: Manifest, worker: LoadW
   } finally {
     await withStore(manifest.databaseUrl, (store) => resetBenchWrites(store, manifest.workspaceId));
   }
+}
+
+/** How many of the deliveries the stack floor wrote since `since` have their outcome recorded, once the answers in flight are in. */
+async function outcomesRecorded(manifest: Manifest, since: number): Promise<string> {
+  await new Promise((resolve) => setTimeout(resolve, 1_000));
+  const counts = await withStore(manifest.databaseUrl, ({ db }) =>
+    db
+      .selectFrom('deliveries')
+      .select((eb) => [eb.fn.countAll<number>().as('all'), eb.fn.count<number>('status_code').as('recorded')])
+      .where('workspace_id', '=', manifest.workspaceId)
+      .where('created_at', '>=', since)
+      .executeTakeFirstOrThrow(),
+  );
+  return `outcomes recorded for ${fmt(Number(counts.recorded))} of ${fmt(Number(counts.all))} deliveries`;
+}
+
+/** A stack floor's figures as latest.json keeps them. */
+function stackFloorSummary(measured: StackFloorMeasure | null) {
+  return measured
+    ? {
+        rps: Math.round(measured.rate),
+        cpuUsPerMessage: Math.round(measured.cpuUsPerMessage),
+        postgresCpuUsPerMessage: roundOrNull(measured.databaseCpuUsPerMessage),
+      }
+    : null;
 }
 
 /** W1's reference, run while no server holds the database. */
@@ -901,6 +944,8 @@ async function scenarioWrites(ctx: EngineContext, reference: ReferenceIngest | n
         if (reference?.grouped) referenceRow('W1 reference ingest, 64 per transaction', reference.grouped.rate, reference.grouped.cpuUsPerMessage ?? null);
         const stackFloor = reference?.stackFloor ?? null;
         if (stackFloor) referenceRow('W1 stack floor (the rows on Fastify + Kysely, webhook out)', stackFloor.rate, stackFloor.cpuUsPerMessage, stackFloor);
+        const withOutcomes = reference?.stackFloorOutbox ?? null;
+        if (withOutcomes) referenceRow('W1 stack floor + delivery outcomes recorded', withOutcomes.rate, withOutcomes.cpuUsPerMessage, withOutcomes);
         // The least CPU per message any server could spend here: the floor's HTTP plus the reference's rows
         // (on SQLite committed 64 at a time, as the server's commit groups do at most).
         const rows = manifest.engine === 'sqlite' ? reference?.grouped : reference;
@@ -917,6 +962,15 @@ async function scenarioWrites(ctx: EngineContext, reference: ReferenceIngest | n
               `(${manifest.engine === 'sqlite' ? 'its commit groups' : 'its pool, named prepared statements; a returning phone in one read and one write statement'}), one signed webhook per delivery row after the commit, and nothing else, reached ${fmt(stackFloor.rate)} messages/s at ` +
               `${fmt(stackFloor.cpuUsPerMessage)} µs of CPU per message${stackFloor.databaseCpuUsPerMessage === null ? '' : ` (PostgreSQL ${fmt(stackFloor.databaseCpuUsPerMessage)} µs)`}; ` +
               `the server spent ${fmt(w1Cpu ?? Number.NaN)} µs, ${fmt((w1Cpu ?? 0) / stackFloor.cpuUsPerMessage, 2)} × the stack floor, and reached ${fmt(ackRate / stackFloor.rate, 2)} × its rate; target ≤ ${fmt(mostCpu)} µs.`,
+          );
+        if (withOutcomes)
+          report.notes.push(
+            `W1 stack floor with delivery outcomes: the stack floor again, also recording each delivery's outcome once its webhook is answered ` +
+              `(status, attempt count and response code, for the answers at hand ${manifest.engine === 'sqlite' ? 'in one transaction' : 'in one statement'}; ` +
+              `no claims, no per-conversation order, no attempt log, no retries: the least a durable outbox adds), reached ${fmt(withOutcomes.rate)} messages/s at ` +
+              `${fmt(withOutcomes.cpuUsPerMessage)} µs of CPU per message${withOutcomes.databaseCpuUsPerMessage === null ? '' : ` (PostgreSQL ${fmt(withOutcomes.databaseCpuUsPerMessage)} µs)`}; ` +
+              `the server spent ${fmt((w1Cpu ?? 0) / withOutcomes.cpuUsPerMessage, 2)} × its CPU per message and reached ${fmt(ackRate / withOutcomes.rate, 2)} × its rate; ` +
+              `target ≤ ${fmt(mostCpu)} µs${manifest.engine === 'postgres' ? ` and ≥ ${fmt(TARGETS.W1PostgresPerSecond)} messages/s` : ''}.`,
           );
         if (databaseCpu !== null && acked.length > 0)
           report.notes.push(
@@ -942,13 +996,8 @@ async function scenarioWrites(ctx: EngineContext, reference: ReferenceIngest | n
             : null,
           floor: floor ? { rps: Math.round(floor.rate), cpuUsPerMessage: Math.round(floor.cpuUsPerMessage) } : null,
           groupedReferenceCpuUsPerMessage: roundOrNull(reference?.grouped?.cpuUsPerMessage ?? null),
-          stackFloor: stackFloor
-            ? {
-                rps: Math.round(stackFloor.rate),
-                cpuUsPerMessage: Math.round(stackFloor.cpuUsPerMessage),
-                postgresCpuUsPerMessage: roundOrNull(stackFloor.databaseCpuUsPerMessage),
-              }
-            : null,
+          stackFloor: stackFloorSummary(stackFloor),
+          stackFloorWithOutcomes: stackFloorSummary(withOutcomes),
           floorCpuUsPerMessage: roundOrNull(leastCpu),
           postgresCpuUsPerMessage: databaseCpu === null || acked.length === 0 ? null : Math.round(databaseCpu / acked.length),
           referencePostgresCpuUsPerMessage: roundOrNull(reference?.databaseCpuUsPerMessage ?? null),
@@ -1391,6 +1440,11 @@ export async function runEngine(manifest: Manifest, worker: LoadWorker, settings
         reference.stackFloor = await measureInboundStackFloor(manifest, worker, settings, log);
       } catch (error) {
         report.failures.push(`W1 stack floor failed: ${(error as Error).message}`);
+      }
+      try {
+        reference.stackFloorOutbox = await measureInboundStackFloor(manifest, worker, settings, log, true);
+      } catch (error) {
+        report.failures.push(`W1 stack floor with outcomes failed: ${(error as Error).message}`);
       }
     }
   }
