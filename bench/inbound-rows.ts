@@ -59,10 +59,13 @@ export interface Ingested {
   conversationId: string;
   /** null when the externalId was already stored (nothing written). */
   messageId: string | null;
-  /** The webhook bodies of the deliveries written, in order. */
-  webhookBodies: string[];
-  /** Their delivery rows' ids, in the same order. */
-  deliveryIds: string[];
+  /** The deliveries written, in order: each row's id and its webhook body. */
+  webhooks: Webhook[];
+}
+
+export interface Webhook {
+  deliveryId: string;
+  body: string;
 }
 
 /** `INSERT INTO table (…) VALUES (…)` for the row's columns, with the engine's placeholders. */
@@ -76,7 +79,7 @@ async function emit(
   w: Writer,
   to: InboundTarget,
   tally: Tally,
-  out: Pick<Ingested, 'webhookBodies' | 'deliveryIds'>,
+  webhooks: Webhook[],
   type: string,
   conversationId: string | null,
   payload: object,
@@ -86,8 +89,7 @@ async function emit(
   const { event, delivery, body } = eventRows(to, type, conversationId, payload, data, now);
   await w.insert('events', event);
   await w.insert('deliveries', delivery);
-  out.webhookBodies.push(body);
-  out.deliveryIds.push(delivery.id as string);
+  webhooks.push({ deliveryId: delivery.id as string, body });
   tally.events++;
 }
 
@@ -130,23 +132,20 @@ export async function ingestInbound(w: Writer, to: InboundTarget, fields: Inboun
   const { phone, name, externalId, text } = fields;
   const ws = to.workspaceId;
   const inboxId = to.inboxId;
-  const webhookBodies: string[] = [];
-  const deliveryIds: string[] = [];
-  const out = { webhookBodies, deliveryIds };
+  const webhooks: Webhook[] = [];
   const now = Date.now();
   const append = w.appendMessage;
   const returning = w.findReturning && append ? await w.findReturning(phone, externalId) : undefined;
   if (returning && append) {
     const { personId, conversation } = returning;
-    if (returning.duplicate) return { personId, conversationId: conversation.id, messageId: null, webhookBodies, deliveryIds };
+    if (returning.duplicate) return { personId, conversationId: conversation.id, messageId: null, webhooks };
     const { row, created } = messageCreated(to, conversation.id, personId, externalId, text, now);
     const { event, delivery, body } = eventRows(to, 'message.created', conversation.id, created.payload, created.data, now);
     await append(row, { id: conversation.id, messageId: row.id as string, at: now }, event, delivery);
-    webhookBodies.push(body);
-    deliveryIds.push(delivery.id as string);
+    webhooks.push({ deliveryId: delivery.id as string, body });
     tally.events++;
     tally.messages++;
-    return { personId, conversationId: conversation.id, messageId: row.id as string, webhookBodies, deliveryIds };
+    return { personId, conversationId: conversation.id, messageId: row.id as string, webhooks };
   }
   let personId = await w.findPerson(phone);
   if (!personId) {
@@ -171,7 +170,7 @@ export async function ingestInbound(w: Writer, to: InboundTarget, fields: Inboun
       deleted_at: null,
     });
     const person = { id: personId, inboxId, name, phoneNumber: phone, createdAt: now, updatedAt: now };
-    await emit(w, to, tally, out, 'contact.created', null, { person }, person, now);
+    await emit(w, to, tally, webhooks, 'contact.created', null, { person }, person, now);
     tally.people++;
   }
   let conversation = await w.findConversation(personId);
@@ -205,17 +204,17 @@ export async function ingestInbound(w: Writer, to: InboundTarget, fields: Inboun
       updated_at: now,
     });
     const data = { conversationId: conversation.id, status: 'ROBOT_INTERACTIVE', inboxId, personId, personName: name, personPhone: phone };
-    await emit(w, to, tally, out, 'conversation.created', conversation.id, { conversation: data }, data, now);
+    await emit(w, to, tally, webhooks, 'conversation.created', conversation.id, { conversation: data }, data, now);
     tally.conversations++;
   }
-  if (await w.messageExists(conversation.id, externalId)) return { personId, conversationId: conversation.id, messageId: null, webhookBodies, deliveryIds };
+  if (await w.messageExists(conversation.id, externalId)) return { personId, conversationId: conversation.id, messageId: null, webhooks };
   const { row, created } = messageCreated(to, conversation.id, personId, externalId, text, now);
   const messageId = row.id as string;
   await w.insert('messages', row);
   await w.touchConversation(conversation.id, messageId, now);
-  await emit(w, to, tally, out, 'message.created', conversation.id, created.payload, created.data, now);
+  await emit(w, to, tally, webhooks, 'message.created', conversation.id, created.payload, created.data, now);
   tally.messages++;
-  return { personId, conversationId: conversation.id, messageId, webhookBodies, deliveryIds };
+  return { personId, conversationId: conversation.id, messageId, webhooks };
 }
 
 /** An inbound text message's row, and its message.created event's payload and webhook data. */

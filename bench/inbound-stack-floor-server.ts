@@ -41,7 +41,7 @@ const SQL_OF = {
   outcome: 'update deliveries set status = ?, attempt_count = 1, status_code = ?, next_attempt_at = ?, updated_at = ? where workspace_id = ? and id = ?',
   /** PostgreSQL: every answer at hand in one statement. */
   outcomes: `update deliveries d set status = u.status, attempt_count = 1, status_code = u.code, next_attempt_at = u.at, updated_at = u.at
-    from unnest($1::text[], $2::text[], $3::int[], $4::bigint[]) as u(id, status, code, at) where d.workspace_id = $5 and d.id = u.id`,
+    from unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::bigint[]) as u(ws, id, status, code, at) where d.workspace_id = u.ws and d.id = u.id`,
 };
 const inserts = new Map<string, string>();
 /**
@@ -62,6 +62,7 @@ interface Answer {
 }
 let answered: Answer[] = [];
 let recording = false;
+const statusOf = (a: Answer) => (a.statusCode !== null && a.statusCode < 300 ? 'SUCCESS' : 'RETRYING');
 
 /** Records the answers at hand, then any that arrived meanwhile; one writer at a time, as the dispatcher's batches. */
 async function recordAnswers(): Promise<void> {
@@ -71,18 +72,17 @@ async function recordAnswers(): Promise<void> {
     while (answered.length > 0) {
       const batch = answered;
       answered = [];
-      const status = (a: Answer) => (a.statusCode !== null && a.statusCode < 300 ? 'SUCCESS' : 'RETRYING');
       if (postgres) {
         await rows(store.db, SQL_OF.outcomes, [
+          batch.map((a) => a.ws),
           batch.map((a) => a.id),
-          batch.map(status),
+          batch.map(statusOf),
           batch.map((a) => a.statusCode),
           batch.map((a) => a.at),
-          batch[0]!.ws,
         ]);
       } else {
         await store.transact(async (trx) => {
-          for (const a of batch) await rows(trx, SQL_OF.outcome, [status(a), a.statusCode, a.at, a.at, a.ws, a.id]);
+          for (const a of batch) await rows(trx, SQL_OF.outcome, [statusOf(a), a.statusCode, a.at, a.at, a.ws, a.id]);
         });
       }
     }
@@ -156,10 +156,10 @@ app.post('/api/v1/channels/:id/inbound', { schema: { params: IdParams, body: Inb
   const target = { workspaceId: ws, inboxId, channelId: request.params.id, subscriptionId };
   const ingested = await store.transact((trx) => ingestInbound(writerIn(trx, ws), target, fields, tally));
   if (!ingested.messageId) throw failure(409, `externalId ${message.externalId} was already stored`);
-  ingested.webhookBodies.forEach((body, i) => {
-    if (recordsOutcomes) sendRecording(ws, ingested.deliveryIds[i]!, body);
+  for (const { deliveryId, body } of ingested.webhooks) {
+    if (recordsOutcomes) sendRecording(ws, deliveryId, body);
     else send(body);
-  });
+  }
   return { personId: ingested.personId, conversationId: ingested.conversationId, messageId: ingested.messageId, duplicate: false };
 });
 app.server.keepAliveTimeout = 72_000;
