@@ -4,7 +4,7 @@ import { newId } from './ids.ts';
 import { notFound } from './errors.ts';
 import { searchKey } from './text.ts';
 import { emitEvent } from '../events/outbox.ts';
-import { conversationSnapshot, namesOf, type SnapshotNames } from './snapshots.ts';
+import { type ConversationSnapshot, conversationSnapshot, namesOf, snapshotWith, type SnapshotNames } from './snapshots.ts';
 import { conversationTagIds, findConversation } from '../db/repos/conversations.ts';
 import type { Tx } from '../db/repos/tx.ts';
 import { conversationFromRow } from '../db/rows.ts';
@@ -16,6 +16,15 @@ import type { ConversationTable } from '../db/schema.ts';
 export interface CreatedPerson {
   name: string | null;
   phone_number: string | null;
+  created_at: number;
+}
+
+/** The channel as the caller read it, with what a new conversation's snapshot names from it. */
+export interface ChannelFacts {
+  kind: string;
+  inboxName: string;
+  /** The channel's first live bot by id, which a new conversation joins. */
+  defaultBot: { id: string; name: string; type: string } | null;
 }
 
 export interface ConversationTarget {
@@ -31,6 +40,8 @@ export interface ConversationTarget {
    * inbox moves to it, so replies leave on the channel the person last used (one history per person).
    */
   followChannel?: boolean;
+  /** What the caller read of `channelId` already: not read again here. */
+  channel?: ChannelFacts;
   /** The person was created by this transaction (findOrCreatePersonNoting): they have no conversation to look for, and their name and phone are these. */
   createdPerson?: CreatedPerson | null;
 }
@@ -58,15 +69,18 @@ export async function findOrCreateConversation(
   if (existing) return { conversation: existing, created: false };
 
   const now = Date.now();
-  const bot = await trx
-    .selectFrom('bots')
-    .select('id')
-    .where('workspace_id', '=', target.workspaceId)
-    .where('channel_id', '=', target.channelId)
-    .where('deleted_at', 'is', null)
-    .orderBy('id')
-    .limit(1)
-    .executeTakeFirst();
+  const bot =
+    target.channel !== undefined
+      ? target.channel.defaultBot
+      : await trx
+          .selectFrom('bots')
+          .select('id')
+          .where('workspace_id', '=', target.workspaceId)
+          .where('channel_id', '=', target.channelId)
+          .where('deleted_at', 'is', null)
+          .orderBy('id')
+          .limit(1)
+          .executeTakeFirst();
   const [person, group] = await Promise.all([
     target.personId
       ? (target.createdPerson ??
@@ -119,9 +133,24 @@ export async function findOrCreateConversation(
     if (raced) return { conversation: raced, created: false };
   }
   const conversation = conversationFromRow(row, []);
-  const snapshot = await conversationSnapshot(trx, conversation);
+  const snapshot = knownSnapshotOfNew(conversation, target) ?? (await conversationSnapshot(trx, conversation));
   await emitEvent(ctx, trx, target.workspaceId, 'conversation.created', conversation.id, { conversation: snapshot, actor });
   return { conversation, created: true, names: namesOf(snapshot) };
+}
+
+/** A new conversation's snapshot from what the caller read, when that is all it names: a person created with it, and the channel. */
+function knownSnapshotOfNew(conversation: Conversation, target: ConversationTarget): ConversationSnapshot | null {
+  const { channel, createdPerson } = target;
+  if (!channel || !createdPerson || !target.personId || target.groupId) return null;
+  return snapshotWith(conversation, {
+    inbox: { id: target.inboxId, name: channel.inboxName },
+    person: { id: target.personId, name: createdPerson.name, phoneNumber: createdPerson.phone_number, referenceId: null, createdAt: createdPerson.created_at },
+    group: null,
+    assignee: null,
+    bot: channel.defaultBot,
+    supportSessionId: null,
+    channelKind: channel.kind,
+  });
 }
 
 // By person or by group, each with a row lock where the engine has them: two shapes, prepared once each per engine.

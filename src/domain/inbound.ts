@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Ctx, Actor } from './context.ts';
 import type { MessageType } from './model.ts';
 import { MEDIA_TYPES } from './model.ts';
@@ -5,13 +6,13 @@ import { DomainError, invalid, notFound } from './errors.ts';
 import { newId } from './ids.ts';
 import { normalisePhone, searchKey } from './text.ts';
 import { emitEvent, primeSubscriptions } from '../events/outbox.ts';
-import { type CreatedPerson, findOrCreateConversation } from './conversations.ts';
+import { type ChannelFacts, type CreatedPerson, findOrCreateConversation } from './conversations.ts';
 import { applyTrigger } from './conversation-transitions.ts';
 import { appendMessage, type NewMessage } from './messages.ts';
 import { findMessageByKey } from '../db/repos/messages.ts';
 import { conversationFromRow, personFromRow } from '../db/rows.ts';
 import { personTagIds } from '../db/repos/resources.ts';
-import { findKnownSender } from '../db/repos/known-sender.ts';
+import { activeSubscriptionsOfChannel, findKnownSender } from '../db/repos/known-sender.ts';
 import { isHumanSupport } from './state-machine.ts';
 import type { SnapshotNames } from './snapshots.ts';
 import { eventPerson } from './resources/people.ts';
@@ -66,6 +67,7 @@ export async function receiveInbound(ctx: Ctx, input: InboundMessage): Promise<I
       rows: [channel],
     } = await liveChannelForShare(trx, { ws, id: input.channelId });
     if (!channel) throw notFound('channel', input.channelId);
+    if (channel.subscriptions !== null) primeSubscriptions(trx, ws, JSON.parse(channel.subscriptions));
     const actor: Actor = { type: 'channel', id: channel.id };
 
     const person = await findOrCreatePersonNoting(ctx, trx, ws, channel.inbox_id, { phones: [phone], bsuid: null, name: input.from.name ?? null }, actor);
@@ -84,6 +86,7 @@ export async function receiveInbound(ctx: Ctx, input: InboundMessage): Promise<I
         groupId,
         status: 'ROBOT_INTERACTIVE',
         followChannel: true,
+        channel: channelFacts(channel),
         createdPerson: groupId ? null : person.created,
       },
       actor,
@@ -173,10 +176,46 @@ function inboundMessage(m: InboundMessage['message'], senderPersonId: string, qu
   };
 }
 
-const liveChannelForShare = prepared<{ ws: string; id: string }, { id: string; inbox_id: string }>((db, p, quirks) => {
-  const q = db.selectFrom('channels').select(['id', 'inbox_id']).where('workspace_id', '=', p('ws')).where('id', '=', p('id')).where('deleted_at', 'is', null);
-  return quirks.forShare(q);
+interface LiveChannelRow {
+  id: string;
+  inbox_id: string;
+  kind: string;
+  inbox_name: string;
+  bot_id: string | null;
+  bot_name: string | null;
+  bot_type: string | null;
+  subscriptions: string | null;
+}
+
+/**
+ * A live channel, kept from deletion until commit, with what a first conversation on it needs
+ * (its inbox's name, its default bot: the first live one by id) and, on PostgreSQL, the
+ * subscriptions: a new phone's conversation is then written without reading them again.
+ */
+const liveChannelForShare = prepared<{ ws: string; id: string }, LiveChannelRow>((db, p, quirks) => {
+  const defaultBotId = sql<string>`(select d.id from bots d
+    where d.workspace_id = ch.workspace_id and d.channel_id = ch.id and d.deleted_at is null order by d.id limit 1)`;
+  const q = db
+    .selectFrom('channels as ch')
+    .innerJoin('inboxes as i', (j) => j.onRef('i.workspace_id', '=', 'ch.workspace_id').onRef('i.id', '=', 'ch.inbox_id'))
+    .leftJoin('bots as b', (j) => j.onRef('b.workspace_id', '=', 'ch.workspace_id').on('b.id', '=', defaultBotId))
+    .select(['ch.id', 'ch.inbox_id', 'ch.kind', 'i.name as inbox_name', 'b.id as bot_id', 'b.name as bot_name', 'b.type as bot_type'])
+    .select(activeSubscriptionsOfChannel(quirks).as('subscriptions'))
+    .where('ch.workspace_id', '=', p('ws'))
+    .where('ch.id', '=', p('id'))
+    .where('ch.deleted_at', 'is', null);
+  // Only the channel is locked: an inbox or bot being edited does not wait for inbound messages.
+  return quirks.rowLocksWait ? q.forShare('ch') : q;
 });
+
+/** What the conversation's first snapshot names, as the channel read brought it. */
+function channelFacts(channel: LiveChannelRow): ChannelFacts {
+  return {
+    kind: channel.kind,
+    inboxName: channel.inbox_name,
+    defaultBot: channel.bot_id ? { id: channel.bot_id, name: channel.bot_name!, type: channel.bot_type! } : null,
+  };
+}
 
 type PersonKeys = { id: string; name: string | null; bsuid: string | null; phone_number: string | null };
 const personByPhone = prepared<{ ws: string; inboxId: string; phone: string }, PersonKeys>((db, p) =>
@@ -276,7 +315,7 @@ export async function findOrCreatePersonNoting(
     throw new DomainError('conflict', 'Could not create the person', 'conflict');
   }
   await emitEvent(ctx, trx, ws, 'contact.created', null, { person: { ...personFromRow(row, []), tags: [] }, actor });
-  return { id: row.id, created: { name: row.name, phone_number: row.phone_number } };
+  return { id: row.id, created: { name: row.name, phone_number: row.phone_number, created_at: row.created_at } };
 }
 
 /** The channel tells us the name of a person we knew only by phone: person, their conversations' search and a contact.updated. */

@@ -1,6 +1,7 @@
 import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
 import type { Database, DeliveryAttemptTable, DeliveryTable } from '../db/schema.ts';
 import type { EngineQuirks } from '../db/engine-quirks.ts';
+import type { Transact } from '../db/commit-groups.ts';
 import { PLAN_EACH_TIME } from '../db/connect.ts';
 import { newId } from '../domain/ids.ts';
 import { prepared } from '../db/prepared.ts';
@@ -44,7 +45,13 @@ const dueAndUnleased = (now: number) =>
  * without a sort. SET expressions read the row as it was, so a claim still outstanding (its
  * dispatcher died) moves to `interrupted_claims` and counts in `attempt_count` in this very statement.
  */
-export async function claimDueDeliveries(db: Kysely<Database>, quirks: EngineQuirks, now: number, batchSize: number): Promise<ClaimedDelivery[]> {
+export async function claimDueDeliveries(
+  db: Kysely<Database>,
+  transact: Transact,
+  quirks: EngineQuirks,
+  now: number,
+  batchSize: number,
+): Promise<ClaimedDelivery[]> {
   const due = sql`select d.workspace_id, d.id from deliveries d
     where ${dueAndUnleased(now)}
       and (d.conversation_id is null or not exists (
@@ -59,7 +66,7 @@ export async function claimDueDeliveries(db: Kysely<Database>, quirks: EngineQui
   // PostgreSQL: rows another dispatcher is claiming are skipped, not waited for; once its claim
   // commits, their lease excludes them here too. SQLite: one statement, atomic across processes.
   const lock = quirks.skipLockedClause();
-  const { rows } = await quirks.walkingQueueIndex(db, (claimer) =>
+  const { rows } = await quirks.walkingQueueIndex(db, transact, (claimer) =>
     sql<ClaimedDelivery>`${sql.raw(PLAN_EACH_TIME)}update deliveries set locked_until = ${now + CLAIM_LEASE_MS}, claimed_at = ${now},
       attempt_count = attempt_count + (case when claimed_at is null then 0 else 1 end),
       interrupted_claims = case when claimed_at is null then interrupted_claims

@@ -315,7 +315,7 @@ export class Dispatcher {
   }
 
   private async claim(): Promise<ClaimedDelivery[]> {
-    const rows = await claimDueDeliveries(this.db, this.quirks, this.now(), this.batchSize);
+    const rows = await claimDueDeliveries(this.db, this.transact, this.quirks, this.now(), this.batchSize);
     this.hold(rows);
     return rows;
   }

@@ -1,8 +1,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHarness, call, inbound, type Harness } from '../helpers/harness.ts';
+import pg from 'pg';
+import { startHarness, call, inbound, ENGINE, type Harness } from '../helpers/harness.ts';
 import { makeUser } from '../helpers/fixtures.ts';
-import { insertTag } from '../helpers/resources.ts';
+import { create, insertTag } from '../helpers/resources.ts';
 import { findConversation } from '../../src/db/repos/conversations.ts';
 import { conversationSnapshot } from '../../src/domain/snapshots.ts';
 
@@ -87,4 +88,71 @@ test('a phone known without a name learns it, and an INACTIVE conversation reope
   const payload = await messageCreatedPayload(reopened.messageId);
   assert.equal(payload.conversation.status, 'ROBOT_INTERACTIVE');
   assert.deepEqual(payload.conversation, await expectedSnapshot(first.json.conversationId));
+});
+
+/** The names a snapshot carries beside the conversation row. */
+const namesIn = (s: Record<string, unknown>) => ({
+  inbox: s.inbox,
+  person: s.person,
+  group: s.group,
+  assignee: s.assignee,
+  bot: s.bot,
+  supportSessionId: s.supportSessionId,
+  channelKind: s.channelKind,
+});
+
+async function conversationCreatedPayload(conversationId: string) {
+  const rows = await h.store.db
+    .selectFrom('events')
+    .select('payload')
+    .where('workspace_id', '=', h.ws.workspaceId)
+    .where('type', '=', 'conversation.created')
+    .where('conversation_id', '=', conversationId)
+    .execute();
+  assert.equal(rows.length, 1, `one conversation.created for ${conversationId}`);
+  return JSON.parse(rows[0]!.payload);
+}
+
+// A new phone's first conversation is named from the channel read (inbox, default bot, kind) and
+// the person just created, without reading them again: the names must be what a read gives.
+test("a new phone's conversation.created and message.created name what the general path reads, with and without a default bot", async () => {
+  const botless = await create(h, 'channels', { inboxId: h.ws.inboxId, kind: 'sandbox', name: 'Sem bot' });
+  for (const [channelId, phone] of [
+    [h.ws.channelId, '5511955507001'],
+    [botless.id, '5511955507002'],
+  ] as const) {
+    const res = await call(h, 'POST', `/api/v1/channels/${channelId}/inbound`, {
+      body: { from: { phone, name: 'Nova' }, message: { type: 'text', text: 'primeira' } },
+    });
+    assert.equal(res.status, 200, res.body);
+    const expected = await expectedSnapshot(res.json.conversationId);
+    assert.deepEqual(namesIn((await conversationCreatedPayload(res.json.conversationId)).conversation), namesIn(expected));
+    assert.deepEqual((await messageCreatedPayload(res.json.messageId)).conversation, expected);
+    assert.equal(expected.bot === null, channelId === botless.id, 'the default bot joins only where the channel has one');
+  }
+});
+
+// Round trips are PostgreSQL's cost per message (bench W1): a change that adds one shows here.
+test('on PostgreSQL a known phone costs 5 statements and a new phone 11, the key check and BEGIN/COMMIT included', {
+  skip: ENGINE !== 'postgres' && 'round trips are PostgreSQL’s',
+}, async (t) => {
+  const statements: string[] = [];
+  const query = pg.Client.prototype.query;
+  t.after(() => {
+    pg.Client.prototype.query = query;
+  });
+  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+    const first = args[0] as string | { text?: string };
+    statements.push((typeof first === 'string' ? first : (first.text ?? '')).slice(0, 60));
+    return (query as (...a: unknown[]) => unknown).apply(this, args);
+  } as typeof query;
+  // The key's last use is written at most once a minute: a first call here may write it, not count it.
+  await inbound(h, { phone: '5511955508000' });
+  statements.length = 0;
+  const phone = '5511955508001';
+  await inbound(h, { phone, name: 'Conta' });
+  assert.equal(statements.length, 11, statements.join('\n'));
+  statements.length = 0;
+  await inbound(h, { phone, name: 'Conta' });
+  assert.equal(statements.length, 5, statements.join('\n'));
 });

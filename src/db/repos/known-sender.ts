@@ -3,6 +3,7 @@ import type { ConversationTable } from '../schema.ts';
 import type { Tx } from './tx.ts';
 import { prepared } from '../prepared.ts';
 import { ACTIVE_STATE } from '../literals.ts';
+import type { EngineQuirks } from '../engine-quirks.ts';
 
 /** A phone's person and conversation on a live channel, with what the conversation's snapshot names, from one statement. */
 export interface KnownSenderRow extends Selectable<ConversationTable> {
@@ -32,6 +33,18 @@ export interface KnownSenderRow extends Selectable<ConversationTable> {
 }
 
 /**
+ * PostgreSQL: the active webhook subscriptions of the workspace of channel `ch`, as a JSON array
+ * of rows for primeSubscriptions, read in a statement the inbound path runs anyway (emitEvent
+ * would read them next, a round trip of its own). SQLite: null, a statement costs no round trip.
+ */
+export function activeSubscriptionsOfChannel(quirks: EngineQuirks) {
+  return quirks.roundTrips
+    ? sql<string | null>`(select coalesce(json_agg(s), '[]')::text from webhook_subscriptions s
+        where s.workspace_id = ch.workspace_id and s.is_active = 1 and s.deleted_at is null)`
+    : sql<string | null>`null`;
+}
+
+/**
  * The inbound path's first statement for a phone already known in the channel's inbox: the
  * channel (kept from deletion), the person, their conversation (locked for this transaction on
  * PostgreSQL) and the names its events carry. No row: the channel is gone, or the phone or its
@@ -44,11 +57,6 @@ export const knownSender = prepared<{ ws: string; channelId: string; phone: stri
   const seenUpdatedAt = quirks.rowLocksWait
     ? sql<number | null>`(select c2.updated_at from conversations c2 where c2.workspace_id = c.workspace_id and c2.id = c.id)`
     : sql<number | null>`null`;
-  // A round trip saved: emitEvent would read these next.
-  const subscriptions = quirks.roundTrips
-    ? sql<string | null>`(select coalesce(json_agg(s), '[]')::text from webhook_subscriptions s
-        where s.workspace_id = ch.workspace_id and s.is_active = 1 and s.deleted_at is null)`
-    : sql<string | null>`null`;
   const query = db
     .selectFrom('channels as ch')
     .innerJoin('people as p', (j) =>
@@ -84,7 +92,7 @@ export const knownSender = prepared<{ ws: string; channelId: string; phone: stri
       's.id as session_id',
       tagIds.as('tag_ids'),
       seenUpdatedAt.as('seen_updated_at'),
-      subscriptions.as('subscriptions'),
+      activeSubscriptionsOfChannel(quirks).as('subscriptions'),
     ])
     .where('ch.workspace_id', '=', p('ws'))
     .where('ch.id', '=', p('channelId'))
