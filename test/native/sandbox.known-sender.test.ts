@@ -5,7 +5,7 @@ import { startHarness, call, inbound, ENGINE, type Harness } from '../helpers/ha
 import { makeUser } from '../helpers/fixtures.ts';
 import { create, insertTag } from '../helpers/resources.ts';
 import { findConversation } from '../../src/db/repos/conversations.ts';
-import { conversationSnapshot } from '../../src/domain/snapshots.ts';
+import { conversationSnapshot, namesOf } from '../../src/domain/snapshots.ts';
 
 // A returning phone's message takes the one-read path (src/db/repos/known-sender.ts): its event
 // must carry exactly the snapshot the general path reads, whatever state the conversation is in.
@@ -90,17 +90,6 @@ test('a phone known without a name learns it, and an INACTIVE conversation reope
   assert.deepEqual(payload.conversation, await expectedSnapshot(first.json.conversationId));
 });
 
-/** The names a snapshot carries beside the conversation row. */
-const namesIn = (s: Record<string, unknown>) => ({
-  inbox: s.inbox,
-  person: s.person,
-  group: s.group,
-  assignee: s.assignee,
-  bot: s.bot,
-  supportSessionId: s.supportSessionId,
-  channelKind: s.channelKind,
-});
-
 async function conversationCreatedPayload(conversationId: string) {
   const rows = await h.store.db
     .selectFrom('events')
@@ -126,7 +115,7 @@ test("a new phone's conversation.created and message.created name what the gener
     });
     assert.equal(res.status, 200, res.body);
     const expected = await expectedSnapshot(res.json.conversationId);
-    assert.deepEqual(namesIn((await conversationCreatedPayload(res.json.conversationId)).conversation), namesIn(expected));
+    assert.deepEqual(namesOf((await conversationCreatedPayload(res.json.conversationId)).conversation), namesOf(expected));
     assert.deepEqual((await messageCreatedPayload(res.json.messageId)).conversation, expected);
     assert.equal(expected.bot === null, channelId === botless.id, 'the default bot joins only where the channel has one');
   }
