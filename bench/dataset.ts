@@ -50,6 +50,7 @@ export const PHONE_PREFIX = {
   stackFloor: '783',
   stackFloorOutboxWarmup: '784',
   stackFloorOutbox: '785',
+  stackFloorTwoProcesses: '786',
 } as const;
 const BENCH_PHONE_PATTERNS = ['77%', '78%'];
 

@@ -646,6 +646,66 @@ export async function measureInboundStackFloor(
   }
 }
 
+/** W3's floor: the stack floor with outcomes in one process and in two, CPU per acknowledged message of each side. */
+export interface TwoProcessFloor {
+  one: { rate: number; cpuUsPerMessage: number };
+  two: { rate: number; cpuUsPerMessage: number };
+  ratio: number;
+}
+
+/**
+ * W3's floor (PostgreSQL): W1's load into one stack floor with delivery outcomes, against split
+ * over two of them on the same database, A B B A as W3. The floors share nothing but the database,
+ * so what two cost beyond one is the machine's own price of a second process: its two cores also
+ * run PostgreSQL and the load generator. Run while no server holds the database.
+ */
+export async function measureStackFloorTwoProcesses(manifest: Manifest, worker: LoadWorker, settings: RunSettings, log: Log): Promise<TwoProcessFloor> {
+  const tag = Date.now().toString(36);
+  const half = Math.max(1, Math.floor(settings.connections / 2));
+  const start = (webhookUrl: string) => startInboundStackFloorServer(manifest.databaseUrl, manifest.inboxId, webhookUrl, true);
+  const spec = (origin: string, externalIdPrefix: string, seconds: number, connections: number): InboundSpec => ({
+    ...inboundLoad(manifest, settings, origin, PHONE_PREFIX.stackFloorTwoProcesses, externalIdPrefix, seconds),
+    connections,
+  });
+  log(
+    `W3 stack floor: the stack floor with outcomes, W1's load into one process and over two (${half} connections each), ${settings.rounds} × ${settings.durationSeconds} s each in A B B A order`,
+  );
+  try {
+    return await withFloorServer(start, (first) =>
+      withFloorServer(start, async (second) => {
+        // Both warm, and every phone known before either side is measured: one after the other, as
+        // the floor does not settle two processes creating one new phone at once.
+        const warmup = Math.max(settings.warmupSeconds, 3);
+        await worker.run(spec(first.origin, `sf3warm-a-${tag}-`, warmup, settings.connections));
+        await worker.run(spec(second.origin, `sf3warm-b-${tag}-`, warmup, settings.connections));
+        const { one, two } = await alternateOneAndTwoProcesses(
+          settings,
+          {
+            pids: [first.pid],
+            run: (round) => Promise.all([worker.run(spec(first.origin, `sf3-${tag}-one${round}-`, settings.durationSeconds, settings.connections))]),
+          },
+          {
+            pids: [first.pid, second.pid],
+            run: (round) =>
+              Promise.all([
+                worker.run(spec(first.origin, `sf3-${tag}-a${round}-`, settings.durationSeconds, half)),
+                worker.run(spec(second.origin, `sf3-${tag}-b${round}-`, settings.durationSeconds, half)),
+              ]),
+          },
+        );
+        if (one.cpu === null || two.cpu === null) throw new Error(`no CPU figure (${one.acked.length} and ${two.acked.length} acknowledged)`);
+        const measured = { one: { rate: one.rate, cpuUsPerMessage: one.cpu }, two: { rate: two.rate, cpuUsPerMessage: two.cpu }, ratio: two.cpu / one.cpu };
+        log(
+          `  W3 stack floor: one process ${fmt(one.rate)} messages/s at ${fmt(one.cpu)} µs CPU per message; two processes ${fmt(two.rate)} at ${fmt(two.cpu)} µs (CPU ms by process ${two.perProcessMs.join(', ')}): ${fmt(measured.ratio, 2)}`,
+        );
+        return measured;
+      }),
+    );
+  } finally {
+    await withStore(manifest.databaseUrl, (store) => resetBenchWrites(store, manifest.workspaceId));
+  }
+}
+
 /** How many of the deliveries the stack floor wrote since `since` have their outcome recorded, once the answers in flight are in. */
 async function outcomesRecorded(manifest: Manifest, since: number): Promise<string> {
   await new Promise((resolve) => setTimeout(resolve, 1_000));
@@ -1130,6 +1190,67 @@ async function scenarioWrites(ctx: EngineContext, reference: ReferenceIngest | n
   }
 }
 
+/** One round of load spread over processes: its loads, their acknowledged messages and each process's CPU (µs). */
+interface ProcessesRound {
+  loads: LoadResult[];
+  acked: string[];
+  perProcess: number[] | null;
+  seconds: number;
+}
+
+async function cpuOfProcesses(pids: number[], run: () => Promise<LoadResult[]>): Promise<ProcessesRound> {
+  const before = pids.map((pid) => cpuMicros(pid));
+  const loads = await run();
+  const after = pids.map((pid) => cpuMicros(pid));
+  const acked = loads.flatMap((l) => l.ackedMessageIds ?? []);
+  const known = before.every((c) => c !== null) && after.every((c) => c !== null) && acked.length > 0;
+  return { loads, acked, perProcess: known ? after.map((c, i) => c! - before[i]!) : null, seconds: Math.max(...loads.map((l) => l.durationSeconds)) };
+}
+
+/** One side's rounds together: its messages, its CPU per acknowledged message (all its processes) and its measured seconds. */
+interface ProcessesSide {
+  rounds: ProcessesRound[];
+  loads: LoadResult[];
+  acked: string[];
+  perProcessMs: number[];
+  cpu: number | null;
+  seconds: number;
+  rate: number;
+}
+
+function combineProcessRounds(rounds: ProcessesRound[]): ProcessesSide {
+  const acked = rounds.flatMap((r) => r.acked);
+  const perProcess = rounds.every((r) => r.perProcess !== null)
+    ? rounds.reduce<number[]>((sum, r) => r.perProcess!.map((c, i) => (sum[i] ?? 0) + c), [])
+    : null;
+  const seconds = rounds.reduce((sum, r) => sum + r.seconds, 0);
+  return {
+    rounds,
+    loads: rounds.flatMap((r) => r.loads),
+    acked,
+    perProcessMs: perProcess?.map((c) => Math.round(c / 1000)) ?? [],
+    cpu: perProcess !== null && acked.length > 0 ? perProcess.reduce((a, b) => a + b, 0) / acked.length : null,
+    seconds,
+    rate: seconds > 0 ? acked.length / seconds : 0,
+  };
+}
+
+/** A side of W3: the processes whose CPU counts, and the load of one round over them. */
+interface ProcessesLoad {
+  pids: number[];
+  run: (round: number) => Promise<LoadResult[]>;
+}
+
+/** One process against two, in A B B A rounds as measurePair: the machine's speed drifts by tens of per cent within minutes. */
+async function alternateOneAndTwoProcesses(settings: RunSettings, one: ProcessesLoad, two: ProcessesLoad): Promise<{ one: ProcessesSide; two: ProcessesSide }> {
+  const sides = [one, two];
+  const rounds: ProcessesRound[][] = [[], []];
+  for (let round = 0; round < settings.rounds; round++) {
+    for (const i of alternatingOrder(round)) rounds[i]!.push(await cpuOfProcesses(sides[i]!.pids, () => sides[i]!.run(round)));
+  }
+  return { one: combineProcessRounds(rounds[0]!), two: combineProcessRounds(rounds[1]!) };
+}
+
 /**
  * W3: after W1, W1's load on W1's 1,000 phones (all known by then), alternately into the one
  * server process and split over it and a second `conversas serve` process on the same PostgreSQL
@@ -1155,30 +1276,6 @@ async function scenarioW3(
     origin,
     connections,
   });
-  const cpuOver = async (pids: number[], run: () => Promise<LoadResult[]>) => {
-    const before = pids.map((pid) => cpuMicros(pid));
-    const loads = await run();
-    const after = pids.map((pid) => cpuMicros(pid));
-    const acked = loads.flatMap((l) => l.ackedMessageIds ?? []);
-    const known = before.every((c) => c !== null) && after.every((c) => c !== null) && acked.length > 0;
-    const perProcess = known ? after.map((c, i) => c! - before[i]!) : null;
-    return { loads, acked, perProcess, seconds: Math.max(...loads.map((l) => l.durationSeconds)) };
-  };
-  // One side's rounds together: its messages, its CPU (µs by process) and its measured seconds.
-  const combineSide = (rounds: Awaited<ReturnType<typeof cpuOver>>[]) => {
-    const acked = rounds.flatMap((r) => r.acked);
-    const perProcess = rounds.every((r) => r.perProcess !== null)
-      ? rounds.reduce<number[]>((sum, r) => r.perProcess!.map((c, i) => (sum[i] ?? 0) + c), [])
-      : null;
-    const cpu = perProcess !== null && acked.length > 0 ? perProcess.reduce((a, b) => a + b, 0) / acked.length : null;
-    return {
-      loads: rounds.flatMap((r) => r.loads),
-      acked,
-      perProcessMs: perProcess?.map((c) => Math.round(c / 1000)) ?? [],
-      cpu,
-      seconds: rounds.reduce((sum, r) => sum + r.seconds, 0),
-    };
-  };
   log(
     `W3: W1's phones alternately into one process and over two serve processes on the same database (${half} connections each), ${settings.rounds} × ${settings.durationSeconds} s each in A B B A order`,
   );
@@ -1186,34 +1283,28 @@ async function scenarioW3(
   try {
     // As warm as the first process, which ran W1: JIT, statement caches, pool.
     await worker.run(spec(second.origin, `warm3-${w1.tag}-`, seconds, half));
-    // A B B A, as measurePair: the machine's speed drifts by tens of per cent within minutes.
-    const oneRounds: Awaited<ReturnType<typeof cpuOver>>[] = [];
-    const twoRounds: Awaited<ReturnType<typeof cpuOver>>[] = [];
-    const d = settings.durationSeconds;
-    const runOne = async (round: number) => {
-      oneRounds.push(await cpuOver([server.pid], async () => [await worker.run(spec(server.origin, `w3-${w1.tag}-one${round}-`, d, settings.connections))]));
-    };
-    const runTwo = async (round: number) => {
-      twoRounds.push(
-        await cpuOver([server.pid, second.pid], () =>
+    const { one, two } = await alternateOneAndTwoProcesses(
+      settings,
+      {
+        pids: [server.pid],
+        run: (round) => Promise.all([worker.run(spec(server.origin, `w3-${w1.tag}-one${round}-`, settings.durationSeconds, settings.connections))]),
+      },
+      {
+        pids: [server.pid, second.pid],
+        run: (round) =>
           Promise.all([
-            worker.run(spec(server.origin, `w3-${w1.tag}-a${round}-`, d, half)),
-            worker.run(spec(second.origin, `w3-${w1.tag}-b${round}-`, d, half)),
+            worker.run(spec(server.origin, `w3-${w1.tag}-a${round}-`, settings.durationSeconds, half)),
+            worker.run(spec(second.origin, `w3-${w1.tag}-b${round}-`, settings.durationSeconds, half)),
           ]),
-        ),
-      );
-    };
-    const sides = [runOne, runTwo];
-    for (let round = 0; round < settings.rounds; round++) for (const i of alternatingOrder(round)) await sides[i]!(round);
-    const one = combineSide(oneRounds);
-    const two = combineSide(twoRounds);
+      },
+    );
     const { loads } = two;
     const acked = [...one.acked, ...two.acked];
     const duration = two.seconds;
-    const rate = two.acked.length / duration;
+    const rate = two.rate;
     const cpu = two.cpu;
     const oneProcessCpu = one.cpu;
-    const oneRate = one.acked.length / one.seconds;
+    const oneRate = one.rate;
 
     const stored = await withStore(manifest.databaseUrl, ({ db }) =>
       db
@@ -1254,6 +1345,20 @@ async function scenarioW3(
       peakRssMb: null,
       cpuUsPerMessage: cpu,
     });
+    const floor = ctx.stackFloorTwoProcesses;
+    if (floor)
+      report.rows.push({
+        scenario: 'W3 stack floor with outcomes, two processes',
+        rps: floor.two.rate,
+        p50: null,
+        p99: null,
+        reference: `one process ${fmt(floor.one.rate)} msg/s, ${fmt(floor.one.cpuUsPerMessage)} µs/msg`,
+        ratio: floor.ratio,
+        target: '—',
+        pass: null,
+        peakRssMb: null,
+        cpuUsPerMessage: floor.two.cpuUsPerMessage,
+      });
     report.summary.W3 = {
       ...summaryHead(rate, load, ratio, target, pass),
       acknowledged: acked.length,
@@ -1263,13 +1368,25 @@ async function scenarioW3(
       delivered,
       cpuUsPerMessage: cpu === null ? null : Math.round(cpu),
       oneProcess: { rps: Math.round(oneRate), cpuUsPerMessage: oneProcessCpu === null ? null : Math.round(oneProcessCpu) },
+      stackFloor: floor
+        ? {
+            oneProcess: { rps: Math.round(floor.one.rate), cpuUsPerMessage: Math.round(floor.one.cpuUsPerMessage) },
+            twoProcesses: { rps: Math.round(floor.two.rate), cpuUsPerMessage: Math.round(floor.two.cpuUsPerMessage) },
+            ratio: round3(floor.ratio),
+          }
+        : null,
     };
+    if (floor && ratio !== null)
+      report.notes.push(
+        `W3 stack floor: the stack floor with outcomes, which shares nothing between its processes but the database, spent ${fmt(floor.ratio, 2)} × one process's CPU per message over two ` +
+          `(${fmt(floor.one.cpuUsPerMessage)} → ${fmt(floor.two.cpuUsPerMessage)} µs); the server spent ${fmt(ratio, 2)} ×, ${fmt(ratio / floor.ratio, 2)} × the floor's ratio.`,
+      );
     report.notes.push(
       `W3: ${fmt(one.acked.length)} messages acknowledged by one process, then ${fmt(two.acked.length)} by two in ${fmt(duration, 1)} s; ${fmt(stored.length)} stored, ${lost} lost, ${duplicated} duplicated; ` +
         `${delivered ? 'every' : 'not every'} delivery of the run arrived (${fmt(w1.receiver.deliveries.size)} of ${fmt(expected)}); CPU µs/msg is both processes' utime + stime over the load.`,
     );
     log(
-      `  W3: one process ${fmt(oneRate)} acked/s${oneProcessCpu === null ? '' : `, ${fmt(oneProcessCpu)} µs CPU/message`}; two processes ${fmt(rate)} acked/s${cpu === null ? '' : `, ${fmt(cpu)} µs CPU/message`} (CPU ms by process ${two.perProcessMs.join(', ')}, acknowledged ${twoRounds.map((r) => r.loads.map((l) => fmt(l.ackedMessageIds?.length ?? 0)).join(' + ')).join(', ')}); ${lost} lost, ${duplicated} duplicated`,
+      `  W3: one process ${fmt(oneRate)} acked/s${oneProcessCpu === null ? '' : `, ${fmt(oneProcessCpu)} µs CPU/message`}; two processes ${fmt(rate)} acked/s${cpu === null ? '' : `, ${fmt(cpu)} µs CPU/message`} (CPU ms by process ${two.perProcessMs.join(', ')}, acknowledged ${two.rounds.map((r) => r.loads.map((l) => fmt(l.ackedMessageIds?.length ?? 0)).join(' + ')).join(', ')}); ${lost} lost, ${duplicated} duplicated`,
     );
   } finally {
     await second.stop();
@@ -1419,6 +1536,8 @@ interface EngineContext {
   only: ReadonlySet<ScenarioName>;
   log: Log;
   report: EngineReport;
+  /** W3's floor, measured before the server started (PostgreSQL runs with W3 only). */
+  stackFloorTwoProcesses: TwoProcessFloor | null;
 }
 
 /** Every selected scenario on one engine's dataset: the reference ingest first, then one server process for all. */
@@ -1449,10 +1568,19 @@ export async function runEngine(manifest: Manifest, worker: LoadWorker, settings
     }
   }
 
+  let stackFloorTwoProcesses: TwoProcessFloor | null = null;
+  if (only.has('W3') && manifest.engine === 'postgres') {
+    try {
+      stackFloorTwoProcesses = await measureStackFloorTwoProcesses(manifest, worker, settings, log);
+    } catch (error) {
+      report.failures.push(`W3 stack floor failed: ${(error as Error).message}`);
+    }
+  }
+
   log(`starting conversas serve on ${manifest.engine} …`);
   const server = await startConversas(manifest.databaseUrl, `${manifest.engine}-${manifest.size}`, settings.diagnostics);
   const sampler = new RssSampler(server.pid);
-  const ctx: EngineContext = { manifest, server, sampler, worker, settings, only, log, report };
+  const ctx: EngineContext = { manifest, server, sampler, worker, settings, only, log, report, stackFloorTwoProcesses };
   const steps: [ScenarioName | 'W1/D1/W2', () => Promise<void>][] = [];
   if (only.has('R1')) steps.push(['R1', () => scenarioR1(ctx)]);
   if (only.has('R2')) steps.push(['R2', () => scenarioR2(ctx)]);
