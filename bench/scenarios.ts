@@ -678,21 +678,7 @@ export async function measureStackFloorTwoProcesses(manifest: Manifest, worker: 
         const warmup = Math.max(settings.warmupSeconds, 3);
         await worker.run(spec(first.origin, `sf3warm-a-${tag}-`, warmup, settings.connections));
         await worker.run(spec(second.origin, `sf3warm-b-${tag}-`, warmup, settings.connections));
-        const { one, two } = await alternateOneAndTwoProcesses(
-          settings,
-          {
-            pids: [first.pid],
-            run: (round) => Promise.all([worker.run(spec(first.origin, `sf3-${tag}-one${round}-`, settings.durationSeconds, settings.connections))]),
-          },
-          {
-            pids: [first.pid, second.pid],
-            run: (round) =>
-              Promise.all([
-                worker.run(spec(first.origin, `sf3-${tag}-a${round}-`, settings.durationSeconds, half)),
-                worker.run(spec(second.origin, `sf3-${tag}-b${round}-`, settings.durationSeconds, half)),
-              ]),
-          },
-        );
+        const { one, two } = await alternateOneAndTwoProcesses(worker, settings, { first, second }, spec, `sf3-${tag}-`);
         if (one.cpu === null || two.cpu === null) throw new Error(`no CPU figure (${one.acked.length} and ${two.acked.length} acknowledged)`);
         const measured = { one: { rate: one.rate, cpuUsPerMessage: one.cpu }, two: { rate: two.rate, cpuUsPerMessage: two.cpu }, ratio: two.cpu / one.cpu };
         log(
@@ -1235,18 +1221,34 @@ function combineProcessRounds(rounds: ProcessesRound[]): ProcessesSide {
   };
 }
 
-/** A side of W3: the processes whose CPU counts, and the load of one round over them. */
-interface ProcessesLoad {
-  pids: number[];
-  run: (round: number) => Promise<LoadResult[]>;
-}
-
-/** One process against two, in A B B A rounds as measurePair: the machine's speed drifts by tens of per cent within minutes. */
-async function alternateOneAndTwoProcesses(settings: RunSettings, one: ProcessesLoad, two: ProcessesLoad): Promise<{ one: ProcessesSide; two: ProcessesSide }> {
-  const sides = [one, two];
+/**
+ * W1's load into `first` alone (all connections) against split over `first` and `second` (half each),
+ * in A B B A rounds as measurePair: the machine's speed drifts by tens of per cent within minutes.
+ * `spec` makes one load; each round's externalIds start with `prefix`.
+ */
+async function alternateOneAndTwoProcesses(
+  worker: LoadWorker,
+  settings: RunSettings,
+  processes: { first: Served; second: Served },
+  spec: (origin: string, externalIdPrefix: string, seconds: number, connections: number) => InboundSpec,
+  prefix: string,
+): Promise<{ one: ProcessesSide; two: ProcessesSide }> {
+  const { first, second } = processes;
+  const half = Math.max(1, Math.floor(settings.connections / 2));
+  const seconds = settings.durationSeconds;
+  const sides = [
+    { pids: [first.pid], run: (round: number) => [spec(first.origin, `${prefix}one${round}-`, seconds, settings.connections)] },
+    {
+      pids: [first.pid, second.pid],
+      run: (round: number) => [spec(first.origin, `${prefix}a${round}-`, seconds, half), spec(second.origin, `${prefix}b${round}-`, seconds, half)],
+    },
+  ];
   const rounds: ProcessesRound[][] = [[], []];
   for (let round = 0; round < settings.rounds; round++) {
-    for (const i of alternatingOrder(round)) rounds[i]!.push(await cpuOfProcesses(sides[i]!.pids, () => sides[i]!.run(round)));
+    for (const i of alternatingOrder(round)) {
+      const side = sides[i]!;
+      rounds[i]!.push(await cpuOfProcesses(side.pids, () => Promise.all(side.run(round).map((load) => worker.run(load)))));
+    }
   }
   return { one: combineProcessRounds(rounds[0]!), two: combineProcessRounds(rounds[1]!) };
 }
@@ -1283,21 +1285,7 @@ async function scenarioW3(
   try {
     // As warm as the first process, which ran W1: JIT, statement caches, pool.
     await worker.run(spec(second.origin, `warm3-${w1.tag}-`, seconds, half));
-    const { one, two } = await alternateOneAndTwoProcesses(
-      settings,
-      {
-        pids: [server.pid],
-        run: (round) => Promise.all([worker.run(spec(server.origin, `w3-${w1.tag}-one${round}-`, settings.durationSeconds, settings.connections))]),
-      },
-      {
-        pids: [server.pid, second.pid],
-        run: (round) =>
-          Promise.all([
-            worker.run(spec(server.origin, `w3-${w1.tag}-a${round}-`, settings.durationSeconds, half)),
-            worker.run(spec(second.origin, `w3-${w1.tag}-b${round}-`, settings.durationSeconds, half)),
-          ]),
-      },
-    );
+    const { one, two } = await alternateOneAndTwoProcesses(worker, settings, { first: server, second }, spec, `w3-${w1.tag}-`);
     const { loads } = two;
     const acked = [...one.acked, ...two.acked];
     const duration = two.seconds;
